@@ -1,0 +1,111 @@
+// base64.cc: strict RFC 4648 base64.
+#include "common/base64.h"
+
+#include <cstdint>
+#include <type_traits>
+
+namespace e2esasl {
+namespace {
+
+constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Mask returns 0xff..ff when lo <= c <= hi, else 0, without branching on c.
+uint32_t RangeMask(uint32_t c, uint32_t lo, uint32_t hi) {
+  // (c - lo) and (hi - c) are both non-negative exactly in range: test their sign bits.
+  const uint32_t below = (c - lo) >> 31;  // 1 if c < lo (c <= 0xff, so no wrap past bit 31)
+  const uint32_t above = (hi - c) >> 31;  // 1 if c > hi
+  return ((below | above) ^ 1u) * 0xffffffffu;
+}
+
+// DecodeChar returns the 6-bit value of an alphabet character, or 0x100 (invalid) for any other
+// byte, including '='. Constant time in c.
+uint32_t DecodeChar(uint8_t byte) {
+  const uint32_t c = byte;
+  uint32_t value = 0x100;
+  value ^= RangeMask(c, 'A', 'Z') & (0x100 ^ (c - 'A'));
+  value ^= RangeMask(c, 'a', 'z') & (0x100 ^ (c - 'a' + 26));
+  value ^= RangeMask(c, '0', '9') & (0x100 ^ (c - '0' + 52));
+  value ^= RangeMask(c, '+', '+') & (0x100 ^ 62u);
+  value ^= RangeMask(c, '/', '/') & (0x100 ^ 63u);
+  return value;
+}
+
+template <typename Out>
+std::optional<Out> Decode(std::string_view text, size_t max_decoded_size) {
+  if (text.size() % 4 != 0) {
+    return std::nullopt;
+  }
+  size_t padding = 0;
+  if (!text.empty() && text[text.size() - 1] == '=') {
+    padding = (text[text.size() - 2] == '=') ? 2 : 1;
+  }
+  const size_t decoded_size = text.size() / 4 * 3 - padding;
+  if (decoded_size > max_decoded_size) {
+    return std::nullopt;
+  }
+  Out out;
+  out.reserve(decoded_size);
+  const size_t data_chars = text.size() - padding;
+  uint32_t invalid = 0;
+  uint32_t accumulator = 0;
+  size_t bits = 0;
+  for (size_t i = 0; i < data_chars; ++i) {
+    const uint32_t value = DecodeChar(static_cast<uint8_t>(text[i]));
+    invalid |= value;
+    accumulator = (accumulator << 6) | (value & 0x3f);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>(accumulator >> bits));
+    }
+  }
+  // RFC 4648 s3.5: the pad bits must be zero for the canonical encoding.
+  const uint32_t leftover = accumulator & ((1u << bits) - 1u);
+  WipeMemory(&accumulator, sizeof(accumulator));
+  if ((invalid & 0x100) != 0 || leftover != 0 || out.size() != decoded_size) {
+    if constexpr (std::is_same_v<Out, Bytes>) {
+      Wipe(std::span<uint8_t>(out));
+    }
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Base64Encode(ByteView data) {
+  std::string out;
+  out.reserve(Base64EncodedSize(data.size()));
+  size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
+    out.push_back(kAlphabet[(group >> 18) & 0x3f]);
+    out.push_back(kAlphabet[(group >> 12) & 0x3f]);
+    out.push_back(kAlphabet[(group >> 6) & 0x3f]);
+    out.push_back(kAlphabet[group & 0x3f]);
+  }
+  const size_t rest = data.size() - i;
+  if (rest == 1) {
+    const uint32_t group = uint32_t{data[i]} << 16;
+    out.push_back(kAlphabet[(group >> 18) & 0x3f]);
+    out.push_back(kAlphabet[(group >> 12) & 0x3f]);
+    out.append("==");
+  } else if (rest == 2) {
+    const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8);
+    out.push_back(kAlphabet[(group >> 18) & 0x3f]);
+    out.push_back(kAlphabet[(group >> 12) & 0x3f]);
+    out.push_back(kAlphabet[(group >> 6) & 0x3f]);
+    out.push_back('=');
+  }
+  return out;
+}
+
+std::optional<Bytes> Base64Decode(std::string_view text, size_t max_decoded_size) {
+  return Decode<Bytes>(text, max_decoded_size);
+}
+
+std::optional<SecretBytes> Base64DecodeSecret(std::string_view text, size_t max_decoded_size) {
+  return Decode<SecretBytes>(text, max_decoded_size);
+}
+
+}  // namespace e2esasl

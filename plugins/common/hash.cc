@@ -1,0 +1,226 @@
+// hash.cc: digests, HMAC, HKDF and PBKDF2 over OpenSSL 3.0 EVP.
+#include "common/hash.h"
+
+#include <algorithm>
+#include <climits>
+#include <utility>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+namespace e2esasl {
+namespace {
+
+// A valid pointer for zero-length inputs: some OpenSSL paths treat a null key as "keep the
+// previous key" rather than "empty key".
+const uint8_t kEmpty[1] = {0};
+
+const uint8_t* DataOrEmpty(ByteView bytes) {
+  return bytes.empty() ? kEmpty : bytes.data();
+}
+
+const EVP_MD* Md(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return EVP_sha1();
+    case HashAlg::kSha256:
+      return EVP_sha256();
+    case HashAlg::kSha512:
+      return EVP_sha512();
+  }
+  return nullptr;
+}
+
+const char* OpenSslName(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return "SHA1";
+    case HashAlg::kSha256:
+      return "SHA256";
+    case HashAlg::kSha512:
+      return "SHA512";
+  }
+  return nullptr;
+}
+
+// HmacAlgorithm returns the HMAC implementation, fetched once per process (thread-safe static
+// initialisation; immutable afterwards). Null if the provider has none.
+EVP_MAC* HmacAlgorithm() {
+  static const EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+  return mac.get();
+}
+
+}  // namespace
+
+std::string_view HashName(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return "SHA-1";
+    case HashAlg::kSha256:
+      return "SHA-256";
+    case HashAlg::kSha512:
+      return "SHA-512";
+  }
+  return "unknown";
+}
+
+size_t HashSize(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return 20;
+    case HashAlg::kSha256:
+      return 32;
+    case HashAlg::kSha512:
+      return 64;
+  }
+  return 0;
+}
+
+std::optional<SecretBytes> Digest(HashAlg alg, ByteView data) {
+  const EVP_MD* md = Md(alg);
+  if (md == nullptr) {
+    return std::nullopt;
+  }
+  SecretBytes out(HashSize(alg));
+  unsigned int out_len = 0;
+  if (EVP_Digest(DataOrEmpty(data), data.size(), out.data(), &out_len, md, nullptr) != 1 ||
+      out_len != out.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<HmacKey> HmacKey::Create(HashAlg alg, ByteView key) {
+  EVP_MAC* mac = HmacAlgorithm();
+  const char* digest_name = OpenSslName(alg);
+  if (mac == nullptr || digest_name == nullptr) {
+    return std::nullopt;
+  }
+  EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+  if (!ctx) {
+    return std::nullopt;
+  }
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name), 0),
+      OSSL_PARAM_construct_end(),
+  };
+  if (EVP_MAC_init(ctx.get(), DataOrEmpty(key), key.size(), params) != 1) {
+    return std::nullopt;
+  }
+  return HmacKey(alg, std::move(ctx));
+}
+
+std::optional<HmacStream> HmacKey::Start() const {
+  EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(keyed_.get()));
+  if (!ctx) {
+    return std::nullopt;
+  }
+  return HmacStream(alg_, std::move(ctx));
+}
+
+std::optional<SecretBytes> HmacKey::Compute(ByteView data) const {
+  return Compute({data});
+}
+
+std::optional<SecretBytes> HmacKey::Compute(std::initializer_list<ByteView> parts) const {
+  std::optional<HmacStream> stream = Start();
+  if (!stream) {
+    return std::nullopt;
+  }
+  for (ByteView part : parts) {
+    if (!stream->Update(part)) {
+      return std::nullopt;
+    }
+  }
+  return stream->Finish();
+}
+
+bool HmacStream::Update(ByteView data) {
+  if (!ctx_) {
+    return false;
+  }
+  if (data.empty()) {
+    return true;
+  }
+  if (EVP_MAC_update(ctx_.get(), data.data(), data.size()) != 1) {
+    ctx_.reset();
+    return false;
+  }
+  return true;
+}
+
+std::optional<SecretBytes> HmacStream::Finish() {
+  if (!ctx_) {
+    return std::nullopt;
+  }
+  EvpMacCtxPtr ctx = std::move(ctx_);
+  SecretBytes out(HashSize(alg_));
+  size_t out_len = 0;
+  if (EVP_MAC_final(ctx.get(), out.data(), &out_len, out.size()) != 1 || out_len != out.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<SecretBytes> Hmac(HashAlg alg, ByteView key, ByteView data) {
+  std::optional<HmacKey> hmac = HmacKey::Create(alg, key);
+  if (!hmac) {
+    return std::nullopt;
+  }
+  return hmac->Compute(data);
+}
+
+std::optional<SecretBytes> HkdfExtract(HashAlg alg, ByteView salt, ByteView ikm) {
+  // RFC 5869 s2.2: PRK = HMAC-Hash(salt, IKM); salt not provided -> HashLen zeros (same MAC).
+  return Hmac(alg, salt, ikm);
+}
+
+std::optional<SecretBytes> HkdfExpand(HashAlg alg, ByteView prk, ByteView info, size_t length) {
+  const size_t hash_len = HashSize(alg);
+  // RFC 5869 s2.3: L <= 255*HashLen.
+  if (length > 255 * hash_len) {
+    return std::nullopt;
+  }
+  std::optional<HmacKey> hmac = HmacKey::Create(alg, prk);
+  if (!hmac) {
+    return std::nullopt;
+  }
+  SecretBytes okm;
+  okm.reserve(length);
+  SecretBytes previous;  // T(0) = empty string
+  for (uint8_t counter = 1; okm.size() < length; ++counter) {
+    // RFC 5869 s2.3: T(i) = HMAC-Hash(PRK, T(i-1) | info | i)
+    const uint8_t counter_byte[1] = {counter};
+    std::optional<SecretBytes> block = hmac->Compute({previous, info, counter_byte});
+    if (!block) {
+      return std::nullopt;
+    }
+    // OKM = first L octets of T = T(1) | T(2) | ...
+    const size_t take = std::min(block->size(), length - okm.size());
+    okm.insert(okm.end(), block->begin(), block->begin() + static_cast<std::ptrdiff_t>(take));
+    previous = std::move(*block);
+  }
+  return okm;
+}
+
+std::optional<SecretBytes> Pbkdf2(HashAlg alg, ByteView password, ByteView salt,
+                                  uint32_t iterations, size_t out_len) {
+  const EVP_MD* md = Md(alg);
+  if (md == nullptr || iterations == 0 || iterations > INT_MAX || out_len == 0 ||
+      out_len > INT_MAX || password.size() > INT_MAX || salt.size() > INT_MAX) {
+    return std::nullopt;
+  }
+  SecretBytes out(out_len);
+  // RFC 8018 s5.2: DK = T_1 || T_2 || ... , T_i = F(P, S, c, i), PRF = HMAC-H. OpenSSL keys the
+  // HMAC once for all c iterations (unlike Cyrus's Hi()).
+  if (PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(DataOrEmpty(password)),
+                        static_cast<int>(password.size()), DataOrEmpty(salt),
+                        static_cast<int>(salt.size()), static_cast<int>(iterations), md,
+                        static_cast<int>(out_len), out.data()) != 1) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace e2esasl

@@ -1,0 +1,79 @@
+// auxprop.h: the server side's stored credentials, through Cyrus's auxiliary properties
+// (sasldb by default; any auxprop backend works) and canon_user.
+//
+// Each family uses its own property names, so provisioning one family never overwrites
+// another's (sasldb stores only one value per property).
+#ifndef E2ESASL_SASL_AUXPROP_H_
+#define E2ESASL_SASL_AUXPROP_H_
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <sasl/sasl.h>
+#include <sasl/saslplug.h>
+
+#include "common/secret.h"
+
+namespace e2esasl::sasl {
+
+// kUserPasswordProperty is Cyrus's plaintext password property of the authentication identity.
+inline constexpr const char* kUserPasswordProperty = "*userPassword";
+
+// AuthcidLookup is what LookupAuthcid found.
+struct AuthcidLookup {
+  // user_found is false when no auxprop backend knows the user (SASL_NOUSER from the lookup).
+  // The mechanism must then go on with fake data and fail like a wrong password.
+  bool user_found = false;
+  // values[i] is the first value of properties[i], or nullopt when the user has none.
+  std::vector<std::optional<SecretString>> values;
+};
+
+// Identity binds one server connection's params: it canonicalizes identities (canon_user fills
+// oparams->authid / oparams->user, which the glue requires) and reads stored credentials. The
+// pointers are borrowed from libsasl2 and live as long as the connection.
+class Identity {
+ public:
+  Identity(sasl_server_params_t* sparams, sasl_out_params_t* oparams, std::string mechanism)
+      : sparams_(sparams), oparams_(oparams), mechanism_(std::move(mechanism)) {}
+
+  // LookupAuthcid canonicalizes authcid (canon_user with SASL_CU_AUTHID, which makes libsasl2
+  // run the auxprop lookup) and returns the values of properties (names as requested, with the
+  // leading '*' that selects the authentication identity's entry). The values are copied into
+  // wiped buffers and erased from libsasl2's property context. Returns SASL_OK (also for an
+  // unknown user: see AuthcidLookup::user_found) or the error of canon_user / prop_request with
+  // the error detail set.
+  int LookupAuthcid(std::string_view authcid, std::span<const char* const> properties,
+                    AuthcidLookup* out);
+
+  // SetAuthzid canonicalizes the authorization identity; empty means "same as the
+  // authentication identity". Call it only after the client proved its identity, so a proxy
+  // authorization check cannot be used to probe accounts. Libsasl2 then checks the application's
+  // authorization policy (SASL_CB_PROXY_POLICY) itself.
+  int SetAuthzid(std::string_view authzid);
+
+ private:
+  sasl_server_params_t* sparams_;
+  sasl_out_params_t* oparams_;
+  std::string mechanism_;
+  std::string authcid_;
+};
+
+// PropertyUpdate is one property to store for setpass: value nullopt deletes it.
+struct PropertyUpdate {
+  const char* name;  // without '*'
+  std::optional<std::string> value;
+};
+
+// StoreProperties writes updates for user through the auxprop backends (auxprop_store).
+// Returns SASL_OK, SASL_NOMECH when no backend can store, or the backend's error with the error
+// detail set. Never logs the values.
+int StoreProperties(sasl_server_params_t* sparams, std::string_view mechanism, const char* user,
+                    std::span<const PropertyUpdate> updates);
+
+}  // namespace e2esasl::sasl
+
+#endif  // E2ESASL_SASL_AUXPROP_H_

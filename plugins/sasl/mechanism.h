@@ -1,0 +1,122 @@
+// mechanism.h: what a mechanism family gives the Cyrus glue, and what the glue gives it.
+//
+// A family (scram, cpace, opaque, sas) describes its mechanisms in a Family table in its
+// plugin.cc and exports sasl_client_plug_init / sasl_server_plug_init that call ClientPlugInit /
+// ServerPlugInit below. The glue does everything Cyrus-specific: callbacks and prompts,
+// canon_user, auxprop, channel-binding disposition, error codes and sasl_errdetail(), and the
+// guard that keeps exceptions inside. The family's sessions are pure C++ state machines.
+#ifndef E2ESASL_SASL_MECHANISM_H_
+#define E2ESASL_SASL_MECHANISM_H_
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <sasl/sasl.h>
+#include <sasl/saslplug.h>
+
+#include "common/bytes.h"
+#include "common/cb_negotiation.h"
+#include "common/gs2.h"
+#include "common/random.h"
+#include "common/secret.h"
+#include "common/status.h"
+#include "sasl/auxprop.h"
+#include "sasl/options.h"
+
+namespace e2esasl::sasl {
+
+// kMaxMessageBytes caps every message a peer may send to any of our mechanisms.
+inline constexpr size_t kMaxMessageBytes = 16384;
+
+// ClientSession: one client exchange. Step is first called with an empty `in` (the mechanisms
+// are client-first). It returns kContinue with the next message in *out, kOk when the exchange
+// is complete (the server's last message verified; *out may be empty), or a failure Status with
+// *failure set. After a failure the session is finished.
+class ClientSession {
+ public:
+  virtual ~ClientSession() = default;
+  virtual Status Step(ByteView in, Bytes* out, Failure* failure) = 0;
+};
+
+// ClientSetup: everything the glue collected before the first step.
+struct ClientSetup {
+  std::string authcid;    // as the application gave it (the family applies SASLprep)
+  std::string authzid;    // empty: authorize as authcid
+  SecretString password;  // empty for mechanisms that need none
+  gs2::Gs2Header gs2;     // flag (n / y / p=name) and authzid, ready to serialize
+  Bytes cb_data;          // the application's binding data when gs2.flag == kUsed
+  const Options* options = nullptr;
+  Rng* rng = nullptr;
+};
+
+// ServerSession: one server exchange. Step returns kContinue with the next challenge, kOk with
+// the final server message (possibly empty) once the client is authenticated, or a failure.
+class ServerSession {
+ public:
+  virtual ~ServerSession() = default;
+  virtual Status Step(ByteView in, Bytes* out, Failure* failure) = 0;
+  // authzid: after kOk, the authorization identity the client asked for (empty: none).
+  virtual std::string_view authzid() const = 0;
+  // disposition: after kOk, the client's gs2-cb-flag (reported to libsasl2).
+  virtual cb::Disposition disposition() const = 0;
+};
+
+// ServerSetup: what the server glue hands a new session.
+struct ServerSetup {
+  std::optional<cb::ChannelBindingRef> binding;  // the server's binding; views libsasl2's copy
+  bool plus_advertised = false;  // libsasl2 offers "-PLUS" names whenever a binding is set
+  Identity* identity = nullptr;  // canon_user + auxprop for this connection
+  const Options* options = nullptr;
+  Rng* rng = nullptr;
+};
+
+struct MechanismSpec;
+
+// SetpassRequest: one sasl_setpass() call for one mechanism.
+struct SetpassRequest {
+  sasl_server_params_t* params;
+  const Options* options;
+  const char* user;
+  std::optional<std::string_view> password;  // nullopt: disable / remove the user's secret
+  unsigned flags;                             // SASL_SET_*
+};
+
+// MechanismSpec: one mechanism of a family.
+struct MechanismSpec {
+  const char* name;         // base name, <= 15 characters (libsasl2 appends "-PLUS")
+  unsigned security_flags;  // SASL_SEC_*
+  unsigned features;        // SASL_FEAT_* (SASL_FEAT_CHANNEL_BINDING for -PLUS support)
+  bool client_needs_password;
+  bool requires_binding;  // offered only when the application set a channel binding
+  int variant;            // the family's own selector (e.g. the hash)
+  // new_client / new_server: nullptr with *failure set when the session cannot start.
+  std::unique_ptr<ClientSession> (*new_client)(const MechanismSpec& spec, ClientSetup setup,
+                                               Failure* failure);
+  std::unique_ptr<ServerSession> (*new_server)(const MechanismSpec& spec, ServerSetup setup,
+                                               Failure* failure);
+  // setpass: provisions the family's stored secret; nullptr when the family stores none.
+  int (*setpass)(const MechanismSpec& spec, const SetpassRequest& request);
+};
+
+// Family: a plugin module's mechanisms and the name its options are read under.
+struct Family {
+  const char* plugin_name;  // e.g. "e2esasl-scram": getopt scope and log prefix
+  std::span<const MechanismSpec> mechanisms;
+};
+
+// ClientPlugInit / ServerPlugInit implement sasl_client_plug_init / sasl_server_plug_init for
+// family (which must have static storage duration). The plug tables are built once, thread-safely.
+int ClientPlugInit(const Family& family, const sasl_utils_t* utils, int max_version,
+                   int* out_version, sasl_client_plug_t** pluglist, int* plugcount) noexcept;
+int ServerPlugInit(const Family& family, const sasl_utils_t* utils, int max_version,
+                   int* out_version, sasl_server_plug_t** pluglist, int* plugcount) noexcept;
+
+// BindingRef views a libsasl2 channel binding (nullopt when there is none).
+std::optional<cb::ChannelBindingRef> BindingRef(const sasl_channel_binding_t* binding);
+
+}  // namespace e2esasl::sasl
+
+#endif  // E2ESASL_SASL_MECHANISM_H_

@@ -1,0 +1,202 @@
+// server_plugin.cc: the generic server side of every family: sasl_server_plug_t table,
+// mechanism availability, sessions' steps, identities, the channel-binding disposition that
+// libsasl2 enforces after success, and setpass.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "sasl/errors.h"
+#include "sasl/guard.h"
+#include "sasl/mechanism.h"
+
+namespace e2esasl::sasl {
+namespace {
+
+struct Entry {
+  const Family* family;
+  const MechanismSpec* spec;
+};
+
+// ServerConnection: one connection's state, owned by libsasl2 through conn_context.
+struct ServerConnection {
+  ServerConnection(const Entry& e, const sasl_utils_t* utils)
+      : entry(e), options(utils, e.family->plugin_name) {}
+  const Entry& entry;
+  Options options;
+  std::optional<Identity> identity;
+  std::unique_ptr<ServerSession> session;
+  Bytes out;
+  bool finished = false;
+};
+
+unsigned ToCyrusDisposition(cb::Disposition d) {
+  switch (d) {
+    case cb::Disposition::kNone:
+      return SASL_CB_DISP_NONE;
+    case cb::Disposition::kWant:
+      return SASL_CB_DISP_WANT;
+    case cb::Disposition::kUsed:
+      return SASL_CB_DISP_USED;
+  }
+  return SASL_CB_DISP_NONE;
+}
+
+int MechNew(void* glob_context, sasl_server_params_t* params, const char*, unsigned,
+            void** conn_context) {
+  const auto* entry = static_cast<const Entry*>(glob_context);
+  return Guarded(params->utils, entry->spec->name, [&] {
+    *conn_context = new ServerConnection(*entry, params->utils);
+    return SASL_OK;
+  });
+}
+
+int Finish(ServerConnection& conn, sasl_server_params_t* params, sasl_out_params_t* oparams) {
+  const int r = conn.identity->SetAuthzid(conn.session->authzid());
+  if (r != SASL_OK) {
+    return r;
+  }
+  oparams->doneflag = 1;
+  oparams->mech_ssf = 0;
+  oparams->maxoutbuf = params->props.maxbufsize;
+  oparams->encode_context = nullptr;
+  oparams->encode = nullptr;
+  oparams->decode_context = nullptr;
+  oparams->decode = nullptr;
+  oparams->param_version = 0;
+  // libsasl2 re-checks the disposition after success (a second, independent enforcement):
+  // USED must name the server's own binding.
+  oparams->cbindingdisp = ToCyrusDisposition(conn.session->disposition());
+  oparams->cbindingname =
+      (conn.session->disposition() == cb::Disposition::kUsed && params->cbinding != nullptr)
+          ? params->cbinding->name
+          : nullptr;
+  return SASL_OK;
+}
+
+int MechStep(void* conn_context, sasl_server_params_t* params, const char* clientin,
+             unsigned clientinlen, const char** serverout, unsigned* serveroutlen,
+             sasl_out_params_t* oparams) {
+  auto* conn = static_cast<ServerConnection*>(conn_context);
+  const MechanismSpec& spec = *conn->entry.spec;
+  return Guarded(params->utils, spec.name, [&] {
+    *serverout = nullptr;
+    *serveroutlen = 0;
+    if (conn->finished) {
+      SetError(params->utils, spec.name, "the exchange is already over");
+      return SASL_FAIL;
+    }
+    if (clientinlen > kMaxMessageBytes) {
+      conn->finished = true;
+      SetError(params->utils, spec.name, "client message too long");
+      return SASL_BADPROT;
+    }
+    Failure failure;
+    if (!conn->session) {
+      conn->identity.emplace(params, oparams, spec.name);
+      ServerSetup setup;
+      setup.binding = BindingRef(params->cbinding);
+      setup.plus_advertised = setup.binding.has_value();
+      setup.identity = &*conn->identity;
+      setup.options = &conn->options;
+      setup.rng = &SystemRandom();
+      conn->session = spec.new_server(spec, std::move(setup), &failure);
+      if (!conn->session) {
+        conn->finished = true;
+        SetError(params->utils, spec.name, failure.detail);
+        return ToSaslCode(failure.status);
+      }
+    }
+    const ByteView in(reinterpret_cast<const uint8_t*>(clientin), clientinlen);
+    conn->out.clear();
+    const Status status = conn->session->Step(in, &conn->out, &failure);
+    if (status == Status::kContinue || status == Status::kOk) {
+      *serverout = conn->out.empty() ? "" : reinterpret_cast<const char*>(conn->out.data());
+      *serveroutlen = static_cast<unsigned>(conn->out.size());
+    }
+    if (status == Status::kContinue) {
+      return SASL_CONTINUE;
+    }
+    conn->finished = true;
+    if (status != Status::kOk) {
+      *serverout = nullptr;
+      *serveroutlen = 0;
+      SetError(params->utils, spec.name, failure.detail);
+      return ToSaslCode(status);
+    }
+    return Finish(*conn, params, oparams);
+  });
+}
+
+void MechDispose(void* conn_context, const sasl_utils_t*) {
+  delete static_cast<ServerConnection*>(conn_context);
+}
+
+int MechAvail(void* glob_context, sasl_server_params_t* params, void**) {
+  const auto* entry = static_cast<const Entry*>(glob_context);
+  if (entry->spec->requires_binding && params->cbinding == nullptr) {
+    return SASL_NOMECH;  // e.g. SAS-R255-PLUS without a binding: hidden for this connection
+  }
+  return SASL_OK;
+}
+
+int Setpass(void* glob_context, sasl_server_params_t* params, const char* user, const char* pass,
+            unsigned passlen, const char*, unsigned, unsigned flags) {
+  const auto* entry = static_cast<const Entry*>(glob_context);
+  const MechanismSpec& spec = *entry->spec;
+  return Guarded(params->utils, spec.name, [&] {
+    if (spec.setpass == nullptr) {
+      return SASL_OK;
+    }
+    const Options options(params->utils, entry->family->plugin_name);
+    SetpassRequest request{params, &options, user, std::nullopt, flags};
+    if (pass != nullptr && !(flags & SASL_SET_DISABLE)) {
+      request.password = std::string_view(pass, passlen);
+    }
+    return spec.setpass(spec, request);
+  });
+}
+
+// ServerTables: the plug table, built once per module.
+struct ServerTables {
+  explicit ServerTables(const Family& family) {
+    entries.reserve(family.mechanisms.size());
+    for (const MechanismSpec& spec : family.mechanisms) {
+      entries.push_back(Entry{&family, &spec});
+    }
+    for (Entry& entry : entries) {
+      sasl_server_plug_t plug{};
+      plug.mech_name = entry.spec->name;
+      plug.max_ssf = 0;
+      plug.security_flags = entry.spec->security_flags;
+      plug.features = entry.spec->features | SASL_FEAT_WANT_CLIENT_FIRST;
+      plug.glob_context = &entry;
+      plug.mech_new = &MechNew;
+      plug.mech_step = &MechStep;
+      plug.mech_dispose = &MechDispose;
+      plug.setpass = &Setpass;
+      plug.mech_avail = &MechAvail;
+      plugs.push_back(plug);
+    }
+  }
+  std::vector<Entry> entries;
+  std::vector<sasl_server_plug_t> plugs;
+};
+
+}  // namespace
+
+int ServerPlugInit(const Family& family, const sasl_utils_t* utils, int max_version,
+                   int* out_version, sasl_server_plug_t** pluglist, int* plugcount) noexcept {
+  return Guarded(utils, family.plugin_name, [&] {
+    if (max_version < SASL_SERVER_PLUG_VERSION) {
+      SetError(utils, family.plugin_name, "libsasl2 is too old (server plug version)");
+      return SASL_BADVERS;
+    }
+    static ServerTables tables(family);
+    *out_version = SASL_SERVER_PLUG_VERSION;
+    *pluglist = tables.plugs.data();
+    *plugcount = static_cast<int>(tables.plugs.size());
+    return SASL_OK;
+  });
+}
+
+}  // namespace e2esasl::sasl

@@ -1,0 +1,298 @@
+// ScramMessagesTest: the four SCRAM messages (RFC 5802 s7). Round trips, and one
+// malformed-input table per Parse. Each table row pairs the malformed input with a "fixed" twin
+// that differs only where the row's rule is broken; the twin must parse, so every row proves it
+// is rejected by its own rule and not by an earlier accident.
+#include <string>
+#include <vector>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "common/random.h"
+#include "scram/messages.h"
+#include "scram/scram_test_util.h"
+
+namespace e2esasl::scram {
+namespace {
+
+struct Row {
+  const char* rule;
+  std::string bad;
+  std::string good;
+};
+
+std::string Repeat(char c, size_t n) {
+  return std::string(n, c);
+}
+
+template <typename Message>
+void CheckTable(const char* message_name, const std::vector<Row>& rows) {
+  for (const Row& row : rows) {
+    const std::string what = std::string(message_name) + ": " + row.rule;
+    CPPUNIT_ASSERT_MESSAGE(what + " (fixed twin must parse)",
+                           Message::Parse(AsBytes(row.good)).has_value());
+    CPPUNIT_ASSERT_MESSAGE(what + " (must be rejected)",
+                           !Message::Parse(AsBytes(row.bad)).has_value());
+  }
+}
+
+template <typename Message>
+std::string Serialized(const Message& message) {
+  ByteWriter writer(kMaxMessageSize);
+  message.Serialize(writer);
+  std::optional<Bytes> bytes = writer.Finish();
+  return bytes ? ToString(*bytes) : std::string("<failed>");
+}
+
+// 257 and 256 bytes of salt, 65 and 64 bytes of proof, in base64.
+const std::string kSalt257 = Repeat('A', 340) + "AAA=";  // 255 + 2 = 257 bytes
+const std::string kSalt256 = Repeat('A', 340) + "AA==";  // 255 + 1 = 256 bytes
+const std::string kB64Of64 = Repeat('A', 84) + "AA==";   // 63 + 1 = 64 bytes
+const std::string kB64Of65 = Repeat('A', 84) + "AAA=";   // 63 + 2 = 65 bytes
+
+}  // namespace
+}  // namespace e2esasl::scram
+
+using namespace e2esasl;         // NOLINT: test file
+using namespace e2esasl::scram;  // NOLINT: test file
+
+// The fixture lives at global scope: CppUnit names a suite after typeid(fixture), and the runner
+// selects suites by that name (SUITES in CMakeLists.txt).
+class ScramMessagesTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ScramMessagesTest);
+  CPPUNIT_TEST(ClientFirstFields);
+  CPPUNIT_TEST(ClientFirstMalformed);
+  CPPUNIT_TEST(ServerFirstMalformed);
+  CPPUNIT_TEST(ClientFinalMalformed);
+  CPPUNIT_TEST(ServerFinalMalformed);
+  CPPUNIT_TEST(ExtensionsAreKeptAndIgnored);
+  CPPUNIT_TEST(SerializeRefusesInvalidStructs);
+  CPPUNIT_TEST(AuthMessageAssembly);
+  CPPUNIT_TEST(NonceGeneration);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void ClientFirstFields() {
+    std::optional<ClientFirst> m =
+        ClientFirst::Parse(AsBytes("p=tls-exporter,a=ad=2Cmin=3D,n=us=3Der=2C,r=abc"));
+    CPPUNIT_ASSERT(m.has_value());
+    CPPUNIT_ASSERT(m->gs2_header.flag == gs2::CbFlag::kUsed);
+    CPPUNIT_ASSERT_EQUAL(std::string("tls-exporter"), m->gs2_header.cb_name);
+    CPPUNIT_ASSERT_EQUAL(std::string("ad,min="), m->gs2_header.authzid);
+    CPPUNIT_ASSERT_EQUAL(std::string("us=er,"), m->username);
+    CPPUNIT_ASSERT_EQUAL(std::string("abc"), m->nonce);
+    CPPUNIT_ASSERT_EQUAL(std::string("p=tls-exporter,a=ad=2Cmin=3D,n=us=3Der=2C,r=abc"),
+                         Serialized(*m));
+    ByteWriter bare(kMaxMessageSize);
+    m->SerializeBare(bare);
+    CPPUNIT_ASSERT_EQUAL(std::string("n=us=3Der=2C,r=abc"), ToString(*bare.Finish()));
+    // UTF-8 usernames pass (value-safe-char includes UTF8-2..4).
+    CPPUNIT_ASSERT(ClientFirst::Parse(AsBytes("n,,n=\xC3\xA9l\xF0\x9F\x94\x91,r=x")).has_value());
+  }
+
+  void ClientFirstMalformed() {
+    const std::string max_nonce = Repeat('a', kMaxMessageSize - 12);
+    CheckTable<ClientFirst>(
+        "client-first",
+        {
+            {"empty message", "", "n,,n=user,r=abc"},
+            {"over kMaxMessageSize", "n,,n=user,r=a" + max_nonce, "n,,n=user,r=" + max_nonce},
+            {"gs2-cbind-flag not n/y/p", "x,,n=user,r=abc", "y,,n=user,r=abc"},
+            {"gs2-nonstd-flag F rejected", "F,n,,n=user,r=abc", "n,,n=user,r=abc"},
+            {"gs2-header without second comma", "n,n=user,r=abc", "n,,n=user,r=abc"},
+            {"cb-name with invalid char", "p=tls_unique,,n=user,r=abc",
+             "p=tls-unique,,n=user,r=abc"},
+            {"authzid bad escape", "n,a=ad=41,n=user,r=abc", "n,a=ad=3D,n=user,r=abc"},
+            {"reserved-mext m= before username", "n,,m=ext,n=user,r=abc", "n,,n=user,r=abc"},
+            {"m= as an extension", "n,,n=user,r=abc,m=ext", "n,,n=user,r=abc,x=ext"},
+            {"username missing", "n,,r=abc", "n,,n=u,r=abc"},
+            {"attribute order n then r", "n,,r=abc,n=user", "n,,n=user,r=abc"},
+            {"attribute names are case-sensitive", "n,,N=user,r=abc", "n,,n=user,r=abc"},
+            {"empty username", "n,,n=,r=abc", "n,,n=u,r=abc"},
+            {"username escape lower case", "n,,n=us=2cer,r=abc", "n,,n=us=2Cer,r=abc"},
+            {"username '=' not =2C/=3D", "n,,n=us=41er,r=abc", "n,,n=us=3Der,r=abc"},
+            {"username trailing '='", "n,,n=user=,r=abc", "n,,n=user=3D,r=abc"},
+            {"username invalid UTF-8", "n,,n=us\xC3r,r=abc", "n,,n=us\xC3\xA9r,r=abc"},
+            {"username overlong UTF-8", "n,,n=u\xC0\xAF,r=abc", "n,,n=u\xC3\xAF,r=abc"},
+            {"username with NUL", std::string("n,,n=us\0r,r=abc", 15), "n,,n=us r,r=abc"},
+            {"nonce missing", "n,,n=user", "n,,n=user,r=a"},
+            {"empty nonce", "n,,n=user,r=", "n,,n=user,r=a"},
+            {"nonce with space", "n,,n=user,r=a b", "n,,n=user,r=a~b"},
+            {"nonce with DEL", "n,,n=user,r=a\x7F", "n,,n=user,r=a~"},
+            {"nonce with non-ASCII", "n,,n=user,r=a\xC3\xA9", "n,,n=user,r=aa"},
+            {"trailing comma", "n,,n=user,r=abc,", "n,,n=user,r=abc"},
+            {"extension with a defined letter", "n,,n=user,r=abc,s=x", "n,,n=user,r=abc,x=x"},
+            {"extension name not ALPHA", "n,,n=user,r=abc,1=x", "n,,n=user,r=abc,z=x"},
+            {"extension without '='", "n,,n=user,r=abc,xy", "n,,n=user,r=abc,x=y"},
+            {"extension with empty value", "n,,n=user,r=abc,x=", "n,,n=user,r=abc,x=y"},
+            {"extension value invalid UTF-8", "n,,n=user,r=abc,x=\xFF",
+             "n,,n=user,r=abc,x=\xC3\xBF"},
+        });
+  }
+
+  void ServerFirstMalformed() {
+    const std::string base = "r=abcdef,s=QSXCR+Q6sek8bf92,i=4096";
+    CheckTable<ServerFirst>(
+        "server-first",
+        {
+            {"empty message", "", base},
+            {"over kMaxMessageSize", "r=a" + Repeat('a', kMaxMessageSize - 13) + ",s=QQ==,i=1",
+             "r=" + Repeat('a', kMaxMessageSize - 13) + ",s=QQ==,i=1"},
+            {"reserved-mext m=", "m=x," + base, base},
+            {"m= as an extension", base + ",m=x", base + ",x=x"},
+            {"attribute order", "s=QSXCR+Q6sek8bf92,r=abcdef,i=4096", base},
+            {"empty nonce", "r=,s=QQ==,i=1", "r=a,s=QQ==,i=1"},
+            {"nonce with control char", "r=a\tb,s=QQ==,i=1", "r=a|b,s=QQ==,i=1"},
+            {"salt missing", "r=abc,i=4096", "r=abc,s=QQ==,i=4096"},
+            {"empty salt", "r=abc,s=,i=4096", "r=abc,s=QQ==,i=4096"},
+            {"salt non-canonical base64 (unused bits)", "r=abc,s=QR==,i=1", "r=abc,s=QQ==,i=1"},
+            {"salt base64 without padding", "r=abc,s=QQ,i=1", "r=abc,s=QQ==,i=1"},
+            {"salt base64 bad character", "r=abc,s=Q!==,i=1", "r=abc,s=Qw==,i=1"},
+            {"salt above kMaxSaltSize", "r=abc,s=" + kSalt257 + ",i=1",
+             "r=abc,s=" + kSalt256 + ",i=1"},
+            {"iteration count missing", "r=abc,s=QQ==", "r=abc,s=QQ==,i=1"},
+            {"iteration count empty", "r=abc,s=QQ==,i=", "r=abc,s=QQ==,i=1"},
+            {"iteration count zero", "r=abc,s=QQ==,i=0", "r=abc,s=QQ==,i=1"},
+            {"iteration count leading zero", "r=abc,s=QQ==,i=04096", "r=abc,s=QQ==,i=4096"},
+            {"iteration count not digits", "r=abc,s=QQ==,i=40a6", "r=abc,s=QQ==,i=4096"},
+            {"iteration count negative", "r=abc,s=QQ==,i=-1", "r=abc,s=QQ==,i=1"},
+            {"iteration count above uint32", "r=abc,s=QQ==,i=4294967296",
+             "r=abc,s=QQ==,i=4294967295"},
+            {"trailing comma", base + ",", base},
+            {"extension with a defined letter", base + ",i=1", base + ",k=1"},
+        });
+  }
+
+  void ClientFinalMalformed() {
+    const std::string p = ",p=dGVzdA==";
+    CheckTable<ClientFinal>(
+        "client-final",
+        {
+            {"empty message", "", "c=biws,r=abc" + p},
+            {"over kMaxMessageSize", "c=biws,r=a" + Repeat('a', kMaxMessageSize - 20) + p,
+             "c=biws,r=" + Repeat('a', kMaxMessageSize - 20) + p},
+            {"reserved-mext m=", "m=x,c=biws,r=abc" + p, "c=biws,r=abc" + p},
+            {"m= as an extension", "c=biws,r=abc,m=x" + p, "c=biws,r=abc,x=x" + p},
+            {"channel-binding missing", "r=abc" + p, "c=biws,r=abc" + p},
+            {"channel-binding empty", "c=,r=abc" + p, "c=biws,r=abc" + p},
+            {"channel-binding bad base64", "c=biw,r=abc" + p, "c=biws,r=abc" + p},
+            {"attribute order", "r=abc,c=biws" + p, "c=biws,r=abc" + p},
+            {"nonce missing", "c=biws" + p, "c=biws,r=a" + p},
+            {"empty nonce", "c=biws,r=" + p, "c=biws,r=a" + p},
+            {"proof missing", "c=biws,r=abc", "c=biws,r=abc" + p},
+            {"proof not last", "c=biws,r=abc" + p + ",x=y", "c=biws,r=abc,x=y" + p},
+            {"proof twice", "c=biws,r=abc" + p + p, "c=biws,r=abc" + p},
+            {"proof empty", "c=biws,r=abc,p=", "c=biws,r=abc" + p},
+            {"proof bad padding", "c=biws,r=abc,p=dGVzdA=", "c=biws,r=abc" + p},
+            {"proof above kMaxDigestSize", "c=biws,r=abc,p=" + kB64Of65,
+             "c=biws,r=abc,p=" + kB64Of64},
+            {"trailing comma", "c=biws,r=abc" + p + ",", "c=biws,r=abc" + p},
+            {"extension with a defined letter", "c=biws,r=abc,c=biws" + p,
+             "c=biws,r=abc,d=biws" + p},
+        });
+  }
+
+  void ServerFinalMalformed() {
+    const std::string v = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
+    CheckTable<ServerFinal>("server-final",
+                            {
+                                {"empty message", "", v},
+                                {"over kMaxMessageSize", "e=" + Repeat('x', kMaxMessageSize - 1),
+                                 "e=" + Repeat('x', kMaxMessageSize - 2)},
+                                {"reserved-mext m=", "m=x," + v, v},
+                                {"m= as an extension", v + ",m=x", v + ",x=x"},
+                                {"neither e= nor v=", "x=y", v},
+                                {"verifier empty", "v=", v},
+                                {"verifier bad base64", "v=rmF9pqV8S7suAoZWja4dJRkFsKQ", v},
+                                {"verifier above kMaxDigestSize", "v=" + kB64Of65, "v=" + kB64Of64},
+                                {"error empty", "e=", "e=other-error"},
+                                {"error invalid UTF-8", "e=bad\xFF", "e=bad\xC3\xBF"},
+                                {"error with NUL", std::string("e=a\0b", 5), "e=a b"},
+                                {"both e= and v=", "e=other-error," + v, "e=other-error,w=x"},
+                                {"trailing comma", v + ",", v},
+                            });
+  }
+
+  void ExtensionsAreKeptAndIgnored() {
+    const std::string text = "r=abc,s=QQ==,i=1,x=y=z,Z=\xC3\xA9";
+    std::optional<ServerFirst> m = ServerFirst::Parse(AsBytes(text));
+    CPPUNIT_ASSERT(m.has_value());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, m->extensions.size());
+    CPPUNIT_ASSERT_EQUAL('x', m->extensions[0].name);
+    CPPUNIT_ASSERT_EQUAL(std::string("y=z"), m->extensions[0].value);
+    CPPUNIT_ASSERT_EQUAL(text, Serialized(*m));
+    std::optional<ClientFinal> f = ClientFinal::Parse(AsBytes("c=biws,r=abc,x=1,y=2,p=dGVzdA=="));
+    CPPUNIT_ASSERT(f.has_value());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, f->extensions.size());
+    CPPUNIT_ASSERT_EQUAL(std::string("test"), ToString(f->proof));
+  }
+
+  void SerializeRefusesInvalidStructs() {
+    ClientFirst first;
+    first.username = "user";
+    first.nonce = "a,b";  // ',' is not printable
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(first));
+    first.nonce = "ab";
+    first.username = "";
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(first));
+    ServerFirst server_first;
+    server_first.nonce = "ab";
+    server_first.salt = ToBytes("s");
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(server_first));  // i=0
+    ServerFinal final_message;
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(final_message));  // neither
+    final_message.error = "x";
+    final_message.verifier = ToBytes("v");
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(final_message));  // both
+    ClientFinal client_final;
+    client_final.channel_binding = ToBytes("n,,");
+    client_final.nonce = "ab";
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(client_final));  // no proof
+    client_final.proof = ToBytes("p");
+    client_final.extensions.push_back(Extension{'m', "x"});
+    CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(client_final));
+  }
+
+  void AuthMessageAssembly() {
+    // RFC 5802 s5 example: AuthMessage = bare + "," + server-first + "," + final-without-proof.
+    std::optional<ClientFirst> first =
+        ClientFirst::Parse(AsBytes("n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL"));
+    std::optional<ServerFirst> server_first = ServerFirst::Parse(
+        AsBytes("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096"));
+    std::optional<ClientFinal> final_message =
+        ClientFinal::Parse(AsBytes("c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,"
+                                   "p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts="));
+    CPPUNIT_ASSERT(first && server_first && final_message);
+    std::optional<Bytes> auth = BuildAuthMessage(*first, *server_first, *final_message);
+    CPPUNIT_ASSERT(auth.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("n=user,r=fyko+d2lbbFgONRv9qkxdawL,"
+                                     "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,"
+                                     "s=QSXCR+Q6sek8bf92,i=4096,"
+                                     "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j"),
+                         ToString(*auth));
+  }
+
+  void NonceGeneration() {
+    // Each byte b < 186 gives kNonceAlphabet[b % 93]; bytes >= 186 are discarded.
+    const Bytes bytes = {0, 92, 93, 185, 186, 255, 11};
+    FixedRng rng(bytes);
+    std::optional<std::string> nonce = GenerateNonce(rng, 5);
+    CPPUNIT_ASSERT(nonce.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("!~!~-"), *nonce);
+    CPPUNIT_ASSERT(IsValidNonce(*nonce));
+    CPPUNIT_ASSERT_EQUAL(size_t{0}, rng.Remaining());
+    FixedRng empty_rng(Bytes{});
+    CPPUNIT_ASSERT(!GenerateNonce(empty_rng, 0).has_value());
+    // The alphabet is exactly printable = %x21-2B / %x2D-7E.
+    std::string printable;
+    for (int c = 0x21; c <= 0x7e; ++c) {
+      if (c != ',') {
+        printable.push_back(static_cast<char>(c));
+      }
+    }
+    CPPUNIT_ASSERT_EQUAL(printable, std::string(kNonceAlphabet));
+    CPPUNIT_ASSERT(!IsValidNonce(""));
+    CPPUNIT_ASSERT(!IsValidNonce("a,b"));
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ScramMessagesTest);

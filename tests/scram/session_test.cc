@@ -1,0 +1,356 @@
+// ScramSessionTest: ClientSession <-> ServerSession for SHA-1/256/512, with and without channel
+// binding, and every failure the sessions must report (and report alike where it matters).
+#include <string>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "common/random.h"
+#include "scram/client.h"
+#include "scram/scram_test_util.h"
+#include "scram/server.h"
+
+namespace e2esasl::scram {
+namespace {
+
+using test::Exchange;
+using test::MapCredentials;
+using test::RunExchange;
+
+// Small iteration counts keep the suite fast; the policy under test is the range check.
+constexpr uint32_t kIterations = 64;
+
+const HashAlg kAlgs[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha512};
+
+std::string Str(const Bytes& bytes) {
+  return ToString(bytes);
+}
+
+ClientBinding Plus(std::string name, std::string data) {
+  return ClientBinding{gs2::CbFlag::kUsed, std::move(name), ToBytes(data)};
+}
+ClientBinding Flag(gs2::CbFlag flag) {
+  return ClientBinding{flag, "", {}};
+}
+ServerBinding Channel(std::string name, std::string data, bool critical = false) {
+  return ServerBinding{std::move(name), ToBytes(data), critical};
+}
+
+// Fixture state for one run: users alice/pencil (and an optional iteration count).
+struct Setup {
+  explicit Setup(HashAlg alg, uint32_t iterations = kIterations) : alg(alg) {
+    credentials.Add(
+        "alice", *StoredCredentials::Derive(alg, "pencil", ToBytes("salt-of-alice"), iterations));
+  }
+  ServerOptions Options() const {
+    ServerOptions options;
+    options.fake_secret = SecretBytes(32, 0x11);
+    options.fake_iterations = kIterations;
+    return options;
+  }
+  Exchange Run(std::string_view user, std::string_view password, ClientBinding client_binding,
+               std::optional<ServerBinding> server_binding, std::string_view authzid = "",
+               ClientOptions client_options = Lenient()) {
+    ClientSession client(alg, SystemRandom(), client_options, user, authzid, SecretString(password),
+                         std::move(client_binding));
+    ServerSession server(alg, SystemRandom(), credentials, std::move(server_binding), Options());
+    Exchange result = RunExchange(client, server);
+    authcid = server.Authcid();
+    server_authzid = server.Authzid();
+    disposition = server.CbDisposition();
+    cb_name = server.CbName();
+    return result;
+  }
+  static ClientOptions Lenient() {
+    ClientOptions options;
+    options.min_iterations = 1;
+    return options;
+  }
+
+  HashAlg alg;
+  MapCredentials credentials;
+  std::string authcid, server_authzid, cb_name;
+  cb::Disposition disposition = cb::Disposition::kNone;
+};
+
+}  // namespace
+}  // namespace e2esasl::scram
+
+using namespace e2esasl;         // NOLINT: test file
+using namespace e2esasl::scram;  // NOLINT: test file
+
+// The fixture lives at global scope: CppUnit names a suite after typeid(fixture), and the runner
+// selects suites by that name (SUITES in CMakeLists.txt).
+class ScramSessionTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ScramSessionTest);
+  CPPUNIT_TEST(SucceedsForEveryHashWithAndWithoutBinding);
+  CPPUNIT_TEST(AuthzidIsCarriedEscaped);
+  CPPUNIT_TEST(WrongPasswordAndUnknownUserLookAlike);
+  CPPUNIT_TEST(UnknownUserGetsStableFakeSalt);
+  CPPUNIT_TEST(BindingDataMismatch);
+  CPPUNIT_TEST(BindingNameMismatchOrAbsent);
+  CPPUNIT_TEST(DowngradeWithYIsRefused);
+  CPPUNIT_TEST(NoneWithCriticalBindingIsRefused);
+  CPPUNIT_TEST(IterationCountOutsideClientRange);
+  CPPUNIT_TEST(ClientUnderstandsServerErrors);
+  CPPUNIT_TEST(ClientRejectsBadServerMessages);
+  CPPUNIT_TEST(ServerRejectsBadClientFinal);
+  CPPUNIT_TEST(ServerAcceptsMissingInitialResponse);
+  CPPUNIT_TEST(BadLocalInputs);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void SucceedsForEveryHashWithAndWithoutBinding() {
+    for (HashAlg alg : kAlgs) {
+      Setup s(alg);
+      Exchange none = s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt);
+      CPPUNIT_ASSERT(none.client == Status::kOk && none.server == Status::kOk);
+      CPPUNIT_ASSERT(s.disposition == cb::Disposition::kNone);
+      CPPUNIT_ASSERT_EQUAL(std::string("alice"), s.authcid);
+
+      Exchange plus = s.Run("alice", "pencil", Plus("tls-exporter", "binding-A"),
+                            Channel("tls-exporter", "binding-A", /*critical=*/true));
+      CPPUNIT_ASSERT(plus.client == Status::kOk && plus.server == Status::kOk);
+      CPPUNIT_ASSERT(s.disposition == cb::Disposition::kUsed);
+      CPPUNIT_ASSERT_EQUAL(std::string("tls-exporter"), s.cb_name);
+
+      // "y": the client can bind but the server cannot (holds no binding).
+      Exchange want = s.Run("alice", "pencil", Flag(gs2::CbFlag::kWant), std::nullopt);
+      CPPUNIT_ASSERT(want.client == Status::kOk && want.server == Status::kOk);
+      CPPUNIT_ASSERT(s.disposition == cb::Disposition::kWant);
+
+      // "n" while the server holds a non-critical binding: allowed.
+      Exchange lax =
+          s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), Channel("tls-exporter", "binding-A"));
+      CPPUNIT_ASSERT(lax.client == Status::kOk && lax.server == Status::kOk);
+    }
+  }
+
+  void AuthzidIsCarriedEscaped() {
+    Setup s(HashAlg::kSha256);
+    MapCredentials& c = s.credentials;
+    Exchange e = s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "bob,=x");
+    CPPUNIT_ASSERT(e.server == Status::kOk);
+    CPPUNIT_ASSERT_EQUAL(std::string("bob,=x"), s.server_authzid);
+    CPPUNIT_ASSERT_EQUAL(std::string("bob,=x"), c.last_authzid_);
+    CPPUNIT_ASSERT_EQUAL(1, c.lookups_);
+    // SASLprep (query) maps the username before lookup: U+00AD SOFT HYPHEN maps to nothing.
+    Exchange mapped = s.Run("al\xC2\xADice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt);
+    CPPUNIT_ASSERT(mapped.server == Status::kOk);
+    CPPUNIT_ASSERT_EQUAL(std::string("alice"), c.last_authcid_);
+  }
+
+  void WrongPasswordAndUnknownUserLookAlike() {
+    for (HashAlg alg : kAlgs) {
+      Setup s(alg);
+      Exchange wrong = s.Run("alice", "pencil2", Flag(gs2::CbFlag::kNone), std::nullopt);
+      Exchange unknown = s.Run("mallory", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt);
+      for (const Exchange* e : {&wrong, &unknown}) {
+        CPPUNIT_ASSERT(e->server == Status::kAuthFailed);
+        CPPUNIT_ASSERT_EQUAL(2, e->server_steps);  // both fail at the proof, not before
+        CPPUNIT_ASSERT_EQUAL(std::string("e=invalid-proof"), Str(e->last_server_out));
+        CPPUNIT_ASSERT(e->client == Status::kAuthFailed);
+      }
+      CPPUNIT_ASSERT_EQUAL(wrong.server_detail, unknown.server_detail);
+      CPPUNIT_ASSERT_EQUAL(wrong.client_detail, unknown.client_detail);
+    }
+  }
+
+  void UnknownUserGetsStableFakeSalt() {
+    Setup s(HashAlg::kSha256);
+    auto server_first = [&](std::string_view user) {
+      ServerSession server(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
+                           s.Options());
+      Bytes out;
+      const std::string first = "n,,n=" + std::string(user) + ",r=abc";
+      CPPUNIT_ASSERT(server.Step(AsBytes(first), &out) == Status::kContinue);
+      return *ServerFirst::Parse(out);
+    };
+    const ServerFirst a = server_first("mallory");
+    const ServerFirst b = server_first("mallory");
+    const ServerFirst c = server_first("trudy");
+    CPPUNIT_ASSERT(a.salt == b.salt);
+    CPPUNIT_ASSERT(a.salt != c.salt);
+    CPPUNIT_ASSERT_EQUAL(kDefaultSaltSize, a.salt.size());
+    CPPUNIT_ASSERT_EQUAL(kIterations, a.iterations);
+    CPPUNIT_ASSERT(a.nonce != b.nonce);
+  }
+
+  void BindingDataMismatch() {
+    Setup s(HashAlg::kSha256);
+    Exchange e = s.Run("alice", "pencil", Plus("tls-exporter", "client-side-channel"),
+                       Channel("tls-exporter", "server-side-channel"));
+    CPPUNIT_ASSERT(e.server == Status::kBadBinding);
+    CPPUNIT_ASSERT_EQUAL(std::string("e=channel-bindings-dont-match"), Str(e.last_server_out));
+    CPPUNIT_ASSERT(e.client == Status::kBadBinding);
+    // Even with the wrong password, the binding is checked first and reported as such.
+    Exchange both = s.Run("alice", "wrong", Plus("tls-exporter", "client-side-channel"),
+                          Channel("tls-exporter", "server-side-channel"));
+    CPPUNIT_ASSERT(both.server == Status::kBadBinding);
+  }
+
+  void BindingNameMismatchOrAbsent() {
+    Setup s(HashAlg::kSha1);
+    Exchange other =
+        s.Run("alice", "pencil", Plus("tls-unique", "x"), Channel("tls-exporter", "x"));
+    CPPUNIT_ASSERT(other.server == Status::kBadBinding);
+    CPPUNIT_ASSERT_EQUAL(1, other.server_steps);
+    CPPUNIT_ASSERT_EQUAL(std::string("e=unsupported-channel-binding-type"),
+                         Str(other.last_server_out));
+    CPPUNIT_ASSERT(other.client == Status::kBadBinding);
+    Exchange absent = s.Run("alice", "pencil", Plus("tls-exporter", "x"), std::nullopt);
+    CPPUNIT_ASSERT(absent.server == Status::kBadBinding);
+    CPPUNIT_ASSERT_EQUAL(std::string("e=channel-binding-not-supported"),
+                         Str(absent.last_server_out));
+  }
+
+  void DowngradeWithYIsRefused() {
+    Setup s(HashAlg::kSha256);
+    Exchange e = s.Run("alice", "pencil", Flag(gs2::CbFlag::kWant), Channel("tls-exporter", "x"));
+    CPPUNIT_ASSERT(e.server == Status::kAuthFailed);
+    CPPUNIT_ASSERT_EQUAL(1, e.server_steps);
+    CPPUNIT_ASSERT_EQUAL(std::string("e=server-does-support-channel-binding"),
+                         Str(e.last_server_out));
+    CPPUNIT_ASSERT(e.client == Status::kBadBinding);
+    CPPUNIT_ASSERT(!e.server_detail.empty());
+  }
+
+  void NoneWithCriticalBindingIsRefused() {
+    Setup s(HashAlg::kSha512);
+    Exchange e = s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone),
+                       Channel("tls-exporter", "x", /*critical=*/true));
+    CPPUNIT_ASSERT(e.server == Status::kBadBinding);
+    CPPUNIT_ASSERT_EQUAL(1, e.server_steps);
+    CPPUNIT_ASSERT_EQUAL(0, s.credentials.lookups_);  // refused before any lookup
+  }
+
+  void IterationCountOutsideClientRange() {
+    Setup low(HashAlg::kSha256, 1000);
+    ClientOptions options;  // min 4096
+    Exchange e = low.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "", options);
+    CPPUNIT_ASSERT(e.client == Status::kAuthFailed);
+    CPPUNIT_ASSERT(e.client_detail.find("1000") != std::string::npos);
+    CPPUNIT_ASSERT(e.server == Status::kContinue);  // the client gave up after server-first
+
+    Setup high(HashAlg::kSha256, 5000);
+    options.min_iterations = 1;
+    options.max_iterations = 4999;
+    e = high.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "", options);
+    CPPUNIT_ASSERT(e.client == Status::kAuthFailed);
+    options.max_iterations = 5000;  // bounds are inclusive
+    e = high.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "", options);
+    CPPUNIT_ASSERT(e.client == Status::kOk);
+  }
+
+  void ClientUnderstandsServerErrors() {
+    const struct {
+      const char* message;
+      Status expected;
+    } cases[] = {{"e=invalid-proof", Status::kAuthFailed},
+                 {"e=other-error", Status::kAuthFailed},
+                 {"e=some-future-error,x=ext", Status::kAuthFailed},
+                 {"e=channel-bindings-dont-match", Status::kBadBinding},
+                 {"e=unsupported-channel-binding-type", Status::kBadBinding}};
+    for (const auto& c : cases) {
+      ClientSession client = FreshClient();
+      Bytes out;
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+      const std::string first = "r=" + ClientFirst::Parse(out)->nonce + "xyz,s=QQ==,i=64";
+      CPPUNIT_ASSERT(client.Step(AsBytes(first), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(AsBytes(c.message), &out) == c.expected);
+      const std::string value =
+          std::string(c.message).substr(2, std::string(c.message).find(',') - 2);
+      CPPUNIT_ASSERT_EQUAL(value, std::string(client.ServerError()));
+      CPPUNIT_ASSERT(std::string(client.ErrorDetail()).find(value) != std::string::npos);
+      // Failure is final.
+      CPPUNIT_ASSERT(client.Step(AsBytes("v=QQ=="), &out) == c.expected);
+    }
+  }
+
+  void ClientRejectsBadServerMessages() {
+    Bytes out;
+    {
+      ClientSession client = FreshClient();
+      CPPUNIT_ASSERT(client.Step(AsBytes("unexpected"), &out) == Status::kMalformed);
+    }
+    {  // server nonce must extend the client nonce
+      ClientSession client = FreshClient();
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(AsBytes("r=other,s=QQ==,i=64"), &out) == Status::kAuthFailed);
+    }
+    {  // ... strictly
+      ClientSession client = FreshClient();
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+      const std::string first = "r=" + ClientFirst::Parse(out)->nonce + ",s=QQ==,i=64";
+      CPPUNIT_ASSERT(client.Step(AsBytes(first), &out) == Status::kAuthFailed);
+    }
+    {  // malformed server-first, then a wrong server signature
+      ClientSession client = FreshClient();
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(AsBytes("r=x,s=QQ==,i=064"), &out) == Status::kMalformed);
+      ClientSession client2 = FreshClient();
+      CPPUNIT_ASSERT(client2.Step(ByteView(), &out) == Status::kContinue);
+      const std::string first = "r=" + ClientFirst::Parse(out)->nonce + "s,s=QQ==,i=64";
+      CPPUNIT_ASSERT(client2.Step(AsBytes(first), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(client2.Step(AsBytes("v=rmF9pqV8S7suAoZWja4dJRkFsKQ="), &out) ==
+                     Status::kAuthFailed);
+      CPPUNIT_ASSERT(!client2.IsComplete());
+    }
+  }
+
+  void ServerRejectsBadClientFinal() {
+    Setup s(HashAlg::kSha256);
+    ServerSession server(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
+                         s.Options());
+    Bytes out;
+    CPPUNIT_ASSERT(server.Step(AsBytes("n,,n=alice,r=abc"), &out) == Status::kContinue);
+    const std::string nonce = ServerFirst::Parse(out)->nonce;
+    CPPUNIT_ASSERT(server.Step(AsBytes("c=biws,r=" + nonce + "X,p=dGVzdA=="), &out) ==
+                   Status::kAuthFailed);  // nonce changed
+    ServerSession server2(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
+                          s.Options());
+    CPPUNIT_ASSERT(server2.Step(AsBytes("n,,n=alice,r=abc"), &out) == Status::kContinue);
+    CPPUNIT_ASSERT(server2.Step(AsBytes("c=biws,r=abc"), &out) == Status::kMalformed);
+    CPPUNIT_ASSERT_EQUAL(std::string("e=invalid-encoding"), Str(out));
+    CPPUNIT_ASSERT(server2.Step(AsBytes("anything"), &out) == Status::kMalformed);  // final
+    ServerSession server3(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
+                          s.Options());
+    CPPUNIT_ASSERT(server3.Step(AsBytes("y,,n=alice,r=abc"), &out) == Status::kContinue);
+    const std::string nonce3 = ServerFirst::Parse(out)->nonce;
+    // c= must be base64("y,,"), not the "n,," of another header
+    CPPUNIT_ASSERT(server3.Step(AsBytes("c=biws,r=" + nonce3 + ",p=dGVzdA=="), &out) ==
+                   Status::kBadBinding);
+  }
+
+  void ServerAcceptsMissingInitialResponse() {
+    Setup s(HashAlg::kSha1);
+    ServerSession server(HashAlg::kSha1, SystemRandom(), s.credentials, std::nullopt, s.Options());
+    Bytes out = ToBytes("junk");
+    CPPUNIT_ASSERT(server.Step(ByteView(), &out) == Status::kContinue);
+    CPPUNIT_ASSERT(out.empty());
+    CPPUNIT_ASSERT(server.Step(ByteView(), &out) == Status::kMalformed);  // only once
+  }
+
+  void BadLocalInputs() {
+    Bytes out;
+    ClientSession bad_password(HashAlg::kSha256, SystemRandom(), ClientOptions{}, "alice", "",
+                               SecretString("pass\x07"), ClientBinding{});
+    CPPUNIT_ASSERT(bad_password.Step(ByteView(), &out) == Status::kInternal);
+    CPPUNIT_ASSERT(out.empty());
+    ClientSession no_data(HashAlg::kSha256, SystemRandom(), ClientOptions{}, "alice", "",
+                          SecretString("pencil"), Plus("tls-exporter", ""));
+    CPPUNIT_ASSERT(no_data.Step(ByteView(), &out) == Status::kBadBinding);
+    // Credentials of another hash are a server-side configuration error.
+    MapCredentials mixed;
+    mixed.Add("alice", *StoredCredentials::Derive(HashAlg::kSha1, "pencil", ToBytes("s"), 1));
+    ServerSession server(HashAlg::kSha256, SystemRandom(), mixed, std::nullopt, ServerOptions{});
+    CPPUNIT_ASSERT(server.Step(AsBytes("n,,n=alice,r=abc"), &out) == Status::kInternal);
+  }
+
+ private:
+  static ClientSession FreshClient() {
+    return ClientSession(HashAlg::kSha1, SystemRandom(), Setup::Lenient(), "user", "",
+                         SecretString("pencil"), ClientBinding{});
+  }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ScramSessionTest);
