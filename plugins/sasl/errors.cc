@@ -28,9 +28,14 @@ int ToSaslCode(Status status) noexcept {
 
 namespace {
 
-// Clip returns at most max characters of text, as an int for printf's "%.*s".
-int Clip(std::string_view text, size_t max) {
-  return static_cast<int>(std::min(text.size(), max));
+// Format writes "<mechanism>: <text>" NUL-terminated into buf, truncating. libsasl2's
+// seterror and log have their own printf subset (no "%.*s"), so they get one "%s" argument.
+template <size_t N>
+const char* Format(char (&buf)[N], std::string_view mechanism, std::string_view text) {
+  const int m = static_cast<int>(std::min<size_t>(mechanism.size(), 64));
+  const int t = static_cast<int>(std::min<size_t>(text.size(), N - 80));
+  std::snprintf(buf, N, "%.*s: %.*s", m, mechanism.data(), t, text.data());
+  return buf;
 }
 
 }  // namespace
@@ -40,8 +45,8 @@ void SetError(const sasl_utils_t* utils, std::string_view mechanism,
   if (utils == nullptr || utils->seterror == nullptr) {
     return;
   }
-  utils->seterror(utils->conn, 0, "%.*s: %.*s", Clip(mechanism, 64), mechanism.data(),
-                  Clip(detail, 512), detail.data());
+  char buf[600];
+  utils->seterror(utils->conn, 0, "%s", Format(buf, mechanism, detail));
 }
 
 void Log(const sasl_utils_t* utils, int level, std::string_view mechanism,
@@ -49,8 +54,8 @@ void Log(const sasl_utils_t* utils, int level, std::string_view mechanism,
   if (utils == nullptr || utils->log == nullptr) {
     return;
   }
-  utils->log(utils->conn, level, "%.*s: %.*s", Clip(mechanism, 64), mechanism.data(),
-             Clip(message, 512), message.data());
+  char buf[600];
+  utils->log(utils->conn, level, "%s", Format(buf, mechanism, message));
 }
 
 }  // namespace e2esasl::sasl

@@ -37,7 +37,9 @@ int ExpectedCCode(cb::ErrorCode code) {
   return 1;
 }
 
-e2e_cb_type ToC(cb::Type type) { return static_cast<e2e_cb_type>(static_cast<int>(type)); }
+e2e_cb_type ToC(cb::Type type) {
+  return static_cast<e2e_cb_type>(static_cast<int>(type));
+}
 
 // CBind calls the C API on whichever session e holds.
 int CBind(const Endpoint& e, e2e_cb_type type, const e2e_cb_options* options, unsigned char* out,
@@ -57,9 +59,9 @@ int CompareApis(const Endpoint& e, const std::string& where) {
   for (cb::EddsaPolicy policy : {cb::EddsaPolicy::kRefuse, cb::EddsaPolicy::kSha512}) {
     cb::Options options;
     options.eddsa_policy = policy;
-    e2e_cb_options c_options{policy == cb::EddsaPolicy::kRefuse ? E2E_CB_EDDSA_REFUSE
-                                                                 : E2E_CB_EDDSA_SHA512,
-                             0, nullptr, 0};
+    e2e_cb_options c_options{
+        policy == cb::EddsaPolicy::kRefuse ? E2E_CB_EDDSA_REFUSE : E2E_CB_EDDSA_SHA512, 0, nullptr,
+        0};
     for (cb::Type type : kTypes) {
       const std::string what = where + " " + std::string(cb::TypeName(type));
       auto cpp = Bind(e, type, options);
@@ -83,12 +85,11 @@ int CompareApis(const Endpoint& e, const std::string& where) {
   e2e_cb_type c_best = E2E_CB_TLS_UNIQUE;
   int rc = e.library == TlsLibrary::kOpenssl
                ? e2e_cb_best_type_openssl(e.ssl, nullptr, &c_best, nullptr, 0)
-               : e2e_cb_best_type_gnutls(e.gnutls,
-                                         e.role == TlsRole::kClient ? E2E_CB_ROLE_CLIENT
-                                                                    : E2E_CB_ROLE_SERVER,
-                                         nullptr, &c_best, nullptr, 0);
-  CPPUNIT_ASSERT_MESSAGE(where + " best type", cpp_best.ok() && rc == E2E_CB_OK &&
-                                                   c_best == ToC(cpp_best.value()));
+               : e2e_cb_best_type_gnutls(
+                     e.gnutls, e.role == TlsRole::kClient ? E2E_CB_ROLE_CLIENT : E2E_CB_ROLE_SERVER,
+                     nullptr, &c_best, nullptr, 0);
+  CPPUNIT_ASSERT_MESSAGE(where + " best type",
+                         cpp_best.ok() && rc == E2E_CB_OK && c_best == ToC(cpp_best.value()));
   return compared;
 }
 
@@ -97,7 +98,8 @@ int CompareApis(const Endpoint& e, const std::string& where) {
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindCApiTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindCApiTest".
 class ChannelBindCApiTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindCApiTest);
   CPPUNIT_TEST(testSameResultsAsCpp);
@@ -112,8 +114,8 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
   void testSameResultsAsCpp() {
     int compared = 0;
     for (const Pairing& pairing : AllPairings()) {
-      for (auto [version, resume] : {std::pair{TlsVersion::kTls12, false},
-                                     std::pair{TlsVersion::kTls13, true}}) {
+      for (auto [version, resume] :
+           {std::pair{TlsVersion::kTls12, false}, std::pair{TlsVersion::kTls13, true}}) {
         for (CertKind kind : {CertKind::kRsaSha256, CertKind::kEd25519}) {
           ConnectionSpec spec =
               Spec(pairing, version, resume, &testing::DefaultServerCredentials(kind));
@@ -143,9 +145,8 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
           CPPUNIT_ASSERT_EQUAL(0xAA, static_cast<int>(b));  // nothing written past or into out
         }
         out_len = 0;
-        CPPUNIT_ASSERT_EQUAL(E2E_CB_E_BUFFER_TOO_SMALL,
-                             CBind(e, E2E_CB_TLS_SERVER_END_POINT, nullptr, out, &out_len,
-                                   nullptr, 0));
+        CPPUNIT_ASSERT_EQUAL(E2E_CB_E_BUFFER_TOO_SMALL, CBind(e, E2E_CB_TLS_SERVER_END_POINT,
+                                                              nullptr, out, &out_len, nullptr, 0));
         CPPUNIT_ASSERT_EQUAL(size_t{32}, out_len);
         out_len = 32;  // exactly enough
         CPPUNIT_ASSERT_EQUAL(E2E_CB_OK,
@@ -163,9 +164,8 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
         unsigned char out[64];
         size_t out_len = sizeof(out);
         char full[512];
-        CPPUNIT_ASSERT_EQUAL(E2E_CB_E_UNDEFINED_ON_TLS13,
-                             CBind(e, E2E_CB_TLS_UNIQUE, nullptr, out, &out_len, full,
-                                   sizeof(full)));
+        CPPUNIT_ASSERT_EQUAL(E2E_CB_E_UNDEFINED_ON_TLS13, CBind(e, E2E_CB_TLS_UNIQUE, nullptr, out,
+                                                                &out_len, full, sizeof(full)));
         const size_t full_len = std::strlen(full);
         CPPUNIT_ASSERT(full_len > 8);
         char small[16];
@@ -197,7 +197,8 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
   }
 
   void testArgumentsAndNames() {
-    CPPUNIT_ASSERT_EQUAL(std::string("tls-unique"), std::string(e2e_cb_type_name(E2E_CB_TLS_UNIQUE)));
+    CPPUNIT_ASSERT_EQUAL(std::string("tls-unique"),
+                         std::string(e2e_cb_type_name(E2E_CB_TLS_UNIQUE)));
     CPPUNIT_ASSERT_EQUAL(std::string("tls-exporter"),
                          std::string(e2e_cb_type_name(E2E_CB_TLS_EXPORTER)));
     CPPUNIT_ASSERT_EQUAL(std::string("tls-server-end-point"),
@@ -216,9 +217,9 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
     e2e_cb_type best;
     CPPUNIT_ASSERT_EQUAL(E2E_CB_E_INVALID_ARGUMENT,
                          e2e_cb_best_type_openssl(nullptr, nullptr, &best, nullptr, 0));
-    CPPUNIT_ASSERT_EQUAL(E2E_CB_E_INVALID_ARGUMENT,
-                         e2e_cb_best_type_gnutls(nullptr, E2E_CB_ROLE_SERVER, nullptr, &best,
-                                                 nullptr, 0));
+    CPPUNIT_ASSERT_EQUAL(
+        E2E_CB_E_INVALID_ARGUMENT,
+        e2e_cb_best_type_gnutls(nullptr, E2E_CB_ROLE_SERVER, nullptr, &best, nullptr, 0));
     // On a live session: unknown type, NULL out_len.
     auto probe = [](Endpoint& e) {
       unsigned char buf[64];
@@ -236,8 +237,8 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
   void testSaslObjects() {
     const unsigned char data[] = {0x01, 0x00, 0xff, 0x10};
     e2e_cb_sasl* cb = nullptr;
-    CPPUNIT_ASSERT_EQUAL(E2E_CB_OK, e2e_cb_sasl_new(E2E_CB_TLS_EXPORTER, data, sizeof(data), 1, &cb,
-                                                    nullptr, 0));
+    CPPUNIT_ASSERT_EQUAL(
+        E2E_CB_OK, e2e_cb_sasl_new(E2E_CB_TLS_EXPORTER, data, sizeof(data), 1, &cb, nullptr, 0));
     const sasl_channel_binding_t* raw = e2e_cb_sasl_get(cb);
     CPPUNIT_ASSERT(raw != nullptr);
     CPPUNIT_ASSERT_EQUAL(std::string("tls-exporter"), std::string(raw->name));

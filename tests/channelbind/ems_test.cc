@@ -44,7 +44,8 @@ void CheckRefusedNoEms(const std::string& where, const cb::Result<cb::Bytes>& re
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindEmsTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindEmsTest".
 class ChannelBindEmsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindEmsTest);
   CPPUNIT_TEST(testWithoutEmsBothBackendsRefuse);

@@ -73,7 +73,8 @@ struct Known {
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindKnownAnswerTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindKnownAnswerTest".
 class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindKnownAnswerTest);
   CPPUNIT_TEST(testEndPointIsCertificateHash);
@@ -97,9 +98,9 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
           CheckEndPoint(Spec(pairing, TlsVersion::kTls13, resume, &creds), {}, want);
         }
       }
-      CheckEndPoint(Spec({TlsLibrary::kOpenssl, TlsLibrary::kGnutls}, TlsVersion::kTls12, true,
-                         &creds),
-                    {}, want);
+      CheckEndPoint(
+          Spec({TlsLibrary::kOpenssl, TlsLibrary::kGnutls}, TlsVersion::kTls12, true, &creds), {},
+          want);
     }
   }
 
@@ -153,8 +154,7 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
         for (const Known* end : {&client, &server}) {
           CPPUNIT_ASSERT_MESSAGE(r.description + ": " + Show(*end->value), end->value->ok());
           CPPUNIT_ASSERT_EQUAL(size_t{32}, end->expected.size());
-          CPPUNIT_ASSERT_EQUAL_MESSAGE(r.description, Hex(end->expected),
-                                       Hex(end->value->value()));
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(r.description, Hex(end->expected), Hex(end->value->value()));
           if (!end->no_context.empty()) {
             if (version == TlsVersion::kTls12) {
               CPPUNIT_ASSERT_MESSAGE(r.description + ": no-context exporter equals the binding",
@@ -196,8 +196,7 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
         for (const Known* end : {&client, &server}) {
           CPPUNIT_ASSERT_MESSAGE(r.description + ": " + Show(*end->value), end->value->ok());
           CPPUNIT_ASSERT_EQUAL(size_t{12}, end->expected.size());
-          CPPUNIT_ASSERT_EQUAL_MESSAGE(r.description, Hex(end->expected),
-                                       Hex(end->value->value()));
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(r.description, Hex(end->expected), Hex(end->value->value()));
           ++checked;
         }
       }
@@ -215,9 +214,9 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(r.description + ": the client saw another certificate",
                            r.peer_cert_der == r.server_cert_der);
     for (const auto* end : {&client, &server}) {
-      CPPUNIT_ASSERT_MESSAGE(r.description + ": " + Show(**end) +
-                                 ((*end)->ok() ? "" : " " + (*end)->error().message),
-                             (*end)->ok());
+      CPPUNIT_ASSERT_MESSAGE(
+          r.description + ": " + Show(**end) + ((*end)->ok() ? "" : " " + (*end)->error().message),
+          (*end)->ok());
       CPPUNIT_ASSERT_EQUAL_MESSAGE(r.description, Hex(want), Hex((*end)->value()));
     }
   }

@@ -87,7 +87,8 @@ EndValues ComputeAll(const Endpoint& e) {
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindMatrixTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindMatrixTest".
 class ChannelBindMatrixTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindMatrixTest);
   CPPUNIT_TEST(testFullMatrix);
@@ -141,8 +142,8 @@ class ChannelBindMatrixTest : public CppUnit::TestFixture {
                 cell = "refused " + std::string(cb::ErrorCodeName(*want.refusal));
                 ++refusals_checked;
               } else {
-                why = "expected both to refuse with " +
-                      std::string(cb::ErrorCodeName(*want.refusal));
+                why =
+                    "expected both to refuse with " + std::string(cb::ErrorCodeName(*want.refusal));
               }
             } else if (client.ok() && server.ok() && client.value() == server.value() &&
                        client.value().size() == want.length) {
@@ -156,14 +157,14 @@ class ChannelBindMatrixTest : public CppUnit::TestFixture {
             } else {
               why = "expected equal " + std::to_string(want.length) + "-byte values";
               if (client.ok() && server.ok() && client.value() != server.value()) {
-                why += " (client " + Hex(client.value()) + " != server " + Hex(server.value()) +
-                       ")";
+                why +=
+                    " (client " + Hex(client.value()) + " != server " + Hex(server.value()) + ")";
               }
             }
             if (!why.empty()) {
               cell = "FAIL c:" + Show(client) + " s:" + Show(server);
-              failures.push_back(result.description + " " + std::string(kColumns[c].title) +
-                                 ": " + why + "; client " + Show(client) + " (" +
+              failures.push_back(result.description + " " + std::string(kColumns[c].title) + ": " +
+                                 why + "; client " + Show(client) + " (" +
                                  (client.ok() ? "" : client.error().message) + "), server " +
                                  Show(server) + " (" + (server.ok() ? "" : server.error().message) +
                                  ")");
@@ -188,9 +189,10 @@ class ChannelBindMatrixTest : public CppUnit::TestFixture {
     // end-point (SHA-512 policy) 80; = 264. Refusals: tls-unique on TLS 1.3 40; Ed25519 end-point
     // (default policy) 16; = 56.
     constexpr int kExpectedRows = 80, kExpectedPairs = 264, kExpectedRefusals = 56;
-    table << "rows: " << rows << " (expected " << kExpectedRows << "), pairs checked: "
-          << pairs_checked << " (expected " << kExpectedPairs << "), refusals checked: "
-          << refusals_checked << " (expected " << kExpectedRefusals << ")\n";
+    table << "rows: " << rows << " (expected " << kExpectedRows
+          << "), pairs checked: " << pairs_checked << " (expected " << kExpectedPairs
+          << "), refusals checked: " << refusals_checked << " (expected " << kExpectedRefusals
+          << ")\n";
     std::cout << "\n" << table.str() << std::flush;
     for (const std::string& f : failures) {
       std::cout << "FAILURE: " << f << "\n";

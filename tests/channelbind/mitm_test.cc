@@ -33,7 +33,8 @@ LegValues RunLeg(const ConnectionSpec& spec, std::string* description) {
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindMitmTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindMitmTest".
 class ChannelBindMitmTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindMitmTest);
   CPPUNIT_TEST(testLegsNeverShareBindings);
@@ -57,11 +58,10 @@ class ChannelBindMitmTest : public CppUnit::TestFixture {
           // Leg 1: the victim client (outer.first) to the MITM (outer.second acting as server).
           // Leg 2: the MITM (outer.second acting as client) to the real server (outer.first).
           std::string leg1_name, leg2_name;
-          LegValues leg1 = RunLeg(Spec({outer.first, outer.second}, version, false, mitm),
-                                  &leg1_name);
-          LegValues leg2 = RunLeg(Spec({outer.second, outer.first}, version, false,
-                                       &server_creds),
-                                  &leg2_name);
+          LegValues leg1 =
+              RunLeg(Spec({outer.first, outer.second}, version, false, mitm), &leg1_name);
+          LegValues leg2 =
+              RunLeg(Spec({outer.second, outer.first}, version, false, &server_creds), &leg2_name);
           const std::string what = leg1_name + " / " + leg2_name;
           for (size_t i = 0; i < kTypes.size(); ++i) {
             const std::string type(cb::TypeName(kTypes[i]));
@@ -74,14 +74,16 @@ class ChannelBindMitmTest : public CppUnit::TestFixture {
             CPPUNIT_ASSERT_MESSAGE(what + " " + type + ": " + Show(victim) + " / " + Show(server),
                                    victim.ok() && server.ok());
             // Each leg agrees with itself (the MITM computes what its peer computes) ...
-            CPPUNIT_ASSERT_MESSAGE(what + " " + type + " leg 1 ends disagree",
-                                   leg1.server[i]->ok() && victim.value() == leg1.server[i]->value());
-            CPPUNIT_ASSERT_MESSAGE(what + " " + type + " leg 2 ends disagree",
-                                   leg2.client[i]->ok() && server.value() == leg2.client[i]->value());
+            CPPUNIT_ASSERT_MESSAGE(
+                what + " " + type + " leg 1 ends disagree",
+                leg1.server[i]->ok() && victim.value() == leg1.server[i]->value());
+            CPPUNIT_ASSERT_MESSAGE(
+                what + " " + type + " leg 2 ends disagree",
+                leg2.client[i]->ok() && server.value() == leg2.client[i]->value());
             // ... but what the victim binds to is never what the real server binds to.
-            CPPUNIT_ASSERT_MESSAGE(what + " " + type + ": shared across the legs: " +
-                                       Hex(victim.value()),
-                                   victim.value() != server.value());
+            CPPUNIT_ASSERT_MESSAGE(
+                what + " " + type + ": shared across the legs: " + Hex(victim.value()),
+                victim.value() != server.value());
             ++compared;
           }
         }

@@ -9,14 +9,13 @@
 #include "support/tls_handles.h"
 
 namespace e2esasl::channelbind_test {
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 }  // namespace e2esasl::channelbind_test
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindOptionsTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindOptionsTest".
 class ChannelBindOptionsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindOptionsTest);
   CPPUNIT_TEST(testRenegotiationPossibleIsRefused);
@@ -53,9 +52,9 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
           });
       r.ThrowIfFailed();
       for (const auto* refused : {&unique, &exporter}) {
-        CPPUNIT_ASSERT_MESSAGE(r.description + ": " + Show(**refused),
-                               !(*refused)->ok() && (*refused)->error().code ==
-                                                        cb::ErrorCode::kRenegotiationPossible);
+        CPPUNIT_ASSERT_MESSAGE(
+            r.description + ": " + Show(**refused),
+            !(*refused)->ok() && (*refused)->error().code == cb::ErrorCode::kRenegotiationPossible);
       }
       CPPUNIT_ASSERT_MESSAGE(r.description + " server: " + Show(*server_unique),
                              server_unique->ok() && server_exporter->ok());
@@ -68,8 +67,8 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
 
   // TLS 1.3 has no renegotiation: the same client setting must not refuse anything.
   void testRenegotiationIrrelevantOnTls13() {
-    ConnectionSpec spec = Spec({TlsLibrary::kOpenssl, TlsLibrary::kOpenssl}, TlsVersion::kTls13,
-                               false);
+    ConnectionSpec spec =
+        Spec({TlsLibrary::kOpenssl, TlsLibrary::kOpenssl}, TlsVersion::kTls13, false);
     spec.client.allow_renegotiation = true;
     spec.server.allow_renegotiation = true;
     std::optional<cb::Result<cb::Bytes>> client, server;
@@ -89,25 +88,25 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(ssl != nullptr);
       for (cb::Type type : kTypes) {
         auto result = cb::FromOpenssl(ssl.get(), type);
-        CPPUNIT_ASSERT_MESSAGE("OpenSSL " + std::string(cb::TypeName(type)) + ": " + Show(result),
-                               !result.ok() &&
-                                   result.error().code == cb::ErrorCode::kHandshakeIncomplete);
+        CPPUNIT_ASSERT_MESSAGE(
+            "OpenSSL " + std::string(cb::TypeName(type)) + ": " + Show(result),
+            !result.ok() && result.error().code == cb::ErrorCode::kHandshakeIncomplete);
       }
       auto best = cb::BestTypeOpenssl(ssl.get());
       CPPUNIT_ASSERT(!best.ok() && best.error().code == cb::ErrorCode::kHandshakeIncomplete);
     }
     for (cb::Role role : {cb::Role::kClient, cb::Role::kServer}) {
       gnutls_session_t raw = nullptr;
-      CPPUNIT_ASSERT_EQUAL(GNUTLS_E_SUCCESS,
-                           gnutls_init(&raw, role == cb::Role::kClient ? GNUTLS_CLIENT
-                                                                       : GNUTLS_SERVER));
+      CPPUNIT_ASSERT_EQUAL(
+          GNUTLS_E_SUCCESS,
+          gnutls_init(&raw, role == cb::Role::kClient ? GNUTLS_CLIENT : GNUTLS_SERVER));
       testing::GnutlsSessionPtr session(raw);
       CPPUNIT_ASSERT_EQUAL(GNUTLS_E_SUCCESS, gnutls_set_default_priority(session.get()));
       for (cb::Type type : kTypes) {
         auto result = cb::FromGnutls(session.get(), role, type);
-        CPPUNIT_ASSERT_MESSAGE("GnuTLS " + std::string(cb::TypeName(type)) + ": " + Show(result),
-                               !result.ok() &&
-                                   result.error().code == cb::ErrorCode::kHandshakeIncomplete);
+        CPPUNIT_ASSERT_MESSAGE(
+            "GnuTLS " + std::string(cb::TypeName(type)) + ": " + Show(result),
+            !result.ok() && result.error().code == cb::ErrorCode::kHandshakeIncomplete);
       }
       auto best = cb::BestTypeGnutls(session.get(), role);
       CPPUNIT_ASSERT(!best.ok() && best.error().code == cb::ErrorCode::kHandshakeIncomplete);
@@ -133,10 +132,10 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
           Spec(pairing, TlsVersion::kTls13, false), [&](Endpoint& e) { client = Bind(e, bogus); },
           [&](Endpoint& e) { server = Bind(e, bogus); });
       r.ThrowIfFailed();
-      CPPUNIT_ASSERT_MESSAGE(Show(*client), !client->ok() && client->error().code ==
-                                                                 cb::ErrorCode::kInvalidArgument);
-      CPPUNIT_ASSERT_MESSAGE(Show(*server), !server->ok() && server->error().code ==
-                                                                 cb::ErrorCode::kInvalidArgument);
+      CPPUNIT_ASSERT_MESSAGE(
+          Show(*client), !client->ok() && client->error().code == cb::ErrorCode::kInvalidArgument);
+      CPPUNIT_ASSERT_MESSAGE(
+          Show(*server), !server->ok() && server->error().code == cb::ErrorCode::kInvalidArgument);
     }
   }
 
@@ -151,9 +150,9 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
             [&](Endpoint& e) { server = BestType(e); });
         r.ThrowIfFailed();
         for (const auto* end : {&client, &server}) {
-          CPPUNIT_ASSERT_MESSAGE(r.description + ": " +
-                                     ((*end)->ok() ? "" : (*end)->error().message),
-                                 (*end)->ok() && (*end)->value() == cb::Type::kTlsExporter);
+          CPPUNIT_ASSERT_MESSAGE(
+              r.description + ": " + ((*end)->ok() ? "" : (*end)->error().message),
+              (*end)->ok() && (*end)->value() == cb::Type::kTlsExporter);
           ++checked;
         }
       }
@@ -162,7 +161,8 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
   }
 
   void testNames() {
-    CPPUNIT_ASSERT_EQUAL(std::string("tls-unique"), std::string(cb::TypeName(cb::Type::kTlsUnique)));
+    CPPUNIT_ASSERT_EQUAL(std::string("tls-unique"),
+                         std::string(cb::TypeName(cb::Type::kTlsUnique)));
     CPPUNIT_ASSERT_EQUAL(std::string("tls-exporter"),
                          std::string(cb::TypeName(cb::Type::kTlsExporter)));
     CPPUNIT_ASSERT_EQUAL(std::string("tls-server-end-point"),
@@ -171,8 +171,8 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
       auto parsed = cb::ParseType(cb::TypeName(type));
       CPPUNIT_ASSERT(parsed && *parsed == type);
     }
-    const std::string_view bad_names[] = {"", "tls-unique ", "tls-unique-for-telnet",
-                                          "tls-exporte", std::string_view("tls-unique\0", 11)};
+    const std::string_view bad_names[] = {"", "tls-unique ", "tls-unique-for-telnet", "tls-exporte",
+                                          std::string_view("tls-unique\0", 11)};
     for (std::string_view bad : bad_names) {
       CPPUNIT_ASSERT_MESSAGE(std::string(bad), !cb::ParseType(bad).has_value());
     }

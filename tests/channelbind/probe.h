@@ -27,8 +27,7 @@ using e2esasl::testing::TlsLibrary;
 using e2esasl::testing::TlsRole;
 using e2esasl::testing::TlsVersion;
 
-inline constexpr std::array<TlsLibrary, 2> kLibraries = {TlsLibrary::kOpenssl,
-                                                         TlsLibrary::kGnutls};
+inline constexpr std::array<TlsLibrary, 2> kLibraries = {TlsLibrary::kOpenssl, TlsLibrary::kGnutls};
 inline constexpr std::array<cb::Type, 3> kTypes = {cb::Type::kTlsUnique, cb::Type::kTlsExporter,
                                                    cb::Type::kTlsServerEndPoint};
 

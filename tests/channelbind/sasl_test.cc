@@ -37,7 +37,8 @@ cb::Bytes Concat(std::string_view prefix, const cb::Bytes& data) {
 
 using namespace e2esasl::channelbind_test;  // NOLINT(google-build-using-namespace)
 
-// CppUnit names suites by their type: the fixture lives at global scope so the suite is "ChannelBindSaslTest".
+// CppUnit names suites by their type: the fixture lives at global scope so the suite is
+// "ChannelBindSaslTest".
 class ChannelBindSaslTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ChannelBindSaslTest);
   CPPUNIT_TEST(testStandardNames);
@@ -108,8 +109,8 @@ class ChannelBindSaslTest : public CppUnit::TestFixture {
     auto wrap = [](Endpoint& e, std::optional<cb::SaslChannelBinding>* out) {
       auto value = Bind(e, cb::Type::kTlsExporter);
       CPPUNIT_ASSERT(value.ok());
-      out->emplace(cb::SaslChannelBinding::Standard(cb::Type::kTlsExporter,
-                                                    std::move(value).value(), true));
+      out->emplace(
+          cb::SaslChannelBinding::Standard(cb::Type::kTlsExporter, std::move(value).value(), true));
     };
     auto r = testing::RunConnection(
         Spec({TlsLibrary::kGnutls, TlsLibrary::kOpenssl}, TlsVersion::kTls13, false),

@@ -98,8 +98,7 @@ void SetRandomSerial(X509* cert) {
   raw[0] |= 0x01;  // non-zero, fixed length
   BignumPtr bn(BN_bin2bn(raw, sizeof(raw), nullptr));
   Check(bn != nullptr, "BN_bin2bn");
-  Check(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)) != nullptr,
-        "BN_to_ASN1_INTEGER");
+  Check(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert)) != nullptr, "BN_to_ASN1_INTEGER");
 }
 
 void Sign(X509* cert, EVP_PKEY* key, CertKind kind) {
@@ -151,8 +150,7 @@ std::string_view CertKindName(CertKind kind) {
   return "unknown";
 }
 
-ServerCredentials MakeServerCredentials(CertKind kind, std::string_view common_name,
-                                        int key_slot) {
+ServerCredentials MakeServerCredentials(CertKind kind, std::string_view common_name, int key_slot) {
   EVP_PKEY* key = CachedKey(KeyTypeOf(kind), key_slot);
 
   X509Ptr cert(X509_new());
@@ -177,9 +175,9 @@ ServerCredentials MakeServerCredentials(CertKind kind, std::string_view common_n
   BioPtr key_der(BIO_new(BIO_s_mem()));
   BioPtr cert_der(BIO_new(BIO_s_mem()));
   Check(key_pem && cert_pem && key_der && cert_der, "BIO_new");
-  Check(PEM_write_bio_PKCS8PrivateKey(key_pem.get(), key, nullptr, nullptr, 0, nullptr,
-                                      nullptr) == 1,
-        "PEM_write_bio_PKCS8PrivateKey");
+  Check(
+      PEM_write_bio_PKCS8PrivateKey(key_pem.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+      "PEM_write_bio_PKCS8PrivateKey");
   Check(PEM_write_bio_X509(cert_pem.get(), cert.get()) == 1, "PEM_write_bio_X509");
   Check(i2d_PKCS8PrivateKey_bio(key_der.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
         "i2d_PKCS8PrivateKey_bio");

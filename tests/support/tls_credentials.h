@@ -22,9 +22,9 @@ enum class CertKind {
   kEd25519,       // Ed25519 (pure EdDSA, no separate hash)
 };
 
-inline constexpr std::array<CertKind, 5> kAllCertKinds = {
-    CertKind::kRsaSha256, CertKind::kRsaSha1, CertKind::kRsaPssSha384, CertKind::kEcdsaP384,
-    CertKind::kEd25519};
+inline constexpr std::array<CertKind, 5> kAllCertKinds = {CertKind::kRsaSha256, CertKind::kRsaSha1,
+                                                          CertKind::kRsaPssSha384,
+                                                          CertKind::kEcdsaP384, CertKind::kEd25519};
 
 // CertKindName returns a short stable name, e.g. "rsa-sha256", "ecdsa-p384", "ed25519".
 std::string_view CertKindName(CertKind kind);

@@ -85,7 +85,7 @@ class OpensslConnection final : public TlsConnection {
 
 class OpensslSide final : public TlsSide {
  public:
-  OpensslSide(TlsRole role) : role_(role) {}
+  explicit OpensslSide(TlsRole role) : role_(role) {}
 
   bool Init(const EndpointConfig& config, TlsVersion version, const ServerCredentials& creds,
             std::string* error) {
@@ -141,7 +141,8 @@ class OpensslSide final : public TlsSide {
  private:
   bool LoadCredentials(const ServerCredentials& creds, std::string* error) {
     static constexpr unsigned char kSessionContext[] = "e2esasl-tls-harness";
-    BioPtr cert_bio(BIO_new_mem_buf(creds.cert_pem.data(), static_cast<int>(creds.cert_pem.size())));
+    BioPtr cert_bio(
+        BIO_new_mem_buf(creds.cert_pem.data(), static_cast<int>(creds.cert_pem.size())));
     BioPtr key_bio(BIO_new_mem_buf(creds.key_pem.data(), static_cast<int>(creds.key_pem.size())));
     X509Ptr cert(cert_bio ? PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr) : nullptr);
     EvpPkeyPtr key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr)
@@ -245,8 +246,8 @@ class GnutlsSide final : public TlsSide {
 
   std::unique_ptr<TlsConnection> Open(int fd, std::string* error) override {
     gnutls_session_t raw = nullptr;
-    unsigned int flags = (role_ == TlsRole::kClient ? GNUTLS_CLIENT : GNUTLS_SERVER) |
-                         GNUTLS_NO_SIGNAL;
+    unsigned int flags =
+        (role_ == TlsRole::kClient ? GNUTLS_CLIENT : GNUTLS_SERVER) | GNUTLS_NO_SIGNAL;
     int rc = gnutls_init(&raw, flags);
     if (rc != GNUTLS_E_SUCCESS) {
       *error = GnutlsError("gnutls_init", rc);

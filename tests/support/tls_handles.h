@@ -36,9 +36,8 @@ using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
 using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<BN_free>>;
 
 using GnutlsSessionPtr = std::unique_ptr<gnutls_session_int, FreeWith<gnutls_deinit>>;
-using GnutlsCertCredentialsPtr =
-    std::unique_ptr<gnutls_certificate_credentials_st,
-                    FreeWith<gnutls_certificate_free_credentials>>;
+using GnutlsCertCredentialsPtr = std::unique_ptr<gnutls_certificate_credentials_st,
+                                                 FreeWith<gnutls_certificate_free_credentials>>;
 
 // GnutlsDatum owns a gnutls_datum_t whose data GnuTLS allocated; released with gnutls_free.
 class GnutlsDatum {

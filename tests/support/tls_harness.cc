@@ -80,8 +80,8 @@ void RunEnd(const ConnectionSpec& spec, const EndpointConfig& config, TlsRole ro
             const ServerCredentials& credentials, const std::vector<int>& fds,
             const EndpointCallback& callback, EndReport* report) {
   BlockSigpipe();
-  std::string prefix = std::string(TlsRoleName(role)) + " (" +
-                       std::string(TlsLibraryName(config.library)) + ")";
+  std::string prefix =
+      std::string(TlsRoleName(role)) + " (" + std::string(TlsLibraryName(config.library)) + ")";
   auto fail = [&](std::string what) { report->error = prefix + ": " + std::move(what); };
   std::string error;
   auto side = internal::MakeSide(config, role, spec.version, credentials, spec.timeout, &error);
@@ -91,8 +91,8 @@ void RunEnd(const ConnectionSpec& spec, const EndpointConfig& config, TlsRole ro
   }
   for (size_t i = 0; i < fds.size(); ++i) {
     const bool last = i + 1 == fds.size();
-    const std::string which = "connection " + std::to_string(i + 1) + " of " +
-                              std::to_string(fds.size());
+    const std::string which =
+        "connection " + std::to_string(i + 1) + " of " + std::to_string(fds.size());
     auto conn = side->Open(fds[i], &error);
     if (!conn) {
       fail(which + ": " + error);
@@ -157,8 +157,9 @@ std::string_view TlsRoleName(TlsRole role) {
 }
 
 std::string Describe(const ConnectionSpec& spec) {
-  const ServerCredentials& creds =
-      spec.credentials != nullptr ? *spec.credentials : DefaultServerCredentials(CertKind::kRsaSha256);
+  const ServerCredentials& creds = spec.credentials != nullptr
+                                       ? *spec.credentials
+                                       : DefaultServerCredentials(CertKind::kRsaSha256);
   std::string out = std::string(TlsLibraryName(spec.client.library)) + "->" +
                     std::string(TlsLibraryName(spec.server.library)) + " " +
                     std::string(TlsVersionName(spec.version)) +
@@ -192,8 +193,9 @@ void ConnectionResult::ThrowIfFailed() const {
 
 ConnectionResult RunConnection(const ConnectionSpec& spec, const EndpointCallback& on_client,
                                const EndpointCallback& on_server) {
-  const ServerCredentials& creds =
-      spec.credentials != nullptr ? *spec.credentials : DefaultServerCredentials(CertKind::kRsaSha256);
+  const ServerCredentials& creds = spec.credentials != nullptr
+                                       ? *spec.credentials
+                                       : DefaultServerCredentials(CertKind::kRsaSha256);
   ConnectionResult result;
   result.description = Describe(spec);
   result.server_cert_der = creds.cert_der;

@@ -102,15 +102,15 @@ using EndpointCallback = std::function<void(Endpoint&)>;
 // (resumption as asked), both callbacks returned normally and nothing timed out.
 struct ConnectionResult {
   bool ok = false;
-  std::string error;        // when !ok: which end failed and how (TLS library's text)
+  std::string error;  // when !ok: which end failed and how (TLS library's text)
   bool client_handshake_ok = false;
   bool server_handshake_ok = false;
-  bool resumed = false;     // the tested connection was resumed on both ends
-  Bytes server_cert_der;    // DER of the certificate the server was given
-  Bytes peer_cert_der;      // DER of the certificate the client received (empty if none)
+  bool resumed = false;   // the tested connection was resumed on both ends
+  Bytes server_cert_der;  // DER of the certificate the server was given
+  Bytes peer_cert_der;    // DER of the certificate the client received (empty if none)
   std::exception_ptr client_exception;  // thrown by the client callback, if any
   std::exception_ptr server_exception;  // thrown by the server callback, if any
-  std::string description;  // e.g. "openssl->gnutls TLS1.2 resumed rsa-sha256"
+  std::string description;              // e.g. "openssl->gnutls TLS1.2 resumed rsa-sha256"
 
   // ThrowIfFailed rethrows a callback's exception unchanged (client's first), else throws
   // std::runtime_error(description + ": " + error) when !ok.

@@ -1,0 +1,166 @@
+// scenario.cc: see scenario.h.
+#include "scenario.h"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+
+#include "peer.h"
+#include "process.h"
+
+namespace e2esasl::demo {
+namespace {
+
+bool Contains(const std::string& text, const std::string& what) {
+  auto it = std::search(text.begin(), text.end(), what.begin(), what.end(),
+                        [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+  return it != text.end();
+}
+
+std::vector<std::string> PeerArgs(const ShowcaseEnv& env, const Scenario& s, TlsLib lib) {
+  std::vector<std::string> args = {"--plugin-dir", env.plugin_path,
+                                   "--tls",        std::string(TlsLibName(lib)),
+                                   "--timeout",    std::to_string(env.timeout_s)};
+  if (s.version != TlsVersionPin::kAny) {
+    args.insert(args.end(), {"--tls-version", std::string(TlsVersionPinName(s.version))});
+  }
+  if (s.cb != "default") {
+    args.insert(args.end(), {"--cb", s.cb});
+  }
+  if (!s.mech.empty()) {
+    args.insert(args.end(), {"--mech", s.mech});
+  }
+  return args;
+}
+
+std::string ShortReason(const Report& alice, const Report& bob) {
+  std::string both = alice.Get("reason") + " | " + bob.Get("reason");
+  if (Contains(both, "downgrade")) {
+    return "downgrade detected";
+  }
+  if (Contains(both, "BADBINDING") || Contains(both, "binding")) {
+    return "binding mismatch";
+  }
+  for (const std::string& code : {"SASL_BADAUTH", "SASL_BADPROT", "SASL_NOMECH", "SASL_FAIL"}) {
+    if (Contains(both, code)) {
+      return code;
+    }
+  }
+  return ExitCodeName(static_cast<ExitCode>(std::stoi(
+                          alice.Get("exit").empty() ? "1" : alice.Get("exit"))))
+      .data();
+}
+
+}  // namespace
+
+std::string OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kChatDelivered:
+      return "authenticated + chat delivered";
+    case Outcome::kMitmReadChat:
+      return "MITM read the chat!";
+    case Outcome::kRefused:
+      return "REFUSED";
+    case Outcome::kError:
+      return "ERROR";
+  }
+  return "ERROR";
+}
+
+Outcome ExpectedOutcome(const Scenario& s) {
+  if (!s.mitm) {
+    return Outcome::kChatDelivered;
+  }
+  return s.cb == "none" ? Outcome::kMitmReadChat : Outcome::kRefused;
+}
+
+ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index) {
+  auto start = std::chrono::steady_clock::now();
+  std::string base = env.tmp + "/run" + std::to_string(index);
+  std::string alice_line = "hello bob, this is alice (secret #" + std::to_string(index) + ")";
+  std::string bob_line = "hi alice, bob here (secret #" + std::to_string(index) + ")";
+
+  UniqueFd bob_listener = Listen({"127.0.0.1", 0});
+  UniqueFd relay_listener = Listen({"127.0.0.1", 0});
+  std::string bob_port = std::to_string(LocalPort(bob_listener.get()));
+  std::string relay_port = std::to_string(LocalPort(relay_listener.get()));
+  std::string accept_timeout = std::to_string(env.timeout_s);
+
+  ChildSpec bob{{env.self, "bob", "--listen-fd", std::to_string(bob_listener.get()),
+                 "--accept-timeout", accept_timeout, "--sasldb", env.sasldb, "--cert",
+                 env.bob_cert, "--key", env.bob_key, "--status-file", base + ".bob",
+                 "--say", bob_line},
+                base + ".bob.out",
+                base + ".bob.err",
+                {bob_listener.get()}};
+  auto bob_args = PeerArgs(env, s, s.bob_tls);
+  bob.argv.insert(bob.argv.end(), bob_args.begin(), bob_args.end());
+
+  ChildSpec relay{{env.self, "relay", "--listen-fd", std::to_string(relay_listener.get()),
+                   "--connect", "127.0.0.1:" + bob_port, "--accept-timeout", accept_timeout,
+                   "--timeout", std::to_string(env.timeout_s), "--report", base + ".relay"},
+                  base + ".relay.out",
+                  base + ".relay.err",
+                  {relay_listener.get()}};
+  if (s.mitm) {
+    relay.argv.insert(relay.argv.end(), {"--mitm", "--tls", std::string(TlsLibName(s.bob_tls)),
+                                         "--cert", env.mitm_cert, "--key", env.mitm_key});
+  }
+
+  ChildSpec alice{{env.self, "alice", "--connect", "127.0.0.1:" + relay_port, "--user",
+                   env.user, "--password", env.password, "--status-file", base + ".alice",
+                   "--say", alice_line},
+                  base + ".alice.out",
+                  base + ".alice.err",
+                  {}};
+  auto alice_args = PeerArgs(env, s, s.alice_tls);
+  alice.argv.insert(alice.argv.end(), alice_args.begin(), alice_args.end());
+
+  Child bob_child = Child::Spawn(bob);
+  Child relay_child = Child::Spawn(relay);
+  bob_listener.Reset();
+  relay_listener.Reset();
+  Child alice_child = Child::Spawn(alice);
+
+  Deadline deadline = Deadline::After(std::chrono::seconds(env.timeout_s + 5));
+  ScenarioResult r;
+  r.alice_exit = alice_child.Wait(deadline);
+  r.bob_exit = bob_child.Wait(deadline);
+  r.relay_exit = relay_child.Wait(deadline);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Report a = Report::Load(base + ".alice");
+  Report b = Report::Load(base + ".bob");
+  Report rl = Report::Load(base + ".relay");
+  r.mech_used = a.Get("mech");
+  std::string tls = a.Get("tls");
+  r.tls_version = tls.substr(tls.find(' ') == std::string::npos ? 0 : tls.find(' ') + 1);
+  r.binding = a.Get("cb");
+  r.mitm_read = rl.GetAll("chat");
+  r.relay_offered = rl.Get("offered");
+  r.relay_forwarded = rl.Get("forwarded");
+  auto heard = [](const Report& rep, const std::string& line) {
+    auto all = rep.GetAll("heard");
+    return std::find(all.begin(), all.end(), line) != all.end();
+  };
+  bool chat_ok = r.alice_exit == 0 && r.bob_exit == 0 && heard(a, bob_line) && heard(b, alice_line);
+  r.detail = "alice: " + (a.Get("reason").empty() ? a.Get("outcome") : a.Get("reason")) +
+             "; bob: " + (b.Get("reason").empty() ? b.Get("outcome") : b.Get("reason"));
+  if (r.alice_exit < 0 || r.bob_exit < 0 || r.relay_exit < 0) {
+    r.detail += " (a child was killed at the showcase deadline)";
+  }
+  if (chat_ok) {
+    r.outcome = r.mitm_read.empty() ? Outcome::kChatDelivered : Outcome::kMitmReadChat;
+  } else if (r.alice_exit == static_cast<int>(ExitCode::kRefused) ||
+             r.bob_exit == static_cast<int>(ExitCode::kRefused)) {
+    r.outcome = Outcome::kRefused;
+    r.reason = ShortReason(a, b);
+  } else {
+    r.outcome = Outcome::kError;
+    r.reason = "alice " + std::to_string(r.alice_exit) + ", bob " + std::to_string(r.bob_exit);
+  }
+  r.expected = r.outcome == ExpectedOutcome(s);
+  return r;
+}
+
+}  // namespace e2esasl::demo

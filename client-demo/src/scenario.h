@@ -1,0 +1,61 @@
+// scenario.h: one showcase run: bob, a relay and alice as child processes on loopback, and the
+// classification of what happened.
+#ifndef E2ESASL_CLIENT_DEMO_SCENARIO_H_
+#define E2ESASL_CLIENT_DEMO_SCENARIO_H_
+
+#include <string>
+#include <vector>
+
+#include "tls.h"
+
+namespace e2esasl::demo {
+
+// ShowcaseEnv is the shared setup: this program, plugin path, credentials, temp files.
+struct ShowcaseEnv {
+  std::string self;         // path of the e2e-demo binary
+  std::string plugin_path;  // SASL plugin directories, colon-separated
+  std::string sasldb;
+  std::string tmp;
+  std::string bob_cert, bob_key, mitm_cert, mitm_key;
+  std::string user, password;
+  int timeout_s = 10;  // each child's --timeout; the showcase kills it 5 s later
+};
+
+struct Scenario {
+  std::string mech;  // wire name to force; empty: negotiate
+  TlsLib alice_tls = TlsLib::kOpenssl;
+  TlsLib bob_tls = TlsLib::kOpenssl;
+  TlsVersionPin version = TlsVersionPin::kTls13;
+  std::string cb = "none";  // "none", "default" (best, optional) or a type name (critical)
+  bool mitm = false;
+};
+
+enum class Outcome { kChatDelivered, kMitmReadChat, kRefused, kError };
+
+// OutcomeName: "authenticated + chat delivered", "MITM read the chat!", "REFUSED", "ERROR".
+std::string OutcomeName(Outcome outcome);
+// ExpectedOutcome: honest -> chat delivered; MITM without binding on alice's side -> the MITM
+// reads the chat; MITM with a binding -> refused.
+Outcome ExpectedOutcome(const Scenario& s);
+
+struct ScenarioResult {
+  Outcome outcome = Outcome::kError;
+  std::string reason;        // short: "binding mismatch", "downgrade detected", ...
+  std::string detail;        // alice's and bob's own words
+  bool expected = false;
+  double seconds = 0;
+  std::string mech_used;     // wire mechanism alice sent
+  std::string tls_version;   // "TLS1.3"
+  std::string binding;       // e.g. "tls-exporter critical"
+  int alice_exit = -1, bob_exit = -1, relay_exit = -1;
+  std::vector<std::string> mitm_read;  // chat lines the relay read in clear
+  std::string relay_offered, relay_forwarded;
+};
+
+// RunScenario runs s (index numbers its temp files). Never hangs: every child is killed when
+// env.timeout_s + 5 s have passed. Throws DemoError(kSetup) only when it cannot start at all.
+ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index);
+
+}  // namespace e2esasl::demo
+
+#endif  // E2ESASL_CLIENT_DEMO_SCENARIO_H_

@@ -1,0 +1,255 @@
+// plugin_test.cc: the built libe2e_scram.so through the real libsasl2 (client and server in one
+// process, sasldb in a temporary directory): every mechanism × binding form succeeds, and the
+// failure cases give the documented SASL codes and error details.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cppunit/TestFixture.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "support/sasl_harness.h"
+
+namespace e2esasl::test {
+namespace {
+
+const char* const kMechs[] = {"SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+
+Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false) {
+  Binding b;
+  b.name = name;
+  for (int i = 0; i < 32; ++i) {
+    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
+  }
+  b.critical = critical;
+  return b;
+}
+
+// OpenLdapBinding: OpenLDAP's form, name "ldap", data "tls-unique:" + value.
+Binding OpenLdapBinding(unsigned char seed) {
+  Binding b = MakeBinding("ldap", seed);
+  const std::string prefix = "tls-unique:";
+  b.data.insert(b.data.begin(), prefix.begin(), prefix.end());
+  return b;
+}
+
+}  // namespace
+}  // namespace e2esasl::test
+
+using namespace e2esasl::test;  // NOLINT: test file
+
+// At global scope: CppUnit names suites by their qualified type name.
+class ScramPluginTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(ScramPluginTest);
+  CPPUNIT_TEST(testMechanismsListed);
+  CPPUNIT_TEST(testSuccessEveryMechanismAndBinding);
+  CPPUNIT_TEST(testBaseNameWithPlusBinding);
+  CPPUNIT_TEST(testBindingMismatch);
+  CPPUNIT_TEST(testDowngradeY);
+  CPPUNIT_TEST(testNWithCriticalBinding);
+  CPPUNIT_TEST(testWrongPasswordAndUnknownUserLookAlike);
+  CPPUNIT_TEST(testPrompts);
+  CPPUNIT_TEST(testProxyAuthorization);
+  CPPUNIT_TEST(testUserPasswordFallback);
+  CPPUNIT_TEST(testPasswordChange);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    dir_ = std::make_unique<TempDir>();
+    sasldb_ = dir_->path() + "/sasldb2";
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "alice", "correct horse"));
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "bob", "battery staple"));
+  }
+  void tearDown() override { dir_.reset(); }
+
+  ExchangeSpec Spec(const std::string& mech, const std::string& user, const std::string& pass) {
+    ExchangeSpec spec;
+    spec.client_mechlist = mech;
+    spec.identity.authcid = user;
+    spec.identity.password = pass;
+    spec.sasldb_path = sasldb_;
+    return spec;
+  }
+
+  static bool HasToken(const std::string& list, const std::string& token) {
+    size_t start = 0;
+    while (start <= list.size()) {
+      const size_t end = std::min(list.find(' ', start), list.size());
+      if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  void testMechanismsListed() {
+    const std::string plain = ServerMechanisms(sasldb_, std::nullopt);
+    const std::string bound = ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1));
+    for (const char* m : kMechs) {
+      CPPUNIT_ASSERT_MESSAGE(plain, HasToken(plain, m));
+      CPPUNIT_ASSERT_MESSAGE(plain, !HasToken(plain, std::string(m) + "-PLUS"));
+      CPPUNIT_ASSERT_MESSAGE(bound, HasToken(bound, m));
+      CPPUNIT_ASSERT_MESSAGE(bound, HasToken(bound, std::string(m) + "-PLUS"));
+    }
+  }
+
+  void testSuccessEveryMechanismAndBinding() {
+    const std::vector<std::optional<Binding>> bindings = {
+        std::nullopt, MakeBinding("tls-unique", 3), MakeBinding("tls-exporter", 5),
+        MakeBinding("tls-server-end-point", 9), OpenLdapBinding(11)};
+    int runs = 0;
+    for (const char* mech : kMechs) {
+      for (const auto& binding : bindings) {
+        const bool plus = binding.has_value();
+        ExchangeSpec spec = Spec(plus ? std::string(mech) + "-PLUS" : mech, "alice", "correct horse");
+        spec.client_binding = binding;
+        spec.server_binding = binding;
+        const Exchange ex = RunExchange(spec);
+        const std::string what = std::string(mech) + (plus ? " with " + binding->name : " plain") +
+                                 ": " + ex.client_detail + " / " + ex.server_detail;
+        CPPUNIT_ASSERT_MESSAGE(what, ex.ok());
+        CPPUNIT_ASSERT_EQUAL(std::string("alice"), ex.server_authid.substr(0, 5));
+        // The GS2 header says what was negotiated.
+        const std::string gs2 = plus ? "p=" + binding->name + ",," : "n,,";
+        CPPUNIT_ASSERT_MESSAGE(what, ex.client_messages.front().rfind(gs2, 0) == 0);
+        ++runs;
+      }
+    }
+    CPPUNIT_ASSERT_EQUAL(15, runs);
+  }
+
+  // Cyrus's client reports the base name and OpenLDAP sends it: the server must still bind.
+  void testBaseNameWithPlusBinding() {
+    ExchangeSpec spec = Spec("SCRAM-SHA-256-PLUS", "alice", "correct horse");
+    spec.client_binding = MakeBinding("tls-exporter", 21);
+    spec.server_binding = spec.client_binding;
+    spec.server_mechanism = "SCRAM-SHA-256";
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail + ex.client_detail, ex.ok());
+    CPPUNIT_ASSERT(ex.client_messages.front().rfind("p=tls-exporter,,", 0) == 0);
+  }
+
+  void testBindingMismatch() {
+    for (const char* mech : kMechs) {
+      ExchangeSpec spec = Spec(std::string(mech) + "-PLUS", "alice", "correct horse");
+      spec.client_binding = MakeBinding("tls-exporter", 1);
+      spec.server_binding = MakeBinding("tls-exporter", 2);  // a MITM's other leg
+      const Exchange ex = RunExchange(spec);
+      CPPUNIT_ASSERT(!ex.ok());
+      CPPUNIT_ASSERT_EQUAL(SASL_BADBINDING, ex.server_result);
+      CPPUNIT_ASSERT_MESSAGE(ex.server_detail,
+                             ex.server_detail.find("channel binding") != std::string::npos ||
+                                 ex.server_detail.find("binding") != std::string::npos);
+    }
+    // Different binding types are a mismatch too.
+    ExchangeSpec spec = Spec("SCRAM-SHA-256-PLUS", "alice", "correct horse");
+    spec.client_binding = MakeBinding("tls-unique", 1);
+    spec.server_binding = MakeBinding("tls-exporter", 1);
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_EQUAL(SASL_BADBINDING, ex.server_result);
+  }
+
+  // A client holding a binding but told to use the plain name sends "y"; a server holding a
+  // binding refuses it (someone stripped -PLUS from the list).
+  void testDowngradeY() {
+    ExchangeSpec spec = Spec("SCRAM-SHA-256", "alice", "correct horse");
+    spec.client_binding = MakeBinding("tls-exporter", 1);
+    spec.server_binding = MakeBinding("tls-exporter", 1);
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT(!ex.client_messages.empty());
+    CPPUNIT_ASSERT(ex.client_messages.front().rfind("y,,", 0) == 0);
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.server_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail, ex.server_detail.find("downgrade") != std::string::npos);
+    // Without a server binding, "y" is fine.
+    spec.server_binding.reset();
+    const Exchange ok = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(ok.server_detail + ok.client_detail, ok.ok());
+  }
+
+  void testNWithCriticalBinding() {
+    ExchangeSpec spec = Spec("SCRAM-SHA-256", "alice", "correct horse");
+    spec.server_binding = MakeBinding("tls-exporter", 1, /*critical=*/true);
+    spec.server_mechanism = "SCRAM-SHA-256";
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT(ex.client_messages.front().rfind("n,,", 0) == 0);
+    CPPUNIT_ASSERT_EQUAL(SASL_BADBINDING, ex.server_result);
+  }
+
+  void testWrongPasswordAndUnknownUserLookAlike() {
+    for (const char* mech : kMechs) {
+      const Exchange wrong = RunExchange(Spec(mech, "alice", "wrong password"));
+      const Exchange unknown = RunExchange(Spec(mech, "mallory", "wrong password"));
+      CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, wrong.server_result);
+      CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, unknown.server_result);
+      CPPUNIT_ASSERT_EQUAL(wrong.server_detail, unknown.server_detail);
+      // Same message shape: both got a server-first-message with r=, s=, i=.
+      CPPUNIT_ASSERT_EQUAL(wrong.server_messages.size(), unknown.server_messages.size());
+      CPPUNIT_ASSERT(unknown.server_messages.front().find(",s=") != std::string::npos);
+      CPPUNIT_ASSERT(unknown.server_messages.front().find(",i=4096") != std::string::npos);
+      // The unknown user's fake salt is stable, like a real one.
+      const Exchange again = RunExchange(Spec(mech, "mallory", "other"));
+      auto salt = [](const std::string& m) { return m.substr(m.find(",s=")); };
+      CPPUNIT_ASSERT_EQUAL(salt(unknown.server_messages.front()), salt(again.server_messages.front()));
+    }
+  }
+
+  void testPrompts() {
+    ExchangeSpec spec = Spec("SCRAM-SHA-256", "bob", "battery staple");
+    spec.identity.via_prompts = true;
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(ex.client_detail + ex.server_detail, ex.ok());
+    CPPUNIT_ASSERT(ex.prompts_answered >= 2);
+  }
+
+  void testProxyAuthorization() {
+    ExchangeSpec spec = Spec("SCRAM-SHA-256", "alice", "correct horse");
+    spec.identity.authzid = "alice";
+    const Exchange self = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(self.server_detail, self.ok());
+    CPPUNIT_ASSERT(self.client_messages.front().rfind("n,a=alice,", 0) == 0);
+    // Authorizing as someone else is refused by libsasl2's default policy (no proxy callback),
+    // which answers SASL_BADAUTH "Requested identity not authenticated identity".
+    spec.identity.authzid = "bob";
+    const Exchange other = RunExchange(spec);
+    CPPUNIT_ASSERT(!other.ok());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(other.server_detail, SASL_BADAUTH, other.server_result);
+    CPPUNIT_ASSERT(other.server_detail.find("identity") != std::string::npos);
+    // With an application policy that allows it, alice acts as bob.
+    spec.allow_proxy = true;
+    const Exchange proxied = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(proxied.server_detail, proxied.ok());
+    CPPUNIT_ASSERT_EQUAL(std::string("bob"), proxied.server_user.substr(0, 3));
+    CPPUNIT_ASSERT_EQUAL(std::string("alice"), proxied.server_authid.substr(0, 5));
+  }
+
+  // A user with only a plaintext userPassword (what slapd's auxprop offers) still works.
+  void testUserPasswordFallback() {
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "carol", "plain text"));
+    for (const char* prop : {"e2esasl-SCRAM-SHA-1", "e2esasl-SCRAM-SHA-256", "e2esasl-SCRAM-SHA-512"}) {
+      CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "carol", prop, std::nullopt));
+    }
+    for (const char* mech : kMechs) {
+      const Exchange ex = RunExchange(Spec(mech, "carol", "plain text"));
+      CPPUNIT_ASSERT_MESSAGE(ex.server_detail + ex.client_detail, ex.ok());
+      const Exchange wrong = RunExchange(Spec(mech, "carol", "other"));
+      CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, wrong.server_result);
+    }
+  }
+
+  void testPasswordChange() {
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "alice", "new password"));
+    const Exchange ex = RunExchange(Spec("SCRAM-SHA-256", "alice", "new password"));
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail, ex.ok());
+    const Exchange old = RunExchange(Spec("SCRAM-SHA-256", "alice", "correct horse"));
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, old.server_result);
+  }
+
+ private:
+  std::unique_ptr<TempDir> dir_;
+  std::string sasldb_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ScramPluginTest);

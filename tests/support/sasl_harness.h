@@ -1,0 +1,121 @@
+// sasl_harness.h: drives the real libsasl2 with the built plugin modules, client and server in
+// one process, for the plugin tests of every family.
+//
+// SaslLibrary::Init() runs once per process: it points libsasl2 at the build's plugin
+// directory (E2ESASL_PLUGIN_DIR) plus a private directory holding only the system's
+// libsasldb.so* (so sasldb works without the system's own SCRAM plugin, see FACTS.md), then
+// calls sasl_server_init and sasl_client_init. Every connection gets its own getopt callback,
+// so each test has its own sasldb file and options.
+#ifndef E2ESASL_TESTS_SUPPORT_SASL_HARNESS_H_
+#define E2ESASL_TESTS_SUPPORT_SASL_HARNESS_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sasl/sasl.h>
+
+namespace e2esasl::test {
+
+// SaslLibrary: the process-wide libsasl2 initialisation.
+class SaslLibrary {
+ public:
+  // Init initialises libsasl2 once (later calls do nothing). plugin_dir defaults to
+  // $E2ESASL_PLUGIN_DIR. Throws std::runtime_error when libsasl2 refuses.
+  static void Init(const std::string& plugin_dir = "");
+  // PluginPath is the SASL plugin path in use ("<ours>:<sasldb-only dir>").
+  static const std::string& PluginPath();
+};
+
+// TempDir: a directory under $TMPDIR removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Options answers libsasl2's getopt for one connection: sasldb_path, auxprop_plugin and any
+// plugin option a test sets.
+using OptionMap = std::map<std::string, std::string>;
+
+// Binding is a channel binding to set on a connection (name and data are the application's).
+struct Binding {
+  std::string name;
+  std::vector<unsigned char> data;
+  bool critical = false;
+};
+
+// ClientIdentity: what the client gives. With via_prompts false each present value is answered
+// by a callback (SASL_CB_AUTHNAME / SASL_CB_USER / SASL_CB_PASS) and an absent one has no
+// callback; with via_prompts true no callback is registered, the plugin must ask through
+// SASL_INTERACT prompts and the harness answers them from these values (absent -> NULL).
+struct ClientIdentity {
+  std::optional<std::string> authcid;
+  std::optional<std::string> authzid;
+  std::optional<std::string> password;
+  bool via_prompts = false;
+};
+
+// Exchange: the outcome and transcript of one authentication.
+struct Exchange {
+  int client_result = SASL_OK;  // last client return code
+  int server_result = SASL_OK;  // last server return code
+  std::string client_detail;    // sasl_errdetail of the client when it failed
+  std::string server_detail;    // sasl_errdetail of the server when it failed
+  std::string mechanism;        // the mechanism sasl_client_start chose
+  std::vector<std::string> client_messages;  // what the client sent, in order
+  std::vector<std::string> server_messages;  // what the server sent, in order
+  std::string server_authid;                 // SASL_AUTHUSER after success
+  std::string server_user;                   // SASL_USERNAME after success
+  int prompts_answered = 0;
+  bool ok() const { return client_result == SASL_OK && server_result == SASL_OK; }
+};
+
+// Tamper may rewrite a message in flight: (from_client, index, message) -> message.
+using Tamper = std::function<std::string(bool from_client, int index, const std::string&)>;
+
+// ExchangeSpec: one authentication to run.
+struct ExchangeSpec {
+  std::string client_mechlist;           // what the client is offered, e.g. "SCRAM-SHA-256"
+  std::string server_mechanism;          // name passed to sasl_server_start ("" = the chosen one)
+  ClientIdentity identity;
+  std::optional<Binding> client_binding;
+  std::optional<Binding> server_binding;
+  OptionMap server_options;  // getopt answers (sasldb_path is set by the harness)
+  OptionMap client_options;
+  std::string sasldb_path;   // the server's sasldb file
+  unsigned server_flags = SASL_SUCCESS_DATA;
+  Tamper tamper;             // may be empty
+  bool allow_proxy = false;  // the server's SASL_CB_PROXY_POLICY allows any authorization
+  int max_steps = 16;
+};
+
+// RunExchange runs one complete authentication through libsasl2.
+Exchange RunExchange(const ExchangeSpec& spec);
+
+// SetPassword provisions user/password in sasldb_path through sasl_setpass on a server
+// connection, so every loaded plugin's setpass stores its secret. Returns the SASL code.
+int SetPassword(const std::string& sasldb_path, const std::string& user,
+                const std::string& password, const OptionMap& options = {});
+
+// StoreProperty writes (or, with nullopt, deletes) one auxprop property of user in sasldb_path
+// directly (sasl_auxprop_store), bypassing the plugins' setpass. Returns the SASL code.
+int StoreProperty(const std::string& sasldb_path, const std::string& user, const std::string& name,
+                  const std::optional<std::string>& value);
+
+// ServerMechanisms lists the mechanisms a server connection offers (sasl_listmech), with an
+// optional binding set.
+std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding);
+
+}  // namespace e2esasl::test
+
+#endif  // E2ESASL_TESTS_SUPPORT_SASL_HARNESS_H_
