@@ -9,7 +9,7 @@ namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-// Mask returns 0xff..ff when lo <= c <= hi, else 0, without branching on c.
+// RangeMask returns 0xff..ff when lo <= c <= hi, else 0, without branching on c.
 uint32_t RangeMask(uint32_t c, uint32_t lo, uint32_t hi) {
   // (c - lo) and (hi - c) are both non-negative exactly in range: test their sign bits.
   const uint32_t below = (c - lo) >> 31;  // 1 if c < lo (c <= 0xff, so no wrap past bit 31)

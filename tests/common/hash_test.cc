@@ -178,7 +178,7 @@ class HashTest : public CppUnit::TestFixture {
 
   void Pbkdf2Rfc6070() {
     VectorFile file = VectorFile::Load("common/pbkdf2-rfc6070.txt");
-    CPPUNIT_ASSERT_EQUAL(size_t{6}, file.blocks().size());
+    CPPUNIT_ASSERT_EQUAL(size_t{5}, file.blocks().size());  // vector 4 omitted (see the file)
     for (test::VectorBlock& block : file.blocks()) {
       const Bytes password = block.Hex("P");
       const Bytes salt = block.Hex("S");

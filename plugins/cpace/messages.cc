@@ -1,0 +1,193 @@
+// messages.cc: parsers and printers of the CPACE-R255 messages (see messages.h).
+#include "cpace/messages.h"
+
+#include <algorithm>
+#include <span>
+#include <string_view>
+
+#include "common/base64.h"
+
+namespace e2esasl::cpace {
+namespace {
+
+// ReadAttribute reads "<name>=" and the text up to the next ',' or the end (not consuming the
+// ','). Fails, leaving *in unchanged, when the name differs.
+bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text) {
+  ByteReader copy = *in;
+  if (!copy.ReadExpected(static_cast<uint8_t>(name)) || !copy.ReadExpected('=')) {
+    return false;
+  }
+  *out_text = AsStringView(copy.ReadField(','));
+  *in = copy;
+  return true;
+}
+
+// ReadBase64Exact reads "<name>=" base64 that decodes to exactly out.size() bytes.
+bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out) {
+  ByteReader copy = *in;
+  std::string_view text;
+  if (!ReadAttribute(&copy, name, &text) || text.size() != Base64EncodedSize(out.size())) {
+    return false;
+  }
+  const std::optional<Bytes> decoded = Base64Decode(text, out.size());
+  if (!decoded || decoded->size() != out.size()) {
+    return false;
+  }
+  std::copy(decoded->begin(), decoded->end(), out.begin());
+  *in = copy;
+  return true;
+}
+
+void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
+  out.AddU8(static_cast<uint8_t>(name));
+  out.AddU8('=');
+  out.AddString(Base64Encode(value));
+}
+
+// Malformed fails a parse with a detail.
+template <typename T>
+std::optional<T> Malformed(Failure* out_failure, std::string detail) {
+  Fail(out_failure, Status::kMalformed, std::move(detail));
+  return std::nullopt;
+}
+
+bool SizeOk(ByteView in) { return !in.empty() && in.size() <= kMaxMessageSize; }
+
+}  // namespace
+
+Bytes SessionId(const Nonce& client_nonce, const Nonce& server_nonce) {
+  Bytes sid(client_nonce.begin(), client_nonce.end());
+  sid.insert(sid.end(), server_nonce.begin(), server_nonce.end());
+  return sid;
+}
+
+// ---- ClientFirst ----------------------------------------------------------------------------
+
+std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ClientFirst message;
+  Failure gs2_failure;
+  // client-first = gs2-header "n=" saslname ",r=" nonce
+  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
+  if (!header) {
+    return Malformed<ClientFirst>(out_failure, "client-first: " + gs2_failure.detail);
+  }
+  message.gs2_header = std::move(*header);
+  std::string_view name;
+  if (!ReadAttribute(&reader, 'n', &name)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: expected n=<authcid>");
+  }
+  std::optional<std::string> authcid = gs2::UnescapeSaslName(name);
+  if (!authcid) {
+    return Malformed<ClientFirst>(out_failure, "client-first: n= is not a valid saslname");
+  }
+  message.authcid = std::move(*authcid);
+  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'r', message.nonce)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: expected r=<16-byte base64 nonce>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ClientFirst>(out_failure, "client-first: unexpected data after r=");
+  }
+  return message;
+}
+
+void ClientFirst::Serialize(ByteWriter& out) const {
+  const std::optional<std::string> name = gs2::EscapeSaslName(authcid);
+  if (!name) {
+    out.MarkFailed();
+    return;
+  }
+  gs2_header.Serialize(out);
+  out.AddString("n=");
+  out.AddString(*name);
+  out.AddU8(',');
+  AddBase64Attribute(out, 'r', nonce);
+  if (out.size() > kMaxMessageSize) {
+    out.MarkFailed();
+  }
+}
+
+Bytes ClientFirst::Gs2HeaderBytes() const {
+  ByteWriter out(kMaxMessageSize);
+  gs2_header.Serialize(out);
+  return out.Finish().value_or(Bytes());
+}
+
+// ---- ServerFirst ----------------------------------------------------------------------------
+
+std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ServerFirst>(out_failure, "server-first: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ServerFirst message;
+  // server-first = "r=" nonce ",y=" share
+  if (!ReadBase64Exact(&reader, 'r', message.nonce)) {
+    return Malformed<ServerFirst>(out_failure, "server-first: expected r=<16-byte base64 nonce>");
+  }
+  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'y', message.share)) {
+    return Malformed<ServerFirst>(out_failure, "server-first: expected y=<32-byte base64 share>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ServerFirst>(out_failure, "server-first: unexpected data after y=");
+  }
+  return message;
+}
+
+void ServerFirst::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, 'r', nonce);
+  out.AddU8(',');
+  AddBase64Attribute(out, 'y', share);
+}
+
+// ---- ClientFinal ----------------------------------------------------------------------------
+
+std::optional<ClientFinal> ClientFinal::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ClientFinal>(out_failure, "client-final: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ClientFinal message;
+  // client-final = "y=" share ",t=" tag
+  if (!ReadBase64Exact(&reader, 'y', message.share)) {
+    return Malformed<ClientFinal>(out_failure, "client-final: expected y=<32-byte base64 share>");
+  }
+  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 't', message.tag)) {
+    return Malformed<ClientFinal>(out_failure, "client-final: expected t=<64-byte base64 tag>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ClientFinal>(out_failure, "client-final: unexpected data after t=");
+  }
+  return message;
+}
+
+void ClientFinal::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, 'y', share);
+  out.AddU8(',');
+  AddBase64Attribute(out, 't', tag);
+}
+
+// ---- ServerFinal ----------------------------------------------------------------------------
+
+std::optional<ServerFinal> ServerFinal::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ServerFinal>(out_failure, "server-final: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ServerFinal message;
+  // server-final = "t=" tag
+  if (!ReadBase64Exact(&reader, 't', message.tag)) {
+    return Malformed<ServerFinal>(out_failure, "server-final: expected t=<64-byte base64 tag>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ServerFinal>(out_failure, "server-final: unexpected data after t=");
+  }
+  return message;
+}
+
+void ServerFinal::Serialize(ByteWriter& out) const { AddBase64Attribute(out, 't', tag); }
+
+}  // namespace e2esasl::cpace

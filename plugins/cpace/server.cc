@@ -1,0 +1,132 @@
+// server.cc: the CPACE-R255 server state machine (party B).
+#include "cpace/server.h"
+
+#include <utility>
+
+#include "common/saslprep.h"
+
+namespace e2esasl::cpace {
+namespace {
+
+// kFakeSecretSize: the random PRS of an unknown user (never matches any password).
+constexpr size_t kFakeSecretSize = 32;
+
+}  // namespace
+
+ServerSession::ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config)
+    : rng_(rng), secrets_(secrets), config_(std::move(config)) {}
+
+ServerSession::~ServerSession() { schedule_.Wipe(); }
+
+Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
+  out->clear();
+  switch (state_) {
+    case State::kStart:
+      if (in.empty()) {
+        state_ = State::kAwaitClientFirst;  // no initial response: ask for client-first
+        return Status::kContinue;
+      }
+      return HandleClientFirst(in, out, failure);
+    case State::kAwaitClientFirst:
+      return HandleClientFirst(in, out, failure);
+    case State::kSentServerFirst:
+      return HandleClientFinal(in, out, failure);
+    case State::kComplete:
+      return Abort(failure, Status::kInternal, "the exchange is already complete");
+    case State::kFailed:
+      return Fail(failure, failure_.status, failure_.detail);
+  }
+  return Abort(failure, Status::kInternal, "invalid state");
+}
+
+Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  std::optional<ClientFirst> parsed = ClientFirst::Parse(in, &parse_failure);
+  if (!parsed) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  client_first_ = std::move(*parsed);
+  // The same channel-binding negotiation as every family (cb_negotiation.h).
+  std::optional<cb::ChannelBindingRef> binding;
+  if (config_.binding) {
+    binding = cb::ChannelBindingRef{config_.binding->name, config_.binding->critical,
+                                    config_.binding->data};
+  }
+  const cb::ServerVerdict verdict =
+      cb::JudgeServerFlag(client_first_.gs2_header, binding, config_.plus_advertised);
+  if (verdict.status != Status::kOk) {
+    return Abort(failure, verdict.status, verdict.detail);
+  }
+  const bool used = client_first_.gs2_header.flag == gs2::CbFlag::kUsed;
+  // PRS: the shared password, SASLprep'd as on the client. An unknown user, or a stored value
+  // SASLprep refuses, gets a random secret: the run goes on and fails at the confirmation.
+  SecretString prs;
+  if (std::optional<SecretString> stored = secrets_.Lookup(client_first_.authcid)) {
+    if (std::optional<SecretString> prepared = SaslPrep(stored->view(), SaslPrepMode::kQuery)) {
+      prs = std::move(*prepared);
+    }
+    stored->Clear();
+  }
+  if (prs.empty()) {
+    SecretBytes fake(kFakeSecretSize, 0);
+    if (!rng_.Fill(fake)) {
+      return Abort(failure, Status::kInternal, "the random generator failed");
+    }
+    prs = SecretString(AsStringView(fake));
+  }
+  ServerFirst server_first;
+  if (!rng_.Fill(server_first.nonce)) {
+    return Abort(failure, Status::kInternal, "the random generator failed");
+  }
+  // sid = client nonce || server nonce
+  const Bytes sid = SessionId(client_first_.nonce, server_first.nonce);
+  const Bytes gs2_header = client_first_.Gs2HeaderBytes();
+  const ChannelInputs inputs{kMechanismName,
+                             gs2_header,
+                             used ? std::string_view(config_.binding->name) : std::string_view(),
+                             used ? ByteView(config_.binding->data) : ByteView(),
+                             client_first_.authcid,
+                             config_.server_id};
+  if (!schedule_.Start(rng_, prs.bytes(), ChannelIdentifier(inputs), sid)) {
+    return Abort(failure, Status::kInternal, "CPace computation failed (libsodium or RNG)");
+  }
+  prs.Clear();
+  server_first.share = schedule_.OwnShare();
+  ByteWriter writer(kMaxMessageSize);
+  server_first.Serialize(writer);
+  *out = *writer.Finish();
+  state_ = State::kSentServerFirst;
+  return Status::kContinue;
+}
+
+Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  const std::optional<ClientFinal> client_final = ClientFinal::Parse(in, &parse_failure);
+  if (!client_final) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  // K = scalar_mult_vfy(yb, Ya), abort on G.I; ISK; mac_key; Ta and Tb (draft s7.2, s10.4)
+  if (!schedule_.Finish(client_final->share)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kInvalidShareDetail));
+  }
+  // The client first: Tb is revealed only after Ta verified.
+  if (!schedule_.VerifyPeerTag(client_final->tag)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kClientConfirmationDetail));
+  }
+  ServerFinal server_final;
+  server_final.tag = schedule_.OwnTag();
+  ByteWriter writer(kMaxMessageSize);
+  server_final.Serialize(writer);
+  *out = *writer.Finish();
+  state_ = State::kComplete;
+  return Status::kOk;
+}
+
+Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
+  state_ = State::kFailed;
+  schedule_.Wipe();
+  failure_ = Failure{status, detail};
+  return Fail(failure, status, std::move(detail));
+}
+
+}  // namespace e2esasl::cpace

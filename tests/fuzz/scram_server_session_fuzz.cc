@@ -1,0 +1,95 @@
+// scram_server_session_fuzz: a whole scram::ServerSession (plugins/scram/server.h) fed fuzzed
+// client messages. Input: one config byte (hash = byte % 3, server binding = (byte / 3) % 4, see
+// scram_session_fuzz.h), then client-first-message, NUL, client-final-message.
+// Invariants: only the Status values server.h documents; kInternal only when the credential
+// source served an unusable verifier; a failure is final and its optional output is an e=
+// server-final-message; server-first extends the client's nonce; kOk only with a verifier of
+// the hash's size.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/byte_reader.h"
+#include "common/hash.h"
+#include "common/status.h"
+#include "fuzz_check.h"
+#include "scram/messages.h"
+#include "scram/server.h"
+#include "scram_session_fuzz.h"
+
+using namespace e2esasl;  // NOLINT: fuzz target
+
+namespace {
+
+// CheckFailure: a failed step is final and, when it produced output, that is "e=...".
+void CheckFailure(scram::ServerSession& server, Status status, const Bytes& out,
+                  const fuzz::FuzzCredentials& credentials) {
+  FUZZ_CHECK(status == Status::kMalformed || status == Status::kBadBinding ||
+             status == Status::kAuthFailed || status == Status::kInternal);
+  FUZZ_CHECK(status != Status::kInternal || credentials.served_unusable_);
+  FUZZ_CHECK(!server.IsComplete());
+  FUZZ_CHECK(!server.ErrorDetail().empty());
+  if (!out.empty()) {
+    std::optional<scram::ServerFinal> error = scram::ServerFinal::Parse(out);
+    FUZZ_CHECK(error.has_value() && !error->error.empty());
+  }
+  Bytes again;
+  FUZZ_CHECK(server.Step(ByteView(), &again) == status);
+  FUZZ_CHECK(again.empty());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  ByteReader reader(fuzz::Input(data, size));
+  uint8_t config = 0;
+  if (!reader.ReadU8(&config)) {
+    return 0;
+  }
+  ByteView client_first;
+  ByteView client_final;
+  fuzz::SplitAtNul(reader.ReadRest(), &client_first, &client_final);
+
+  const HashAlg alg = fuzz::AlgOf(config);
+  fuzz::CountingRng rng(fuzz::kServerRngStart);
+  fuzz::FuzzCredentials credentials(alg);
+  scram::ServerSession server(alg, rng, credentials, fuzz::ServerBindingOf(config),
+                              fuzz::FuzzServerOptions());
+
+  // An empty first message is "no initial response": the client-first then comes second.
+  Bytes out;
+  Status status = server.Step(client_first, &out);
+  if (client_first.empty()) {
+    FUZZ_CHECK(status == Status::kContinue && out.empty());
+    client_first = client_final;
+    client_final = ByteView();
+    status = server.Step(client_first, &out);
+  }
+  if (status != Status::kContinue) {
+    CheckFailure(server, status, out, credentials);
+    return 0;
+  }
+  FUZZ_CHECK(credentials.lookups_ == 1);
+  std::optional<scram::ClientFirst> parsed_first = scram::ClientFirst::Parse(client_first);
+  FUZZ_CHECK(parsed_first.has_value());
+  std::optional<scram::ServerFirst> server_first = scram::ServerFirst::Parse(out);
+  FUZZ_CHECK(server_first.has_value());
+  FUZZ_CHECK(server_first->nonce.size() > parsed_first->nonce.size());
+  FUZZ_CHECK(server_first->nonce.compare(0, parsed_first->nonce.size(), parsed_first->nonce) == 0);
+  FUZZ_CHECK(server.ReceivedCbFlag() == parsed_first->gs2_header.flag);
+
+  status = server.Step(client_final, &out);
+  if (status != Status::kOk) {
+    CheckFailure(server, status, out, credentials);
+    return 0;
+  }
+  FUZZ_CHECK(server.IsComplete());
+  FUZZ_CHECK(server.Authcid() == fuzz::kFuzzUser);
+  std::optional<scram::ServerFinal> server_final = scram::ServerFinal::Parse(out);
+  FUZZ_CHECK(server_final.has_value() && server_final->error.empty());
+  FUZZ_CHECK(server_final->verifier.size() == HashSize(alg));
+  // A completed session refuses to go on.
+  FUZZ_CHECK(server.Step(ByteView(), &out) == Status::kInternal);
+  return 0;
+}
