@@ -53,6 +53,7 @@ class ScramPluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testProxyAuthorization);
   CPPUNIT_TEST(testUserPasswordFallback);
   CPPUNIT_TEST(testPasswordChange);
+  CPPUNIT_TEST(testSaslpasswd2Provisions);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -245,6 +246,28 @@ class ScramPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(ex.server_detail, ex.ok());
     const Exchange old = RunExchange(Spec("SCRAM-SHA-256", "alice", "correct horse"));
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, old.server_result);
+  }
+
+  // saslpasswd2 (the administrator's tool) provisions our verifiers through setpass, with -n
+  // (no plaintext userPassword): logins then work from the verifiers alone.
+  void testSaslpasswd2Provisions() {
+    const std::string db = dir_->path() + "/admin-sasldb2";
+    const std::string cmd = "printf 'tool made' | SASL_PATH='" + SaslLibrary::PluginPath() +
+                            "' saslpasswd2 -p -c -n -f '" + db + "' -u server.example dave 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    CPPUNIT_ASSERT(p != nullptr);
+    char buf[512];
+    std::string output;
+    while (fgets(buf, sizeof buf, p) != nullptr) {
+      output += buf;
+    }
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, pclose(p));
+    for (const char* mech : kMechs) {
+      ExchangeSpec spec = Spec(mech, "dave", "tool made");
+      spec.sasldb_path = db;
+      const Exchange ex = RunExchange(spec);
+      CPPUNIT_ASSERT_MESSAGE(std::string(mech) + ": " + ex.server_detail + ex.client_detail, ex.ok());
+    }
   }
 
  private:
