@@ -119,7 +119,8 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out) {
 }
 
 Status ClientSession::SendClientFinal(ByteView in, Bytes* out) {
-  std::optional<ServerFirst> server_first = ServerFirst::Parse(in);
+  Failure parse_failure;
+  std::optional<ServerFirst> server_first = ServerFirst::Parse(in, &parse_failure);
   if (!server_first) {
     // A server that refuses client-first may answer with a server-final-message carrying e=
     // (e.g. e=server-does-support-channel-binding) instead of server-first-message.
@@ -127,7 +128,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out) {
     if (early_error && !early_error->error.empty()) {
       return ReportServerError(early_error->error);
     }
-    return Fail(Status::kMalformed, "malformed server-first-message");
+    return Fail(Status::kMalformed, std::move(parse_failure.detail));
   }
   // "The client MUST verify that the initial part of the nonce used in subsequent messages is
   // the same as the nonce it initially specified." (RFC 5802 s5.1); s-nonce = 1*printable.
@@ -200,9 +201,10 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out) {
 }
 
 Status ClientSession::VerifyServerFinal(ByteView in) {
-  std::optional<ServerFinal> server_final = ServerFinal::Parse(in);
+  Failure parse_failure;
+  std::optional<ServerFinal> server_final = ServerFinal::Parse(in, &parse_failure);
   if (!server_final) {
-    return Fail(Status::kMalformed, "malformed server-final-message");
+    return Fail(Status::kMalformed, std::move(parse_failure.detail));
   }
   if (!server_final->error.empty()) {
     return ReportServerError(server_final->error);

@@ -3,6 +3,9 @@
 
 #include <array>
 #include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
 
 #include "common/base64.h"
 #include "scram/grammar.h"
@@ -15,15 +18,60 @@ static_assert(kNonceAlphabet.size() == 93, "printable = %x21-2B / %x2D-7E");
 // kMaxBindingInputSize caps the decoded c= (gs2-header + cbind-data).
 constexpr size_t kMaxBindingInputSize = kMaxMessageSize;
 
-// ReadBase64Attribute reads "<name>=" base64 with a non-empty decoded value of at most max_size.
-bool ReadBase64Attribute(ByteReader* in, char name, size_t max_size, Bytes* out) {
+// Reject records why a message is malformed (the rule, without the message name: Parse adds
+// that) and gives the nullopt the parser returns.
+std::nullopt_t Reject(Failure* out_failure, std::string rule) {
+  Fail(out_failure, Status::kMalformed, std::move(rule));
+  return std::nullopt;
+}
+
+// Parsed wraps one message parser: on failure it prefixes the rule with the message name.
+template <typename T>
+std::optional<T> Parsed(std::optional<T> message, std::string_view message_name,
+                        const Failure& failure, Failure* out_failure) {
+  if (!message) {
+    Fail(out_failure, Status::kMalformed, std::string(message_name) + ": " + failure.detail);
+  }
+  return message;
+}
+
+// CheckSize rejects an empty message and one above kMaxMessageSize.
+bool CheckSize(ByteView in, Failure* out_failure) {
+  if (in.empty()) {
+    Fail(out_failure, Status::kMalformed, "empty message");
+    return false;
+  }
+  if (in.size() > kMaxMessageSize) {
+    Fail(out_failure, Status::kMalformed,
+         "message too long (" + std::to_string(in.size()) + " bytes, limit " +
+             std::to_string(kMaxMessageSize) + ")");
+    return false;
+  }
+  return true;
+}
+
+// ReadBase64Attribute reads "<name>=" base64 with a non-empty decoded value of at most max_size;
+// `what` names the attribute in the failure detail.
+bool ReadBase64Attribute(ByteReader* in, char name, std::string_view what, size_t max_size,
+                         Bytes* out, Failure* out_failure) {
   ByteReader copy = *in;
   std::string_view text;
-  if (!ReadAttribute(&copy, name, &text)) {
+  if (!ReadRequiredAttribute(&copy, name, what, &text, out_failure)) {
     return false;
   }
   std::optional<Bytes> decoded = Base64Decode(text, max_size);
   if (!decoded || decoded->empty()) {
+    // Tell an oversized value from bad base64 by decoding again without the cap.
+    if (!decoded && Base64Decode(text, std::numeric_limits<size_t>::max())) {
+      Fail(out_failure, Status::kMalformed,
+           std::string(what) + " longer than " + std::to_string(max_size) + " bytes");
+    } else if (!decoded) {
+      Fail(out_failure, Status::kMalformed,
+           std::string(what) + " is not valid base64 (RFC 4648, padded, canonical)");
+    } else {
+      Fail(out_failure, Status::kMalformed,
+           "empty " + std::string(what) + " (" + std::string(1, name) + "=)");
+    }
     return false;
   }
   *out = std::move(*decoded);
@@ -32,10 +80,15 @@ bool ReadBase64Attribute(ByteReader* in, char name, size_t max_size, Bytes* out)
 }
 
 // ReadNonceAttribute reads "r=" 1*printable.
-bool ReadNonceAttribute(ByteReader* in, std::string* out) {
+bool ReadNonceAttribute(ByteReader* in, std::string* out, Failure* out_failure) {
   ByteReader copy = *in;
   std::string_view text;
-  if (!ReadAttribute(&copy, 'r', &text) || !IsValidNonce(text)) {
+  if (!ReadRequiredAttribute(&copy, 'r', "nonce", &text, out_failure)) {
+    return false;
+  }
+  if (!IsValidNonce(text)) {
+    Fail(out_failure, Status::kMalformed,
+         "nonce (r=) has a character outside printable (%x21-2B / %x2D-7E)");
     return false;
   }
   *out = std::string(text);
@@ -44,20 +97,33 @@ bool ReadNonceAttribute(ByteReader* in, std::string* out) {
 }
 
 // ReadIterationCount reads "i=" posit-number (%x31-39 *DIGIT) that fits in uint32_t.
-bool ReadIterationCount(ByteReader* in, uint32_t* out) {
+bool ReadIterationCount(ByteReader* in, uint32_t* out, Failure* out_failure) {
   ByteReader copy = *in;
   std::string_view text;
-  if (!ReadAttribute(&copy, 'i', &text) || text.size() > 10 || text[0] < '1' || text[0] > '9') {
+  if (!ReadRequiredAttribute(&copy, 'i', "iteration count", &text, out_failure)) {
     return false;
   }
+  bool digits = true;
   uint64_t value = 0;
   for (char c : text) {
     if (c < '0' || c > '9') {
-      return false;
+      digits = false;
+      break;
     }
-    value = value * 10 + static_cast<uint64_t>(c - '0');
+    if (value <= std::numeric_limits<uint32_t>::max()) {
+      value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
   }
-  if (value > std::numeric_limits<uint32_t>::max()) {
+  if (!digits) {
+    Fail(out_failure, Status::kMalformed, "iteration count is not a positive decimal number");
+    return false;
+  }
+  if (text[0] == '0') {
+    Fail(out_failure, Status::kMalformed, "iteration count is zero or has a leading zero");
+    return false;
+  }
+  if (text.size() > 10 || value > std::numeric_limits<uint32_t>::max()) {
+    Fail(out_failure, Status::kMalformed, "iteration count does not fit in 32 bits");
     return false;
   }
   *out = static_cast<uint32_t>(value);
@@ -65,18 +131,162 @@ bool ReadIterationCount(ByteReader* in, uint32_t* out) {
   return true;
 }
 
-// CheckMessage rejects oversized input and a leading reserved-mext ("m=").
-bool CheckMessage(ByteView in) {
-  if (in.empty() || in.size() > kMaxMessageSize) {
-    return false;
+// SaslNameProblem says why gs2::UnescapeSaslName rejected the escaped username (checked in the
+// order UnescapeSaslName applies its rules; called only after it failed).
+std::string SaslNameProblem(std::string_view escaped) {
+  if (escaped.size() > gs2::kMaxSaslNameBytes) {
+    return "username (n=) longer than " + std::to_string(gs2::kMaxSaslNameBytes) + " bytes";
   }
-  return !(in.size() >= 2 && in[0] == 'm' && in[1] == '=');
+  for (size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] == '\0') {
+      return "username (n=) contains NUL";
+    }
+    if (escaped[i] == '=') {
+      const std::string_view code = escaped.substr(i + 1, 2);
+      if (code != "2C" && code != "3D") {
+        return "invalid username encoding (only =2C and =3D may follow '=')";
+      }
+      i += 2;
+    }
+  }
+  return "username (n=) is not valid UTF-8";
 }
 
 void AddAttribute(ByteWriter& out, char name, std::string_view value) {
   out.AddU8(static_cast<uint8_t>(name));
   out.AddU8('=');
   out.AddString(value);
+}
+
+// ---- Parsers: each sets *failure to the first broken rule; Parse adds the message name ----
+
+std::optional<ClientFirst> ParseClientFirst(ByteView in, Failure* failure) {
+  if (!CheckSize(in, failure)) {
+    return std::nullopt;
+  }
+  ByteReader reader(in);
+  ClientFirst message;
+  // client-first-message = gs2-header client-first-message-bare
+  Failure gs2_failure;
+  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
+  if (!header) {
+    return Reject(failure, gs2_failure.detail.empty() ? "invalid gs2 header" : gs2_failure.detail);
+  }
+  message.gs2_header = std::move(*header);
+  // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions]
+  std::string_view username;
+  if (!ReadRequiredAttribute(&reader, 'n', "username", &username, failure)) {
+    return std::nullopt;
+  }
+  std::optional<std::string> unescaped = gs2::UnescapeSaslName(username);
+  if (!unescaped) {
+    return Reject(failure, SaslNameProblem(username));
+  }
+  message.username = std::move(*unescaped);
+  if (!reader.ReadExpected(',')) {
+    return Reject(failure, "missing nonce (r=)");
+  }
+  if (!ReadNonceAttribute(&reader, &message.nonce, failure) ||
+      !ReadExtensions(&reader, &message.extensions, 0, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.Empty()) {
+    return Reject(failure, "unexpected data after the last attribute");
+  }
+  return message;
+}
+
+std::optional<ServerFirst> ParseServerFirst(ByteView in, Failure* failure) {
+  if (!CheckSize(in, failure)) {
+    return std::nullopt;
+  }
+  ByteReader reader(in);
+  ServerFirst message;
+  // server-first-message = [reserved-mext ","] nonce "," salt "," iteration-count
+  //                        ["," extensions]
+  if (!ReadNonceAttribute(&reader, &message.nonce, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.ReadExpected(',')) {
+    return Reject(failure, "missing salt (s=)");
+  }
+  if (!ReadBase64Attribute(&reader, 's', "salt", kMaxSaltSize, &message.salt, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.ReadExpected(',')) {
+    return Reject(failure, "missing iteration count (i=)");
+  }
+  if (!ReadIterationCount(&reader, &message.iterations, failure) ||
+      !ReadExtensions(&reader, &message.extensions, 0, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.Empty()) {
+    return Reject(failure, "unexpected data after the last attribute");
+  }
+  return message;
+}
+
+std::optional<ClientFinal> ParseClientFinal(ByteView in, Failure* failure) {
+  if (!CheckSize(in, failure)) {
+    return std::nullopt;
+  }
+  ByteReader reader(in);
+  ClientFinal message;
+  // client-final-message-without-proof = channel-binding "," nonce ["," extensions]
+  // client-final-message = client-final-message-without-proof "," proof
+  // The proof is the last attribute: extensions are read up to the ",p=" that starts it.
+  if (!ReadBase64Attribute(&reader, 'c', "channel binding", kMaxBindingInputSize,
+                           &message.channel_binding, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.ReadExpected(',')) {
+    return Reject(failure, "missing nonce (r=)");
+  }
+  if (!ReadNonceAttribute(&reader, &message.nonce, failure) ||
+      !ReadExtensions(&reader, &message.extensions, 'p', failure)) {
+    return std::nullopt;
+  }
+  if (!reader.ReadExpected(',')) {
+    return Reject(failure, "proof (p=) missing or not last");
+  }
+  if (!ReadBase64Attribute(&reader, 'p', "proof", kMaxDigestSize, &message.proof, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.Empty()) {
+    return Reject(failure, "trailing data after the proof (p= must be last)");
+  }
+  return message;
+}
+
+std::optional<ServerFinal> ParseServerFinal(ByteView in, Failure* failure) {
+  if (!CheckSize(in, failure)) {
+    return std::nullopt;
+  }
+  ByteReader reader(in);
+  ServerFinal message;
+  // server-final-message = (server-error / verifier) ["," extensions]
+  // server-error = "e=" server-error-value; server-error-value-ext = value
+  std::string_view error;
+  if (ReadAttribute(&reader, 'e', &error)) {
+    if (!IsValidValue(error)) {
+      return Reject(failure, "server error (e=) contains NUL or invalid UTF-8");
+    }
+    message.error = std::string(error);
+  } else if (AtAttribute(reader, 'e')) {
+    return Reject(failure, "empty server error (e=)");
+  } else if (!AtAttribute(reader, 'v') && !AtAttribute(reader, 'm')) {
+    return Reject(failure, "missing verifier (v=) or server error (e=)");
+  } else if (!ReadBase64Attribute(&reader, 'v', "verifier", kMaxDigestSize, &message.verifier,
+                                  failure)) {
+    return std::nullopt;
+  }
+  if (!ReadExtensions(&reader, &message.extensions, 0, failure)) {
+    return std::nullopt;
+  }
+  if (!reader.Empty()) {
+    return Reject(failure, "unexpected data after the last attribute");
+  }
+  return message;
 }
 
 }  // namespace
@@ -124,30 +334,9 @@ std::optional<std::string> GenerateNonce(Rng& rng, size_t size) {
 
 // ---- ClientFirst ----------------------------------------------------------------------------
 
-std::optional<ClientFirst> ClientFirst::Parse(ByteView in) {
-  if (in.empty() || in.size() > kMaxMessageSize) {
-    return std::nullopt;
-  }
-  ByteReader reader(in);
-  ClientFirst message;
-  // client-first-message = gs2-header client-first-message-bare
-  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader);
-  if (!header) {
-    return std::nullopt;
-  }
-  message.gs2_header = std::move(*header);
-  // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions]
-  std::string_view username;
-  if (!CheckMessage(reader.Peek()) || !ReadAttribute(&reader, 'n', &username)) {
-    return std::nullopt;
-  }
-  std::optional<std::string> unescaped = gs2::UnescapeSaslName(username);
-  if (!unescaped || !reader.ReadExpected(',') || !ReadNonceAttribute(&reader, &message.nonce) ||
-      !ReadExtensions(&reader, &message.extensions) || !reader.Empty()) {
-    return std::nullopt;
-  }
-  message.username = std::move(*unescaped);
-  return message;
+std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
+  Failure failure;
+  return Parsed(ParseClientFirst(in, &failure), "client-first-message", failure, out_failure);
 }
 
 void ClientFirst::SerializeGs2Header(ByteWriter& out) const {
@@ -173,21 +362,9 @@ void ClientFirst::Serialize(ByteWriter& out) const {
 
 // ---- ServerFirst ----------------------------------------------------------------------------
 
-std::optional<ServerFirst> ServerFirst::Parse(ByteView in) {
-  if (!CheckMessage(in)) {
-    return std::nullopt;
-  }
-  ByteReader reader(in);
-  ServerFirst message;
-  // server-first-message = [reserved-mext ","] nonce "," salt "," iteration-count
-  //                        ["," extensions]
-  if (!ReadNonceAttribute(&reader, &message.nonce) || !reader.ReadExpected(',') ||
-      !ReadBase64Attribute(&reader, 's', kMaxSaltSize, &message.salt) ||
-      !reader.ReadExpected(',') || !ReadIterationCount(&reader, &message.iterations) ||
-      !ReadExtensions(&reader, &message.extensions) || !reader.Empty()) {
-    return std::nullopt;
-  }
-  return message;
+std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
+  Failure failure;
+  return Parsed(ParseServerFirst(in, &failure), "server-first-message", failure, out_failure);
 }
 
 void ServerFirst::Serialize(ByteWriter& out) const {
@@ -206,22 +383,9 @@ void ServerFirst::Serialize(ByteWriter& out) const {
 
 // ---- ClientFinal ----------------------------------------------------------------------------
 
-std::optional<ClientFinal> ClientFinal::Parse(ByteView in) {
-  if (!CheckMessage(in)) {
-    return std::nullopt;
-  }
-  ByteReader reader(in);
-  ClientFinal message;
-  // client-final-message-without-proof = channel-binding "," nonce ["," extensions]
-  // client-final-message = client-final-message-without-proof "," proof
-  // The proof is the last attribute: extensions are read up to the ",p=" that starts it.
-  if (!ReadBase64Attribute(&reader, 'c', kMaxBindingInputSize, &message.channel_binding) ||
-      !reader.ReadExpected(',') || !ReadNonceAttribute(&reader, &message.nonce) ||
-      !ReadExtensions(&reader, &message.extensions, 'p') || !reader.ReadExpected(',') ||
-      !ReadBase64Attribute(&reader, 'p', kMaxDigestSize, &message.proof) || !reader.Empty()) {
-    return std::nullopt;
-  }
-  return message;
+std::optional<ClientFinal> ClientFinal::Parse(ByteView in, Failure* out_failure) {
+  Failure failure;
+  return Parsed(ParseClientFinal(in, &failure), "client-final-message", failure, out_failure);
 }
 
 void ClientFinal::SerializeWithoutProof(ByteWriter& out) const {
@@ -248,27 +412,9 @@ void ClientFinal::Serialize(ByteWriter& out) const {
 
 // ---- ServerFinal ----------------------------------------------------------------------------
 
-std::optional<ServerFinal> ServerFinal::Parse(ByteView in) {
-  if (!CheckMessage(in)) {
-    return std::nullopt;
-  }
-  ByteReader reader(in);
-  ServerFinal message;
-  // server-final-message = (server-error / verifier) ["," extensions]
-  // server-error = "e=" server-error-value; server-error-value-ext = value
-  std::string_view error;
-  if (ReadAttribute(&reader, 'e', &error)) {
-    if (!IsValidValue(error)) {
-      return std::nullopt;
-    }
-    message.error = std::string(error);
-  } else if (!ReadBase64Attribute(&reader, 'v', kMaxDigestSize, &message.verifier)) {
-    return std::nullopt;
-  }
-  if (!ReadExtensions(&reader, &message.extensions) || !reader.Empty()) {
-    return std::nullopt;
-  }
-  return message;
+std::optional<ServerFinal> ServerFinal::Parse(ByteView in, Failure* out_failure) {
+  Failure failure;
+  return Parsed(ParseServerFinal(in, &failure), "server-final-message", failure, out_failure);
 }
 
 void ServerFinal::Serialize(ByteWriter& out) const {

@@ -12,7 +12,11 @@
 //    i= is a posit-number without leading zeros that fits in uint32_t, saslnames escape ',' and
 //    '=' as "=2C" / "=3D" and nothing else may follow '=', every value is valid UTF-8 without NUL;
 //  - a message longer than kMaxMessageSize bytes is rejected before it is looked at.
-// Parse returns std::nullopt on any violation, never a partial struct.
+// Parse returns std::nullopt on any violation, never a partial struct, and then, when
+// out_failure is not null, sets it to kMalformed with a detail "<message>: <rule>" naming the
+// message and the first broken rule ("client-first-message: missing nonce (r=)",
+// "client-first-message: gs2 header: ..."). The detail names attributes and rules, never a
+// value the peer sent.
 //
 // Serialize writes the canonical form; Parse(Serialize(m)) == m and, because extensions are
 // kept, Serialize(Parse(bytes)) == bytes, so the AuthMessage can be rebuilt from parsed
@@ -32,6 +36,7 @@
 #include "common/bytes.h"
 #include "common/gs2.h"
 #include "common/random.h"
+#include "common/status.h"
 
 namespace e2esasl::scram {
 
@@ -58,7 +63,7 @@ struct ClientFirst {
   std::string nonce;     // c-nonce
   std::vector<Extension> extensions;
 
-  static std::optional<ClientFirst> Parse(ByteView in);
+  static std::optional<ClientFirst> Parse(ByteView in, Failure* out_failure = nullptr);
   void Serialize(ByteWriter& out) const;
   // SerializeGs2Header writes the gs2-header alone (the start of cbind-input, for c=).
   void SerializeGs2Header(ByteWriter& out) const;
@@ -75,7 +80,7 @@ struct ServerFirst {
   uint32_t iterations = 0;
   std::vector<Extension> extensions;
 
-  static std::optional<ServerFirst> Parse(ByteView in);
+  static std::optional<ServerFirst> Parse(ByteView in, Failure* out_failure = nullptr);
   void Serialize(ByteWriter& out) const;
 
   bool operator==(const ServerFirst&) const = default;
@@ -88,7 +93,7 @@ struct ClientFinal {
   std::vector<Extension> extensions;
   Bytes proof;  // decoded p=, 1..kMaxDigestSize bytes
 
-  static std::optional<ClientFinal> Parse(ByteView in);
+  static std::optional<ClientFinal> Parse(ByteView in, Failure* out_failure = nullptr);
   void Serialize(ByteWriter& out) const;
   // SerializeWithoutProof writes client-final-message-without-proof (end of the AuthMessage).
   void SerializeWithoutProof(ByteWriter& out) const;
@@ -103,7 +108,7 @@ struct ServerFinal {
   Bytes verifier;
   std::vector<Extension> extensions;
 
-  static std::optional<ServerFinal> Parse(ByteView in);
+  static std::optional<ServerFinal> Parse(ByteView in, Failure* out_failure = nullptr);
   void Serialize(ByteWriter& out) const;
 
   bool operator==(const ServerFinal&) const = default;

@@ -137,9 +137,10 @@ bool ServerSession::MakeFakeCredentials() {
 }
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out) {
-  std::optional<ClientFirst> client_first = ClientFirst::Parse(in);
+  Failure parse_failure;
+  std::optional<ClientFirst> client_first = ClientFirst::Parse(in, &parse_failure);
   if (!client_first) {
-    return Fail(Status::kMalformed, "malformed client-first-message", kErrorInvalidEncoding, out);
+    return Fail(Status::kMalformed, std::move(parse_failure.detail), kErrorInvalidEncoding, out);
   }
   client_first_ = std::move(*client_first);
 
@@ -206,9 +207,10 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out) {
 }
 
 Status ServerSession::HandleClientFinal(ByteView in, Bytes* out) {
-  std::optional<ClientFinal> client_final = ClientFinal::Parse(in);
+  Failure parse_failure;
+  std::optional<ClientFinal> client_final = ClientFinal::Parse(in, &parse_failure);
   if (!client_final) {
-    return Fail(Status::kMalformed, "malformed client-final-message", kErrorInvalidEncoding, out);
+    return Fail(Status::kMalformed, std::move(parse_failure.detail), kErrorInvalidEncoding, out);
   }
   // "The server MUST verify that the nonce sent by the client in the second message is the same
   // as the one sent by the server in its first message." (RFC 5802 s5.1)

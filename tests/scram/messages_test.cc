@@ -1,8 +1,10 @@
 // ScramMessagesTest: the four SCRAM messages (RFC 5802 s7). Round trips, and one
 // malformed-input table per Parse. Each table row pairs the malformed input with a "fixed" twin
 // that differs only where the row's rule is broken; the twin must parse, so every row proves it
-// is rejected by its own rule and not by an earlier accident.
+// is rejected by its own rule and not by an earlier accident. Each row also names the detail
+// Parse must give ("<message>: <rule>"), so every rule's message is checked.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -18,6 +20,7 @@ struct Row {
   const char* rule;
   std::string bad;
   std::string good;
+  const char* detail;  // must appear in the Failure detail, after "<message>: "
 };
 
 std::string Repeat(char c, size_t n) {
@@ -28,10 +31,21 @@ template <typename Message>
 void CheckTable(const char* message_name, const std::vector<Row>& rows) {
   for (const Row& row : rows) {
     const std::string what = std::string(message_name) + ": " + row.rule;
-    CPPUNIT_ASSERT_MESSAGE(what + " (fixed twin must parse)",
-                           Message::Parse(AsBytes(row.good)).has_value());
+    Failure twin_failure;
+    const bool twin_parses = Message::Parse(AsBytes(row.good), &twin_failure).has_value();
+    CPPUNIT_ASSERT_MESSAGE(what + " (fixed twin must parse): " + twin_failure.detail, twin_parses);
     CPPUNIT_ASSERT_MESSAGE(what + " (must be rejected)",
                            !Message::Parse(AsBytes(row.bad)).has_value());
+    Failure failure;
+    CPPUNIT_ASSERT_MESSAGE(what + " (must be rejected)",
+                           !Message::Parse(AsBytes(row.bad), &failure).has_value());
+    CPPUNIT_ASSERT_MESSAGE(what + ": status " + std::string(StatusName(failure.status)),
+                           failure.status == Status::kMalformed);
+    const std::string prefix = std::string(message_name) + ": ";
+    CPPUNIT_ASSERT_MESSAGE(what + ": detail does not name the message: " + failure.detail,
+                           failure.detail.rfind(prefix, 0) == 0);
+    CPPUNIT_ASSERT_MESSAGE(what + ": detail lacks '" + row.detail + "': " + failure.detail,
+                           failure.detail.find(row.detail, prefix.size()) != std::string::npos);
   }
 }
 
@@ -64,6 +78,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(ServerFirstMalformed);
   CPPUNIT_TEST(ClientFinalMalformed);
   CPPUNIT_TEST(ServerFinalMalformed);
+  CPPUNIT_TEST(DetailsNeverEchoValues);
   CPPUNIT_TEST(ExtensionsAreKeptAndIgnored);
   CPPUNIT_TEST(SerializeRefusesInvalidStructs);
   CPPUNIT_TEST(AuthMessageAssembly);
@@ -91,125 +106,213 @@ class ScramMessagesTest : public CppUnit::TestFixture {
 
   void ClientFirstMalformed() {
     const std::string max_nonce = Repeat('a', kMaxMessageSize - 12);
+    const char* kBadEscape = "invalid username encoding (only =2C and =3D may follow '=')";
+    const char* kNotPrintable = "nonce (r=) has a character outside printable (%x21-2B / %x2D-7E)";
     CheckTable<ClientFirst>(
-        "client-first",
+        "client-first-message",
         {
-            {"empty message", "", "n,,n=user,r=abc"},
-            {"over kMaxMessageSize", "n,,n=user,r=a" + max_nonce, "n,,n=user,r=" + max_nonce},
-            {"gs2-cbind-flag not n/y/p", "x,,n=user,r=abc", "y,,n=user,r=abc"},
-            {"gs2-nonstd-flag F rejected", "F,n,,n=user,r=abc", "n,,n=user,r=abc"},
-            {"gs2-header without second comma", "n,n=user,r=abc", "n,,n=user,r=abc"},
+            {"empty message", "", "n,,n=user,r=abc", "empty message"},
+            {"over kMaxMessageSize", "n,,n=user,r=a" + max_nonce, "n,,n=user,r=" + max_nonce,
+             "message too long (4097 bytes, limit 4096)"},
+            {"gs2-cbind-flag not n/y/p", "x,,n=user,r=abc", "y,,n=user,r=abc",
+             "gs2 header: unknown channel-binding flag"},
+            {"gs2-nonstd-flag F rejected", "F,n,,n=user,r=abc", "n,,n=user,r=abc",
+             "gs2 header: unknown channel-binding flag"},
+            {"gs2-header without second comma", "n,n=user,r=abc", "n,,n=user,r=abc",
+             "gs2 header: \",\" or \"a=authzid,\" expected after the channel-binding flag"},
             {"cb-name with invalid char", "p=tls_unique,,n=user,r=abc",
-             "p=tls-unique,,n=user,r=abc"},
-            {"authzid bad escape", "n,a=ad=41,n=user,r=abc", "n,a=ad=3D,n=user,r=abc"},
-            {"reserved-mext m= before username", "n,,m=ext,n=user,r=abc", "n,,n=user,r=abc"},
-            {"m= as an extension", "n,,n=user,r=abc,m=ext", "n,,n=user,r=abc,x=ext"},
-            {"username missing", "n,,r=abc", "n,,n=u,r=abc"},
-            {"attribute order n then r", "n,,r=abc,n=user", "n,,n=user,r=abc"},
-            {"attribute names are case-sensitive", "n,,N=user,r=abc", "n,,n=user,r=abc"},
-            {"empty username", "n,,n=,r=abc", "n,,n=u,r=abc"},
-            {"username escape lower case", "n,,n=us=2cer,r=abc", "n,,n=us=2Cer,r=abc"},
-            {"username '=' not =2C/=3D", "n,,n=us=41er,r=abc", "n,,n=us=3Der,r=abc"},
-            {"username trailing '='", "n,,n=user=,r=abc", "n,,n=user=3D,r=abc"},
-            {"username invalid UTF-8", "n,,n=us\xC3r,r=abc", "n,,n=us\xC3\xA9r,r=abc"},
-            {"username overlong UTF-8", "n,,n=u\xC0\xAF,r=abc", "n,,n=u\xC3\xAF,r=abc"},
-            {"username with NUL", std::string("n,,n=us\0r,r=abc", 15), "n,,n=us r,r=abc"},
-            {"nonce missing", "n,,n=user", "n,,n=user,r=a"},
-            {"empty nonce", "n,,n=user,r=", "n,,n=user,r=a"},
-            {"nonce with space", "n,,n=user,r=a b", "n,,n=user,r=a~b"},
-            {"nonce with DEL", "n,,n=user,r=a\x7F", "n,,n=user,r=a~"},
-            {"nonce with non-ASCII", "n,,n=user,r=a\xC3\xA9", "n,,n=user,r=aa"},
-            {"trailing comma", "n,,n=user,r=abc,", "n,,n=user,r=abc"},
-            {"extension with a defined letter", "n,,n=user,r=abc,s=x", "n,,n=user,r=abc,x=x"},
-            {"extension name not ALPHA", "n,,n=user,r=abc,1=x", "n,,n=user,r=abc,z=x"},
-            {"extension without '='", "n,,n=user,r=abc,xy", "n,,n=user,r=abc,x=y"},
-            {"extension with empty value", "n,,n=user,r=abc,x=", "n,,n=user,r=abc,x=y"},
+             "p=tls-unique,,n=user,r=abc", "gs2 header: invalid channel-binding name"},
+            {"authzid bad escape", "n,a=ad=41,n=user,r=abc", "n,a=ad=3D,n=user,r=abc",
+             "gs2 header: invalid authzid"},
+            {"reserved-mext m= before username", "n,,m=ext,n=user,r=abc", "n,,n=user,r=abc",
+             "unsupported mandatory extension (m=)"},
+            {"m= as an extension", "n,,n=user,r=abc,m=ext", "n,,n=user,r=abc,x=ext",
+             "unsupported mandatory extension (m=)"},
+            {"username missing", "n,,r=abc", "n,,n=u,r=abc", "missing username (n=)"},
+            {"attribute order n then r", "n,,r=abc,n=user", "n,,n=user,r=abc",
+             "missing username (n=)"},
+            {"attribute names are case-sensitive", "n,,N=user,r=abc", "n,,n=user,r=abc",
+             "missing username (n=)"},
+            {"empty username", "n,,n=,r=abc", "n,,n=u,r=abc", "empty username (n=)"},
+            {"username escape lower case", "n,,n=us=2cer,r=abc", "n,,n=us=2Cer,r=abc", kBadEscape},
+            {"username '=' not =2C/=3D", "n,,n=us=41er,r=abc", "n,,n=us=3Der,r=abc", kBadEscape},
+            {"username trailing '='", "n,,n=user=,r=abc", "n,,n=user=3D,r=abc", kBadEscape},
+            {"username invalid UTF-8", "n,,n=us\xC3r,r=abc", "n,,n=us\xC3\xA9r,r=abc",
+             "username (n=) is not valid UTF-8"},
+            {"username overlong UTF-8", "n,,n=u\xC0\xAF,r=abc", "n,,n=u\xC3\xAF,r=abc",
+             "username (n=) is not valid UTF-8"},
+            {"username with NUL", std::string("n,,n=us\0r,r=abc", 15), "n,,n=us r,r=abc",
+             "username (n=) contains NUL"},
+            {"username above kMaxSaslNameBytes", "n,,n=" + Repeat('u', 1025) + ",r=abc",
+             "n,,n=" + Repeat('u', 1024) + ",r=abc", "username (n=) longer than 1024 bytes"},
+            {"nonce missing", "n,,n=user", "n,,n=user,r=a", "missing nonce (r=)"},
+            {"nonce not after username", "n,,n=user,s=abc", "n,,n=user,r=abc",
+             "missing nonce (r=)"},
+            {"empty nonce", "n,,n=user,r=", "n,,n=user,r=a", "empty nonce (r=)"},
+            {"nonce with space", "n,,n=user,r=a b", "n,,n=user,r=a~b", kNotPrintable},
+            {"nonce with DEL", "n,,n=user,r=a\x7F", "n,,n=user,r=a~", kNotPrintable},
+            {"nonce with non-ASCII", "n,,n=user,r=a\xC3\xA9", "n,,n=user,r=aa", kNotPrintable},
+            {"trailing comma", "n,,n=user,r=abc,", "n,,n=user,r=abc",
+             "trailing ',' (no attribute follows)"},
+            {"extension with a defined letter", "n,,n=user,r=abc,s=x", "n,,n=user,r=abc,x=x",
+             "attribute s= is not allowed at this position"},
+            {"extension name not ALPHA", "n,,n=user,r=abc,1=x", "n,,n=user,r=abc,z=x",
+             "extension name is not a letter (ALPHA)"},
+            {"extension without '='", "n,,n=user,r=abc,xy", "n,,n=user,r=abc,x=y",
+             "extension x without '='"},
+            {"extension with empty value", "n,,n=user,r=abc,x=", "n,,n=user,r=abc,x=y",
+             "empty value in extension x="},
             {"extension value invalid UTF-8", "n,,n=user,r=abc,x=\xFF",
-             "n,,n=user,r=abc,x=\xC3\xBF"},
+             "n,,n=user,r=abc,x=\xC3\xBF", "extension x= value contains NUL or invalid UTF-8"},
         });
   }
 
   void ServerFirstMalformed() {
     const std::string base = "r=abcdef,s=QSXCR+Q6sek8bf92,i=4096";
+    const char* kBadSalt = "salt is not valid base64";
     CheckTable<ServerFirst>(
-        "server-first",
+        "server-first-message",
         {
-            {"empty message", "", base},
+            {"empty message", "", base, "empty message"},
             {"over kMaxMessageSize", "r=a" + Repeat('a', kMaxMessageSize - 13) + ",s=QQ==,i=1",
-             "r=" + Repeat('a', kMaxMessageSize - 13) + ",s=QQ==,i=1"},
-            {"reserved-mext m=", "m=x," + base, base},
-            {"m= as an extension", base + ",m=x", base + ",x=x"},
-            {"attribute order", "s=QSXCR+Q6sek8bf92,r=abcdef,i=4096", base},
-            {"empty nonce", "r=,s=QQ==,i=1", "r=a,s=QQ==,i=1"},
-            {"nonce with control char", "r=a\tb,s=QQ==,i=1", "r=a|b,s=QQ==,i=1"},
-            {"salt missing", "r=abc,i=4096", "r=abc,s=QQ==,i=4096"},
-            {"empty salt", "r=abc,s=,i=4096", "r=abc,s=QQ==,i=4096"},
-            {"salt non-canonical base64 (unused bits)", "r=abc,s=QR==,i=1", "r=abc,s=QQ==,i=1"},
-            {"salt base64 without padding", "r=abc,s=QQ,i=1", "r=abc,s=QQ==,i=1"},
-            {"salt base64 bad character", "r=abc,s=Q!==,i=1", "r=abc,s=Qw==,i=1"},
+             "r=" + Repeat('a', kMaxMessageSize - 13) + ",s=QQ==,i=1",
+             "message too long (4097 bytes, limit 4096)"},
+            {"reserved-mext m=", "m=x," + base, base, "unsupported mandatory extension (m=)"},
+            {"m= as an extension", base + ",m=x", base + ",x=x",
+             "unsupported mandatory extension (m=)"},
+            {"attribute order", "s=QSXCR+Q6sek8bf92,r=abcdef,i=4096", base, "missing nonce (r=)"},
+            {"empty nonce", "r=,s=QQ==,i=1", "r=a,s=QQ==,i=1", "empty nonce (r=)"},
+            {"nonce with control char", "r=a\tb,s=QQ==,i=1", "r=a|b,s=QQ==,i=1",
+             "nonce (r=) has a character outside printable"},
+            {"nonce alone", "r=abc", "r=abc,s=QQ==,i=1", "missing salt (s=)"},
+            {"salt missing", "r=abc,i=4096", "r=abc,s=QQ==,i=4096", "missing salt (s=)"},
+            {"empty salt", "r=abc,s=,i=4096", "r=abc,s=QQ==,i=4096", "empty salt (s=)"},
+            {"salt non-canonical base64 (unused bits)", "r=abc,s=QR==,i=1", "r=abc,s=QQ==,i=1",
+             kBadSalt},
+            {"salt base64 without padding", "r=abc,s=QQ,i=1", "r=abc,s=QQ==,i=1", kBadSalt},
+            {"salt base64 bad character", "r=abc,s=Q!==,i=1", "r=abc,s=Qw==,i=1", kBadSalt},
             {"salt above kMaxSaltSize", "r=abc,s=" + kSalt257 + ",i=1",
-             "r=abc,s=" + kSalt256 + ",i=1"},
-            {"iteration count missing", "r=abc,s=QQ==", "r=abc,s=QQ==,i=1"},
-            {"iteration count empty", "r=abc,s=QQ==,i=", "r=abc,s=QQ==,i=1"},
-            {"iteration count zero", "r=abc,s=QQ==,i=0", "r=abc,s=QQ==,i=1"},
-            {"iteration count leading zero", "r=abc,s=QQ==,i=04096", "r=abc,s=QQ==,i=4096"},
-            {"iteration count not digits", "r=abc,s=QQ==,i=40a6", "r=abc,s=QQ==,i=4096"},
-            {"iteration count negative", "r=abc,s=QQ==,i=-1", "r=abc,s=QQ==,i=1"},
+             "r=abc,s=" + kSalt256 + ",i=1", "salt longer than 256 bytes"},
+            {"iteration count missing", "r=abc,s=QQ==", "r=abc,s=QQ==,i=1",
+             "missing iteration count (i=)"},
+            {"iteration count not after salt", "r=abc,s=QQ==,j=1", "r=abc,s=QQ==,i=1",
+             "missing iteration count (i=)"},
+            {"iteration count empty", "r=abc,s=QQ==,i=", "r=abc,s=QQ==,i=1",
+             "empty iteration count (i=)"},
+            {"iteration count zero", "r=abc,s=QQ==,i=0", "r=abc,s=QQ==,i=1",
+             "iteration count is zero or has a leading zero"},
+            {"iteration count leading zero", "r=abc,s=QQ==,i=04096", "r=abc,s=QQ==,i=4096",
+             "iteration count is zero or has a leading zero"},
+            {"iteration count not digits", "r=abc,s=QQ==,i=40a6", "r=abc,s=QQ==,i=4096",
+             "iteration count is not a positive decimal number"},
+            {"iteration count negative", "r=abc,s=QQ==,i=-1", "r=abc,s=QQ==,i=1",
+             "iteration count is not a positive decimal number"},
             {"iteration count above uint32", "r=abc,s=QQ==,i=4294967296",
-             "r=abc,s=QQ==,i=4294967295"},
-            {"trailing comma", base + ",", base},
-            {"extension with a defined letter", base + ",i=1", base + ",k=1"},
+             "r=abc,s=QQ==,i=4294967295", "iteration count does not fit in 32 bits"},
+            {"iteration count with 11 digits", "r=abc,s=QQ==,i=10000000000",
+             "r=abc,s=QQ==,i=1000000000", "iteration count does not fit in 32 bits"},
+            {"trailing comma", base + ",", base, "trailing ',' (no attribute follows)"},
+            {"extension with a defined letter", base + ",i=1", base + ",k=1",
+             "attribute i= is not allowed at this position"},
         });
   }
 
   void ClientFinalMalformed() {
     const std::string p = ",p=dGVzdA==";
+    const char* kAfterProof = "trailing data after the proof";
     CheckTable<ClientFinal>(
-        "client-final",
+        "client-final-message",
         {
-            {"empty message", "", "c=biws,r=abc" + p},
+            {"empty message", "", "c=biws,r=abc" + p, "empty message"},
             {"over kMaxMessageSize", "c=biws,r=a" + Repeat('a', kMaxMessageSize - 20) + p,
-             "c=biws,r=" + Repeat('a', kMaxMessageSize - 20) + p},
-            {"reserved-mext m=", "m=x,c=biws,r=abc" + p, "c=biws,r=abc" + p},
-            {"m= as an extension", "c=biws,r=abc,m=x" + p, "c=biws,r=abc,x=x" + p},
-            {"channel-binding missing", "r=abc" + p, "c=biws,r=abc" + p},
-            {"channel-binding empty", "c=,r=abc" + p, "c=biws,r=abc" + p},
-            {"channel-binding bad base64", "c=biw,r=abc" + p, "c=biws,r=abc" + p},
-            {"attribute order", "r=abc,c=biws" + p, "c=biws,r=abc" + p},
-            {"nonce missing", "c=biws" + p, "c=biws,r=a" + p},
-            {"empty nonce", "c=biws,r=" + p, "c=biws,r=a" + p},
-            {"proof missing", "c=biws,r=abc", "c=biws,r=abc" + p},
-            {"proof not last", "c=biws,r=abc" + p + ",x=y", "c=biws,r=abc,x=y" + p},
-            {"proof twice", "c=biws,r=abc" + p + p, "c=biws,r=abc" + p},
-            {"proof empty", "c=biws,r=abc,p=", "c=biws,r=abc" + p},
-            {"proof bad padding", "c=biws,r=abc,p=dGVzdA=", "c=biws,r=abc" + p},
+             "c=biws,r=" + Repeat('a', kMaxMessageSize - 20) + p,
+             "message too long (4097 bytes, limit 4096)"},
+            {"reserved-mext m=", "m=x,c=biws,r=abc" + p, "c=biws,r=abc" + p,
+             "unsupported mandatory extension (m=)"},
+            {"m= as an extension", "c=biws,r=abc,m=x" + p, "c=biws,r=abc,x=x" + p,
+             "unsupported mandatory extension (m=)"},
+            {"channel-binding missing", "r=abc" + p, "c=biws,r=abc" + p,
+             "missing channel binding (c=)"},
+            {"channel-binding empty", "c=,r=abc" + p, "c=biws,r=abc" + p,
+             "empty channel binding (c=)"},
+            {"channel-binding bad base64", "c=biw,r=abc" + p, "c=biws,r=abc" + p,
+             "channel binding is not valid base64"},
+            {"attribute order", "r=abc,c=biws" + p, "c=biws,r=abc" + p,
+             "missing channel binding (c=)"},
+            {"nonce missing", "c=biws" + p, "c=biws,r=a" + p, "missing nonce (r=)"},
+            {"channel-binding alone", "c=biws", "c=biws,r=a" + p, "missing nonce (r=)"},
+            {"empty nonce", "c=biws,r=" + p, "c=biws,r=a" + p, "empty nonce (r=)"},
+            {"nonce not printable", "c=biws,r=a b" + p, "c=biws,r=a+b" + p,
+             "nonce (r=) has a character outside printable"},
+            {"proof missing", "c=biws,r=abc", "c=biws,r=abc" + p, "proof (p=) missing or not last"},
+            {"proof missing after an extension", "c=biws,r=abc,x=y", "c=biws,r=abc,x=y" + p,
+             "proof (p=) missing or not last"},
+            {"proof not last", "c=biws,r=abc" + p + ",x=y", "c=biws,r=abc,x=y" + p, kAfterProof},
+            {"proof twice", "c=biws,r=abc" + p + p, "c=biws,r=abc" + p, kAfterProof},
+            {"proof empty", "c=biws,r=abc,p=", "c=biws,r=abc" + p, "empty proof (p=)"},
+            {"proof bad padding", "c=biws,r=abc,p=dGVzdA=", "c=biws,r=abc" + p,
+             "proof is not valid base64"},
             {"proof above kMaxDigestSize", "c=biws,r=abc,p=" + kB64Of65,
-             "c=biws,r=abc,p=" + kB64Of64},
-            {"trailing comma", "c=biws,r=abc" + p + ",", "c=biws,r=abc" + p},
+             "c=biws,r=abc,p=" + kB64Of64, "proof longer than 64 bytes"},
+            {"trailing comma", "c=biws,r=abc" + p + ",", "c=biws,r=abc" + p, kAfterProof},
             {"extension with a defined letter", "c=biws,r=abc,c=biws" + p,
-             "c=biws,r=abc,d=biws" + p},
+             "c=biws,r=abc,d=biws" + p, "attribute c= is not allowed at this position"},
+            {"extension with empty value", "c=biws,r=abc,x=" + p, "c=biws,r=abc,x=y" + p,
+             "empty value in extension x="},
         });
   }
 
   void ServerFinalMalformed() {
     const std::string v = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
-    CheckTable<ServerFinal>("server-final",
-                            {
-                                {"empty message", "", v},
-                                {"over kMaxMessageSize", "e=" + Repeat('x', kMaxMessageSize - 1),
-                                 "e=" + Repeat('x', kMaxMessageSize - 2)},
-                                {"reserved-mext m=", "m=x," + v, v},
-                                {"m= as an extension", v + ",m=x", v + ",x=x"},
-                                {"neither e= nor v=", "x=y", v},
-                                {"verifier empty", "v=", v},
-                                {"verifier bad base64", "v=rmF9pqV8S7suAoZWja4dJRkFsKQ", v},
-                                {"verifier above kMaxDigestSize", "v=" + kB64Of65, "v=" + kB64Of64},
-                                {"error empty", "e=", "e=other-error"},
-                                {"error invalid UTF-8", "e=bad\xFF", "e=bad\xC3\xBF"},
-                                {"error with NUL", std::string("e=a\0b", 5), "e=a b"},
-                                {"both e= and v=", "e=other-error," + v, "e=other-error,w=x"},
-                                {"trailing comma", v + ",", v},
-                            });
+    const char* kBadError = "server error (e=) contains NUL or invalid UTF-8";
+    CheckTable<ServerFinal>(
+        "server-final-message",
+        {
+            {"empty message", "", v, "empty message"},
+            {"over kMaxMessageSize", "e=" + Repeat('x', kMaxMessageSize - 1),
+             "e=" + Repeat('x', kMaxMessageSize - 2), "message too long (4097 bytes, limit 4096)"},
+            {"reserved-mext m=", "m=x," + v, v, "unsupported mandatory extension (m=)"},
+            {"m= as an extension", v + ",m=x", v + ",x=x", "unsupported mandatory extension (m=)"},
+            {"neither e= nor v=", "x=y", v, "missing verifier (v=) or server error (e=)"},
+            {"verifier empty", "v=", v, "empty verifier (v=)"},
+            {"verifier bad base64", "v=rmF9pqV8S7suAoZWja4dJRkFsKQ", v,
+             "verifier is not valid base64"},
+            {"verifier above kMaxDigestSize", "v=" + kB64Of65, "v=" + kB64Of64,
+             "verifier longer than 64 bytes"},
+            {"error empty", "e=", "e=other-error", "empty server error (e=)"},
+            {"error invalid UTF-8", "e=bad\xFF", "e=bad\xC3\xBF", kBadError},
+            {"error with NUL", std::string("e=a\0b", 5), "e=a b", kBadError},
+            {"both e= and v=", "e=other-error," + v, "e=other-error,w=x",
+             "attribute v= is not allowed at this position"},
+            {"trailing comma", v + ",", v, "trailing ',' (no attribute follows)"},
+        });
+  }
+
+  void DetailsNeverEchoValues() {
+    // The detail names the attribute and the rule, never what the peer put in it.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"n,,n=sekrit=41,r=abc", "sekrit"},
+        {"n,a=sekrit=41,n=user,r=abc", "sekrit"},
+        {"n,,n=user,r=abc,x=sekrit\xFF", "sekrit"},
+        {"n,,n=user,r=sekrit\x7F", "sekrit"},
+    };
+    for (const auto& [input, secret] : cases) {
+      Failure failure;
+      CPPUNIT_ASSERT(!ClientFirst::Parse(AsBytes(input), &failure).has_value());
+      CPPUNIT_ASSERT_MESSAGE(failure.detail, !failure.detail.empty());
+      CPPUNIT_ASSERT_MESSAGE(failure.detail, failure.detail.find(secret) == std::string::npos);
+    }
+    Failure failure;
+    CPPUNIT_ASSERT(!ServerFirst::Parse(AsBytes("r=abc,s=sekrit!,i=1"), &failure).has_value());
+    CPPUNIT_ASSERT(failure.detail.find("sekrit") == std::string::npos);
+    CPPUNIT_ASSERT(!ClientFinal::Parse(AsBytes("c=biws,r=abc,p=sekrit!"), &failure).has_value());
+    CPPUNIT_ASSERT(failure.detail.find("sekrit") == std::string::npos);
+    CPPUNIT_ASSERT(!ServerFinal::Parse(AsBytes("e=sekrit\xFF"), &failure).has_value());
+    CPPUNIT_ASSERT(failure.detail.find("sekrit") == std::string::npos);
+    // A successful Parse leaves the Failure alone.
+    Failure untouched{Status::kOk, "unchanged"};
+    CPPUNIT_ASSERT(ServerFinal::Parse(AsBytes("e=other-error"), &untouched).has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), untouched.detail);
   }
 
   void ExtensionsAreKeptAndIgnored() {
