@@ -40,7 +40,8 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
   const gs2::Gs2Header& gs2 = config_.gs2;
   const bool used = gs2.flag == gs2::CbFlag::kUsed;
   if (used != !config_.cb_data.empty() || used == gs2.cb_name.empty()) {
-    return Abort(failure, Status::kBadBinding, "channel-binding name and data do not match the flag");
+    return Abort(failure, Status::kBadBinding,
+                 "channel-binding name and data do not match the flag");
   }
   // The name and the password are prepared as "queries" (RFC 4013, RFC 3454 s7).
   std::optional<SecretString> authcid = SaslPrep(config_.authcid, SaslPrepMode::kQuery);
@@ -78,9 +79,9 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   // sid = client nonce || server nonce: fresh randomness from both sides (draft s10.9).
   const Bytes sid = SessionId(client_first_.nonce, server_first->nonce);
   const Bytes gs2_header = client_first_.Gs2HeaderBytes();
-  const ChannelInputs inputs{kMechanismName,          gs2_header,
-                             config_.gs2.cb_name,     config_.cb_data,
-                             client_first_.authcid,   config_.server_id};
+  const ChannelInputs inputs{kMechanismName,        gs2_header,
+                             config_.gs2.cb_name,   config_.cb_data,
+                             client_first_.authcid, config_.server_id};
   const Bytes ci = ChannelIdentifier(inputs);
   if (!schedule_.Start(rng_, prs_.bytes(), ci, sid)) {
     return Abort(failure, Status::kInternal, "CPace computation failed (libsodium or RNG)");

@@ -75,7 +75,8 @@ Bytes LvCat(std::initializer_list<ByteView> parts) {
 SecretBytes GeneratorString(ByteView dsi, ByteView prs, ByteView ci, ByteView sid,
                             size_t s_in_bytes) {
   // len_zpad = MAX(0, s_in_bytes - len(prepend_len(PRS)) - len(prepend_len(G.DSI)) - 1)
-  const size_t used = (Leb128Size(prs.size()) + prs.size()) + (Leb128Size(dsi.size()) + dsi.size()) + 1;
+  const size_t used =
+      (Leb128Size(prs.size()) + prs.size()) + (Leb128Size(dsi.size()) + dsi.size()) + 1;
   const size_t zpad = s_in_bytes > used ? s_in_bytes - used : 0;
   SecretBytes zeros(zpad, 0);
   // generator_string = lv_cat(DSI, PRS, zero_bytes(len_zpad), CI, sid)   (draft s8.1)

@@ -128,8 +128,8 @@ class KeySchedule final {
   KeySchedule& operator=(const KeySchedule&) = delete;
 
   // Start computes g = calculate_generator(PRS, CI, sid), y = sample_scalar() and Y = y * g
-  // (draft s7.2); g is wiped at once. The views must outlive Finish (sid is used again). False on
-  // a local failure (rng, libsodium).
+  // (draft s7.2); g is wiped at once, sid is copied for Finish. Call it once. False on a local
+  // failure (rng, libsodium).
   [[nodiscard]] bool Start(Rng& rng, ByteView prs, ByteView ci, ByteView sid);
   // OwnShare is Y (Ya for the initiator, Yb for the responder), valid after Start.
   const Element& OwnShare() const { return own_share_; }

@@ -51,7 +51,9 @@ std::optional<T> Malformed(Failure* out_failure, std::string detail) {
   return std::nullopt;
 }
 
-bool SizeOk(ByteView in) { return !in.empty() && in.size() <= kMaxMessageSize; }
+bool SizeOk(ByteView in) {
+  return !in.empty() && in.size() <= kMaxMessageSize;
+}
 
 }  // namespace
 
@@ -188,6 +190,8 @@ std::optional<ServerFinal> ServerFinal::Parse(ByteView in, Failure* out_failure)
   return message;
 }
 
-void ServerFinal::Serialize(ByteWriter& out) const { AddBase64Attribute(out, 't', tag); }
+void ServerFinal::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, 't', tag);
+}
 
 }  // namespace e2esasl::cpace

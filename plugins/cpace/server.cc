@@ -16,7 +16,9 @@ constexpr size_t kFakeSecretSize = 32;
 ServerSession::ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config)
     : rng_(rng), secrets_(secrets), config_(std::move(config)) {}
 
-ServerSession::~ServerSession() { schedule_.Wipe(); }
+ServerSession::~ServerSession() {
+  schedule_.Wipe();
+}
 
 Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
   out->clear();

@@ -4,11 +4,17 @@
 // LLVMFuzzerTestOneInput per target) and the fuzz smoke test (fuzz_smoke_test.cc) call them alike.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 #include "cpace/messages.h"
 
 namespace {
+
+[[noreturn]] void Die(const char* why) {
+  std::fprintf(stderr, "cpace fuzz invariant failed: %s\n", why);
+  std::abort();
+}
 
 template <typename T>
 int FuzzParse(const uint8_t* data, size_t size) {
@@ -17,7 +23,7 @@ int FuzzParse(const uint8_t* data, size_t size) {
   const std::optional<T> parsed = T::Parse(in, &failure);
   if (!parsed) {
     if (failure.status != e2esasl::Status::kMalformed || failure.detail.empty()) {
-      std::abort();
+      Die("a refused message must give kMalformed with a detail");
     }
     return 0;
   }
@@ -25,7 +31,7 @@ int FuzzParse(const uint8_t* data, size_t size) {
   parsed->Serialize(writer);
   const std::optional<e2esasl::Bytes> out = writer.Finish();
   if (!out || *out != e2esasl::Bytes(in.begin(), in.end())) {
-    std::abort();  // not canonical: two encodings of one message
+    Die("Serialize(Parse(bytes)) != bytes: two encodings of one message");
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
@@ -15,10 +16,15 @@
 
 namespace {
 
-using e2esasl::ByteView;
 using e2esasl::Bytes;
+using e2esasl::ByteView;
 using e2esasl::Failure;
 using e2esasl::Status;
+
+[[noreturn]] void Die(const char* why) {
+  std::fprintf(stderr, "cpace fuzz invariant failed: %s\n", why);
+  std::abort();
+}
 
 class FuzzSecrets final : public e2esasl::cpace::SecretSource {
  public:
@@ -53,7 +59,7 @@ int FuzzCpaceServer(const uint8_t* data, size_t size) {
   Failure failure;
   if (server.Step(first, &out, &failure) == Status::kContinue &&
       server.Step(second, &out, &failure) == Status::kOk) {
-    std::abort();  // a confirmation forged without the password
+    Die("the server accepted a confirmation forged without the password");
   }
   return 0;
 }
@@ -68,11 +74,11 @@ int FuzzCpaceClient(const uint8_t* data, size_t size) {
   Bytes out;
   Failure failure;
   if (client.Step({}, &out, &failure) != Status::kContinue) {
-    std::abort();
+    Die("the client could not start");
   }
   if (client.Step(first, &out, &failure) == Status::kContinue &&
       client.Step(second, &out, &failure) == Status::kOk) {
-    std::abort();
+    Die("the client accepted a server confirmation forged without the password");
   }
   return 0;
 }

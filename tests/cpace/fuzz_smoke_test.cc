@@ -80,7 +80,8 @@ class CpaceFuzzSmokeTest : public CppUnit::TestFixture {
   void setUp() override {
     MapSecrets secrets;
     secrets.passwords["alice"] = "correct horse";
-    cpace::ClientConfig config = BoundClient("alice", "correct horse", "tls-exporter", Bytes(32, 7));
+    cpace::ClientConfig config =
+        BoundClient("alice", "correct horse", "tls-exporter", Bytes(32, 7));
     config.gs2.authzid = "bob,=x";
     cpace::ClientSession client(SystemRandom(), std::move(config));
     cpace::ServerSession server(SystemRandom(), secrets, BoundServer("tls-exporter", Bytes(32, 7)));

@@ -47,9 +47,9 @@ void AssertRejected(const std::vector<std::string>& table) {
 }  // namespace
 }  // namespace e2esasl::test
 
-using namespace e2esasl;        // NOLINT: test file
+using namespace e2esasl;         // NOLINT: test file
 using namespace e2esasl::cpace;  // NOLINT: test file
-using namespace e2esasl::test;  // NOLINT: test file
+using namespace e2esasl::test;   // NOLINT: test file
 
 class CpaceMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CpaceMessagesTest);
@@ -90,34 +90,34 @@ class CpaceMessagesTest : public CppUnit::TestFixture {
   void testClientFirstMalformed() {
     const std::string r = ",r=" + kNonce;
     AssertRejected<ClientFirst>({
-        "",                                            // empty
-        "n,,",                                         // header only
-        "x,,n=alice" + r,                              // unknown cb flag
-        "F,n,,n=alice" + r,                            // gs2-nonstd-flag
-        "p=,,n=alice" + r,                             // empty cb-name
-        "p=tls exporter,,n=alice" + r,                 // bad cb-name
-        "n,a=,n=alice" + r,                            // empty authzid
-        "n,,alice" + r,                                // no n=
-        "n,,n=" + r,                                   // empty authcid
-        "n,,n=al=2Xce" + r,                            // bad escape
-        "n,,n=al=2cce" + r,                            // lower-case escape
-        "n,,n=al\xff" "ce" + r,                        // invalid UTF-8
-        std::string("n,,n=al\0ce", 10) + r,            // NUL
-        "n,,n=alice",                                  // no nonce
-        "n,,n=alice,",                                 // empty attribute
-        "n,,n=alice,r=",                               // empty nonce
-        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAA",           // 15-byte nonce
-        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAAAAAA",       // 18-byte nonce
-        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAAAB==",       // non-canonical padding bits
-        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAAAA=",        // bad padding
-        "n,,n=alice,r=AAAAAAAAAA AAAAAAAAAAAA==",      // space
-        "n,,n=alice,s=" + kNonce,                      // wrong letter
-        "n,,r=" + kNonce + ",n=alice",                 // wrong order
-        "n,,n=alice" + r + ",",                        // trailing comma
-        "n,,n=alice" + r + ",x=1",                     // extension
-        "n,,n=alice" + r + "\n",                       // trailing newline
-        "n,,m=ext,n=alice" + r,                        // reserved-mext
-        "n,,n=" + std::string(5000, 'a') + r,          // too long
+        "",                                        // empty
+        "n,,",                                     // header only
+        "x,,n=alice" + r,                          // unknown cb flag
+        "F,n,,n=alice" + r,                        // gs2-nonstd-flag
+        "p=,,n=alice" + r,                         // empty cb-name
+        "p=tls exporter,,n=alice" + r,             // bad cb-name
+        "n,a=,n=alice" + r,                        // empty authzid
+        "n,,alice" + r,                            // no n=
+        "n,,n=" + r,                               // empty authcid
+        "n,,n=al=2Xce" + r,                        // bad escape
+        "n,,n=al=2cce" + r,                        // lower-case escape
+        std::string("n,,n=al\xff") + "ce" + r,     // invalid UTF-8
+        std::string("n,,n=al\0ce", 10) + r,        // NUL
+        "n,,n=alice",                              // no nonce
+        "n,,n=alice,",                             // empty attribute
+        "n,,n=alice,r=",                           // empty nonce
+        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAA",       // 15-byte nonce
+        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAAAAAA",   // 18-byte nonce
+        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAAAB==",   // non-canonical padding bits
+        "n,,n=alice,r=AAAAAAAAAAAAAAAAAAAAAA=",    // bad padding
+        "n,,n=alice,r=AAAAAAAAAA AAAAAAAAAAAA==",  // space
+        "n,,n=alice,s=" + kNonce,                  // wrong letter
+        "n,,r=" + kNonce + ",n=alice",             // wrong order
+        "n,,n=alice" + r + ",",                    // trailing comma
+        "n,,n=alice" + r + ",x=1",                 // extension
+        "n,,n=alice" + r + "\n",                   // trailing newline
+        "n,,m=ext,n=alice" + r,                    // reserved-mext
+        "n,,n=" + std::string(5000, 'a') + r,      // too long
     });
   }
 
@@ -129,19 +129,15 @@ class CpaceMessagesTest : public CppUnit::TestFixture {
 
   void testServerFirstMalformed() {
     AssertRejected<ServerFirst>({
-        "",
-        "r=" + kNonce,
-        "r=" + kNonce + ",",
-        "r=" + kNonce + ",y=",
-        "y=" + kShare + ",r=" + kNonce,
-        "r=" + kNonce + ",y=" + kShare + ",",
+        "", "r=" + kNonce, "r=" + kNonce + ",",
+        "r=" + kNonce + ",y=", "y=" + kShare + ",r=" + kNonce, "r=" + kNonce + ",y=" + kShare + ",",
         "r=" + kNonce + ",y=" + kShare + ",t=" + kTag,
-        "r=" + kNonce + ",y=" + kNonce,           // 16-byte share
-        "r=" + kNonce + ",y=" + kTag,             // 64-byte share
-        "r=" + kShare + ",y=" + kShare,           // 32-byte nonce
-        "r=" + kNonce + ",Y=" + kShare,           // letters are case-sensitive
-        "r=" + kNonce + ", y=" + kShare,          // space
-        "e=other-error",                          // no error message in this mechanism
+        "r=" + kNonce + ",y=" + kNonce,                      // 16-byte share
+        "r=" + kNonce + ",y=" + kTag,                        // 64-byte share
+        "r=" + kShare + ",y=" + kShare,                      // 32-byte nonce
+        "r=" + kNonce + ",Y=" + kShare,                      // letters are case-sensitive
+        "r=" + kNonce + ", y=" + kShare,                     // space
+        "e=other-error",                                     // no error message in this mechanism
         "r=" + kNonce + ",y=" + kShare.substr(0, 43) + "F",  // non-canonical
     });
   }
@@ -158,7 +154,7 @@ class CpaceMessagesTest : public CppUnit::TestFixture {
         "y=" + kShare + ",t=" + kTag + ",",
         "y=" + kShare + ",t=" + kTag + "=",
         "y=" + kShare + ",,t=" + kTag,
-        "r=" + kNonce + ",y=" + kShare,           // a server-first played back
+        "r=" + kNonce + ",y=" + kShare,  // a server-first played back
         std::string(5000, 'y'),
     });
   }
@@ -167,8 +163,8 @@ class CpaceMessagesTest : public CppUnit::TestFixture {
 
   void testServerFinalMalformed() {
     AssertRejected<ServerFinal>({
-        "", "t=", "t=" + kShare, "t=" + kTag + ",", "v=" + kTag, "t=" + kTag + kTag, "e=invalid-proof",
-        "t=" + kTag.substr(0, 86) + "A=",  // non-canonical padding bits
+        "", "t=", "t=" + kShare, "t=" + kTag + ",", "v=" + kTag, "t=" + kTag + kTag,
+        "e=invalid-proof", "t=" + kTag.substr(0, 86) + "A=",  // non-canonical padding bits
     });
   }
 

@@ -182,7 +182,8 @@ class CpacePluginTest : public CppUnit::TestFixture {
     const Exchange ex = RunExchange(y);
     CPPUNIT_ASSERT(ex.client_messages.front().rfind("y,,", 0) == 0);
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.server_result);
-    CPPUNIT_ASSERT_MESSAGE(ex.server_detail, ex.server_detail.find("downgrade") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail,
+                           ex.server_detail.find("downgrade") != std::string::npos);
     y.server_binding.reset();
     CPPUNIT_ASSERT_MESSAGE(What(RunExchange(y)), RunExchange(y).ok());
     // "n" while the server's binding is critical.
@@ -331,12 +332,14 @@ class CpacePluginTest : public CppUnit::TestFixture {
   // A user with only userPassword (what slapd's auxprop offers) works; setpass replaces secrets.
   void testUserPasswordFallbackAndChange() {
     CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "carol", "plain text"));
-    CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "carol", "e2esasl-CPACE-R255", std::nullopt));
+    CPPUNIT_ASSERT_EQUAL(SASL_OK,
+                         StoreProperty(sasldb_, "carol", "e2esasl-CPACE-R255", std::nullopt));
     const Exchange fallback = RunExchange(Spec(kMech, "carol", "plain text"));
     CPPUNIT_ASSERT_MESSAGE(What(fallback), fallback.ok());
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(Spec(kMech, "carol", "other")).server_result);
     // The family property wins over userPassword.
-    CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "carol", "e2esasl-CPACE-R255", "own secret"));
+    CPPUNIT_ASSERT_EQUAL(SASL_OK,
+                         StoreProperty(sasldb_, "carol", "e2esasl-CPACE-R255", "own secret"));
     CPPUNIT_ASSERT(RunExchange(Spec(kMech, "carol", "own secret")).ok());
     CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "alice", "new password"));
     CPPUNIT_ASSERT(RunExchange(Spec(kMech, "alice", "new password")).ok());

@@ -41,9 +41,9 @@ std::string Attribute(const std::string& message, char letter) {
 }  // namespace
 }  // namespace e2esasl::test
 
-using namespace e2esasl;        // NOLINT: test file
+using namespace e2esasl;         // NOLINT: test file
 using namespace e2esasl::cpace;  // NOLINT: test file
-using namespace e2esasl::test;  // NOLINT: test file
+using namespace e2esasl::test;   // NOLINT: test file
 
 class CpaceSessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CpaceSessionTest);
@@ -163,11 +163,12 @@ class CpaceSessionTest : public CppUnit::TestFixture {
 
   void testTamperedIdentityAndHeader() {
     // alice and bob share a password; a MITM renaming alice to bob gains nothing.
-    AssertConfirmationFailed(
-        Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
-                 [](bool from_client, int index, const std::string& m) {
-                   return from_client && index == 0 ? Replace(m, "n=alice", "n=bob") : m;
-                 }));
+    AssertConfirmationFailed(Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
+                                      [](bool from_client, int index, const std::string& m) {
+                                        return from_client && index == 0
+                                                   ? Replace(m, "n=alice", "n=bob")
+                                                   : m;
+                                      }));
     // Stripping "p=" to "n" (the server's binding is not critical and -PLUS not advertised).
     ServerConfig server = BoundServer("tls-exporter", kBindingA);
     server.plus_advertised = false;
@@ -177,11 +178,12 @@ class CpaceSessionTest : public CppUnit::TestFixture {
                    return from_client && index == 0 ? Replace(m, "p=tls-exporter,", "n,") : m;
                  }));
     // Adding an authzid on the way.
-    AssertConfirmationFailed(
-        Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
-                 [](bool from_client, int index, const std::string& m) {
-                   return from_client && index == 0 ? Replace(m, "n,,", "n,a=bob,") : m;
-                 }));
+    AssertConfirmationFailed(Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
+                                      [](bool from_client, int index, const std::string& m) {
+                                        return from_client && index == 0
+                                                   ? Replace(m, "n,,", "n,a=bob,")
+                                                   : m;
+                                      }));
   }
 
   void testReflection() {
@@ -240,20 +242,18 @@ class CpaceSessionTest : public CppUnit::TestFixture {
 
   void testInvalidSharesAbort() {
     for (const std::string& bad : {kIdentityB64, kInvalidB64}) {
-      const Run at_server = Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
-                                     [&](bool from_client, int index, const std::string& m) {
-                                       return from_client && index == 1
-                                                  ? Replace(m, Attribute(m, 'y'), bad)
-                                                  : m;
-                                     });
+      const Run at_server =
+          Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
+                   [&](bool from_client, int index, const std::string& m) {
+                     return from_client && index == 1 ? Replace(m, Attribute(m, 'y'), bad) : m;
+                   });
       CPPUNIT_ASSERT(at_server.server == Status::kAuthFailed);
       CPPUNIT_ASSERT_EQUAL(std::string(kInvalidShareDetail), at_server.server_failure.detail);
-      const Run at_client = Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
-                                     [&](bool from_client, int index, const std::string& m) {
-                                       return !from_client && index == 0
-                                                  ? Replace(m, Attribute(m, 'y'), bad)
-                                                  : m;
-                                     });
+      const Run at_client =
+          Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
+                   [&](bool from_client, int index, const std::string& m) {
+                     return !from_client && index == 0 ? Replace(m, Attribute(m, 'y'), bad) : m;
+                   });
       CPPUNIT_ASSERT(at_client.client == Status::kAuthFailed);
       CPPUNIT_ASSERT_EQUAL(std::string(kInvalidShareDetail), at_client.client_failure.detail);
       CPPUNIT_ASSERT_EQUAL(size_t{1}, at_client.client_messages.size());  // nothing sent after
@@ -267,13 +267,15 @@ class CpaceSessionTest : public CppUnit::TestFixture {
     Run run = Exchange(std::move(y), BoundServer("tls-exporter", kBindingA));
     CPPUNIT_ASSERT(run.server == Status::kAuthFailed);
     // "p=" without a server binding, or with another name.
-    run = Exchange(BoundClient("alice", "correct horse", "tls-exporter", kBindingA), ServerConfig{});
+    run =
+        Exchange(BoundClient("alice", "correct horse", "tls-exporter", kBindingA), ServerConfig{});
     CPPUNIT_ASSERT(run.server == Status::kBadBinding);
     run = Exchange(BoundClient("alice", "correct horse", "tls-unique", kBindingA),
                    BoundServer("tls-exporter", kBindingA));
     CPPUNIT_ASSERT(run.server == Status::kBadBinding);
     // "n" while the server's binding is critical.
-    run = Exchange(ClientFor("alice", "correct horse"), BoundServer("tls-exporter", kBindingA, true));
+    run =
+        Exchange(ClientFor("alice", "correct horse"), BoundServer("tls-exporter", kBindingA, true));
     CPPUNIT_ASSERT(run.server == Status::kBadBinding);
     CPPUNIT_ASSERT_EQUAL(0, secrets_.lookups);  // refused before any lookup
   }
@@ -345,8 +347,8 @@ class CpaceSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(run.ok());
     CPPUNIT_ASSERT_EQUAL(size_t{0}, client_rng.Remaining());
     CPPUNIT_ASSERT_EQUAL(size_t{0}, server_rng.Remaining());
-    const std::string expected[] = {
-        kWorkedClientFirst, kWorkedServerFirst, kWorkedClientFinal, kWorkedServerFinal};
+    const std::string expected[] = {kWorkedClientFirst, kWorkedServerFirst, kWorkedClientFinal,
+                                    kWorkedServerFinal};
     const std::string actual[] = {run.client_messages[0], run.server_messages[0],
                                   run.client_messages[1], run.server_messages[1]};
     for (int i = 0; i < 4; ++i) {

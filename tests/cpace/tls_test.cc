@@ -117,10 +117,11 @@ class CpaceTlsTest : public CppUnit::TestFixture {
           const Binding c = ToBinding(type, value);
           const Binding s = ToBinding(type, sides.server.at(type));
           const Exchange ex = RunExchange(Spec(c, s));
-          const std::string what = sides.description + " " + c.name + ": " + ex.client_detail +
-                                   " / " + ex.server_detail;
+          const std::string what =
+              sides.description + " " + c.name + ": " + ex.client_detail + " / " + ex.server_detail;
           CPPUNIT_ASSERT_MESSAGE(what, ex.ok());
-          CPPUNIT_ASSERT_MESSAGE(what, ex.client_messages.front().rfind("p=" + c.name + ",,", 0) == 0);
+          CPPUNIT_ASSERT_MESSAGE(what,
+                                 ex.client_messages.front().rfind("p=" + c.name + ",,", 0) == 0);
           ++runs;
         }
       }
@@ -140,10 +141,13 @@ class CpaceTlsTest : public CppUnit::TestFixture {
         continue;  // same test certificate on both legs: end-point cannot tell (by design)
       }
       const Exchange ex = RunExchange(Spec(c, s));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name + ": " + ex.server_detail, SASL_BADAUTH, ex.server_result);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name + ": " + ex.server_detail, SASL_BADAUTH,
+                                   ex.server_result);
     }
-    const Binding c = ToBinding(cbind::Type::kTlsExporter, first.client.at(cbind::Type::kTlsExporter));
-    const Binding s = ToBinding(cbind::Type::kTlsExporter, second.server.at(cbind::Type::kTlsExporter));
+    const Binding c =
+        ToBinding(cbind::Type::kTlsExporter, first.client.at(cbind::Type::kTlsExporter));
+    const Binding s =
+        ToBinding(cbind::Type::kTlsExporter, second.server.at(cbind::Type::kTlsExporter));
     CPPUNIT_ASSERT(c.data != s.data);
   }
 

@@ -21,7 +21,9 @@ using cpace::Element;
 using cpace::Scalar;
 using cpace::SharedPoint;
 
-std::vector<uint8_t> V(ByteView bytes) { return std::vector<uint8_t>(bytes.begin(), bytes.end()); }
+std::vector<uint8_t> V(ByteView bytes) {
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
 
 void AssertHexEqual(const std::string& what, const std::vector<uint8_t>& expected,
                     const std::vector<uint8_t>& actual) {
@@ -88,14 +90,15 @@ class CpaceVectorsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{130}, encoded.size());
     CPPUNIT_ASSERT_EQUAL(uint8_t{0x80}, encoded[0]);
     CPPUNIT_ASSERT_EQUAL(uint8_t{0x01}, encoded[1]);
-    CPPUNIT_ASSERT_EQUAL(std::string("043132333401350003363738"),
-                         HexEncode(cpace::LvCat({AsBytes("1234"), AsBytes("5"), ByteView(),
-                                                 AsBytes("678")})));
+    CPPUNIT_ASSERT_EQUAL(
+        std::string("043132333401350003363738"),
+        HexEncode(cpace::LvCat({AsBytes("1234"), AsBytes("5"), ByteView(), AsBytes("678")})));
   }
 
   static void CheckMain(VectorFile& file) {
     VectorBlock& b = file.Block("CPace-ristretto255-SHA512 draft-21 B.3 main vector");
-    for (const char* aid : {"H_text", "DSI_text", "PRS_text", "ADa_text", "ADb_text", "DSI_ISK_text"}) {
+    for (const char* aid :
+         {"H_text", "DSI_text", "PRS_text", "ADa_text", "ADb_text", "DSI_ISK_text"}) {
       b.Skip(aid);
     }
     CPPUNIT_ASSERT_EQUAL(uint64_t{cpace::kHashBlockSize}, b.Uint("H.s_in_bytes"));
@@ -107,8 +110,9 @@ class CpaceVectorsTest : public CppUnit::TestFixture {
     // generator_string with ZPAD_length zero bytes
     const SecretBytes gen_str = cpace::GeneratorString(dsi, prs, ci, sid, cpace::kHashBlockSize);
     const uint64_t zpad = b.Uint("ZPAD_length");
-    CPPUNIT_ASSERT_EQUAL(zpad + 1 + dsi.size() + 1 + prs.size() + 1 + 1 + ci.size() + 1 + sid.size(),
-                         uint64_t{gen_str.size()});
+    CPPUNIT_ASSERT_EQUAL(
+        zpad + 1 + dsi.size() + 1 + prs.size() + 1 + 1 + ci.size() + 1 + sid.size(),
+        uint64_t{gen_str.size()});
     AssertHexEqual("generator_string", b.Hex("generator_string"), V(gen_str));
     std::vector<uint8_t> hash(crypto_hash_sha512_BYTES);
     crypto_hash_sha512(hash.data(), gen_str.data(), gen_str.size());
