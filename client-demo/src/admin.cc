@@ -33,7 +33,8 @@ std::vector<std::string> OfferedMechanisms(const SaslLibrary& lib) {
                                                            Bytes(32, 0), /*critical=*/false);
   SaslServerSession server(lib, &binding);
   std::vector<std::string> offered = SplitMechs(server.Mechanisms());
-  SaslClientSession client(lib, "probe", [] { return std::string(); }, nullptr, "localhost");
+  SaslClientSession client(
+      lib, "probe", [] { return std::string(); }, nullptr, "localhost");
   std::vector<std::string> client_mechs = SplitMechs(client.Mechanisms());
   std::vector<std::string> out;
   for (const std::string& m : offered) {
@@ -57,8 +58,7 @@ int RunPasswd(const std::vector<std::string>& argv) {
       throw DemoError(ExitCode::kUsage, "passwd needs --sasldb FILE and --user NAME");
     }
     std::string user = args.Get("user");
-    std::string password =
-        args.Has("password") ? args.Get("password") : PromptPassword(user);
+    std::string password = args.Has("password") ? args.Get("password") : PromptPassword(user);
     SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()), args.Get("sasldb"),
                       args.Get("realm"), args.Has("verbose"), "passwd"};
     SaslLibrary lib(config, /*server=*/true, /*client=*/false);

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -58,7 +57,7 @@ Credentials MakeSelfSigned(std::string_view common_name) {
   uint8_t serial[8];
   Check(RAND_bytes(serial, sizeof(serial)) == 1, "RAND_bytes");
   serial[0] = static_cast<uint8_t>((serial[0] & 0x7f) | 0x01);
-  std::unique_ptr<BIGNUM, FreeWith<BN_free>> bn(BN_bin2bn(serial, sizeof(serial), nullptr));
+  BignumPtr bn(BN_bin2bn(serial, sizeof(serial), nullptr));
   Check(bn != nullptr, "BN_bin2bn");
   Check(BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get())) != nullptr, "serial");
   Check(X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600) != nullptr, "notBefore");
@@ -75,8 +74,8 @@ Credentials MakeSelfSigned(std::string_view common_name) {
 
   Credentials creds;
   BioPtr key_bio(BIO_new(BIO_s_mem()));
-  Check(key_bio && PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0,
-                                            nullptr, nullptr) == 1,
+  Check(key_bio && PEM_write_bio_PrivateKey(key_bio.get(), key.get(), nullptr, nullptr, 0, nullptr,
+                                            nullptr) == 1,
         "PEM_write_bio_PrivateKey");
   creds.key_pem = BioString(key_bio.get());
   BioPtr cert_bio(BIO_new(BIO_s_mem()));

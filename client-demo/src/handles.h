@@ -11,6 +11,7 @@
 
 #include <gnutls/gnutls.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -32,11 +33,11 @@ using SslPtr = std::unique_ptr<SSL, FreeWith<SSL_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
+using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<BN_free>>;
 
 using GnutlsSessionPtr = std::unique_ptr<gnutls_session_int, FreeWith<gnutls_deinit>>;
-using GnutlsCredentialsPtr =
-    std::unique_ptr<gnutls_certificate_credentials_st,
-                    FreeWith<gnutls_certificate_free_credentials>>;
+using GnutlsCredentialsPtr = std::unique_ptr<gnutls_certificate_credentials_st,
+                                             FreeWith<gnutls_certificate_free_credentials>>;
 
 // SaslConnDeleter disposes a sasl_conn_t (sasl_dispose takes a pointer to the pointer).
 struct SaslConnDeleter {

@@ -77,12 +77,24 @@ std::string DefaultPluginPath() {
 
 PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::string>& argv) {
   bool bob = role == "bob";
-  Args args(argv, {{"plugin-dir", true}, {"mech", true},      {"tls", true},
-                   {"tls-version", true}, {"cb", true},       {"verbose", false},
-                   {"timeout", true},    {"say", true},       {"status-file", true},
-                   {"listen", true},     {"listen-fd", true}, {"accept-timeout", true},
-                   {"sasldb", true},     {"realm", true},     {"cert", true},
-                   {"key", true},        {"connect", true},   {"user", true},
+  Args args(argv, {{"plugin-dir", true},
+                   {"mech", true},
+                   {"tls", true},
+                   {"tls-version", true},
+                   {"cb", true},
+                   {"verbose", false},
+                   {"timeout", true},
+                   {"say", true},
+                   {"status-file", true},
+                   {"listen", true},
+                   {"listen-fd", true},
+                   {"accept-timeout", true},
+                   {"sasldb", true},
+                   {"realm", true},
+                   {"cert", true},
+                   {"key", true},
+                   {"connect", true},
+                   {"user", true},
                    {"password", true}});
   PeerOptions o;
   o.role = role;
@@ -150,8 +162,8 @@ PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::str
       throw DemoError(ExitCode::kUsage, "--cert and --key go together");
     }
   } else {
-    if (args.Has("listen") || args.Has("listen-fd") || args.Has("sasldb") ||
-        args.Has("cert") || args.Has("key") || args.Has("accept-timeout")) {
+    if (args.Has("listen") || args.Has("listen-fd") || args.Has("sasldb") || args.Has("cert") ||
+        args.Has("key") || args.Has("accept-timeout")) {
       throw DemoError(ExitCode::kUsage, "alice takes --connect, not bob's options");
     }
     if (!args.Has("connect")) {

@@ -73,8 +73,7 @@ std::unique_ptr<LineChannel> TlsUp(UniqueFd fd, const TlsConfig& config, const P
 }
 
 // Authenticate runs bob's side of the SASL exchange; returns the authenticated user.
-std::string BobAuthenticate(Wire& wire, SaslServerSession& sasl, const PeerOptions& o,
-                            Report& report) {
+std::string BobAuthenticate(Wire& wire, SaslServerSession& sasl, Report& report) {
   std::string mechs = sasl.Mechanisms();
   report.Set("offered", mechs);
   wire.Send("MECHS " + mechs);
@@ -147,24 +146,27 @@ void AliceAuthenticate(Wire& wire, SaslClientSession& sasl, const cb::SaslChanne
   // Cyrus returns the base name; it used "-PLUS" iff a binding is set and the list it chose
   // from names the -PLUS variant (it orders -PLUS names first).
   std::vector<std::string> chosen_from = SplitMechs(mechlist);
-  bool plus = binding != nullptr &&
-              std::find(chosen_from.begin(), chosen_from.end(), mech + "-PLUS") != chosen_from.end();
+  bool plus = binding != nullptr && std::find(chosen_from.begin(), chosen_from.end(),
+                                              mech + "-PLUS") != chosen_from.end();
   std::string wire_mech = plus ? mech + "-PLUS" : mech;
   report.Set("mech", wire_mech);
-  // The GS2 flag Cyrus picks: p (bound), y (client could bind but negotiated an unbound
-  // mechanism: the downgrade signal), n (no binding, or one named non-PLUS mechanism).
-  std::string flag = plus ? "p" : (binding != nullptr && chosen_from.size() > 1 ? "y" : "n");
-  report.Set("gs2", flag);
+  // What Cyrus's glue asks the plugin for: "used" (bind, p=), "want" (client could bind but
+  // negotiated an unbound mechanism: the plugin sends the "y" downgrade flag) or "none" (our
+  // plugins still send "y" when they hold a binding; Cyrus's own send "n").
+  std::string disposition =
+      plus ? "used" : (binding != nullptr && chosen_from.size() > 1 ? "want" : "none");
+  report.Set("cb_disposition", disposition);
   if (o.verbose) {
-    Log(o, "mechanism " + wire_mech + " (channel-binding flag " + flag + ")");
+    Log(o, "mechanism " + wire_mech + " (channel-binding disposition: " + disposition + ")");
   }
   wire.Send("AUTH " + wire_mech + (step.out ? " " + EncodeData(*step.out) : std::string()));
   bool done = step.rc == SASL_OK;
   for (;;) {
     auto [reply, data] = SplitCommand(wire.Receive());
     if (reply == "FAIL") {
-      throw DemoError(ExitCode::kRefused, "bob refused " + wire_mech + ": " + data +
-                                              (flag == "y" ? " (downgrade detected)" : ""));
+      throw DemoError(ExitCode::kRefused,
+                      "bob refused " + wire_mech + ": " + data +
+                          (disposition == "want" ? " (downgrade detected)" : ""));
     }
     if (reply == "C") {
       if (done) {
@@ -210,6 +212,18 @@ int Finish(const PeerOptions& o, Report& report, ExitCode code, const std::strin
   return static_cast<int>(code);
 }
 
+// ClosingOnError runs body and, if it throws, sends close_notify before rethrowing, so the
+// relay and the peer see a clean end instead of a truncated connection.
+template <typename Body>
+void ClosingOnError(LineChannel& channel, Body body) {
+  try {
+    body();
+  } catch (...) {
+    channel.tls().Close(Deadline::After(std::chrono::seconds(1)));
+    throw;
+  }
+}
+
 template <typename Body>
 int Guarded(const std::vector<std::string>& argv, const std::string& role, Body body) {
   PeerOptions o;
@@ -247,19 +261,25 @@ int RunBob(const std::vector<std::string>& argv) {
     TlsConfig tls_config{o.tls, o.version, /*server=*/true, &creds};
     auto channel = TlsUp(std::move(fd), tls_config, o, report);
     Wire wire(*channel, o);
-    std::unique_ptr<cb::SaslChannelBinding> binding;
-    try {
-      binding = MakeBinding(channel->tls(), o, report);
-    } catch (const DemoError& e) {
-      wire.Send(std::string("FAIL bob has no channel binding: ") + e.what());
-      throw;
-    }
-    SaslServerSession sasl(library, binding.get());
-    std::string user = BobAuthenticate(wire, sasl, o, report);
-    report.Set("authenticated", user);
-    Log(o, "authenticated " + user + " with " + report.Get("mech") + " (binding: " +
-               report.Get("cb") + ")");
-    Chat(wire, o, user.empty() ? "alice" : user, report);
+    ClosingOnError(*channel, [&] {
+      std::unique_ptr<cb::SaslChannelBinding> binding;
+      try {
+        binding = MakeBinding(channel->tls(), o, report);
+      } catch (const DemoError& e) {
+        try {
+          wire.Send(std::string("FAIL bob has no channel binding: ") + e.what());
+        } catch (const DemoError&) {
+          // The peer may already be gone; the binding error is the one to report.
+        }
+        throw;
+      }
+      SaslServerSession sasl(library, binding.get());
+      std::string user = BobAuthenticate(wire, sasl, report);
+      report.Set("authenticated", user);
+      Log(o, "authenticated " + user + " with " + report.Get("mech") +
+                 " (binding: " + report.Get("cb") + ")");
+      Chat(wire, o, user.empty() ? "alice" : user, report);
+    });
     channel->tls().Close(TimeoutFrom(o));
   });
 }
@@ -272,23 +292,29 @@ int RunAlice(const std::vector<std::string>& argv) {
     TlsConfig tls_config{o.tls, o.version, /*server=*/false, nullptr};
     auto channel = TlsUp(std::move(fd), tls_config, o, report);
     Wire wire(*channel, o);
-    std::unique_ptr<cb::SaslChannelBinding> binding;
-    try {
-      binding = MakeBinding(channel->tls(), o, report);
-    } catch (const DemoError& e) {
-      wire.Send(std::string("FAIL alice has no channel binding: ") + e.what());
-      throw;
-    }
-    std::string user = o.user;
-    std::optional<std::string> password = o.password;
-    SaslClientSession sasl(
-        library, user, [&] { return password ? *password : PromptPassword(user); },
-        binding.get(), o.connect->host);
-    AliceAuthenticate(wire, sasl, binding.get(), o, report);
-    report.Set("authenticated", "bob");
-    Log(o, "authenticated to bob with " + report.Get("mech") + " (binding: " + report.Get("cb") +
-               ")");
-    Chat(wire, o, "bob", report);
+    ClosingOnError(*channel, [&] {
+      std::unique_ptr<cb::SaslChannelBinding> binding;
+      try {
+        binding = MakeBinding(channel->tls(), o, report);
+      } catch (const DemoError& e) {
+        try {
+          wire.Send(std::string("FAIL alice has no channel binding: ") + e.what());
+        } catch (const DemoError&) {
+          // The peer may already be gone; the binding error is the one to report.
+        }
+        throw;
+      }
+      std::string user = o.user;
+      std::optional<std::string> password = o.password;
+      SaslClientSession sasl(
+          library, user, [&] { return password ? *password : PromptPassword(user); }, binding.get(),
+          o.connect->host);
+      AliceAuthenticate(wire, sasl, binding.get(), o, report);
+      report.Set("authenticated", "bob");
+      Log(o, "authenticated to bob with " + report.Get("mech") + " (binding: " + report.Get("cb") +
+                 ")");
+      Chat(wire, o, "bob", report);
+    });
     channel->tls().Close(TimeoutFrom(o));
   });
 }

@@ -44,7 +44,9 @@ Child Child::Spawn(const ChildSpec& spec) {
   return Child(pid);
 }
 
-Child::Child(Child&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
+Child::Child(Child&& other) noexcept : pid_(other.pid_) {
+  other.pid_ = -1;
+}
 
 Child::~Child() {
   if (pid_ > 0) {

@@ -13,6 +13,7 @@
 
 #include "options.h"
 #include "peer.h"
+#include "sasl_session.h"
 #include "tls.h"
 #include "wire.h"
 
@@ -48,7 +49,7 @@ Fault ParseFault(const std::string& text) {
   }
   size_t colon = text.find(':');
   f.kind = text.substr(0, colon);
-  static const char* kKinds[] = {"garbage-tls",       "garbage-line",     "cut-after-bytes",
+  static const char* kKinds[] = {"garbage-tls",       "garbage-line",    "cut-after-bytes",
                                  "stall-after-bytes", "cut-after-lines", "stall-after-lines"};
   bool known = false;
   for (const char* k : kKinds) {
@@ -298,8 +299,9 @@ void RelayOnce(const RelayOptions& o, int listener, const Credentials* creds, Re
   TlsConfig to_alice{o.tls, o.version, /*server=*/true, creds};
   LineChannel alice(TlsChannel::Handshake(std::move(a), to_alice, handshake));
   report.Set("alice_tls", std::string(TlsLibName(o.tls)) + " " + alice.tls().VersionName());
-  Say(o, "terminated alice's TLS (" + alice.tls().VersionName() + ") with the relay's own "
-                                                                   "certificate");
+  Say(o, "terminated alice's TLS (" + alice.tls().VersionName() +
+             ") with the relay's own "
+             "certificate");
   TlsConfig to_bob{o.tls, o.version, /*server=*/false, nullptr};
   LineChannel bob(TlsChannel::Handshake(Connect(o.connect, handshake), to_bob, handshake));
   report.Set("bob_tls", std::string(TlsLibName(o.tls)) + " " + bob.tls().VersionName());
@@ -344,11 +346,11 @@ int RunRelay(const std::vector<std::string>& argv) {
     auto chat = report.GetAll("chat");
     Say(o, "summary: offered [" + report.Get("offered") + "], mechanism " +
                (report.Get("mech").empty() ? "-" : report.Get("mech")) + ", auth " +
-               (report.Get("auth").empty() ? "-" : report.Get("auth")) + ", chat lines read: " +
-               std::to_string(chat.size()));
+               (report.Get("auth").empty() ? "-" : report.Get("auth")) +
+               ", chat lines read: " + std::to_string(chat.size()));
   } else if (!report.Get("alice_first_byte").empty()) {
-    Say(o, "summary: forwarded only TLS records (first byte 0x" +
-               report.Get("alice_first_byte") + "): nothing readable");
+    Say(o, "summary: forwarded only TLS records (first byte 0x" + report.Get("alice_first_byte") +
+               "): nothing readable");
   }
   report.Set("exit", std::to_string(static_cast<int>(code)));
   report.WriteTo(report_file);

@@ -68,7 +68,7 @@ void CheckNew(int rc, const char* what) {
 void SetCommonProps(sasl_conn_t* conn, const channelbind::SaslChannelBinding* binding) {
   sasl_security_properties_t props{};
   props.min_ssf = 0;
-  props.max_ssf = 0;        // TLS protects the channel; no SASL security layer
+  props.max_ssf = 0;  // TLS protects the channel; no SASL security layer
   props.maxbufsize = 0;
   props.security_flags = 0;
   CheckNew(sasl_setprop(conn, SASL_SEC_PROPS, &props), "sasl_setprop(SASL_SEC_PROPS)");
@@ -89,7 +89,9 @@ SaslStep MakeStep(int rc, const char* out, unsigned len) {
 }
 
 // Terminated returns data with a NUL sentinel after it (libsasl2 wants one, not counted).
-std::string Terminated(const Bytes& data) { return std::string(data.begin(), data.end()); }
+std::string Terminated(const Bytes& data) {
+  return std::string(data.begin(), data.end());
+}
 
 }  // namespace
 
@@ -219,8 +221,8 @@ SaslStep SaslServerSession::Step(const Bytes& in_bytes) {
   const char* out = nullptr;
   unsigned out_len = 0;
   std::string in = Terminated(in_bytes);
-  int rc = sasl_server_step(conn_.get(), in.c_str(), static_cast<unsigned>(in.size()), &out,
-                            &out_len);
+  int rc =
+      sasl_server_step(conn_.get(), in.c_str(), static_cast<unsigned>(in.size()), &out, &out_len);
   return MakeStep(rc, out, out_len);
 }
 
@@ -273,7 +275,7 @@ int SaslClientSession::GetSecret(sasl_conn_t* /*conn*/, void* context, int id,
   return SASL_OK;
 }
 
-SaslClientSession::SaslClientSession(const SaslLibrary& lib, std::string user,
+SaslClientSession::SaslClientSession(const SaslLibrary& /*lib*/, std::string user,
                                      std::function<std::string()> password_source,
                                      const channelbind::SaslChannelBinding* binding,
                                      const std::string& server)

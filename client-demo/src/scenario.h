@@ -40,13 +40,13 @@ Outcome ExpectedOutcome(const Scenario& s);
 
 struct ScenarioResult {
   Outcome outcome = Outcome::kError;
-  std::string reason;        // short: "binding mismatch", "downgrade detected", ...
-  std::string detail;        // alice's and bob's own words
+  std::string reason;  // short: "binding mismatch", "downgrade detected", ...
+  std::string detail;  // alice's and bob's own words
   bool expected = false;
   double seconds = 0;
-  std::string mech_used;     // wire mechanism alice sent
-  std::string tls_version;   // "TLS1.3"
-  std::string binding;       // e.g. "tls-exporter critical"
+  std::string mech_used;    // wire mechanism alice sent
+  std::string tls_version;  // "TLS1.3"
+  std::string binding;      // e.g. "tls-exporter critical"
   int alice_exit = -1, bob_exit = -1, relay_exit = -1;
   std::vector<std::string> mitm_read;  // chat lines the relay read in clear
   std::string relay_offered, relay_forwarded;

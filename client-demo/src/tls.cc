@@ -5,7 +5,9 @@
 
 namespace e2esasl::demo {
 
-std::string_view TlsLibName(TlsLib lib) { return lib == TlsLib::kOpenssl ? "openssl" : "gnutls"; }
+std::string_view TlsLibName(TlsLib lib) {
+  return lib == TlsLib::kOpenssl ? "openssl" : "gnutls";
+}
 
 std::optional<TlsLib> ParseTlsLib(std::string_view name) {
   if (name == "openssl") {

@@ -20,7 +20,7 @@ namespace e2esasl::demo {
 enum class TlsLib { kOpenssl, kGnutls };
 enum class TlsVersionPin { kAny, kTls12, kTls13 };
 
-std::string_view TlsLibName(TlsLib lib);          // "openssl" / "gnutls"
+std::string_view TlsLibName(TlsLib lib);  // "openssl" / "gnutls"
 std::optional<TlsLib> ParseTlsLib(std::string_view name);
 std::string_view TlsVersionPinName(TlsVersionPin pin);  // "any" / "1.2" / "1.3"
 std::optional<TlsVersionPin> ParseTlsVersionPin(std::string_view name);

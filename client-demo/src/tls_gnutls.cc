@@ -74,17 +74,16 @@ class GnutlsChannel final : public TlsChannel {
   }
 
   size_t ReadSome(std::span<uint8_t> buf, Deadline deadline) override {
-    ssize_t r = Drive(
-        [&] { return gnutls_record_recv(session_.get(), buf.data(), buf.size()); }, deadline,
-        "read");
+    ssize_t r = Drive([&] { return gnutls_record_recv(session_.get(), buf.data(), buf.size()); },
+                      deadline, "read");
     return static_cast<size_t>(r);
   }
 
   void WriteAll(std::string_view data, Deadline deadline) override {
     while (!data.empty()) {
-      ssize_t r = Drive(
-          [&] { return gnutls_record_send(session_.get(), data.data(), data.size()); }, deadline,
-          "write");
+      ssize_t r =
+          Drive([&] { return gnutls_record_send(session_.get(), data.data(), data.size()); },
+                deadline, "write");
       data.remove_prefix(static_cast<size_t>(r));
     }
   }
@@ -127,9 +126,7 @@ class GnutlsChannel final : public TlsChannel {
     options.server_certificate_der = server_cert_der_;
     return cb::FromGnutls(session_.get(), Role(), type, options);
   }
-  cb::Result<cb::Type> BestType() override {
-    return cb::BestTypeGnutls(session_.get(), Role());
-  }
+  cb::Result<cb::Type> BestType() override { return cb::BestTypeGnutls(session_.get(), Role()); }
 
  private:
   cb::Role Role() const { return server_ ? cb::Role::kServer : cb::Role::kClient; }
@@ -173,9 +170,9 @@ std::unique_ptr<TlsChannel> GnutlsHandshake(UniqueFd fd, const TlsConfig& config
     server_cert_der = c.cert_der;
   }
   gnutls_session_t raw_session = nullptr;
-  Check(gnutls_init(&raw_session, (config.server ? GNUTLS_SERVER : GNUTLS_CLIENT) |
-                                      GNUTLS_NONBLOCK),
-        "gnutls_init");
+  Check(
+      gnutls_init(&raw_session, (config.server ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NONBLOCK),
+      "gnutls_init");
   GnutlsSessionPtr session(raw_session);
   auto configured = cb::ConfigureGnutls(session.get());
   if (!configured) {
@@ -188,9 +185,9 @@ std::unique_ptr<TlsChannel> GnutlsHandshake(UniqueFd fd, const TlsConfig& config
   // The demo does not verify certificates (no gnutls_session_set_verify_cert): channel binding,
   // not PKI, catches the MITM.
   gnutls_transport_set_int(session.get(), fd.get());
-  auto channel = std::make_unique<GnutlsChannel>(std::move(fd), std::move(creds),
-                                                 std::move(session), config.server,
-                                                 std::move(server_cert_der));
+  auto channel =
+      std::make_unique<GnutlsChannel>(std::move(fd), std::move(creds), std::move(session),
+                                      config.server, std::move(server_cert_der));
   channel->DoHandshake(deadline);
   return channel;
 }

@@ -77,6 +77,11 @@ class OpensslChannel final : public TlsChannel {
                    (saved != 0 ? std::string(" (") + std::strerror(saved) + ")" : ""));
         }
         default:
+          if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+            ERR_clear_error();
+            Fail(ExitCode::kConnectionLost,
+                 std::string(what) + ": connection closed by peer without close_notify");
+          }
           Fail(ExitCode::kTls, std::string(what) + ": " + OpensslErrors());
       }
       if (!WaitFd(fd_.get(), events, deadline)) {
@@ -91,16 +96,16 @@ class OpensslChannel final : public TlsChannel {
 
   size_t ReadSome(std::span<uint8_t> buf, Deadline deadline) override {
     size_t got = 0;
-    int r = Drive([&] { return SSL_read_ex(ssl_.get(), buf.data(), buf.size(), &got); },
-                  deadline, "read", true);
+    int r = Drive([&] { return SSL_read_ex(ssl_.get(), buf.data(), buf.size(), &got); }, deadline,
+                  "read", true);
     return r == 0 ? 0 : got;
   }
 
   void WriteAll(std::string_view data, Deadline deadline) override {
     while (!data.empty()) {
       size_t written = 0;
-      Drive([&] { return SSL_write_ex(ssl_.get(), data.data(), data.size(), &written); },
-            deadline, "write", false);
+      Drive([&] { return SSL_write_ex(ssl_.get(), data.data(), data.size(), &written); }, deadline,
+            "write", false);
       data.remove_prefix(written);
     }
   }
@@ -156,8 +161,7 @@ void PinVersion(SSL_CTX* ctx, TlsVersionPin pin) {
 }
 
 void UseCredentials(SSL_CTX* ctx, const Credentials& creds) {
-  BioPtr cert_bio(
-      BIO_new_mem_buf(creds.cert_pem.data(), static_cast<int>(creds.cert_pem.size())));
+  BioPtr cert_bio(BIO_new_mem_buf(creds.cert_pem.data(), static_cast<int>(creds.cert_pem.size())));
   Check(cert_bio != nullptr, "BIO_new_mem_buf");
   X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
   Check(cert != nullptr, "PEM_read_bio_X509");

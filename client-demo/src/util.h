@@ -19,15 +19,15 @@ using Bytes = std::vector<uint8_t>;
 
 // ExitCode is the documented exit status of every e2e-demo subcommand (docs/demo.md).
 enum class ExitCode : int {
-  kOk = 0,             // authenticated and chatted / relay finished / showcase all as expected
-  kUnexpected = 1,     // showcase or test: some outcome was not the expected one
-  kUsage = 2,          // bad command line
-  kSetup = 3,          // SASL init, plugin path, sasldb, certificate, listen/connect failed
-  kTls = 4,            // TLS handshake failed or the channel binding is unavailable
-  kRefused = 5,        // authentication refused (by the peer or locally)
-  kProtocol = 6,       // the peer (or relay) sent something that is not our line protocol
-  kConnectionLost = 7, // the connection closed in the middle of the exchange
-  kTimeout = 8,        // the peer stopped answering within --timeout
+  kOk = 0,              // authenticated and chatted / relay finished / showcase all as expected
+  kUnexpected = 1,      // showcase or test: some outcome was not the expected one
+  kUsage = 2,           // bad command line
+  kSetup = 3,           // SASL init, plugin path, sasldb, certificate, listen/connect failed
+  kTls = 4,             // TLS handshake failed or the channel binding is unavailable
+  kRefused = 5,         // authentication refused (by the peer or locally)
+  kProtocol = 6,        // the peer (or relay) sent something that is not our line protocol
+  kConnectionLost = 7,  // the connection closed in the middle of the exchange
+  kTimeout = 8,         // the peer stopped answering within --timeout
 };
 
 // ExitCodeName returns a stable short name, e.g. "refused".
@@ -37,8 +37,7 @@ std::string_view ExitCodeName(ExitCode code);
 // human-readable reason (never a secret).
 class DemoError : public std::runtime_error {
  public:
-  DemoError(ExitCode code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  DemoError(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
   ExitCode code() const { return code_; }
 
  private:

@@ -89,7 +89,9 @@ std::pair<std::string, std::string> SplitCommand(const std::string& line) {
   return {line.substr(0, sp), line.substr(sp + 1)};
 }
 
-std::string EncodeData(const Bytes& data) { return data.empty() ? "=" : Base64Encode(data); }
+std::string EncodeData(const Bytes& data) {
+  return data.empty() ? "=" : Base64Encode(data);
+}
 
 Bytes DecodeData(const std::string& field, const std::string& what) {
   if (field == "=") {

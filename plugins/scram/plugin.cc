@@ -7,6 +7,8 @@
 //                                 announced for unknown users (default 4096, 4096..16777216)
 //   e2esasl_scram_min_iterations  client: refuse servers announcing fewer (default 4096)
 //   e2esasl_scram_max_iterations  client: refuse servers announcing more (default 1048576)
+//   e2esasl_scram_send_errors     server: send RFC 5802 server errors (e=...) to the client
+//                                 before failing (default yes)
 //   e2esasl_scram_secret          server: secret keying unknown users' fake salts (default: drawn
 //                                 at random once per process; set it so that restarts and
 //                                 several servers answer alike)
@@ -144,15 +146,28 @@ class ScramServer final : public sasl::ServerSession {
   ScramServer(HashAlg alg, const sasl::ServerSetup& setup)
       : fake_secret_(FakeSecret(*setup.options)),
         credentials_(alg, *setup.identity, *setup.options, fake_secret_),
-        session_(alg, *setup.rng, credentials_, MakeBinding(setup), MakeOptions(setup)) {}
+        session_(alg, *setup.rng, credentials_, MakeBinding(setup), MakeOptions(setup)),
+        send_errors_(setup.options->GetBool("e2esasl_scram_send_errors", true)) {}
 
+  // Step: on a failure for which RFC 5802 has a server-error-value, the server-final-message
+  // "e=..." (s7) goes to the client. libsasl2 cannot carry data with a failed step, so it is
+  // sent as a challenge and the failure is returned at the next step, whatever the client
+  // answers (an application typically aborts; the exchange has failed either way).
   Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    Status status = session_.Step(in, out);
-    if (status != Status::kOk && status != Status::kContinue) {
-      Fail(failure, status, std::string(session_.ErrorDetail()));
-      out->clear();  // the e= message is optional; Cyrus has no way to send it with a failure
+    if (pending_) {
+      out->clear();
+      return Fail(failure, pending_->status, pending_->detail);
     }
-    return status;
+    const Status status = session_.Step(in, out);
+    if (status == Status::kOk || status == Status::kContinue) {
+      return status;
+    }
+    if (send_errors_ && !out->empty()) {
+      pending_ = Failure{status, std::string(session_.ErrorDetail())};
+      return Status::kContinue;
+    }
+    out->clear();
+    return Fail(failure, status, std::string(session_.ErrorDetail()));
   }
   std::string_view authzid() const override { return session_.Authzid(); }
   cb::Disposition disposition() const override { return session_.CbDisposition(); }
@@ -178,6 +193,8 @@ class ScramServer final : public sasl::ServerSession {
   SecretBytes fake_secret_;
   AuxpropCredentials credentials_;
   scram::ServerSession session_;
+  bool send_errors_;
+  std::optional<Failure> pending_;  // the failure behind an e= message already sent
 };
 
 std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec& spec,

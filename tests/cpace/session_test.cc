@@ -347,13 +347,10 @@ class CpaceSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(run.ok());
     CPPUNIT_ASSERT_EQUAL(size_t{0}, client_rng.Remaining());
     CPPUNIT_ASSERT_EQUAL(size_t{0}, server_rng.Remaining());
-    const std::string expected[] = {kWorkedClientFirst, kWorkedServerFirst, kWorkedClientFinal,
-                                    kWorkedServerFinal};
-    const std::string actual[] = {run.client_messages[0], run.server_messages[0],
-                                  run.client_messages[1], run.server_messages[1]};
-    for (int i = 0; i < 4; ++i) {
-      CPPUNIT_ASSERT_EQUAL(expected[i], actual[i]);
-    }
+    CPPUNIT_ASSERT_EQUAL(std::string(kWorkedClientFirst), run.client_messages[0]);
+    CPPUNIT_ASSERT_EQUAL(std::string(kWorkedServerFirst), run.server_messages[0]);
+    CPPUNIT_ASSERT_EQUAL(std::string(kWorkedClientFinal), run.client_messages[1]);
+    CPPUNIT_ASSERT_EQUAL(std::string(kWorkedServerFinal), run.server_messages[1]);
     CPPUNIT_ASSERT_EQUAL(std::string(kWorkedIsk), HexEncode(server.SessionKey().view()));
   }
 

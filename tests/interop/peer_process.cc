@@ -309,6 +309,12 @@ class Relay {
       // response, or an empty line after the server's v=): give it that line.
       WriteLine(peer, "");
     } else if (peer.pid >= 0) {
+      if (!ok && side == 0 && spec_[other].kind == SideKind::kPeer) {
+        // The client gave up (e.g. on a SCRAM "e=" error sent as a challenge): like an
+        // application handling the client's abort, let the server finish with an empty response
+        // so it reports its own verdict.
+        WriteLine(peer, "");
+      }
       CloseFd(&peer.in);  // it sees end of input if it still waits
     }
   }

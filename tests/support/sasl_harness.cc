@@ -12,6 +12,8 @@
 
 #include <sasl/prop.h>
 
+#include "e2esasl/confirm.h"
+
 namespace e2esasl::test {
 namespace {
 
@@ -47,7 +49,31 @@ struct ConnContext {
   ClientIdentity identity;
   std::vector<unsigned char> secret;  // sasl_secret_t storage for SASL_CB_PASS
   std::vector<sasl_callback_t> callbacks;
+  // The scripted people (unset: callback not registered) and where their texts are recorded.
+  Person confirm;
+  Person show;
+  std::vector<std::string>* confirm_log = nullptr;
+  std::vector<std::string>* show_log = nullptr;
 };
+
+int PersonAnswer(const Person& person, std::vector<std::string>* log, const char* text,
+                 unsigned len) {
+  const std::string value(text, len);
+  if (log != nullptr) {
+    log->push_back(value);
+  }
+  return person(value) ? SASL_OK : SASL_NOAUTHZ;
+}
+
+int ConfirmCallback(void* context, const char* text, unsigned len, int) {
+  auto* ctx = static_cast<ConnContext*>(context);
+  return PersonAnswer(ctx->confirm, ctx->confirm_log, text, len);
+}
+
+int ShowCallback(void* context, const char* text, unsigned len, int) {
+  auto* ctx = static_cast<ConnContext*>(context);
+  return PersonAnswer(ctx->show, ctx->show_log, text, len);
+}
 
 int GetOpt(void* context, const char*, const char* option, const char** result, unsigned* len) {
   const auto* ctx = static_cast<const ConnContext*>(context);
@@ -122,6 +148,12 @@ void BuildCallbacks(ConnContext& ctx, bool client) {
       ctx.callbacks.push_back({SASL_CB_PASS, AsFn(&GetSecret), &ctx});
     }
   }
+  if (ctx.confirm) {
+    ctx.callbacks.push_back({E2ESASL_CB_SAS_CONFIRM, AsFn(&ConfirmCallback), &ctx});
+  }
+  if (ctx.show) {
+    ctx.callbacks.push_back({E2ESASL_CB_SAS_SHOW, AsFn(&ShowCallback), &ctx});
+  }
   ctx.callbacks.push_back({SASL_CB_LIST_END, nullptr, nullptr});
 }
 
@@ -152,8 +184,9 @@ struct Conn {
 };
 
 std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, unsigned flags,
-                                bool allow_proxy = false) {
+                                bool allow_proxy = false, const Person& confirm = {}) {
   auto c = std::make_unique<Conn>();
+  c->ctx->confirm = confirm;
   c->ctx->allow_proxy = allow_proxy;
   c->ctx->options = std::move(options);
   c->ctx->options["sasldb_path"] = sasldb;
@@ -167,8 +200,11 @@ std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, un
   return c;
 }
 
-std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap options) {
+std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap options,
+                                const Person& confirm = {}, const Person& show = {}) {
   auto c = std::make_unique<Conn>();
+  c->ctx->confirm = confirm;
+  c->ctx->show = show;
   c->ctx->options = std::move(options);
   c->ctx->identity = identity;
   BuildCallbacks(*c->ctx, true);
@@ -181,7 +217,11 @@ std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap option
 }
 
 // AnswerPrompts fills the prompts from the identity; returns how many it answered.
-int AnswerPrompts(sasl_interact_t* prompts, const ClientIdentity& identity) {
+// echo_answer / echo_log: the answer to SASL_CB_ECHOPROMPT prompts (null: leave them NULL)
+// and where their challenges are recorded.
+int AnswerPrompts(sasl_interact_t* prompts, const ClientIdentity& identity,
+                  const std::optional<std::string>* echo_answer = nullptr,
+                  std::vector<std::string>* echo_log = nullptr) {
   int n = 0;
   for (sasl_interact_t* p = prompts; p != nullptr && p->id != SASL_CB_LIST_END; ++p) {
     const std::optional<std::string>* value = nullptr;
@@ -194,6 +234,14 @@ int AnswerPrompts(sasl_interact_t* prompts, const ClientIdentity& identity) {
         break;
       case SASL_CB_PASS:
         value = &identity.password;
+        break;
+      case SASL_CB_ECHOPROMPT:
+        if (echo_answer != nullptr && echo_answer->has_value()) {
+          value = echo_answer;
+          if (echo_log != nullptr) {
+            echo_log->push_back(p->challenge != nullptr ? p->challenge : "");
+          }
+        }
         break;
       default:
         break;
@@ -263,9 +311,13 @@ const std::string& SaslLibrary::PluginPath() { return g_plugin_path; }
 Exchange RunExchange(const ExchangeSpec& spec) {
   SaslLibrary::Init();
   Exchange ex;
-  auto server =
-      NewServer(spec.sasldb_path, spec.server_options, spec.server_flags, spec.allow_proxy);
-  auto client = NewClient(spec.identity, spec.client_options);
+  auto server = NewServer(spec.sasldb_path, spec.server_options, spec.server_flags,
+                          spec.allow_proxy, spec.server_confirm);
+  auto client =
+      NewClient(spec.identity, spec.client_options, spec.client_confirm, spec.client_show);
+  server->ctx->confirm_log = &ex.server_confirm_texts;
+  client->ctx->confirm_log = &ex.client_confirm_texts;
+  client->ctx->show_log = &ex.client_show_texts;
   server->SetBinding(spec.server_binding);
   client->SetBinding(spec.client_binding);
 
@@ -322,13 +374,23 @@ Exchange RunExchange(const ExchangeSpec& spec) {
     c = sasl_client_step(client->conn, smsg.data(), static_cast<unsigned>(smsg.size()), &prompts,
                          &out, &outlen);
     while (c == SASL_INTERACT) {
-      ex.prompts_answered += AnswerPrompts(prompts, spec.identity);
+      ex.prompts_answered +=
+          AnswerPrompts(prompts, spec.identity, &spec.client_echo_answer, &ex.echo_challenges);
       c = sasl_client_step(client->conn, smsg.data(), static_cast<unsigned>(smsg.size()), &prompts,
                            &out, &outlen);
     }
     ex.client_result = c;
     if (c != SASL_OK && c != SASL_CONTINUE) {
       ex.client_detail = Detail(client->conn);
+      if (s == SASL_CONTINUE) {
+        // The client gave up on the server's challenge (e.g. a SCRAM "e=" error). Like an
+        // application handling the client's abort, finish the server side to get its verdict.
+        s = sasl_server_step(server->conn, "", 0, &sout, &soutlen);
+        ex.server_result = s;
+        if (s != SASL_OK && s != SASL_CONTINUE) {
+          ex.server_detail = Detail(server->conn);
+        }
+      }
       return ex;
     }
     if (s == SASL_OK) {
@@ -382,9 +444,11 @@ int StoreProperty(const std::string& sasldb_path, const std::string& user, const
   return r;
 }
 
-std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding) {
+std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding,
+                             bool confirm_callback) {
   SaslLibrary::Init();
-  auto server = NewServer(sasldb_path, {}, 0);
+  const Person reject = [](const std::string&) { return false; };
+  auto server = NewServer(sasldb_path, {}, 0, false, confirm_callback ? reject : Person());
   server->SetBinding(binding);
   const char* list = nullptr;
   if (sasl_listmech(server->conn, nullptr, "", " ", "", &list, nullptr, nullptr) != SASL_OK ||

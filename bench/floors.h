@@ -1,0 +1,47 @@
+// floors.h: the cryptographic floor of one authentication per side, measured in-process with
+// the same primitive and parameters a mechanism cannot avoid, so the bench can say how close a
+// plugin comes to the work it must do (and how much it spends on everything else).
+#ifndef E2ESASL_BENCH_FLOORS_H_
+#define E2ESASL_BENCH_FLOORS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace e2esasl::bench {
+
+// FloorParams: what a floor function may depend on.
+struct FloorParams {
+  uint32_t iterations = 4096;  // SCRAM's PBKDF2 count
+};
+
+// FloorFn runs the unavoidable work of one authentication on one side once. It returns false
+// when the primitive fails (the bench then reports the floor as unavailable).
+using FloorFn = bool (*)(const FloorParams& params);
+
+// FloorScramSha1 / 256 / 512: PKCS5_PBKDF2_HMAC(password, salt, iterations, hash) once — what a
+// SCRAM client must do per login (RFC 5802 s3: SaltedPassword := Hi(Normalize(password), salt, i)).
+// A server holding a stored verifier has no PBKDF2 to do.
+bool FloorScramSha1(const FloorParams& params);
+bool FloorScramSha256(const FloorParams& params);
+bool FloorScramSha512(const FloorParams& params);
+
+// FloorCpaceRistretto255: one hash-to-group and two scalar multiplications with libsodium —
+// what each CPace party must do (draft-irtf-cfrg-cpace-21 s6.2: g = calculate_generator(...),
+// Ya = scalar_mult(ya, g), K = scalar_mult_vfy(ya, Yb)).
+bool FloorCpaceRistretto255(const FloorParams& params);
+
+// OPAQUE (RFC 9807) floor hook: the client's KSF (Argon2id, or Identity) plus the OPRF blind /
+// finalize and the 3DH key exchange; the server's OPRF evaluation and 3DH. Add
+// FloorOpaqueRistretto255 here and name it in kMechanisms (mechanisms.cc) when the plugin lands.
+
+// MeasureFloorBatches runs fn count times (after `warmup` untimed runs) in the same batches as
+// a bench side (peer.h, BatchOf) and returns each batch's CPU microseconds per run of this
+// process, or std::nullopt when fn failed.
+std::optional<std::vector<double>> MeasureFloorBatches(FloorFn fn, const FloorParams& params,
+                                                       int warmup, int count);
+
+}  // namespace e2esasl::bench
+
+#endif  // E2ESASL_BENCH_FLOORS_H_

@@ -1,0 +1,429 @@
+// main.cc: e2esasl-bench — N complete authentications per mechanism through libsasl2, client and
+// server in separate processes, with our plugins and with the system's Cyrus plugins; prints the
+// CPU per authentication per side, the floor measured in the same run, and the ratios.
+//
+//   e2esasl-bench [-n N] [--warmup W] [--mech LIST] [--impl LIST] [--iterations I]
+//                 [--plugin-dir DIR] [--cyrus-dir DIR] [--json] [--verbose]
+//
+// Exit status: 0 when every authentication succeeded (whatever the timings), 1 when one failed,
+// 2 on a usage or setup error. It is a benchmark, not a timed test.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "floors.h"
+#include "mechanisms.h"
+#include "pair.h"
+#include "peer.h"
+#include "report.h"
+#include "stats.h"
+
+#ifndef E2ESASL_BENCH_DEFAULT_PLUGIN_DIR
+#define E2ESASL_BENCH_DEFAULT_PLUGIN_DIR ""
+#endif
+
+namespace e2esasl::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kDefaultMechs[] = "SCRAM-SHA-1,SCRAM-SHA-256,SCRAM-SHA-512,SCRAM-SHA-256-PLUS";
+constexpr char kDefaultImpls[] = "e2esasl,cyrus,cyrus-stored";
+constexpr char kDefaultCyrusDir[] = "/usr/lib/x86_64-linux-gnu/sasl2";
+constexpr uint32_t kMinIterations = 4096;  // our server's e2esasl_scram_iterations minimum
+constexpr uint32_t kMaxIterations = 1u << 24;
+
+struct Args {
+  int count = 200;
+  int warmup = 2;
+  std::vector<Mechanism> mechs;
+  std::vector<Implementation> impls;
+  uint32_t iterations = 4096;
+  std::string plugin_dir;
+  std::string cyrus_dir = kDefaultCyrusDir;
+  bool json = false;
+  bool verbose = false;
+};
+
+void Usage(std::FILE* out) {
+  std::fprintf(
+      out,
+      "usage: e2esasl-bench [options]\n"
+      "  -n N              timed authentications per row (default 200)\n"
+      "  --warmup W        untimed authentications first (default 2)\n"
+      "  --mech LIST       comma-separated mechanisms, -PLUS for a synthetic channel binding\n"
+      "                    (default %s; known: %s)\n"
+      "  --impl LIST       comma-separated of e2esasl, cyrus (default config: userPassword),\n"
+      "                    cyrus-stored (scram_secret_generate: authPassword) (default all)\n"
+      "  --iterations I    SCRAM iteration count, %u..%u (default 4096)\n"
+      "  --plugin-dir DIR  our modules (default $E2ESASL_PLUGIN_DIR, else the build's: %s)\n"
+      "  --cyrus-dir DIR   the system's Cyrus modules (default %s)\n"
+      "  --json            print JSON instead of the table\n"
+      "  --verbose         print libsasl2's warnings and errors\n",
+      kDefaultMechs, KnownMechanismNames().c_str(), kMinIterations, kMaxIterations,
+      E2ESASL_BENCH_DEFAULT_PLUGIN_DIR, kDefaultCyrusDir);
+}
+
+std::vector<std::string> SplitComma(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const size_t comma = s.find(',');
+    const std::string_view item = s.substr(0, comma);
+    if (!item.empty()) {
+      out.emplace_back(item);
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::optional<long> ParseLong(const std::string& s, long min, long max) {
+  char* end = nullptr;
+  errno = 0;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || errno != 0 || v < min || v > max) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+bool SetMechs(Args* args, const std::string& list) {
+  args->mechs.clear();
+  for (const std::string& name : SplitComma(list)) {
+    std::optional<Mechanism> mech = FindMechanism(name);
+    if (!mech) {
+      std::fprintf(stderr, "e2esasl-bench: unknown mechanism %s (known: %s)\n", name.c_str(),
+                   KnownMechanismNames().c_str());
+      return false;
+    }
+    args->mechs.push_back(*mech);
+  }
+  return !args->mechs.empty();
+}
+
+bool SetImpls(Args* args, const std::string& list) {
+  args->impls.clear();
+  for (const std::string& name : SplitComma(list)) {
+    bool found = false;
+    for (Implementation impl :
+         {Implementation::kE2esasl, Implementation::kCyrus, Implementation::kCyrusStored}) {
+      if (name == ImplementationName(impl)) {
+        args->impls.push_back(impl);
+        found = true;
+      }
+    }
+    if (!found) {
+      std::fprintf(stderr, "e2esasl-bench: unknown implementation %s\n", name.c_str());
+      return false;
+    }
+  }
+  return !args->impls.empty();
+}
+
+// ParseArgs: false on a usage error (already reported).
+bool ParseArgs(int argc, char** argv, Args* args) {
+  if (!SetMechs(args, kDefaultMechs) || !SetImpls(args, kDefaultImpls)) {
+    return false;
+  }
+  if (const char* env = getenv("E2ESASL_PLUGIN_DIR"); env != nullptr && *env != '\0') {
+    args->plugin_dir = env;
+  } else {
+    args->plugin_dir = E2ESASL_BENCH_DEFAULT_PLUGIN_DIR;
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::optional<std::string> inline_value;
+    if (const size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg.resize(eq);
+    }
+    auto value = [&]() -> std::optional<std::string> {
+      if (inline_value) {
+        return inline_value;
+      }
+      if (i + 1 < argc) {
+        return std::string(argv[++i]);
+      }
+      std::fprintf(stderr, "e2esasl-bench: %s needs a value\n", arg.c_str());
+      return std::nullopt;
+    };
+    if (arg == "-h" || arg == "--help") {
+      Usage(stdout);
+      std::exit(0);
+    } else if (arg == "--json") {
+      args->json = true;
+    } else if (arg == "--verbose") {
+      args->verbose = true;
+    } else if (arg == "-n" || arg == "--count" || arg == "--warmup" || arg == "--iterations") {
+      const std::optional<std::string> v = value();
+      const bool iterations = arg == "--iterations";
+      const std::optional<long> n =
+          v ? ParseLong(*v, iterations ? kMinIterations : (arg == "--warmup" ? 0 : 1),
+                        iterations ? kMaxIterations : 1000000)
+            : std::nullopt;
+      if (!n) {
+        std::fprintf(stderr, "e2esasl-bench: bad value for %s\n", arg.c_str());
+        return false;
+      }
+      if (iterations) {
+        args->iterations = static_cast<uint32_t>(*n);
+      } else if (arg == "--warmup") {
+        args->warmup = static_cast<int>(*n);
+      } else {
+        args->count = static_cast<int>(*n);
+      }
+    } else if (arg == "--mech" || arg == "--impl" || arg == "--plugin-dir" ||
+               arg == "--cyrus-dir") {
+      const std::optional<std::string> v = value();
+      if (!v) {
+        return false;
+      }
+      if (arg == "--mech" && !SetMechs(args, *v)) {
+        return false;
+      }
+      if (arg == "--impl" && !SetImpls(args, *v)) {
+        return false;
+      }
+      if (arg == "--plugin-dir") {
+        args->plugin_dir = *v;
+      }
+      if (arg == "--cyrus-dir") {
+        args->cyrus_dir = *v;
+      }
+    } else {
+      std::fprintf(stderr, "e2esasl-bench: unknown option %s\n", arg.c_str());
+      Usage(stderr);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Workspace: a private temporary directory for the run — the sasldb-only plugin directory, one
+// directory per Cyrus module, and one fresh sasldb file per row. Removed on destruction.
+class Workspace {
+ public:
+  Workspace() {
+    const char* base = getenv("TMPDIR");
+    std::string templ =
+        std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/e2esasl-bench-XXXXXX";
+    if (mkdtemp(templ.data()) != nullptr) {
+      root_ = templ;
+    }
+  }
+  ~Workspace() {
+    if (!root_.empty()) {
+      std::error_code ec;
+      fs::remove_all(root_, ec);
+    }
+  }
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+  bool ok() const { return !root_.empty(); }
+
+  // LinkOnly makes <root>/<name> holding only a symlink to <source_dir>/<module>; "" on error.
+  std::string LinkOnly(const std::string& name, const std::string& source_dir,
+                       const std::string& module) {
+    const fs::path dir = root_ / name;
+    const fs::path target = fs::path(source_dir) / module;
+    std::error_code ec;
+    if (!fs::exists(target, ec)) {
+      return "";
+    }
+    fs::create_directories(dir, ec);
+    if (!fs::exists(dir / module, ec)) {
+      fs::create_symlink(target, dir / module, ec);
+    }
+    return ec ? "" : dir.string();
+  }
+
+  std::string NewDatabase() {
+    return (root_ / ("sasldb-" + std::to_string(++databases_))).string();
+  }
+
+ private:
+  fs::path root_;
+  int databases_ = 0;
+};
+
+std::string ReadLoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return in ? a + " " + b + " " + c : "unknown";
+}
+
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("model name")) {
+      const size_t colon = line.find(':');
+      return colon == std::string::npos ? line
+                                        : line.substr(line.find_first_not_of(" ", colon + 1));
+    }
+  }
+  return "unknown CPU";
+}
+
+// FloorSamples collects a floor's batch values over several measurements.
+class FloorSamples {
+ public:
+  void Add(FloorFn fn, const FloorParams& params, const Args& args) {
+    if (fn == nullptr || failed_) {
+      return;
+    }
+    const std::optional<std::vector<double>> batches =
+        MeasureFloorBatches(fn, params, args.warmup, args.count);
+    if (!batches) {
+      failed_ = true;
+      return;
+    }
+    values_.insert(values_.end(), batches->begin(), batches->end());
+  }
+  std::optional<double> Median() const {
+    return Usable() ? std::optional(bench::Median(values_)) : std::nullopt;
+  }
+  std::optional<double> Mean() const {
+    if (!Usable()) {
+      return std::nullopt;
+    }
+    double sum = 0;
+    for (const double v : values_) {
+      sum += v;
+    }
+    return sum / static_cast<double>(values_.size());
+  }
+
+ private:
+  bool Usable() const { return !failed_ && !values_.empty(); }
+  std::vector<double> values_;
+  bool failed_ = false;
+};
+
+int Run(const Args& args) {
+  Workspace ws;
+  if (!ws.ok()) {
+    std::fprintf(stderr, "e2esasl-bench: mkdtemp failed\n");
+    return 2;
+  }
+  std::error_code ec;
+  if (args.plugin_dir.empty() || !fs::is_directory(args.plugin_dir, ec)) {
+    std::fprintf(stderr, "e2esasl-bench: our plugin directory '%s' does not exist (--plugin-dir)\n",
+                 args.plugin_dir.c_str());
+    return 2;
+  }
+  // Every process needs an auxprop plugin for sasldb, and nothing else from the system's
+  // directory: its libscram.so registers the same SCRAM names as ours.
+  const std::string sasldb_dir = ws.LinkOnly("sasldb", args.cyrus_dir, "libsasldb.so");
+  if (sasldb_dir.empty()) {
+    std::fprintf(stderr, "e2esasl-bench: %s/libsasldb.so not found (libsasl2-modules-db)\n",
+                 args.cyrus_dir.c_str());
+    return 2;
+  }
+
+  RunInfo info;
+  info.count = args.count;
+  info.warmup = args.warmup;
+  info.iterations = args.iterations;
+  info.nproc = sysconf(_SC_NPROCESSORS_ONLN);
+  info.cpu_model = CpuModel();
+  info.load_before = ReadLoadAverage();
+  info.plugin_dir = args.plugin_dir;
+  info.cyrus_dir = args.cyrus_dir;
+
+  std::vector<Row> rows;
+  bool all_ok = true;
+  for (const Mechanism& mech : args.mechs) {
+    // The floor of this mechanism, measured in this process just before and just after its
+    // pairs, in the same batches as the sides.
+    FloorParams floor_params;
+    floor_params.iterations = args.iterations;
+    FloorSamples client_floor, server_floor;
+    client_floor.Add(mech.info->client_floor, floor_params, args);
+    server_floor.Add(mech.info->server_floor, floor_params, args);
+    const size_t first_row = rows.size();
+    for (const Implementation impl : args.impls) {
+      Row row;
+      row.mechanism = mech.name;
+      row.impl = impl;
+      row.floor_text = std::string(mech.info->floor_text);
+      PeerSpec spec;
+      spec.impl = impl;
+      spec.mech = mech;
+      spec.sasldb_path = ws.NewDatabase();
+      spec.iterations = args.iterations;
+      spec.warmup = args.warmup;
+      spec.count = args.count;
+      spec.verbose = args.verbose;
+      if (impl == Implementation::kE2esasl) {
+        spec.plugin_path = args.plugin_dir + ":" + sasldb_dir;
+      } else if (mech.info->cyrus_module.empty()) {
+        row.detail = "Cyrus has no such mechanism";
+        rows.push_back(row);
+        continue;
+      } else {
+        const std::string module(mech.info->cyrus_module);
+        const std::string dir = ws.LinkOnly("cyrus-" + module, args.cyrus_dir, module);
+        if (dir.empty()) {
+          row.detail = args.cyrus_dir + "/" + module + " is not installed";
+          rows.push_back(row);
+          continue;
+        }
+        spec.plugin_path = dir + ":" + sasldb_dir;
+      }
+      row.ran = true;
+      const PairResult result = RunPair(spec);
+      row.ok = result.ok;
+      row.detail = result.detail;
+      row.client_us = result.client_us;
+      row.server_us = result.server_us;
+      row.client_mean_us = result.client_mean_us;
+      row.server_mean_us = result.server_mean_us;
+      all_ok = all_ok && result.ok;
+      if (!args.json) {
+        std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", mech.name.c_str(),
+                     std::string(ImplementationName(impl)).c_str(),
+                     result.ok ? "done" : ("FAILED: " + result.detail).c_str());
+      }
+      rows.push_back(row);
+    }
+    client_floor.Add(mech.info->client_floor, floor_params, args);
+    server_floor.Add(mech.info->server_floor, floor_params, args);
+    for (size_t i = first_row; i < rows.size(); ++i) {
+      rows[i].client_floor_us = client_floor.Median();
+      rows[i].client_floor_mean_us = client_floor.Mean();
+      rows[i].server_floor_us = server_floor.Median();
+      rows[i].server_floor_mean_us = server_floor.Mean();
+    }
+  }
+  info.load_after = ReadLoadAverage();
+  if (args.json) {
+    PrintJson(stdout, info, rows);
+  } else {
+    PrintTable(stdout, info, rows);
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace e2esasl::bench
+
+int main(int argc, char** argv) {
+  e2esasl::bench::Args args;
+  if (!e2esasl::bench::ParseArgs(argc, argv, &args)) {
+    return 2;
+  }
+  return e2esasl::bench::Run(args);
+}

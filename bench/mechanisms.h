@@ -1,0 +1,41 @@
+// mechanisms.h: what the bench knows about each mechanism it can run: its floor function and
+// which of the system's Cyrus modules (if any) implements it. A new family (CPace, OPAQUE) is
+// one row in kMechanisms (mechanisms.cc).
+#ifndef E2ESASL_BENCH_MECHANISMS_H_
+#define E2ESASL_BENCH_MECHANISMS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "floors.h"
+
+namespace e2esasl::bench {
+
+// MechanismInfo: one row of the table.
+struct MechanismInfo {
+  std::string_view name;          // the base SASL name, without "-PLUS"
+  FloorFn client_floor;           // nullptr: no floor known yet (printed as "-")
+  FloorFn server_floor;           // nullptr: the server has no unavoidable primitive work
+  std::string_view floor_text;    // what the floor is, for the report
+  std::string_view cyrus_module;  // e.g. "libscram.so"; empty when Cyrus has no such mechanism
+};
+
+// Mechanism: a requested name resolved against the table.
+struct Mechanism {
+  std::string name;  // as requested, e.g. "SCRAM-SHA-256-PLUS"
+  bool plus = false;
+  const MechanismInfo* info = nullptr;
+  std::string BaseName() const { return std::string(info->name); }
+};
+
+// FindMechanism resolves a name (case-insensitive, optional "-PLUS"); std::nullopt when the
+// bench has no row for it.
+std::optional<Mechanism> FindMechanism(std::string_view name);
+
+// KnownMechanismNames lists the table's base names, comma separated, for --help.
+std::string KnownMechanismNames();
+
+}  // namespace e2esasl::bench
+
+#endif  // E2ESASL_BENCH_MECHANISMS_H_

@@ -1,0 +1,29 @@
+// pair.h: RunPair forks a client and a server process for one (implementation, mechanism),
+// connects them with pipes and collects what each side measured.
+#ifndef E2ESASL_BENCH_PAIR_H_
+#define E2ESASL_BENCH_PAIR_H_
+
+#include <string>
+
+#include "peer.h"
+
+namespace e2esasl::bench {
+
+// PairResult: per-authentication CPU of each side over the timed authentications: the median
+// of the batch means (the bench's headline figure) and the plain mean.
+struct PairResult {
+  bool ok = false;     // both sides completed every authentication and exited cleanly
+  std::string detail;  // why not, when !ok
+  double client_us = 0;
+  double server_us = 0;
+  double client_mean_us = 0;
+  double server_mean_us = 0;
+};
+
+// RunPair runs spec in two child processes and waits for both. The parent's own state is
+// untouched: libsasl2 is initialised only in the children.
+PairResult RunPair(const PeerSpec& spec);
+
+}  // namespace e2esasl::bench
+
+#endif  // E2ESASL_BENCH_PAIR_H_

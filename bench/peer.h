@@ -1,0 +1,63 @@
+// peer.h: one side of a benchmarked pair — a process that initialises libsasl2 with one
+// implementation's plugins, runs warmup + count complete authentications over pipes (a new
+// sasl_conn_t each) and times its own CPU over the SASL calls only.
+#ifndef E2ESASL_BENCH_PEER_H_
+#define E2ESASL_BENCH_PEER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "mechanisms.h"
+
+namespace e2esasl::bench {
+
+// Implementation: whose plugins a pair loads, and how the server is provisioned.
+enum class Implementation {
+  kE2esasl,      // our modules; sasl_setpass stores our verifier (and userPassword)
+  kCyrus,        // Cyrus's modules as installed: userPassword only, PBKDF2 at every login
+  kCyrusStored,  // Cyrus's modules with scram_secret_generate=1 and SASL_SET_NOPLAIN: authPassword
+};
+
+std::string_view ImplementationName(Implementation impl);
+
+// PeerSpec: everything a side needs; the paths are the parent's to create and remove.
+struct PeerSpec {
+  Implementation impl = Implementation::kE2esasl;
+  Mechanism mech;
+  std::string plugin_path;  // SASL_PATH: the implementation's module dir and a sasldb-only dir
+  std::string sasldb_path;  // a fresh database for this pair
+  uint32_t iterations = 4096;
+  int warmup = 2;
+  int count = 200;
+  bool verbose = false;  // print libsasl2's log messages (warnings and errors) to stderr
+};
+
+// kMaxBatches: the timed authentications are split into up to this many consecutive batches,
+// so the parent can take the median of the batch means (robust to bursts of other load).
+constexpr int kMaxBatches = 16;
+
+// BatchOf: the batch (0..batches-1) of timed authentication `index` of `count`.
+inline int BatchOf(int index, int count, int batches) {
+  return static_cast<int>(static_cast<int64_t>(index) * batches / count);
+}
+inline int BatchesFor(int count) {
+  return count < kMaxBatches ? count : kMaxBatches;
+}
+
+// SideReport: what a side sends its parent, raw over a pipe (same binary at both ends).
+struct SideReport {
+  int32_t completed = 0;               // authentications that succeeded, warmup included
+  int64_t cpu_ns = 0;                  // CPU over the SASL calls of the timed authentications
+  int64_t batch_ns[kMaxBatches] = {};  // the same per batch (BatchOf)
+  char detail[512] = {};               // why it stopped, when completed < warmup + count
+};
+
+// RunClient / RunServer run one side to the end and fill *report; in_fd/out_fd are the pipes
+// to the peer. They call sasl_*_init and sasl_done themselves: call each once per process.
+void RunClient(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report);
+void RunServer(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report);
+
+}  // namespace e2esasl::bench
+
+#endif  // E2ESASL_BENCH_PEER_H_
