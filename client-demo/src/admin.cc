@@ -60,7 +60,7 @@ int RunPasswd(const std::vector<std::string>& argv) {
     std::string user = args.Get("user");
     std::string password = args.Has("password") ? args.Get("password") : PromptPassword(user);
     SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()), args.Get("sasldb"),
-                      args.Get("realm"), args.Has("verbose"), "passwd"};
+                      args.Get("realm"), args.Has("verbose"), "passwd", ""};
     SaslLibrary lib(config, /*server=*/true, /*client=*/false);
     SetPassword(lib, user, password);
     std::cerr << "passwd: stored the secrets of " << user << " in " << config.sasldb_path
@@ -76,7 +76,7 @@ int RunMechs(const std::vector<std::string>& argv) {
   try {
     Args args(argv, {{"plugin-dir", true}, {"verbose", false}});
     SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()), "", "", args.Has("verbose"),
-                      "mechs"};
+                      "mechs", ""};
     SaslLibrary lib(config, /*server=*/true, /*client=*/true);
     for (const std::string& m : OfferedMechanisms(lib)) {
       std::cout << m << "\n";

@@ -26,6 +26,9 @@ int GetOpt(void* context, const char* /*plugin_name*/, const char* option, const
   const char* value = nullptr;
   if (std::strcmp(option, "sasldb_path") == 0 && !config->sasldb_path.empty()) {
     value = config->sasldb_path.c_str();
+  } else if (std::strcmp(option, "e2esasl_opaque_key_file") == 0 &&
+             !config->opaque_key_file.empty()) {
+    value = config->opaque_key_file.c_str();
   } else if (std::strcmp(option, "auxprop_plugin") == 0) {
     value = "sasldb";
   } else if (std::strcmp(option, "log_level") == 0 && config->verbose) {
@@ -158,6 +161,9 @@ std::string SaslCodeName(int rc) {
 
 SaslLibrary::SaslLibrary(SaslConfig config, bool server, bool client)
     : config_(std::move(config)), server_(server), client_(client) {
+  if (config_.opaque_key_file.empty() && !config_.sasldb_path.empty()) {
+    config_.opaque_key_file = config_.sasldb_path + ".opaque-key";
+  }
   void* ctx = &config_;
   callbacks_ = {
       {SASL_CB_GETOPT, Callback(&GetOpt), ctx},

@@ -23,6 +23,9 @@ struct SaslConfig {
   std::string realm;  // empty: Cyrus's default (the host name)
   bool verbose = false;
   std::string log_prefix = "e2e-demo";
+  // opaque_key_file: the OPAQUE server's key file (OPRF seed, AKE key pair); empty: next to the
+  // sasldb file, "<sasldb_path>.opaque-key" (created 0600 on first use).
+  std::string opaque_key_file;
 };
 
 // SaslLibrary initialises libsasl2 for the process (server and/or client side) and shuts it

@@ -238,7 +238,7 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
 
   std::vector<std::string> offered;
   {
-    SaslConfig config{env.plugin_path, env.sasldb, "", args.Has("verbose"), "showcase"};
+    SaslConfig config{env.plugin_path, env.sasldb, "", args.Has("verbose"), "showcase", ""};
     SaslLibrary lib(config, /*server=*/true, /*client=*/true);
     SetPassword(lib, env.user, env.password);
     offered = OfferedMechanisms(lib);

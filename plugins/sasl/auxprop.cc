@@ -48,6 +48,18 @@ int Identity::LookupAuthcid(std::string_view authcid, std::span<const char* cons
   return SASL_OK;
 }
 
+int Identity::CanonAuthcid(std::string_view authcid) {
+  const sasl_utils_t* utils = sparams_->utils;
+  authcid_.assign(authcid);
+  const int r =
+      sparams_->canon_user(utils->conn, authcid_.data(), static_cast<unsigned>(authcid_.size()),
+                           SASL_CU_AUTHID, oparams_);
+  if (r != SASL_OK) {
+    SetError(utils, mechanism_, "cannot canonicalize the authentication identity");
+  }
+  return r;
+}
+
 int Identity::SetAuthzid(std::string_view authzid) {
   const sasl_utils_t* utils = sparams_->utils;
   const std::string user(authzid.empty() ? std::string_view(authcid_) : authzid);

@@ -49,6 +49,11 @@ class Identity {
   int LookupAuthcid(std::string_view authcid, std::span<const char* const> properties,
                     AuthcidLookup* out);
 
+  // CanonAuthcid canonicalizes authcid (canon_user with SASL_CU_AUTHID) for a mechanism that
+  // reads no stored credential (SAS: the authcid is a claim a person checks). Returns the
+  // canon_user code with the error detail set on failure.
+  int CanonAuthcid(std::string_view authcid);
+
   // SetAuthzid canonicalizes the authorization identity; empty means "same as the
   // authentication identity". Call it only after the client proved its identity, so a proxy
   // authorization check cannot be used to probe accounts. Libsasl2 then checks the application's

@@ -1,6 +1,8 @@
 // client_plugin.cc: the generic client side of every family: sasl_client_plug_t table,
 // credentials, canon_user, the gs2 channel-binding flag, and the session's steps.
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/cb_negotiation.h"
@@ -8,6 +10,7 @@
 #include "sasl/errors.h"
 #include "sasl/guard.h"
 #include "sasl/mechanism.h"
+#include "sasl/person.h"
 
 namespace e2esasl::sasl {
 namespace {
@@ -28,6 +31,10 @@ struct ClientConnection {
   std::unique_ptr<ClientSession> session;
   Bytes out;
   bool finished = false;
+  // awaiting_answer: we returned SASL_INTERACT with a confirmation prompt; the next mech_step
+  // carries the person's answer. confirm_text is that prompt's challenge (kept alive here).
+  bool awaiting_answer = false;
+  std::string confirm_text;
 };
 
 int CanonClient(sasl_client_params_t* params, const ClientCredentials& credentials,
@@ -96,12 +103,56 @@ int Start(ClientConnection& conn, sasl_client_params_t* params, sasl_interact_t*
   }
   setup.options = &conn.options;
   setup.rng = &SystemRandom();
+  if (spec.needs_person && !FindPersonCallback(utils, E2ESASL_CB_SAS_CONFIRM) &&
+      prompt_need == nullptr) {
+    SetError(utils, spec.name,
+             "this mechanism must ask a person: register E2ESASL_CB_SAS_CONFIRM or answer "
+             "SASL_INTERACT prompts");
+    return SASL_BADPARAM;
+  }
   conn.session = spec.new_client(spec, std::move(setup), &failure);
   if (!conn.session) {
     SetError(utils, spec.name, failure.detail);
     return ToSaslCode(failure.status);
   }
   return SASL_OK;
+}
+
+// AskPerson handles what a kContinue step wants shown or asked (mechanism.h): SASL_OK to go
+// on with *status (replaced by Confirm's result when a person answered through the callback),
+// SASL_INTERACT when the application must answer the confirmation prompt, or an error code.
+int AskPerson(ClientConnection& conn, const sasl_utils_t* utils, sasl_interact_t** prompt_need,
+              Status* status, Failure* failure) {
+  const char* mechanism = conn.entry.spec->name;
+  if (*status != Status::kContinue) {
+    return SASL_OK;
+  }
+  if (const std::optional<std::string> notice = conn.session->Announcement()) {
+    const PersonCallback show = FindPersonCallback(utils, E2ESASL_CB_SAS_SHOW);
+    if (show && !show.Ask(*notice, /*is_server=*/false)) {
+      SetError(utils, mechanism, "the application's show callback aborted the exchange");
+      return SASL_BADAUTH;
+    }
+  }
+  std::optional<std::string> question = conn.session->PendingConfirmation();
+  if (!question) {
+    return SASL_OK;
+  }
+  if (const PersonCallback confirm = FindPersonCallback(utils, E2ESASL_CB_SAS_CONFIRM)) {
+    const bool accepted = confirm.Ask(*question, /*is_server=*/false);
+    *status = conn.session->Confirm(accepted, &conn.out, failure);
+    return SASL_OK;
+  }
+  if (prompt_need == nullptr) {
+    SetError(utils, mechanism,
+             "a person must confirm, but the application has neither E2ESASL_CB_SAS_CONFIRM nor "
+             "SASL_INTERACT prompts");
+    return SASL_BADPARAM;
+  }
+  conn.confirm_text = std::move(*question);
+  const int r = MakeConfirmPrompt(utils, mechanism, conn.confirm_text, prompt_need);
+  conn.awaiting_answer = r == SASL_INTERACT;
+  return r;
 }
 
 int MechNew(void* glob_context, sasl_client_params_t* params, void** conn_context) {
@@ -139,7 +190,20 @@ int MechStep(void* conn_context, sasl_client_params_t* params, const char* serve
     const ByteView in(reinterpret_cast<const uint8_t*>(serverin), serverinlen);
     Failure failure;
     conn->out.clear();
-    const Status status = conn->session->Step(in, &conn->out, &failure);
+    Status status;
+    if (conn->awaiting_answer) {
+      // Re-entry after our confirmation prompt: serverin repeats the message already handled.
+      conn->awaiting_answer = false;
+      const bool accepted = TakeConfirmAnswer(params->utils, prompt_need);
+      status = conn->session->Confirm(accepted, &conn->out, &failure);
+    } else {
+      status = conn->session->Step(in, &conn->out, &failure);
+      const int r = AskPerson(*conn, params->utils, prompt_need, &status, &failure);
+      if (r != SASL_OK) {
+        conn->finished = r != SASL_INTERACT;
+        return r;
+      }
+    }
     if (status == Status::kContinue || status == Status::kOk) {
       *clientout = conn->out.empty() ? "" : reinterpret_cast<const char*>(conn->out.data());
       *clientoutlen = static_cast<unsigned>(conn->out.size());
@@ -181,7 +245,11 @@ struct ClientTables {
       plug.max_ssf = 0;
       plug.security_flags = entry.spec->security_flags;
       plug.features = entry.spec->features | SASL_FEAT_WANT_CLIENT_FIRST;
-      plug.required_prompts = nullptr;
+      // libsasl2 skips a mechanism whose required prompts the application cannot answer; with
+      // none given it assumes AUTHNAME and PASS, so a mechanism without a password (SAS) would
+      // need a password callback to be chosen at all.
+      static constexpr unsigned long kAuthnameOnly[] = {SASL_CB_AUTHNAME, SASL_CB_LIST_END};
+      plug.required_prompts = entry.spec->client_needs_password ? nullptr : kAuthnameOnly;
       plug.glob_context = &entry;
       plug.mech_new = &MechNew;
       plug.mech_step = &MechStep;

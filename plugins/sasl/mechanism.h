@@ -35,10 +35,23 @@ inline constexpr size_t kMaxMessageBytes = 16384;
 // are client-first). It returns kContinue with the next message in *out, kOk when the exchange
 // is complete (the server's last message verified; *out may be empty), or a failure Status with
 // *failure set. After a failure the session is finished.
+//
+// Asking a person (optional; see include/e2esasl/confirm.h): when Step returns kContinue and
+// PendingConfirmation() then has a value, *out is empty and the session waits for a person's
+// answer. The glue asks (the E2ESASL_CB_SAS_CONFIRM callback, or a SASL_INTERACT echo prompt and
+// re-entry) and calls Confirm with the answer; Confirm returns what Step would have (the next
+// message with kContinue / kOk, or a failure; a rejection is kAuthFailed). When Step returns
+// kContinue and Announcement() has a value, the glue shows it to the person (E2ESASL_CB_SAS_SHOW,
+// if the application has it) before it sends *out; no answer is awaited.
 class ClientSession {
  public:
   virtual ~ClientSession() = default;
   virtual Status Step(ByteView in, Bytes* out, Failure* failure) = 0;
+  virtual std::optional<std::string> PendingConfirmation() const { return std::nullopt; }
+  virtual std::optional<std::string> Announcement() const { return std::nullopt; }
+  virtual Status Confirm(bool /*accepted*/, Bytes* /*out*/, Failure* failure) {
+    return Fail(failure, Status::kInternal, "no confirmation was pending");
+  }
 };
 
 // ClientSetup: everything the glue collected before the first step.
@@ -62,6 +75,12 @@ class ServerSession {
   virtual std::string_view authzid() const = 0;
   // disposition: after kOk, the client's gs2-cb-flag (reported to libsasl2).
   virtual cb::Disposition disposition() const = 0;
+  // PendingConfirmation / Confirm: as on ClientSession; the server glue asks only through the
+  // E2ESASL_CB_SAS_CONFIRM callback (no callback: the exchange fails, kUnavailable).
+  virtual std::optional<std::string> PendingConfirmation() const { return std::nullopt; }
+  virtual Status Confirm(bool /*accepted*/, Bytes* /*out*/, Failure* failure) {
+    return Fail(failure, Status::kInternal, "no confirmation was pending");
+  }
 };
 
 // ServerSetup: what the server glue hands a new session.
@@ -99,6 +118,10 @@ struct MechanismSpec {
                                                Failure* failure);
   // setpass: provisions the family's stored secret; nullptr when the family stores none.
   int (*setpass)(const MechanismSpec& spec, const SetpassRequest& request);
+  // needs_person: the sessions ask a person (PendingConfirmation). The server offers the
+  // mechanism only when the application registered E2ESASL_CB_SAS_CONFIRM; the client refuses to
+  // start when it can neither call that callback nor prompt (no prompt_need).
+  bool needs_person = false;
 };
 
 // Family: a plugin module's mechanisms and the name its options are read under.

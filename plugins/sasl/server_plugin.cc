@@ -8,6 +8,7 @@
 #include "sasl/errors.h"
 #include "sasl/guard.h"
 #include "sasl/mechanism.h"
+#include "sasl/person.h"
 
 namespace e2esasl::sasl {
 namespace {
@@ -108,7 +109,22 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
     }
     const ByteView in(reinterpret_cast<const uint8_t*>(clientin), clientinlen);
     conn->out.clear();
-    const Status status = conn->session->Step(in, &conn->out, &failure);
+    Status status = conn->session->Step(in, &conn->out, &failure);
+    if (status == Status::kContinue) {
+      if (const std::optional<std::string> question = conn->session->PendingConfirmation()) {
+        // A person at the server must accept (mechanism.h); never accepted automatically.
+        const PersonCallback confirm = FindPersonCallback(params->utils, E2ESASL_CB_SAS_CONFIRM);
+        if (!confirm) {
+          conn->finished = true;
+          SetError(params->utils, spec.name,
+                   "a person must confirm, but the server application registered no "
+                   "E2ESASL_CB_SAS_CONFIRM callback");
+          return SASL_UNAVAIL;
+        }
+        status = conn->session->Confirm(confirm.Ask(*question, /*is_server=*/true), &conn->out,
+                                        &failure);
+      }
+    }
     if (status == Status::kContinue || status == Status::kOk) {
       *serverout = conn->out.empty() ? "" : reinterpret_cast<const char*>(conn->out.data());
       *serveroutlen = static_cast<unsigned>(conn->out.size());
@@ -135,6 +151,9 @@ int MechAvail(void* glob_context, sasl_server_params_t* params, void**) {
   const auto* entry = static_cast<const Entry*>(glob_context);
   if (entry->spec->requires_binding && params->cbinding == nullptr) {
     return SASL_NOMECH;  // e.g. SAS-R255-PLUS without a binding: hidden for this connection
+  }
+  if (entry->spec->needs_person && !FindPersonCallback(params->utils, E2ESASL_CB_SAS_CONFIRM)) {
+    return SASL_NOMECH;  // nobody at the server to ask: never accept automatically
   }
   return SASL_OK;
 }

@@ -7,17 +7,23 @@
 #include <optional>
 
 #include "common/bytes.h"
+#include "common/status.h"
 #include "fuzz_check.h"
 #include "scram/messages.h"
 
 namespace e2esasl::fuzz {
 
 // CheckScramRoundTrip parses in as Message; when it parses, the message serializes back to in
-// exactly and reparses to an equal struct. Returns the parsed message for further checks.
+// exactly and reparses to an equal struct; when it does not, the failure is kMalformed with a
+// detail. Returns the parsed message for further checks.
 template <typename Message>
 std::optional<Message> CheckScramRoundTrip(ByteView in) {
-  std::optional<Message> message = Message::Parse(in);
+  Failure failure;
+  std::optional<Message> message = Message::Parse(in, &failure);
+  FUZZ_CHECK(Message::Parse(in) == message);
   if (!message) {
+    FUZZ_CHECK(failure.status == Status::kMalformed);
+    FUZZ_CHECK(!failure.detail.empty());
     return std::nullopt;
   }
   FUZZ_CHECK(in.size() <= scram::kMaxMessageSize);

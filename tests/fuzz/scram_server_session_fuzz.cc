@@ -1,6 +1,7 @@
 // scram_server_session_fuzz: a whole scram::ServerSession (plugins/scram/server.h) fed fuzzed
 // client messages. Input: one config byte (hash = byte % 3, server binding = (byte / 3) % 4, see
-// scram_session_fuzz.h), then client-first-message, NUL, client-final-message.
+// scram_session_fuzz.h), then client-first-message, NUL, client-final-message; or, for a client
+// that sends no initial response, an empty message first: NUL, client-first, NUL, client-final.
 // Invariants: only the Status values server.h documents; kInternal only when the credential
 // source served an unusable verifier; a failure is final and its optional output is an e=
 // server-final-message; server-first extends the client's nonce; kOk only with a verifier of
@@ -47,9 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!reader.ReadU8(&config)) {
     return 0;
   }
-  ByteView client_first;
-  ByteView client_final;
-  fuzz::SplitAtNul(reader.ReadRest(), &client_first, &client_final);
+  // Up to three messages: an empty first one is "no initial response".
+  ByteView messages[3];
+  ByteView rest = reader.ReadRest();
+  for (ByteView& message : messages) {
+    fuzz::SplitAtNul(rest, &message, &rest);
+  }
 
   const HashAlg alg = fuzz::AlgOf(config);
   fuzz::CountingRng rng(fuzz::kServerRngStart);
@@ -58,14 +62,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                               fuzz::FuzzServerOptions());
 
   // An empty first message is "no initial response": the client-first then comes second.
+  size_t next = 0;
   Bytes out;
-  Status status = server.Step(client_first, &out);
-  if (client_first.empty()) {
+  Status status = server.Step(messages[next], &out);
+  if (messages[next].empty()) {
     FUZZ_CHECK(status == Status::kContinue && out.empty());
-    client_first = client_final;
-    client_final = ByteView();
-    status = server.Step(client_first, &out);
+    ++next;
+    status = server.Step(messages[next], &out);
   }
+  const ByteView client_first = messages[next++];
+  const ByteView client_final = messages[next];
   if (status != Status::kContinue) {
     CheckFailure(server, status, out, credentials);
     return 0;

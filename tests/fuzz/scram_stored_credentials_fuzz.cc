@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text = AsStringView(fuzz::Input(data, size));
   int accepted = 0;
   for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha512}) {
-    std::optional<scram::StoredCredentials> credentials = scram::StoredCredentials::Parse(alg, text);
+    std::optional<scram::StoredCredentials> credentials =
+        scram::StoredCredentials::Parse(alg, text);
     if (!credentials) {
       continue;
     }

@@ -14,6 +14,8 @@ pc="$(find "$prefix" -name channelbind.pc -print -quit)"
 [[ -n "$pc" ]] || { echo "FAIL: no channelbind.pc installed"; exit 1; }
 [[ -f "$prefix/include/e2esasl/channelbind.h" && -f "$prefix/include/e2esasl/channelbind_c.h" ]] ||
   { echo "FAIL: headers not installed"; exit 1; }
+[[ -f "$prefix/include/e2esasl/confirm.h" ]] ||
+  { echo "FAIL: <e2esasl/confirm.h> (the ask-a-person callbacks) not installed"; exit 1; }
 plugdir="$(find "$prefix" -type d -name sasl2 -path '*/lib*' -print -quit)"
 [[ -n "$plugdir" ]] && ls "$plugdir"/libe2e_*.so >/dev/null ||
   { echo "FAIL: no plugin modules under <prefix>/lib*/sasl2"; exit 1; }

@@ -77,8 +77,17 @@ struct Exchange {
   std::string server_authid;                 // SASL_AUTHUSER after success
   std::string server_user;                   // SASL_USERNAME after success
   int prompts_answered = 0;
+  // What the scripted people were shown, in order (see ExchangeSpec's Person fields).
+  std::vector<std::string> client_confirm_texts;  // E2ESASL_CB_SAS_CONFIRM on the client
+  std::vector<std::string> server_confirm_texts;  // E2ESASL_CB_SAS_CONFIRM on the server
+  std::vector<std::string> client_show_texts;     // E2ESASL_CB_SAS_SHOW on the client
+  std::vector<std::string> echo_challenges;       // SASL_CB_ECHOPROMPT challenges answered
   bool ok() const { return client_result == SASL_OK && server_result == SASL_OK; }
 };
+
+// Person: a scripted person for the "ask a person" callbacks (<e2esasl/confirm.h>): gets the
+// text (a short authentication string) and answers true to accept.
+using Person = std::function<bool(const std::string& text)>;
 
 // Tamper may rewrite a message in flight: (from_client, index, message) -> message.
 using Tamper = std::function<std::string(bool from_client, int index, const std::string&)>;
@@ -97,6 +106,13 @@ struct ExchangeSpec {
   Tamper tamper;             // may be empty
   bool allow_proxy = false;  // the server's SASL_CB_PROXY_POLICY allows any authorization
   int max_steps = 16;
+  // People: each set Person registers the callback on that side (unset: not registered).
+  Person client_confirm;  // E2ESASL_CB_SAS_CONFIRM on the client
+  Person server_confirm;  // E2ESASL_CB_SAS_CONFIRM on the server
+  Person client_show;     // E2ESASL_CB_SAS_SHOW on the client
+  // client_echo_answer: when set, the harness answers SASL_CB_ECHOPROMPT prompts with it (and
+  // records their challenges); unset, such prompts get NULL like any unknown prompt.
+  std::optional<std::string> client_echo_answer;
 };
 
 // RunExchange runs one complete authentication through libsasl2.
@@ -114,7 +130,9 @@ int StoreProperty(const std::string& sasldb_path, const std::string& user, const
 
 // ServerMechanisms lists the mechanisms a server connection offers (sasl_listmech), with an
 // optional binding set.
-std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding);
+// With confirm_callback the server connection registers E2ESASL_CB_SAS_CONFIRM (rejecting).
+std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding,
+                             bool confirm_callback = false);
 
 }  // namespace e2esasl::test
 

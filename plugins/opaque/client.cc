@@ -1,0 +1,131 @@
+// client.cc: the OPAQUE-R255 SASL client session (see client.h).
+#include "opaque/client.h"
+
+#include <utility>
+
+#include "common/cb_negotiation.h"
+#include "common/saslprep.h"
+
+namespace e2esasl::opaque {
+
+ClientSession::ClientSession(Rng& rng, ClientConfig config)
+    : config_(std::move(config)), login_(rng) {}
+
+Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
+  state_ = State::kFailed;
+  config_.password.Clear();
+  failure_ = Failure{status, std::move(detail)};
+  if (failure != nullptr) {
+    *failure = failure_;
+  }
+  return status;
+}
+
+Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
+  out->clear();
+  switch (state_) {
+    case State::kStart:
+      return SendClientFirst(in, out, failure);
+    case State::kSentClientFirst:
+      return SendClientFinal(in, out, failure);
+    case State::kSentClientFinal:
+      if (!in.empty()) {
+        return Abort(failure, Status::kMalformed, "server-final: expected empty success data");
+      }
+      state_ = State::kComplete;
+      return Status::kOk;
+    case State::kComplete:
+      return Abort(failure, Status::kInternal, "the exchange is already complete");
+    case State::kFailed:
+      if (failure != nullptr) {
+        *failure = failure_;
+      }
+      return failure_.status;
+  }
+  return Abort(failure, Status::kInternal, "unknown state");
+}
+
+Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
+  if (!in.empty()) {
+    return Abort(failure, Status::kMalformed, "the server spoke first; OPAQUE is client-first");
+  }
+  const bool used = config_.gs2.flag == gs2::CbFlag::kUsed;
+  if (used != !config_.cb_data.empty()) {
+    return Abort(failure, Status::kBadBinding, "channel binding data and gs2 flag disagree");
+  }
+  std::optional<SecretString> authcid = SaslPrep(config_.authcid, SaslPrepMode::kQuery);
+  std::optional<SecretString> password = SaslPrep(config_.password.view(), SaslPrepMode::kQuery);
+  config_.password.Clear();
+  if (!authcid || authcid->empty()) {
+    return Abort(failure, Status::kInternal, "the authentication identity is not valid (SASLprep)");
+  }
+  if (!password || password->empty()) {
+    return Abort(failure, Status::kInternal, "the password is empty or not valid (SASLprep)");
+  }
+  ClientFirst message;
+  message.gs2_header = config_.gs2;
+  message.authcid = std::string(authcid->view());
+  // GenerateKE1(password) (RFC 9807 s6.2.1)
+  if (login_.Start(password->bytes(), &message.ke1) != Status::kOk) {
+    return Abort(failure, Status::kInternal, "OPAQUE KE1 generation failed");
+  }
+  ByteWriter writer(kMaxMessageSize);
+  message.Serialize(writer);
+  std::optional<Bytes> bytes = writer.Finish();
+  if (!bytes) {
+    return Abort(failure, Status::kInternal, "client-first does not fit (authcid or authzid)");
+  }
+  sent_authcid_ = message.authcid;
+  gs2_header_bytes_ = message.Gs2HeaderBytes();
+  *out = std::move(*bytes);
+  state_ = State::kSentClientFirst;
+  return Status::kContinue;
+}
+
+Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  std::optional<ServerFirst> message = ServerFirst::Parse(in, &parse_failure);
+  if (!message) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  if (!message->ksf.WithinCap(config_.ksf_cap)) {
+    return Abort(failure, Status::kAuthFailed,
+                 "the server asks for KSF costs above this client's cap (" +
+                     message->ksf.Serialize() + " > " + config_.ksf_cap.Serialize() + ")");
+  }
+  // context binds cbind-input = gs2-header || cb-data, the authcid sent and the KSF parameters.
+  const Bytes cbind_input =
+      cb::ChannelBindingInput(gs2_header_bytes_, config_.gs2.flag, config_.cb_data);
+  std::optional<Bytes> context = BuildContext(cbind_input, sent_authcid_, message->ksf);
+  if (!context) {
+    return Abort(failure, Status::kInternal, "the context does not fit");
+  }
+  Identities identities;
+  identities.server = config_.server_identity;
+  ClientFinal final_message;
+  // GenerateKE3 (RFC 9807 s6.2.1): RecoverCredentials, then AuthClientFinalize.
+  const Status status =
+      login_.Finish(message->ke2, identities, message->ksf, *context, &final_message.ke3);
+  switch (status) {
+    case Status::kOk:
+      break;
+    case Status::kAuthFailed:
+      return Abort(failure, Status::kAuthFailed, std::string(kAuthFailedDetail));
+    case Status::kMalformed:
+      return Abort(failure, Status::kMalformed,
+                   "server-first: KE2 holds an invalid ristretto255 element");
+    default:
+      return Abort(failure, Status::kInternal, "OPAQUE KE3 computation failed (KSF or library)");
+  }
+  ByteWriter writer(kMaxMessageSize);
+  final_message.Serialize(writer);
+  std::optional<Bytes> bytes = writer.Finish();
+  if (!bytes) {
+    return Abort(failure, Status::kInternal, "client-final serialization failed");
+  }
+  *out = std::move(*bytes);
+  state_ = State::kSentClientFinal;
+  return Status::kContinue;
+}
+
+}  // namespace e2esasl::opaque

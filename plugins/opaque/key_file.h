@@ -1,0 +1,41 @@
+// key_file.h: the OPAQUE-R255 server's long-term key material (RFC 9807 oprf_seed and the AKE
+// key pair) in a file, created on first use.
+//
+// File format (text, one "name=base64" per line, '#' comments):
+//   oprf_seed=<64 bytes>
+//   private_key=<32 bytes, a canonical non-zero ristretto255 scalar>
+// The public key is derived. The file must be a regular file readable by its owner only (mode
+// 0600 or stricter); anything else is refused, since the seed and key are what a stolen record
+// database is useless without.
+#ifndef E2ESASL_OPAQUE_KEY_FILE_H_
+#define E2ESASL_OPAQUE_KEY_FILE_H_
+
+#include <optional>
+#include <string>
+
+#include "common/random.h"
+#include "common/status.h"
+#include "opaque/credentials.h"
+
+namespace e2esasl::opaque {
+
+// ParseKeyMaterial reads the file format from text; nullopt when malformed.
+std::optional<ServerKeyMaterial> ParseKeyMaterial(std::string_view text);
+// SerializeKeyMaterial writes it (secret text).
+SecretString SerializeKeyMaterial(const ServerKeyMaterial& keys);
+// GenerateKeyMaterial draws a fresh oprf_seed and private key from rng.
+std::optional<ServerKeyMaterial> GenerateKeyMaterial(Rng& rng);
+
+// LoadKeyFile reads path. nullopt with *failure set (kUnavailable) when it is missing, unreadable,
+// not a regular file, accessible to group or others, or malformed.
+std::optional<ServerKeyMaterial> LoadKeyFile(const std::string& path, Failure* failure);
+
+// LoadOrCreateKeyFile loads path, or when it does not exist creates it with fresh key material
+// from rng (mode 0600, written to a temporary file and linked into place, so concurrent first
+// uses agree on one key). nullopt with *failure set on any failure.
+std::optional<ServerKeyMaterial> LoadOrCreateKeyFile(const std::string& path, Rng& rng,
+                                                     Failure* failure);
+
+}  // namespace e2esasl::opaque
+
+#endif  // E2ESASL_OPAQUE_KEY_FILE_H_

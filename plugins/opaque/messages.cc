@@ -1,0 +1,189 @@
+// messages.cc: parsers and printers of the OPAQUE-R255 SASL messages (see messages.h).
+#include "opaque/messages.h"
+
+#include <algorithm>
+#include <array>
+#include <span>
+
+#include "common/base64.h"
+
+namespace e2esasl::opaque {
+namespace {
+
+// ReadAttribute reads "<name>=" and the text up to the next ',' or the end (not the ',').
+// Fails, leaving *in unchanged, when the name differs.
+bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text) {
+  ByteReader copy = *in;
+  if (!copy.ReadExpected(static_cast<uint8_t>(name)) || !copy.ReadExpected('=')) {
+    return false;
+  }
+  *out_text = AsStringView(copy.ReadField(','));
+  *in = copy;
+  return true;
+}
+
+// ReadBase64Exact reads "<name>=" base64 that decodes to exactly out.size() bytes.
+bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out) {
+  ByteReader copy = *in;
+  std::string_view text;
+  if (!ReadAttribute(&copy, name, &text) || text.size() != Base64EncodedSize(out.size())) {
+    return false;
+  }
+  const std::optional<Bytes> decoded = Base64Decode(text, out.size());
+  if (!decoded || decoded->size() != out.size()) {
+    return false;
+  }
+  std::copy(decoded->begin(), decoded->end(), out.begin());
+  *in = copy;
+  return true;
+}
+
+void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
+  out.AddU8(static_cast<uint8_t>(name));
+  out.AddU8('=');
+  out.AddString(Base64Encode(value));
+}
+
+template <typename T>
+std::optional<T> Malformed(Failure* out_failure, std::string detail) {
+  Fail(out_failure, Status::kMalformed, std::move(detail));
+  return std::nullopt;
+}
+
+bool SizeOk(ByteView in) {
+  return !in.empty() && in.size() <= kMaxMessageSize;
+}
+
+}  // namespace
+
+std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ClientFirst message;
+  Failure gs2_failure;
+  // client-first = gs2-header "n=" saslname ",k=" ke1
+  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
+  if (!header) {
+    return Malformed<ClientFirst>(out_failure, "client-first: " + gs2_failure.detail);
+  }
+  message.gs2_header = std::move(*header);
+  std::string_view name;
+  if (!ReadAttribute(&reader, 'n', &name)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: expected n=<authcid>");
+  }
+  std::optional<std::string> authcid = gs2::UnescapeSaslName(name);
+  if (!authcid) {
+    return Malformed<ClientFirst>(out_failure, "client-first: n= is not a valid saslname");
+  }
+  message.authcid = std::move(*authcid);
+  std::array<uint8_t, Ke1::kSize> ke1{};
+  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'k', ke1)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: expected k=<96-byte base64 KE1>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ClientFirst>(out_failure, "client-first: unexpected data after k=");
+  }
+  message.ke1 = *Ke1::Parse(ke1);  // exact size checked above
+  return message;
+}
+
+void ClientFirst::Serialize(ByteWriter& out) const {
+  const std::optional<std::string> name = gs2::EscapeSaslName(authcid);
+  if (!name) {
+    out.MarkFailed();
+    return;
+  }
+  gs2_header.Serialize(out);
+  out.AddString("n=");
+  out.AddString(*name);
+  out.AddU8(',');
+  AddBase64Attribute(out, 'k', SerializeToBytes(ke1));
+  if (out.size() > kMaxMessageSize) {
+    out.MarkFailed();
+  }
+}
+
+Bytes ClientFirst::Gs2HeaderBytes() const {
+  ByteWriter out(kMaxMessageSize);
+  gs2_header.Serialize(out);
+  return out.Finish().value_or(Bytes());
+}
+
+std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ServerFirst>(out_failure, "server-first: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  // server-first = "k=" ke2 ",f=" ksf
+  std::array<uint8_t, Ke2::kSize> ke2{};
+  if (!ReadBase64Exact(&reader, 'k', ke2)) {
+    return Malformed<ServerFirst>(out_failure, "server-first: expected k=<320-byte base64 KE2>");
+  }
+  std::string_view ksf_text;
+  if (!reader.ReadExpected(',') || !ReadAttribute(&reader, 'f', &ksf_text)) {
+    return Malformed<ServerFirst>(out_failure, "server-first: expected f=<ksf>");
+  }
+  std::optional<KsfParams> ksf = KsfParams::Parse(ksf_text);
+  if (!ksf || ksf->kind != KsfKind::kArgon2id) {
+    return Malformed<ServerFirst>(out_failure,
+                                  "server-first: f= is not argon2id:<m>:<t>:<p> within limits");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ServerFirst>(out_failure, "server-first: unexpected data after f=");
+  }
+  ServerFirst message;
+  message.ke2 = *Ke2::Parse(ke2);
+  message.ksf = *ksf;
+  return message;
+}
+
+void ServerFirst::Serialize(ByteWriter& out) const {
+  if (ksf.kind != KsfKind::kArgon2id || !ksf.Valid()) {
+    out.MarkFailed();
+    return;
+  }
+  AddBase64Attribute(out, 'k', SerializeToBytes(ke2));
+  out.AddString(",f=");
+  out.AddString(ksf.Serialize());
+}
+
+std::optional<ClientFinal> ClientFinal::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ClientFinal>(out_failure, "client-final: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  // client-final = "k=" ke3
+  std::array<uint8_t, Ke3::kSize> ke3{};
+  if (!ReadBase64Exact(&reader, 'k', ke3)) {
+    return Malformed<ClientFinal>(out_failure, "client-final: expected k=<64-byte base64 KE3>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ClientFinal>(out_failure, "client-final: unexpected data after k=");
+  }
+  ClientFinal message;
+  message.ke3 = *Ke3::Parse(ke3);
+  return message;
+}
+
+void ClientFinal::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, 'k', SerializeToBytes(ke3));
+}
+
+std::optional<Bytes> BuildContext(ByteView cbind_input, std::string_view authcid,
+                                  const KsfParams& ksf) {
+  ByteWriter out;
+  out.AddString("e2esasl:");
+  out.AddString(kMechanismName);
+  out.AddU16LengthPrefixed(cbind_input);
+  out.AddU16LengthPrefixed(AsBytes(authcid));
+  out.AddU16LengthPrefixed(AsBytes(ksf.Serialize()));
+  std::optional<Bytes> context = out.Finish();
+  if (context && context->size() > 65535) {
+    return std::nullopt;
+  }
+  return context;
+}
+
+}  // namespace e2esasl::opaque

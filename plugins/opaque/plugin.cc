@@ -1,0 +1,254 @@
+// plugin.cc: OPAQUE-R255 (and, through libsasl2, OPAQUE-R255-PLUS) as a Cyrus SASL plugin module:
+// the thin table that connects the OPAQUE core to the shared glue in plugins/sasl.
+//
+// Options (sasl.conf or the application's getopt callback):
+//   e2esasl_opaque_key_file        server: the key file (oprf_seed and AKE key pair), created on
+//                                  first use with mode 0600. Required: without it the server side
+//                                  and setpass fail (SASL_UNAVAIL / SASL_NOCHANGE).
+//   e2esasl_opaque_server_id       both ends: RFC 9807 server_identity, bound at registration and
+//                                  at every login. Default: none (the server's public key, the
+//                                  RFC's default). Set it on both ends or on neither.
+//   e2esasl_opaque_ksf_memory      server: Argon2id m (KiB) of new records, and announced to
+//   e2esasl_opaque_ksf_time          unknown users; t; p. Defaults 65536, 3, 4 (RFC 9106 s4,
+//   e2esasl_opaque_ksf_parallelism   second recommended option).
+//   e2esasl_opaque_max_memory      client: refuse servers asking for more (default 1048576 KiB,
+//   e2esasl_opaque_max_time          16 passes, 16 lanes).
+//   e2esasl_opaque_max_parallelism
+// Stored credentials (auxprop, authentication identity):
+//   e2esasl-OPAQUE-R255   the registration record (records.h), written by setpass (saslpasswd2)
+//                         or uploaded after a client-side registration. No userPassword fallback.
+#include <array>
+#include <memory>
+#include <utility>
+
+#include <sasl/sasl.h>
+#include <sasl/saslplug.h>
+
+#include "common/saslprep.h"
+#include "opaque/client.h"
+#include "opaque/key_file.h"
+#include "opaque/records.h"
+#include "opaque/server.h"
+#include "sasl/auxprop.h"
+#include "sasl/errors.h"
+#include "sasl/mechanism.h"
+
+namespace e2esasl::opaque {
+namespace {
+
+constexpr const char* kPluginName = "e2esasl-opaque";
+constexpr const char* kProperty = "e2esasl-OPAQUE-R255";
+constexpr const char* kPropertyLookup = "*e2esasl-OPAQUE-R255";
+constexpr const char* kKeyFileOption = "e2esasl_opaque_key_file";
+
+std::optional<Bytes> ServerIdentity(const sasl::Options& options) {
+  std::optional<std::string> id = options.Get("e2esasl_opaque_server_id");
+  if (!id || id->empty()) {
+    return std::nullopt;
+  }
+  return ToBytes(*id);
+}
+
+KsfParams ReadKsf(const sasl::Options& options, const char* memory, const char* time,
+                  const char* parallelism, const KsfParams& fallback) {
+  KsfParams p;
+  p.memory_kib =
+      static_cast<uint32_t>(options.GetUint(memory, fallback.memory_kib, 8, kMaxMemoryKib));
+  p.iterations =
+      static_cast<uint32_t>(options.GetUint(time, fallback.iterations, 1, kMaxIterations));
+  p.parallelism =
+      static_cast<uint32_t>(options.GetUint(parallelism, fallback.parallelism, 1, kMaxParallelism));
+  return p.Valid() ? p : fallback;
+}
+
+KsfParams ServerKsf(const sasl::Options& options) {
+  return ReadKsf(options, "e2esasl_opaque_ksf_memory", "e2esasl_opaque_ksf_time",
+                 "e2esasl_opaque_ksf_parallelism", KsfParams{});
+}
+
+std::optional<ServerKeyMaterial> LoadKeys(const sasl::Options& options, Failure* failure) {
+  const std::optional<std::string> path = options.Get(kKeyFileOption);
+  if (!path || path->empty()) {
+    Fail(failure, Status::kUnavailable, "e2esasl_opaque_key_file is not set");
+    return std::nullopt;
+  }
+  return LoadOrCreateKeyFile(*path, SystemRandom(), failure);
+}
+
+// OpaqueClient adapts ClientSession to the glue's interface.
+class OpaqueClient final : public sasl::ClientSession {
+ public:
+  OpaqueClient(Rng& rng, ClientConfig config) : session_(rng, std::move(config)) {}
+  Status Step(ByteView in, Bytes* out, Failure* failure) override {
+    return session_.Step(in, out, failure);
+  }
+
+ private:
+  opaque::ClientSession session_;
+};
+
+// AuxpropRecords reads the user's record through the glue's Identity.
+class AuxpropRecords final : public RecordSource {
+ public:
+  explicit AuxpropRecords(sasl::Identity& identity) : identity_(identity) {}
+
+  std::optional<StoredRecord> Lookup(std::string_view authcid) override {
+    const std::array<const char*, 1> properties = {kPropertyLookup};
+    sasl::AuthcidLookup found;
+    if (identity_.LookupAuthcid(authcid, properties, &found) != SASL_OK || !found.user_found ||
+        !found.values[0]) {
+      return std::nullopt;
+    }
+    // A corrupted record is answered like an unknown user (the fake path): the login fails.
+    return StoredRecord::Parse(found.values[0]->view());
+  }
+
+ private:
+  sasl::Identity& identity_;
+};
+
+// OpaqueServer adapts ServerSession to the glue's interface.
+class OpaqueServer final : public sasl::ServerSession {
+ public:
+  OpaqueServer(const sasl::ServerSetup& setup, ServerConfig config)
+      : records_(*setup.identity), session_(*setup.rng, records_, std::move(config)) {}
+
+  Status Step(ByteView in, Bytes* out, Failure* failure) override {
+    return session_.Step(in, out, failure);
+  }
+  std::string_view authzid() const override { return session_.Authzid(); }
+  cb::Disposition disposition() const override { return session_.Disposition(); }
+
+ private:
+  AuxpropRecords records_;
+  opaque::ServerSession session_;
+};
+
+std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
+                                               Failure*) {
+  ClientConfig config;
+  config.authcid = std::move(setup.authcid);
+  config.password = std::move(setup.password);
+  config.gs2 = std::move(setup.gs2);
+  config.cb_data = std::move(setup.cb_data);
+  config.server_identity = ServerIdentity(*setup.options);
+  config.ksf_cap = ReadKsf(*setup.options, "e2esasl_opaque_max_memory", "e2esasl_opaque_max_time",
+                           "e2esasl_opaque_max_parallelism", config.ksf_cap);
+  return std::make_unique<OpaqueClient>(*setup.rng, std::move(config));
+}
+
+std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
+                                               Failure* failure) {
+  std::optional<ServerKeyMaterial> keys = LoadKeys(*setup.options, failure);
+  if (!keys) {
+    return nullptr;
+  }
+  ServerConfig config;
+  config.keys = std::move(*keys);
+  if (setup.binding) {
+    ServerBinding binding;
+    binding.name = std::string(setup.binding->name);
+    binding.data.assign(setup.binding->data.begin(), setup.binding->data.end());
+    binding.critical = setup.binding->critical;
+    config.binding = std::move(binding);
+  }
+  config.plus_advertised = setup.plus_advertised;
+  config.server_identity = ServerIdentity(*setup.options);
+  config.fake_ksf = ServerKsf(*setup.options);
+  return std::make_unique<OpaqueServer>(setup, std::move(config));
+}
+
+// Register runs RFC 9807 registration entirely on the server (the server sees the password
+// once, as with SCRAM provisioning) and returns the stored text.
+std::optional<SecretString> Register(const ServerKeyMaterial& keys, std::string_view user,
+                                     std::string_view password, const sasl::Options& options) {
+  std::optional<SecretString> prepared = SaslPrep(password, SaslPrepMode::kStored);
+  if (!prepared || prepared->empty()) {
+    return std::nullopt;
+  }
+  StoredRecord stored;
+  stored.ksf = ServerKsf(options);
+  stored.credential_identifier = ToBytes(user);
+  Identities identities;
+  identities.server = ServerIdentity(options);
+  RegistrationClient client;
+  RegistrationRequest request;
+  RegistrationResponse response;
+  SecretBytes export_key;
+  if (!client.Start(SystemRandom(), prepared->bytes(), &request) ||
+      !CreateRegistrationResponse(request, keys.public_key, stored.credential_identifier,
+                                  keys.oprf_seed.view(), &response) ||
+      !client.Finish(SystemRandom(), response, identities, stored.ksf, &stored.record,
+                     &export_key)) {
+    return std::nullopt;
+  }
+  return stored.Serialize();
+}
+
+int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
+  std::optional<std::string> value;
+  if (request.password) {
+    Failure failure;
+    std::optional<ServerKeyMaterial> keys = LoadKeys(*request.options, &failure);
+    if (!keys) {
+      // Not configured here: leave the other mechanisms' provisioning alone.
+      sasl::Log(request.params->utils, SASL_LOG_NOTE, spec.name,
+                "no OPAQUE record made: " + failure.detail);
+      return SASL_NOCHANGE;
+    }
+    std::optional<SecretString> text =
+        Register(*keys, request.user, *request.password, *request.options);
+    if (!text) {
+      sasl::SetError(request.params->utils, spec.name,
+                     "the password is not valid for OPAQUE (SASLprep rejected it), or "
+                     "registration failed");
+      return SASL_BADPARAM;
+    }
+    value = std::string(text->view());
+  }
+  sasl::PropertyUpdate update{kProperty, std::move(value)};
+  const int r = sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
+  if (update.value) {
+    WipeMemory(update.value->data(), update.value->size());
+  }
+  return r;
+}
+
+// As CPace's: one online guess per attempt, nothing offline (NODICTIONARY, NOACTIVE), explicit
+// authentication both ways (MUTUAL_AUTH), ephemeral keyshares (FORWARD_SECRECY).
+constexpr unsigned kSecurityFlags =
+    SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS | SASL_SEC_NOACTIVE | SASL_SEC_NODICTIONARY |
+    SASL_SEC_FORWARD_SECRECY | SASL_SEC_MUTUAL_AUTH | SASL_SET_HASH_STRENGTH_BITS(512);
+constexpr unsigned kFeatures = SASL_FEAT_ALLOWS_PROXY | SASL_FEAT_CHANNEL_BINDING;
+
+const sasl::MechanismSpec kMechanisms[] = {
+    sasl::MechanismSpec{"OPAQUE-R255", kSecurityFlags, kFeatures,
+                        /*client_needs_password=*/true,
+                        /*requires_binding=*/false,
+                        /*variant=*/0, &NewClient, &NewServer, &Setpass},
+};
+
+const sasl::Family kFamily{kPluginName, kMechanisms};
+
+}  // namespace
+}  // namespace e2esasl::opaque
+
+extern "C" {
+
+__attribute__((visibility("default"))) int sasl_client_plug_init(const sasl_utils_t* utils,
+                                                                 int max_version, int* out_version,
+                                                                 sasl_client_plug_t** pluglist,
+                                                                 int* plugcount) {
+  return e2esasl::sasl::ClientPlugInit(e2esasl::opaque::kFamily, utils, max_version, out_version,
+                                       pluglist, plugcount);
+}
+
+__attribute__((visibility("default"))) int sasl_server_plug_init(const sasl_utils_t* utils,
+                                                                 int max_version, int* out_version,
+                                                                 sasl_server_plug_t** pluglist,
+                                                                 int* plugcount) {
+  return e2esasl::sasl::ServerPlugInit(e2esasl::opaque::kFamily, utils, max_version, out_version,
+                                       pluglist, plugcount);
+}
+
+}  // extern "C"

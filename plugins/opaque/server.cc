@@ -1,0 +1,120 @@
+// server.cc: the OPAQUE-R255 SASL server session (see server.h).
+#include "opaque/server.h"
+
+#include <utility>
+
+namespace e2esasl::opaque {
+
+ServerSession::ServerSession(Rng& rng, RecordSource& records, ServerConfig config)
+    : rng_(rng), records_(records), config_(std::move(config)), login_(rng) {}
+
+Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
+  state_ = State::kFailed;
+  config_.keys = ServerKeyMaterial();
+  failure_ = Failure{status, std::move(detail)};
+  if (failure != nullptr) {
+    *failure = failure_;
+  }
+  return status;
+}
+
+Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
+  out->clear();
+  switch (state_) {
+    case State::kStart:
+      if (in.empty()) {
+        state_ = State::kAwaitClientFirst;  // no initial response: ask for it with ""
+        return Status::kContinue;
+      }
+      return HandleClientFirst(in, out, failure);
+    case State::kAwaitClientFirst:
+      return HandleClientFirst(in, out, failure);
+    case State::kSentServerFirst:
+      return HandleClientFinal(in, out, failure);
+    case State::kComplete:
+      return Abort(failure, Status::kInternal, "the exchange is already complete");
+    case State::kFailed:
+      if (failure != nullptr) {
+        *failure = failure_;
+      }
+      return failure_.status;
+  }
+  return Abort(failure, Status::kInternal, "unknown state");
+}
+
+Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  std::optional<ClientFirst> message = ClientFirst::Parse(in, &parse_failure);
+  if (!message) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  client_first_ = std::move(*message);
+  std::optional<cb::ChannelBindingRef> binding;
+  if (config_.binding) {
+    binding = cb::ChannelBindingRef{config_.binding->name, config_.binding->critical,
+                                    config_.binding->data};
+  }
+  const cb::ServerVerdict verdict =
+      cb::JudgeServerFlag(client_first_.gs2_header, binding, config_.plus_advertised);
+  if (verdict.status != Status::kOk) {
+    return Abort(failure, verdict.status, verdict.detail);
+  }
+  // The user's record, or the fake one (RFC 9807 s6.3.2.2): the same code path either way.
+  std::optional<StoredRecord> stored = records_.Lookup(client_first_.authcid);
+  if (!stored) {
+    StoredRecord fake;
+    fake.ksf = config_.fake_ksf;
+    fake.credential_identifier = ToBytes(client_first_.authcid);
+    if (!FakeRecordFor(config_.keys, fake.credential_identifier, &fake.record)) {
+      return Abort(failure, Status::kInternal, "fake record derivation failed");
+    }
+    stored = std::move(fake);
+  }
+  const Bytes cbind_input =
+      cb::ChannelBindingInput(client_first_.Gs2HeaderBytes(), client_first_.gs2_header.flag,
+                              config_.binding ? ByteView(config_.binding->data) : ByteView());
+  std::optional<Bytes> context = BuildContext(cbind_input, client_first_.authcid, stored->ksf);
+  if (!context) {
+    return Abort(failure, Status::kInternal, "the context does not fit");
+  }
+  Identities identities;
+  identities.server = config_.server_identity;
+  ServerFirst reply;
+  reply.ksf = stored->ksf;
+  // GenerateKE2 (RFC 9807 s6.2.2)
+  const Status status = login_.Respond(config_.keys, stored->record, stored->credential_identifier,
+                                       client_first_.ke1, identities, *context, &reply.ke2);
+  if (status == Status::kMalformed) {
+    return Abort(failure, status, "client-first: KE1 holds an invalid ristretto255 element");
+  }
+  if (status != Status::kOk) {
+    return Abort(failure, Status::kInternal, "OPAQUE KE2 generation failed");
+  }
+  config_.keys = ServerKeyMaterial();  // no longer needed: wipe early
+  ByteWriter writer(kMaxMessageSize);
+  reply.Serialize(writer);
+  std::optional<Bytes> bytes = writer.Finish();
+  if (!bytes) {
+    return Abort(failure, Status::kInternal, "server-first serialization failed");
+  }
+  *out = std::move(*bytes);
+  state_ = State::kSentServerFirst;
+  return Status::kContinue;
+}
+
+Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  std::optional<ClientFinal> message = ClientFinal::Parse(in, &parse_failure);
+  if (!message) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  // ServerFinish(ke3) (RFC 9807 s6.2.2)
+  if (login_.Finish(message->ke3) != Status::kOk) {
+    return Abort(failure, Status::kAuthFailed, std::string(kAuthFailedDetail));
+  }
+  out->clear();  // server-final: empty success data
+  state_ = State::kComplete;
+  return Status::kOk;
+}
+
+}  // namespace e2esasl::opaque

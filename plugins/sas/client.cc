@@ -1,0 +1,155 @@
+// client.cc: the SAS-R255-PLUS client state machine (see client.h).
+#include "sas/client.h"
+
+#include <utility>
+
+#include "common/ct.h"
+
+namespace e2esasl::sas {
+
+ClientSession::ClientSession(Rng& rng, ClientConfig config)
+    : rng_(rng), config_(std::move(config)) {}
+
+ClientSession::~ClientSession() {
+  ephemeral_.Wipe();
+  WipeSecrets(&secrets_);
+}
+
+Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
+  out->clear();
+  switch (state_) {
+    case State::kStart: {
+      if (config_.gs2.flag != gs2::CbFlag::kUsed) {
+        return Abort(failure, Status::kBadBinding,
+                     "SAS-R255-PLUS works only with a channel binding (gs2-cb-flag \"p=\")");
+      }
+      if (!in.empty()) {
+        return Abort(failure, Status::kMalformed, "the server spoke first: expected no challenge");
+      }
+      if (!ephemeral_.Generate(rng_)) {
+        return Abort(failure, Status::kInternal, "the random generator or libsodium failed");
+      }
+      ClientFirst first;
+      first.gs2_header = config_.gs2;
+      first.authcid = config_.authcid;
+      first.digits = config_.digits;
+      // c = SHA-512(lv(label) || lv(client-first-prefix) || lv(X))   (commit before seeing Y)
+      first.commitment = Commit(first.Prefix(), ephemeral_.Public());
+      client_first_ = Serialized(first);
+      if (client_first_.empty()) {
+        return Abort(failure, Status::kInternal, "cannot encode client-first (authcid invalid?)");
+      }
+      *out = client_first_;
+      state_ = State::kSentCommit;
+      return Status::kContinue;
+    }
+    case State::kSentCommit:
+      return HandleServerFirst(in, out, failure);
+    case State::kSentReveal:
+      return HandleServerConfirm(in, failure);
+    case State::kSentConfirm:
+      // server-final: the empty success data.
+      if (!in.empty()) {
+        return Abort(failure, Status::kMalformed, "server-final: expected no data");
+      }
+      state_ = State::kComplete;
+      return Status::kOk;
+    case State::kAwaitPerson:
+      return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
+    case State::kComplete:
+      return Abort(failure, Status::kInternal, "the exchange is already complete");
+    case State::kFailed:
+      return Fail(failure, failure_.status, failure_.detail);
+  }
+  return Abort(failure, Status::kInternal, "invalid state");
+}
+
+Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  const std::optional<ServerFirst> server_first = ServerFirst::Parse(in, &parse_failure);
+  if (!server_first) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  // K = x * Y (abort on an invalid element, the identity, or our own X)
+  FixedSecret<kElementSize> k;
+  if (!ephemeral_.SharedSecret(server_first->element, &k)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kInvalidElementDetail));
+  }
+  ClientReveal reveal;
+  reveal.element = ephemeral_.Public();
+  ephemeral_.Wipe();
+  const Bytes reveal_bytes = Serialized(reveal);
+  // TH = SHA-512(lv(label) || lv(client-first) || lv(server-first) || lv(client-reveal)
+  //              || lv(own cb-data))
+  const TranscriptHash th = Transcript({client_first_, in, reveal_bytes, config_.cb_data});
+  secrets_ = DeriveSecrets(k, th, config_.digits);
+  if (!secrets_) {
+    return Abort(failure, Status::kInternal, "key derivation failed");
+  }
+  *out = reveal_bytes;
+  state_ = State::kSentReveal;
+  return Status::kContinue;
+}
+
+Status ClientSession::HandleServerConfirm(ByteView in, Failure* failure) {
+  Failure parse_failure;
+  const std::optional<ServerConfirm> confirm = ServerConfirm::Parse(in, &parse_failure);
+  if (!confirm) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  // The server's tag first: a relay between two TLS channels fails here whatever people answer.
+  if (!CtEqual(confirm->tag, secrets_->server_tag)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kServerConfirmationDetail));
+  }
+  state_ = State::kAwaitPerson;
+  return Status::kContinue;
+}
+
+Status ClientSession::Confirm(bool accepted, Bytes* out, Failure* failure) {
+  out->clear();
+  if (state_ == State::kFailed) {
+    return Fail(failure, failure_.status, failure_.detail);
+  }
+  if (state_ != State::kAwaitPerson) {
+    return Abort(failure, Status::kInternal, "no confirmation was pending");
+  }
+  if (!accepted) {
+    return Abort(failure, Status::kAuthFailed, std::string(kClientRejectedDetail));
+  }
+  ClientConfirm confirm;
+  confirm.tag = secrets_->client_tag;
+  *out = Serialized(confirm);
+  state_ = State::kSentConfirm;
+  return Status::kContinue;
+}
+
+std::optional<std::string> ClientSession::Announcement() const {
+  if (state_ != State::kSentReveal) {
+    return std::nullopt;
+  }
+  return secrets_->sas;
+}
+
+std::optional<std::string> ClientSession::PendingConfirmation() const {
+  if (state_ != State::kAwaitPerson) {
+    return std::nullopt;
+  }
+  return secrets_->sas;
+}
+
+std::optional<std::string> ClientSession::Sas() const {
+  if (!secrets_ || state_ == State::kFailed) {
+    return std::nullopt;
+  }
+  return secrets_->sas;
+}
+
+Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
+  state_ = State::kFailed;
+  ephemeral_.Wipe();
+  WipeSecrets(&secrets_);
+  failure_ = Failure{status, detail};
+  return Fail(failure, status, std::move(detail));
+}
+
+}  // namespace e2esasl::sas

@@ -1,0 +1,83 @@
+// client.h: the SAS-R255-PLUS client session, a small state machine with no Cyrus types.
+#ifndef E2ESASL_SAS_CLIENT_H_
+#define E2ESASL_SAS_CLIENT_H_
+
+#include <optional>
+#include <string>
+
+#include "common/bytes.h"
+#include "common/gs2.h"
+#include "common/random.h"
+#include "common/status.h"
+#include "sas/key_schedule.h"
+#include "sas/messages.h"
+
+namespace e2esasl::sas {
+
+// ClientConfig: the client's inputs. gs2 must carry "p=<cb-name>" (SAS works only with a channel
+// binding) and cb_data the client's OWN binding data (never sent).
+struct ClientConfig {
+  std::string authcid;
+  gs2::Gs2Header gs2;
+  Bytes cb_data;
+  unsigned digits = kDefaultDigits;
+};
+
+// ClientSession: one exchange as a SAS-R255-PLUS client. Not thread-safe; one per connection.
+//
+//   Step("")             -> client-first (commitment), kContinue
+//   Step(server-first)   -> client-reveal, kContinue; Announcement() = the string (show it now)
+//   Step(server-confirm) -> "" and kContinue once the server's tag verified;
+//                           PendingConfirmation() = the string: ask the person, then
+//   Confirm(true)        -> client-confirm, kContinue   (Confirm(false): kAuthFailed)
+//   Step("")             -> kOk (the server's empty success data)
+// Failures are final (secrets wiped; every later call returns the same Status):
+//   kMalformed  a server message breaks the ABNF; data where the empty success data belongs
+//   kBadBinding the config has no "p=" flag (refused at construction time by the first Step)
+//   kAuthFailed the server's element is invalid / the identity / ours; the server's tag does not
+//               verify (different channel bindings: a man in the middle); the person rejected
+//   kInternal   RNG or crypto failure; a call out of order
+// rng must outlive the session.
+class ClientSession final {
+ public:
+  ClientSession(Rng& rng, ClientConfig config);
+  ~ClientSession();
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
+
+  Status Step(ByteView in, Bytes* out, Failure* failure);
+  Status Confirm(bool accepted, Bytes* out, Failure* failure);
+
+  std::optional<std::string> Announcement() const;
+  std::optional<std::string> PendingConfirmation() const;
+  // Sas: the string once derived (after server-first), for tests and logs; nullopt before.
+  std::optional<std::string> Sas() const;
+  bool IsComplete() const { return state_ == State::kComplete; }
+
+ private:
+  enum class State {
+    kStart,
+    kSentCommit,
+    kSentReveal,
+    kAwaitPerson,
+    kSentConfirm,
+    kComplete,
+    kFailed
+  };
+
+  Status HandleServerFirst(ByteView in, Bytes* out, Failure* failure);
+  Status HandleServerConfirm(ByteView in, Failure* failure);
+  Status Abort(Failure* failure, Status status, std::string detail);
+
+  Rng& rng_;
+  ClientConfig config_;
+  State state_ = State::kStart;
+  Failure failure_;
+  Ephemeral ephemeral_;
+  Bytes client_first_;
+  std::optional<SessionSecrets> secrets_;
+};
+
+}  // namespace e2esasl::sas
+
+#endif  // E2ESASL_SAS_CLIENT_H_

@@ -1,0 +1,201 @@
+// messages.cc: parsers and printers of the SAS-R255-PLUS messages (see messages.h).
+#include "sas/messages.h"
+
+#include <algorithm>
+#include <span>
+
+#include "common/base64.h"
+
+namespace e2esasl::sas {
+namespace {
+
+// ReadAttribute reads "<name>=" and the text up to the next ',' or the end (not consuming the
+// ','). Fails, leaving *in unchanged, when the name differs.
+bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text) {
+  ByteReader copy = *in;
+  if (!copy.ReadExpected(static_cast<uint8_t>(name)) || !copy.ReadExpected('=')) {
+    return false;
+  }
+  *out_text = AsStringView(copy.ReadField(','));
+  *in = copy;
+  return true;
+}
+
+// ReadBase64Exact reads "<name>=" base64 that decodes to exactly out.size() bytes.
+bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out) {
+  ByteReader copy = *in;
+  std::string_view text;
+  if (!ReadAttribute(&copy, name, &text) || text.size() != Base64EncodedSize(out.size())) {
+    return false;
+  }
+  const std::optional<Bytes> decoded = Base64Decode(text, out.size());
+  if (!decoded || decoded->size() != out.size()) {
+    return false;
+  }
+  std::copy(decoded->begin(), decoded->end(), out.begin());
+  *in = copy;
+  return true;
+}
+
+void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
+  out.AddU8(static_cast<uint8_t>(name));
+  out.AddU8('=');
+  out.AddString(Base64Encode(value));
+}
+
+template <typename T>
+std::optional<T> Malformed(Failure* out_failure, std::string detail) {
+  Fail(out_failure, Status::kMalformed, std::move(detail));
+  return std::nullopt;
+}
+
+bool SizeOk(ByteView in) {
+  return !in.empty() && in.size() <= kMaxMessageSize;
+}
+
+// ParseDigits accepts exactly two decimal characters "10".."18" (no sign, no leading zero).
+std::optional<unsigned> ParseDigits(std::string_view text) {
+  if (text.size() != 2 || text[0] != '1' || text[1] < '0' || text[1] > '9') {
+    return std::nullopt;
+  }
+  const unsigned value = 10 + static_cast<unsigned>(text[1] - '0');
+  if (value < kMinDigits || value > kMaxDigits) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// WritePrefix writes gs2-header "n=" saslname ",d=" digits.
+void WritePrefix(const ClientFirst& message, ByteWriter& out) {
+  const std::optional<std::string> name = gs2::EscapeSaslName(message.authcid);
+  if (!name || message.digits < kMinDigits || message.digits > kMaxDigits) {
+    out.MarkFailed();
+    return;
+  }
+  message.gs2_header.Serialize(out);
+  out.AddString("n=");
+  out.AddString(*name);
+  out.AddString(",d=");
+  out.AddString(std::to_string(message.digits));
+}
+
+}  // namespace
+
+// ---- ClientFirst ----------------------------------------------------------------------------
+
+std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
+  if (!SizeOk(in)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ClientFirst message;
+  Failure gs2_failure;
+  // client-first = gs2-header "n=" saslname ",d=" digits ",c=" commitment
+  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
+  if (!header) {
+    return Malformed<ClientFirst>(out_failure, "client-first: " + gs2_failure.detail);
+  }
+  message.gs2_header = std::move(*header);
+  std::string_view name;
+  if (!ReadAttribute(&reader, 'n', &name)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: expected n=<authcid>");
+  }
+  std::optional<std::string> authcid = gs2::UnescapeSaslName(name);
+  if (!authcid) {
+    return Malformed<ClientFirst>(out_failure, "client-first: n= is not a valid saslname");
+  }
+  message.authcid = std::move(*authcid);
+  std::string_view digits_text;
+  if (!reader.ReadExpected(',') || !ReadAttribute(&reader, 'd', &digits_text)) {
+    return Malformed<ClientFirst>(out_failure, "client-first: expected d=<digits>");
+  }
+  const std::optional<unsigned> digits = ParseDigits(digits_text);
+  if (!digits) {
+    return Malformed<ClientFirst>(out_failure,
+                                  "client-first: d= must be a decimal number from 10 to 18");
+  }
+  message.digits = *digits;
+  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'c', message.commitment)) {
+    return Malformed<ClientFirst>(out_failure,
+                                  "client-first: expected c=<64-byte base64 commitment>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ClientFirst>(out_failure, "client-first: unexpected data after c=");
+  }
+  return message;
+}
+
+void ClientFirst::Serialize(ByteWriter& out) const {
+  WritePrefix(*this, out);
+  out.AddU8(',');
+  AddBase64Attribute(out, 'c', commitment);
+  if (out.size() > kMaxMessageSize) {
+    out.MarkFailed();
+  }
+}
+
+Bytes ClientFirst::Prefix() const {
+  ByteWriter out(kMaxMessageSize);
+  WritePrefix(*this, out);
+  return out.Finish().value_or(Bytes());
+}
+
+// ---- ElementMessage (server-first, client-reveal) -------------------------------------------
+
+template <char kLetter>
+std::optional<ElementMessage<kLetter>> ElementMessage<kLetter>::Parse(ByteView in,
+                                                                      Failure* out_failure) {
+  const std::string name = kLetter == 'y' ? "server-first" : "client-reveal";
+  if (!SizeOk(in)) {
+    return Malformed<ElementMessage>(out_failure, name + ": empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ElementMessage message;
+  if (!ReadBase64Exact(&reader, kLetter, message.element)) {
+    return Malformed<ElementMessage>(
+        out_failure, name + ": expected " + std::string(1, kLetter) + "=<32-byte base64 element>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ElementMessage>(
+        out_failure, name + ": unexpected data after " + std::string(1, kLetter) + "=");
+  }
+  return message;
+}
+
+template <char kLetter>
+void ElementMessage<kLetter>::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, kLetter, element);
+}
+
+template struct ElementMessage<'y'>;
+template struct ElementMessage<'x'>;
+
+// ---- ConfirmMessage -------------------------------------------------------------------------
+
+template <bool kFromServer>
+std::optional<ConfirmMessage<kFromServer>> ConfirmMessage<kFromServer>::Parse(
+    ByteView in, Failure* out_failure) {
+  const std::string name = kFromServer ? "server-confirm" : "client-confirm";
+  if (!SizeOk(in)) {
+    return Malformed<ConfirmMessage>(out_failure, name + ": empty or longer than 4096 bytes");
+  }
+  ByteReader reader(in);
+  ConfirmMessage message;
+  if (!ReadBase64Exact(&reader, 'v', message.tag)) {
+    return Malformed<ConfirmMessage>(out_failure, name + ": expected v=<64-byte base64 tag>");
+  }
+  if (!reader.Empty()) {
+    return Malformed<ConfirmMessage>(out_failure, name + ": unexpected data after v=");
+  }
+  return message;
+}
+
+template <bool kFromServer>
+void ConfirmMessage<kFromServer>::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, 'v', tag);
+}
+
+template struct ConfirmMessage<true>;
+template struct ConfirmMessage<false>;
+
+}  // namespace e2esasl::sas

@@ -1,0 +1,149 @@
+// plugin.cc: SAS-R255 as a Cyrus SASL plugin module. Only SAS-R255-PLUS is ever usable: the base
+// name is registered with SASL_FEAT_CHANNEL_BINDING and requires_binding, so the server hides it
+// without a binding and the client refuses any flag but "p=" (docs/mechanisms/sas.md).
+//
+// People: the application registers E2ESASL_CB_SAS_CONFIRM (and, on the client, preferably
+// E2ESASL_CB_SAS_SHOW) from <e2esasl/confirm.h>. The server offers the mechanism only with the
+// confirm callback; the client without it asks through a SASL_INTERACT echo prompt.
+//
+// Options (sasl.conf or the application's getopt callback):
+//   e2esasl_sas_digits   client: the number of decimal digits to ask for (10..18, default 10);
+//                        server: the fewest it accepts (default 10). 10 digits = 33.2 bits.
+// No stored secret: setpass stores nothing.
+#include <memory>
+#include <utility>
+
+#include <sasl/sasl.h>
+#include <sasl/saslplug.h>
+
+#include "sas/client.h"
+#include "sas/server.h"
+#include "sasl/auxprop.h"
+#include "sasl/errors.h"
+#include "sasl/mechanism.h"
+
+namespace e2esasl::sas {
+namespace {
+
+constexpr const char* kPluginName = "e2esasl-sas";
+constexpr const char* kDigitsOption = "e2esasl_sas_digits";
+
+unsigned Digits(const sasl::Options& options) {
+  return static_cast<unsigned>(
+      options.GetUint(kDigitsOption, kDefaultDigits, kMinDigits, kMaxDigits));
+}
+
+// SasClient adapts ClientSession to the glue's interface.
+class SasClient final : public sasl::ClientSession {
+ public:
+  SasClient(Rng& rng, ClientConfig config) : session_(rng, std::move(config)) {}
+  Status Step(ByteView in, Bytes* out, Failure* failure) override {
+    return session_.Step(in, out, failure);
+  }
+  std::optional<std::string> PendingConfirmation() const override {
+    return session_.PendingConfirmation();
+  }
+  std::optional<std::string> Announcement() const override { return session_.Announcement(); }
+  Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
+    return session_.Confirm(accepted, out, failure);
+  }
+
+ private:
+  sas::ClientSession session_;
+};
+
+// SasServer adapts ServerSession to the glue's interface.
+class SasServer final : public sasl::ServerSession {
+ public:
+  SasServer(Rng& rng, ServerConfig config) : session_(rng, std::move(config)) {}
+  Status Step(ByteView in, Bytes* out, Failure* failure) override {
+    return session_.Step(in, out, failure);
+  }
+  std::string_view authzid() const override { return session_.Authzid(); }
+  cb::Disposition disposition() const override { return session_.Disposition(); }
+  std::optional<std::string> PendingConfirmation() const override {
+    return session_.PendingConfirmation();
+  }
+  Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
+    return session_.Confirm(accepted, out, failure);
+  }
+
+ private:
+  sas::ServerSession session_;
+};
+
+std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
+                                               Failure*) {
+  ClientConfig config;
+  config.authcid = std::move(setup.authcid);
+  config.gs2 = std::move(setup.gs2);
+  config.cb_data = std::move(setup.cb_data);
+  config.digits = Digits(*setup.options);
+  return std::make_unique<SasClient>(*setup.rng, std::move(config));
+}
+
+std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
+                                               Failure*) {
+  ServerConfig config;
+  if (setup.binding) {
+    ServerBinding binding;
+    binding.name = std::string(setup.binding->name);
+    binding.data.assign(setup.binding->data.begin(), setup.binding->data.end());
+    binding.critical = setup.binding->critical;
+    config.binding = std::move(binding);
+  }
+  config.plus_advertised = setup.plus_advertised;
+  config.min_digits = Digits(*setup.options);
+  sasl::Identity* identity = setup.identity;
+  // canon_user of the claimed authcid (no stored credential is read: a person checks the claim).
+  config.accept_authcid = [identity](std::string_view authcid, Failure* failure) {
+    if (identity->CanonAuthcid(authcid) != SASL_OK) {
+      return Fail(failure, Status::kAuthFailed, "the authentication identity was refused");
+    }
+    return Status::kOk;
+  };
+  return std::make_unique<SasServer>(*setup.rng, std::move(config));
+}
+
+// Security flags (argued in docs/mechanisms/sas.md): no secret to sniff (NOPLAINTEXT) or to
+// guess offline (NODICTIONARY); not anonymous: a person at each end vouches for the peer
+// (NOANONYMOUS); ephemeral keys only (FORWARD_SECRECY); both people and both key confirmations
+// (MUTUAL_AUTH). Not NOACTIVE: against an active man in the middle the protection is the
+// people's comparison, which the mechanism cannot enforce.
+constexpr unsigned kSecurityFlags = SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS |
+                                    SASL_SEC_NODICTIONARY | SASL_SEC_FORWARD_SECRECY |
+                                    SASL_SEC_MUTUAL_AUTH;
+constexpr unsigned kFeatures = SASL_FEAT_ALLOWS_PROXY | SASL_FEAT_CHANNEL_BINDING;
+
+const sasl::MechanismSpec kMechanisms[] = {
+    sasl::MechanismSpec{"SAS-R255", kSecurityFlags, kFeatures,
+                        /*client_needs_password=*/false,
+                        /*requires_binding=*/true,
+                        /*variant=*/0, &NewClient, &NewServer, /*setpass=*/nullptr,
+                        /*needs_person=*/true},
+};
+
+const sasl::Family kFamily{kPluginName, kMechanisms};
+
+}  // namespace
+}  // namespace e2esasl::sas
+
+extern "C" {
+
+__attribute__((visibility("default"))) int sasl_client_plug_init(const sasl_utils_t* utils,
+                                                                 int max_version, int* out_version,
+                                                                 sasl_client_plug_t** pluglist,
+                                                                 int* plugcount) {
+  return e2esasl::sasl::ClientPlugInit(e2esasl::sas::kFamily, utils, max_version, out_version,
+                                       pluglist, plugcount);
+}
+
+__attribute__((visibility("default"))) int sasl_server_plug_init(const sasl_utils_t* utils,
+                                                                 int max_version, int* out_version,
+                                                                 sasl_server_plug_t** pluglist,
+                                                                 int* plugcount) {
+  return e2esasl::sasl::ServerPlugInit(e2esasl::sas::kFamily, utils, max_version, out_version,
+                                       pluglist, plugcount);
+}
+
+}  // extern "C"

@@ -1,0 +1,172 @@
+// server.cc: the SAS-R255-PLUS server state machine (see server.h).
+#include "sas/server.h"
+
+#include <utility>
+
+#include "common/ct.h"
+
+namespace e2esasl::sas {
+
+ServerSession::ServerSession(Rng& rng, ServerConfig config)
+    : rng_(rng), config_(std::move(config)) {}
+
+ServerSession::~ServerSession() {
+  ephemeral_.Wipe();
+  WipeSecrets(&secrets_);
+}
+
+Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
+  out->clear();
+  switch (state_) {
+    case State::kStart:
+      if (in.empty()) {
+        state_ = State::kAwaitClientFirst;  // no initial response: ask for client-first
+        return Status::kContinue;
+      }
+      return HandleClientFirst(in, out, failure);
+    case State::kAwaitClientFirst:
+      return HandleClientFirst(in, out, failure);
+    case State::kSentServerFirst:
+      return HandleClientReveal(in, failure);
+    case State::kSentConfirm:
+      return HandleClientConfirm(in, failure);
+    case State::kAwaitPerson:
+      return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
+    case State::kComplete:
+      return Abort(failure, Status::kInternal, "the exchange is already complete");
+    case State::kFailed:
+      return Fail(failure, failure_.status, failure_.detail);
+  }
+  return Abort(failure, Status::kInternal, "invalid state");
+}
+
+Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
+  Failure parse_failure;
+  std::optional<ClientFirst> parsed = ClientFirst::Parse(in, &parse_failure);
+  if (!parsed) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  client_first_ = std::move(*parsed);
+  client_first_bytes_.assign(in.begin(), in.end());
+  // The same channel-binding negotiation as every family (cb_negotiation.h) ...
+  std::optional<cb::ChannelBindingRef> binding;
+  if (config_.binding) {
+    binding = cb::ChannelBindingRef{config_.binding->name, config_.binding->critical,
+                                    config_.binding->data};
+  }
+  const cb::ServerVerdict verdict =
+      cb::JudgeServerFlag(client_first_.gs2_header, binding, config_.plus_advertised);
+  if (verdict.status != Status::kOk) {
+    return Abort(failure, verdict.status, verdict.detail);
+  }
+  // ... and then SAS's own rule: without a binding the string would protect nothing.
+  if (client_first_.gs2_header.flag != gs2::CbFlag::kUsed || !config_.binding) {
+    return Abort(failure, Status::kBadBinding,
+                 "SAS-R255-PLUS works only with a channel binding: the client must send \"p=\"");
+  }
+  if (client_first_.digits < config_.min_digits) {
+    return Abort(failure, Status::kAuthFailed,
+                 "the client asked for a " + std::to_string(client_first_.digits) +
+                     "-digit string; this server requires at least " +
+                     std::to_string(config_.min_digits));
+  }
+  if (config_.accept_authcid) {
+    Failure identity_failure;
+    const Status s = config_.accept_authcid(client_first_.authcid, &identity_failure);
+    if (s != Status::kOk) {
+      return Abort(failure, s, identity_failure.detail);
+    }
+  }
+  if (!ephemeral_.Generate(rng_)) {
+    return Abort(failure, Status::kInternal, "the random generator or libsodium failed");
+  }
+  ServerFirst server_first;
+  server_first.element = ephemeral_.Public();
+  server_first_bytes_ = Serialized(server_first);
+  *out = server_first_bytes_;
+  state_ = State::kSentServerFirst;
+  return Status::kContinue;
+}
+
+Status ServerSession::HandleClientReveal(ByteView in, Failure* failure) {
+  Failure parse_failure;
+  const std::optional<ClientReveal> reveal = ClientReveal::Parse(in, &parse_failure);
+  if (!reveal) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  // c =? SHA-512(lv(label) || lv(client-first-prefix) || lv(X))
+  const Commitment expected = Commit(client_first_.Prefix(), reveal->element);
+  if (!CtEqual(expected, client_first_.commitment)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kCommitmentDetail));
+  }
+  // K = y * X
+  FixedSecret<kElementSize> k;
+  if (!ephemeral_.SharedSecret(reveal->element, &k)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kInvalidElementDetail));
+  }
+  ephemeral_.Wipe();
+  // TH over the messages as received and sent, and the server's OWN binding data.
+  const TranscriptHash th =
+      Transcript({client_first_bytes_, server_first_bytes_, in, config_.binding->data});
+  secrets_ = DeriveSecrets(k, th, client_first_.digits);
+  if (!secrets_) {
+    return Abort(failure, Status::kInternal, "key derivation failed");
+  }
+  state_ = State::kAwaitPerson;
+  return Status::kContinue;
+}
+
+Status ServerSession::Confirm(bool accepted, Bytes* out, Failure* failure) {
+  out->clear();
+  if (state_ == State::kFailed) {
+    return Fail(failure, failure_.status, failure_.detail);
+  }
+  if (state_ != State::kAwaitPerson) {
+    return Abort(failure, Status::kInternal, "no confirmation was pending");
+  }
+  if (!accepted) {
+    return Abort(failure, Status::kAuthFailed, std::string(kServerRejectedDetail));
+  }
+  ServerConfirm confirm;
+  confirm.tag = secrets_->server_tag;
+  *out = Serialized(confirm);
+  state_ = State::kSentConfirm;
+  return Status::kContinue;
+}
+
+Status ServerSession::HandleClientConfirm(ByteView in, Failure* failure) {
+  Failure parse_failure;
+  const std::optional<ClientConfirm> confirm = ClientConfirm::Parse(in, &parse_failure);
+  if (!confirm) {
+    return Abort(failure, parse_failure.status, parse_failure.detail);
+  }
+  if (!CtEqual(confirm->tag, secrets_->client_tag)) {
+    return Abort(failure, Status::kAuthFailed, std::string(kClientConfirmationDetail));
+  }
+  state_ = State::kComplete;
+  return Status::kOk;
+}
+
+std::optional<std::string> ServerSession::PendingConfirmation() const {
+  if (state_ != State::kAwaitPerson) {
+    return std::nullopt;
+  }
+  return secrets_->sas;
+}
+
+std::optional<std::string> ServerSession::Sas() const {
+  if (!secrets_ || state_ == State::kFailed) {
+    return std::nullopt;
+  }
+  return secrets_->sas;
+}
+
+Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
+  state_ = State::kFailed;
+  ephemeral_.Wipe();
+  WipeSecrets(&secrets_);
+  failure_ = Failure{status, detail};
+  return Fail(failure, status, std::move(detail));
+}
+
+}  // namespace e2esasl::sas

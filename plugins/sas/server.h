@@ -1,0 +1,102 @@
+// server.h: the SAS-R255-PLUS server session, a small state machine with no Cyrus types. The
+// Cyrus adapter (plugin.cc) hands it the server's binding and canonicalizes the claimed identity.
+#ifndef E2ESASL_SAS_SERVER_H_
+#define E2ESASL_SAS_SERVER_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/bytes.h"
+#include "common/cb_negotiation.h"
+#include "common/random.h"
+#include "common/status.h"
+#include "sas/key_schedule.h"
+#include "sas/messages.h"
+
+namespace e2esasl::sas {
+
+// ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
+struct ServerBinding {
+  std::string name;  // opaque, compared byte for byte with p=
+  Bytes data;
+  bool critical = false;
+};
+
+// ServerConfig: the server's inputs.
+//   binding          the server's own channel binding (without one every client-first fails)
+//   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
+//   min_digits       the shortest string this server accepts (the client chooses d=)
+//   accept_authcid   called once with the claimed authcid (canon_user in the plugin); a failure
+//                    Status ends the exchange with it. May be empty (tests).
+struct ServerConfig {
+  std::optional<ServerBinding> binding;
+  bool plus_advertised = false;
+  unsigned min_digits = kDefaultDigits;
+  std::function<Status(std::string_view authcid, Failure* failure)> accept_authcid;
+};
+
+// ServerSession: one exchange as a SAS-R255-PLUS server. Not thread-safe; one per connection.
+//
+//   Step(client-first)   -> server-first, kContinue (an empty `in` first, once: "" kContinue)
+//   Step(client-reveal)  -> "" and kContinue once the commitment verified;
+//                           PendingConfirmation() = the string: ask the person, then
+//   Confirm(true)        -> server-confirm, kContinue   (Confirm(false): kAuthFailed)
+//   Step(client-confirm) -> "" (success data), kOk once the client's tag verified
+// Failures are final (secrets wiped; every later call returns the same Status):
+//   kMalformed  a client message breaks the ABNF
+//   kBadBinding "n" or "y" without a server binding (SAS needs one); "p=" without a server binding
+//               or with another name; "n" while the server holds a binding
+//   kAuthFailed "y" while the server holds a binding or advertised -PLUS (downgrade); d= below
+//               min_digits; the revealed X does not open the commitment; X invalid / identity /
+//               ours; the client's tag does not verify; the person rejected
+//   kInternal   RNG or crypto failure; a call out of order
+// rng must outlive the session.
+class ServerSession final {
+ public:
+  ServerSession(Rng& rng, ServerConfig config);
+  ~ServerSession();
+  ServerSession(const ServerSession&) = delete;
+  ServerSession& operator=(const ServerSession&) = delete;
+
+  Status Step(ByteView in, Bytes* out, Failure* failure);
+  Status Confirm(bool accepted, Bytes* out, Failure* failure);
+
+  std::optional<std::string> PendingConfirmation() const;
+  std::optional<std::string> Sas() const;
+  bool IsComplete() const { return state_ == State::kComplete; }
+  std::string_view Authcid() const { return client_first_.authcid; }
+  std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
+  cb::Disposition Disposition() const { return cb::DispositionOf(client_first_.gs2_header.flag); }
+
+ private:
+  enum class State {
+    kStart,
+    kAwaitClientFirst,
+    kSentServerFirst,
+    kAwaitPerson,
+    kSentConfirm,
+    kComplete,
+    kFailed
+  };
+
+  Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
+  Status HandleClientReveal(ByteView in, Failure* failure);
+  Status HandleClientConfirm(ByteView in, Failure* failure);
+  Status Abort(Failure* failure, Status status, std::string detail);
+
+  Rng& rng_;
+  ServerConfig config_;
+  State state_ = State::kStart;
+  Failure failure_;
+  Ephemeral ephemeral_;
+  ClientFirst client_first_;
+  Bytes client_first_bytes_;
+  Bytes server_first_bytes_;
+  std::optional<SessionSecrets> secrets_;
+};
+
+}  // namespace e2esasl::sas
+
+#endif  // E2ESASL_SAS_SERVER_H_

@@ -1,0 +1,49 @@
+/* confirm.h: the callbacks through which an e2esasl mechanism asks a PERSON (not a program) to
+ * accept or reject something, today the short authentication string of SAS-R255-PLUS
+ * (docs/mechanisms/sas.md). C and C++; installed with the plugins.
+ *
+ * An application registers them in the sasl_callback_t list it passes to sasl_client_new /
+ * sasl_server_new, like any Cyrus callback (the plugin finds them with utils->getcallback):
+ *
+ *   static int Confirm(void* context, const char* sas, unsigned sas_len, int is_server) {
+ *     printf("Does the other end show %.*s? [yes/no] ", (int)sas_len, sas);
+ *     ... read the person's answer ...
+ *     return answer_is_yes ? SASL_OK : SASL_NOAUTHZ;
+ *   }
+ *   sasl_callback_t callbacks[] = {
+ *     {E2ESASL_CB_SAS_CONFIRM, (int (*)(void))(void (*)(void))&Confirm, my_context},
+ *     ...,
+ *     {SASL_CB_LIST_END, NULL, NULL}};
+ *
+ * E2ESASL_CB_SAS_CONFIRM  e2esasl_confirm_t. Show `sas` (sas_len bytes, printable ASCII, not
+ *                         NUL-terminated) to the person and return SASL_OK only if they say it is
+ *                         the string the other end shows; any other value rejects (the exchange
+ *                         then fails with SASL_BADAUTH). Called at most once per exchange and side,
+ *                         from inside sasl_client_step / sasl_server_step (it may block).
+ *                         Required on the server (without it the mechanism is not offered). On the
+ *                         client it is optional: without it the client asks through SASL_INTERACT
+ *                         (one SASL_CB_ECHOPROMPT prompt whose challenge is the string; the answer
+ *                         "yes" or "y", any case, accepts; anything else rejects).
+ * E2ESASL_CB_SAS_SHOW     e2esasl_confirm_t, optional, client only. Called as soon as the client
+ *                         knows the string, one round trip BEFORE the server's person is asked:
+ * show it to the client's person (who reads it aloud) and return SASL_OK without waiting for a
+ * decision; any other value aborts the exchange. Without it the server's person is asked before the
+ * client's person can see anything (see docs/mechanisms/sas.md, "Procedure for people").
+ */
+#ifndef E2ESASL_CONFIRM_H_
+#define E2ESASL_CONFIRM_H_
+
+#define E2ESASL_CB_SAS_CONFIRM 0xE2E50001UL
+#define E2ESASL_CB_SAS_SHOW 0xE2E50002UL
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef int e2esasl_confirm_t(void* context, const char* sas, unsigned sas_len, int is_server);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* E2ESASL_CONFIRM_H_ */

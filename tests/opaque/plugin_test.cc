@@ -1,0 +1,315 @@
+// plugin_test.cc: the built libe2e_opaque.so through the real libsasl2 (client and server in one
+// process, sasldb and the server key file in a temporary directory): provisioning through
+// sasl_setpass, success in every binding form, and every failure with the documented SASL code:
+// wrong password, unknown user (the fake response, same sizes), binding mismatch, corrupted
+// record, KSF above the client's cap, server identity, missing key file.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cppunit/TestFixture.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include "common/random.h"
+#include "opaque/credentials.h"
+#include "opaque/key_file.h"
+#include "opaque/records.h"
+#include "support/sasl_harness.h"
+
+namespace e2esasl::test {
+namespace {
+
+constexpr const char* kMech = "OPAQUE-R255";
+constexpr const char* kPlus = "OPAQUE-R255-PLUS";
+constexpr const char* kProperty = "e2esasl-OPAQUE-R255";
+const std::string kAuthFailed = "authentication failed (wrong password or user";
+
+Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false) {
+  Binding b;
+  b.name = name;
+  for (int i = 0; i < 32; ++i) {
+    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
+  }
+  b.critical = critical;
+  return b;
+}
+
+bool HasToken(const std::string& list, const std::string& token) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t end = std::min(list.find(' ', start), list.size());
+    if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+}  // namespace e2esasl::test
+
+using namespace e2esasl::test;  // NOLINT: test file
+
+// At global scope: CppUnit names suites by their qualified type name.
+class OpaquePluginTest : public CppUnit::TestFixture {
+  CPPUNIT_TEST_SUITE(OpaquePluginTest);
+  CPPUNIT_TEST(testProvisioningCreatesKeyFile);
+  CPPUNIT_TEST(testMechanismsListed);
+  CPPUNIT_TEST(testSuccessEveryBinding);
+  CPPUNIT_TEST(testBaseNameWithPlusBinding);
+  CPPUNIT_TEST(testWrongPasswordUnknownUserAndBindingMismatchLookAlike);
+  CPPUNIT_TEST(testCorruptedRecord);
+  CPPUNIT_TEST(testNegotiationFailures);
+  CPPUNIT_TEST(testTamperedKe3);
+  CPPUNIT_TEST(testKsfCap);
+  CPPUNIT_TEST(testServerIdOption);
+  CPPUNIT_TEST(testMissingKeyFile);
+  CPPUNIT_TEST(testPasswordChangeAndDelete);
+  CPPUNIT_TEST(testClientSideRegistration);
+  CPPUNIT_TEST_SUITE_END();
+
+ public:
+  void setUp() override {
+    dir_ = std::make_unique<TempDir>();
+    sasldb_ = dir_->path() + "/sasldb2";
+    key_file_ = dir_->path() + "/opaque.key";
+    // Small Argon2id costs so the suite stays fast (and fast under ASan); p = 4 as the RFC's.
+    options_ = {{"e2esasl_opaque_key_file", key_file_},
+                {"e2esasl_opaque_ksf_memory", "1024"},
+                {"e2esasl_opaque_ksf_time", "1"},
+                {"e2esasl_opaque_ksf_parallelism", "4"}};
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "alice", "correct horse", options_));
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "bob", "battery staple", options_));
+  }
+  void tearDown() override { dir_.reset(); }
+
+  ExchangeSpec Spec(const std::string& mech, const std::string& user, const std::string& pass) {
+    ExchangeSpec spec;
+    spec.client_mechlist = mech;
+    spec.identity.authcid = user;
+    spec.identity.password = pass;
+    spec.sasldb_path = sasldb_;
+    spec.server_options = options_;
+    return spec;
+  }
+
+  static std::string What(const Exchange& ex) {
+    return "client: " + ex.client_detail + " / server: " + ex.server_detail;
+  }
+
+  void testProvisioningCreatesKeyFile() {
+    struct stat st {};
+    CPPUNIT_ASSERT_EQUAL(0, stat(key_file_.c_str(), &st));
+    CPPUNIT_ASSERT_EQUAL(0600u, static_cast<unsigned>(st.st_mode & 0777));
+    // A key file others can read is refused.
+    CPPUNIT_ASSERT_EQUAL(0, chmod(key_file_.c_str(), 0644));
+    const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_UNAVAIL, ex.server_result);
+    CPPUNIT_ASSERT(ex.server_detail.find("0600") != std::string::npos);
+  }
+
+  void testMechanismsListed() {
+    const std::string plain = ServerMechanisms(sasldb_, std::nullopt);
+    const std::string bound = ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1));
+    CPPUNIT_ASSERT_MESSAGE(plain, HasToken(plain, kMech));
+    CPPUNIT_ASSERT_MESSAGE(plain, !HasToken(plain, kPlus));
+    CPPUNIT_ASSERT_MESSAGE(bound, HasToken(bound, kPlus));
+  }
+
+  void testSuccessEveryBinding() {
+    const std::vector<std::optional<Binding>> bindings = {
+        std::nullopt, MakeBinding("tls-unique", 3), MakeBinding("tls-exporter", 5),
+        MakeBinding("tls-server-end-point", 9), MakeBinding("ldap", 11)};
+    for (const auto& binding : bindings) {
+      const bool plus = binding.has_value();
+      ExchangeSpec spec = Spec(plus ? kPlus : kMech, "alice", "correct horse");
+      spec.client_binding = binding;
+      spec.server_binding = binding;
+      const Exchange ex = RunExchange(spec);
+      CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+      CPPUNIT_ASSERT_EQUAL(std::string("alice"), ex.server_authid.substr(0, 5));
+      const std::string gs2 = plus ? "p=" + binding->name + ",,n=alice,k=" : "n,,n=alice,k=";
+      CPPUNIT_ASSERT_MESSAGE(ex.client_messages.front(),
+                             ex.client_messages.front().rfind(gs2, 0) == 0);
+      // client-first, client-final; server-first, the empty success data.
+      CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.client_messages.size());
+      CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.server_messages.size());
+      CPPUNIT_ASSERT_MESSAGE(
+          ex.server_messages[0],
+          ex.server_messages[0].find(",f=argon2id:1024:1:4") != std::string::npos);
+      CPPUNIT_ASSERT_EQUAL(std::string(), ex.server_messages[1]);
+    }
+  }
+
+  // Cyrus's client reports the base name and OpenLDAP sends it: the server must still bind.
+  void testBaseNameWithPlusBinding() {
+    ExchangeSpec spec = Spec(kPlus, "alice", "correct horse");
+    spec.client_binding = MakeBinding("tls-exporter", 21);
+    spec.server_binding = spec.client_binding;
+    spec.server_mechanism = kMech;
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+    CPPUNIT_ASSERT(ex.client_messages.front().rfind("p=tls-exporter,,", 0) == 0);
+  }
+
+  // SASL_BADAUTH at the client with one detail for all three, and the server's answer to an
+  // unknown user has the same shape and size as to a real one (RFC 9807 s10.9).
+  void testWrongPasswordUnknownUserAndBindingMismatchLookAlike() {
+    const Exchange good = RunExchange(Spec(kMech, "alice", "correct horse"));
+    const Exchange wrong = RunExchange(Spec(kMech, "alice", "wrong password"));
+    const Exchange unknown = RunExchange(Spec(kMech, "mallory", "correct horse"));
+    ExchangeSpec mitm_spec = Spec(kPlus, "alice", "correct horse");
+    mitm_spec.client_binding = MakeBinding("tls-exporter", 1);
+    mitm_spec.server_binding = MakeBinding("tls-exporter", 2);  // a MITM's other leg
+    const Exchange mitm = RunExchange(mitm_spec);
+    CPPUNIT_ASSERT_MESSAGE(What(good), good.ok());
+    for (const Exchange* ex : {&wrong, &unknown, &mitm}) {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(What(*ex), SASL_BADAUTH, ex->client_result);
+      CPPUNIT_ASSERT_MESSAGE(ex->client_detail,
+                             ex->client_detail.find(kAuthFailed) != std::string::npos);
+      CPPUNIT_ASSERT_EQUAL(wrong.client_detail, ex->client_detail);
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, ex->client_messages.size());  // no KE3 sent
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, ex->server_messages.size());
+      CPPUNIT_ASSERT_EQUAL(good.server_messages[0].size(), ex->server_messages[0].size());
+      const std::string ksf = good.server_messages[0].substr(good.server_messages[0].find(",f="));
+      CPPUNIT_ASSERT_EQUAL(ksf, ex->server_messages[0].substr(ex->server_messages[0].find(",f=")));
+    }
+    // The unknown user's fake response is stable (as a real user's record is).
+    const Exchange again = RunExchange(Spec(kMech, "mallory", "other"));
+    CPPUNIT_ASSERT_EQUAL(unknown.server_messages[0].size(), again.server_messages[0].size());
+  }
+
+  void testCorruptedRecord() {
+    for (const std::string& value :
+         {std::string("garbage"), std::string("v1$argon2id:1024:1:4$YWxpY2U=$AAAA"),
+          std::string("v2$argon2id:1024:1:4$YWxpY2U=$") + std::string(256, 'A'),
+          // the right size, but the client public key is the identity element
+          std::string("v1$argon2id:1024:1:4$YWxpY2U=$") + std::string(256, 'A')}) {
+      CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "alice", kProperty, value));
+      const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
+      CPPUNIT_ASSERT(ex.client_detail.find(kAuthFailed) != std::string::npos);
+    }
+  }
+
+  void testNegotiationFailures() {
+    ExchangeSpec spec = Spec(kPlus, "alice", "correct horse");
+    spec.client_binding = MakeBinding("tls-unique", 1);
+    spec.server_binding = MakeBinding("tls-exporter", 1);
+    CPPUNIT_ASSERT_EQUAL(SASL_BADBINDING, RunExchange(spec).server_result);
+    ExchangeSpec y = Spec(kMech, "alice", "correct horse");
+    y.client_binding = MakeBinding("tls-exporter", 1);
+    y.server_binding = MakeBinding("tls-exporter", 1);
+    const Exchange ex = RunExchange(y);
+    CPPUNIT_ASSERT(ex.client_messages.front().rfind("y,,", 0) == 0);
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.server_result);
+    y.server_binding.reset();
+    const Exchange y_ok = RunExchange(y);
+    CPPUNIT_ASSERT_MESSAGE(What(y_ok), y_ok.ok());
+    ExchangeSpec n = Spec(kMech, "alice", "correct horse");
+    n.server_binding = MakeBinding("tls-exporter", 1, /*critical=*/true);
+    n.server_mechanism = kMech;
+    CPPUNIT_ASSERT_EQUAL(SASL_BADBINDING, RunExchange(n).server_result);
+  }
+
+  void testTamperedKe3() {
+    ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
+    spec.tamper = [](bool from_client, int index, const std::string& m) {
+      if (from_client && index == 1) {
+        std::string t = m;
+        t[2] = t[2] == 'A' ? 'B' : 'A';
+        return t;
+      }
+      return m;
+    };
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.server_result);
+    CPPUNIT_ASSERT(ex.server_detail.find(kAuthFailed) != std::string::npos);
+  }
+
+  void testKsfCap() {
+    ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
+    spec.client_options = {{"e2esasl_opaque_max_memory", "512"}};
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.client_detail, ex.client_detail.find("cap") != std::string::npos);
+    spec.client_options = {{"e2esasl_opaque_max_memory", "1024"},
+                           {"e2esasl_opaque_max_time", "1"},
+                           {"e2esasl_opaque_max_parallelism", "4"}};
+    const Exchange ok = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+  }
+
+  void testServerIdOption() {
+    OptionMap with_id = options_;
+    with_id["e2esasl_opaque_server_id"] = "ldap.example.net";
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "dave", "pw dave", with_id));
+    ExchangeSpec spec = Spec(kMech, "dave", "pw dave");
+    spec.server_options = with_id;
+    spec.client_options = {{"e2esasl_opaque_server_id", "ldap.example.net"}};
+    const Exchange ok = RunExchange(spec);
+    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    spec.client_options.clear();  // the client does not know the identity: the envelope fails
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(spec).client_result);
+  }
+
+  void testMissingKeyFile() {
+    ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
+    spec.server_options.erase("e2esasl_opaque_key_file");
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_UNAVAIL, ex.server_result);
+    // Another key file: a different OPRF key and server key, so the records no longer open.
+    spec.server_options["e2esasl_opaque_key_file"] = dir_->path() + "/other.key";
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(spec).client_result);
+  }
+
+  void testPasswordChangeAndDelete() {
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "alice", "new horse", options_));
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH,
+                         RunExchange(Spec(kMech, "alice", "correct horse")).client_result);
+    const Exchange ok = RunExchange(Spec(kMech, "alice", "new horse"));
+    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "alice", kProperty, std::nullopt));
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH,
+                         RunExchange(Spec(kMech, "alice", "new horse")).client_result);
+  }
+
+  // RFC 9807 s5 split as e2esasl-opaque does it: the client blinds, the server answers with its
+  // key file, the client finalizes, the server stores the record it never saw a password for.
+  void testClientSideRegistration() {
+    using namespace e2esasl;          // NOLINT: test
+    using namespace e2esasl::opaque;  // NOLINT: test
+    Failure failure;
+    const std::optional<ServerKeyMaterial> keys = LoadKeyFile(key_file_, &failure);
+    CPPUNIT_ASSERT_MESSAGE(failure.detail, keys.has_value());
+    RegistrationClient client;
+    RegistrationRequest request;
+    CPPUNIT_ASSERT(client.Start(SystemRandom(), AsBytes("client side pw"), &request));
+    RegistrationResponse response;  // server side: sees only the blinded element
+    CPPUNIT_ASSERT(CreateRegistrationResponse(request, keys->public_key, ToBytes("frank"),
+                                              keys->oprf_seed.view(), &response));
+    StoredRecord stored;
+    stored.ksf = KsfParams{KsfKind::kArgon2id, 1024, 1, 4};
+    stored.credential_identifier = ToBytes("frank");
+    SecretBytes export_key;
+    CPPUNIT_ASSERT(client.Finish(SystemRandom(), response, Identities{}, stored.ksf, &stored.record,
+                                 &export_key));
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "frank", kProperty,
+                                                std::string(stored.Serialize().view())));
+    const Exchange ok = RunExchange(Spec(kMech, "frank", "client side pw"));
+    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(Spec(kMech, "frank", "other")).client_result);
+  }
+
+ private:
+  std::unique_ptr<TempDir> dir_;
+  std::string sasldb_;
+  std::string key_file_;
+  OptionMap options_;
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(OpaquePluginTest);
