@@ -1,0 +1,46 @@
+// attributes.h: the attribute syntax every e2esasl family shares after the GS2 header
+// (DESIGN.md "one wire-format convention"): `letter=value` pairs separated by ',', binary values
+// in base64 (RFC 4648, canonical, padded).
+#ifndef E2ESASL_COMMON_ATTRIBUTES_H_
+#define E2ESASL_COMMON_ATTRIBUTES_H_
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/byte_reader.h"
+#include "common/bytes.h"
+#include "common/status.h"
+
+namespace e2esasl::attr {
+
+// ReadAttribute reads "<name>=" and the text up to the next ',' or the end (not consuming the
+// ','). Fails, leaving *in unchanged, when the name differs.
+[[nodiscard]] bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text);
+
+// ReadBase64Exact reads "<name>=" and base64 that decodes to exactly out.size() bytes into out.
+// Fails, leaving *in unchanged (out may be partly written), on any other name, length or
+// encoding.
+[[nodiscard]] bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out);
+
+// AddBase64Attribute writes "<name>=" and the base64 of value.
+void AddBase64Attribute(ByteWriter& out, char name, ByteView value);
+
+// SizeOk: a message is non-empty and at most max_size bytes.
+inline bool SizeOk(ByteView in, size_t max_size) {
+  return !in.empty() && in.size() <= max_size;
+}
+
+// Malformed fails a parse: sets *out_failure (when not null) to kMalformed with detail and
+// returns std::nullopt, so a parser can end with `return Malformed<T>(out_failure, "...")`.
+template <typename T>
+std::optional<T> Malformed(Failure* out_failure, std::string detail) {
+  Fail(out_failure, Status::kMalformed, std::move(detail));
+  return std::nullopt;
+}
+
+}  // namespace e2esasl::attr
+
+#endif  // E2ESASL_COMMON_ATTRIBUTES_H_
