@@ -4,53 +4,19 @@
 #include <algorithm>
 #include <span>
 
+#include "common/attributes.h"
 #include "common/base64.h"
 
 namespace e2esasl::sas {
+using attr::AddBase64Attribute;
+using attr::Malformed;
+using attr::ReadAttribute;
+using attr::ReadBase64Exact;
+
 namespace {
 
-// ReadAttribute reads "<name>=" and the text up to the next ',' or the end (not consuming the
-// ','). Fails, leaving *in unchanged, when the name differs.
-bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text) {
-  ByteReader copy = *in;
-  if (!copy.ReadExpected(static_cast<uint8_t>(name)) || !copy.ReadExpected('=')) {
-    return false;
-  }
-  *out_text = AsStringView(copy.ReadField(','));
-  *in = copy;
-  return true;
-}
-
-// ReadBase64Exact reads "<name>=" base64 that decodes to exactly out.size() bytes.
-bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out) {
-  ByteReader copy = *in;
-  std::string_view text;
-  if (!ReadAttribute(&copy, name, &text) || text.size() != Base64EncodedSize(out.size())) {
-    return false;
-  }
-  const std::optional<Bytes> decoded = Base64Decode(text, out.size());
-  if (!decoded || decoded->size() != out.size()) {
-    return false;
-  }
-  std::copy(decoded->begin(), decoded->end(), out.begin());
-  *in = copy;
-  return true;
-}
-
-void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
-  out.AddU8(static_cast<uint8_t>(name));
-  out.AddU8('=');
-  out.AddString(Base64Encode(value));
-}
-
-template <typename T>
-std::optional<T> Malformed(Failure* out_failure, std::string detail) {
-  Fail(out_failure, Status::kMalformed, std::move(detail));
-  return std::nullopt;
-}
-
 bool SizeOk(ByteView in) {
-  return !in.empty() && in.size() <= kMaxMessageSize;
+  return attr::SizeOk(in, kMaxMessageSize);
 }
 
 // ParseDigits accepts exactly two decimal characters "10".."18" (no sign, no leading zero).

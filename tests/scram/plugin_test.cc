@@ -2,6 +2,7 @@
 // process, sasldb in a temporary directory): every mechanism × binding form succeeds, and the
 // failure cases give the documented SASL codes and error details.
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -105,7 +106,8 @@ class ScramPluginTest : public CppUnit::TestFixture {
     for (const char* mech : kMechs) {
       for (const auto& binding : bindings) {
         const bool plus = binding.has_value();
-        ExchangeSpec spec = Spec(plus ? std::string(mech) + "-PLUS" : mech, "alice", "correct horse");
+        ExchangeSpec spec =
+            Spec(plus ? std::string(mech) + "-PLUS" : mech, "alice", "correct horse");
         spec.client_binding = binding;
         spec.server_binding = binding;
         const Exchange ex = RunExchange(spec);
@@ -163,7 +165,8 @@ class ScramPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!ex.client_messages.empty());
     CPPUNIT_ASSERT(ex.client_messages.front().rfind("y,,", 0) == 0);
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.server_result);
-    CPPUNIT_ASSERT_MESSAGE(ex.server_detail, ex.server_detail.find("downgrade") != std::string::npos);
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail,
+                           ex.server_detail.find("downgrade") != std::string::npos);
     // Without a server binding, "y" is fine.
     spec.server_binding.reset();
     const Exchange ok = RunExchange(spec);
@@ -193,7 +196,8 @@ class ScramPluginTest : public CppUnit::TestFixture {
       // The unknown user's fake salt is stable, like a real one.
       const Exchange again = RunExchange(Spec(mech, "mallory", "other"));
       auto salt = [](const std::string& m) { return m.substr(m.find(",s=")); };
-      CPPUNIT_ASSERT_EQUAL(salt(unknown.server_messages.front()), salt(again.server_messages.front()));
+      CPPUNIT_ASSERT_EQUAL(salt(unknown.server_messages.front()),
+                           salt(again.server_messages.front()));
     }
   }
 
@@ -229,7 +233,8 @@ class ScramPluginTest : public CppUnit::TestFixture {
   // A user with only a plaintext userPassword (what slapd's auxprop offers) still works.
   void testUserPasswordFallback() {
     CPPUNIT_ASSERT_EQUAL(SASL_OK, SetPassword(sasldb_, "carol", "plain text"));
-    for (const char* prop : {"e2esasl-SCRAM-SHA-1", "e2esasl-SCRAM-SHA-256", "e2esasl-SCRAM-SHA-512"}) {
+    for (const char* prop :
+         {"e2esasl-SCRAM-SHA-1", "e2esasl-SCRAM-SHA-256", "e2esasl-SCRAM-SHA-512"}) {
       CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "carol", prop, std::nullopt));
     }
     for (const char* mech : kMechs) {
@@ -251,6 +256,13 @@ class ScramPluginTest : public CppUnit::TestFixture {
   // saslpasswd2 (the administrator's tool) provisions our verifiers through setpass, with -n
   // (no plaintext userPassword): logins then work from the verifiers alone.
   void testSaslpasswd2Provisions() {
+#ifdef E2ESASL_SANITIZER_BUILD
+    // The system's saslpasswd2 is not instrumented and cannot load ASan-built modules ("ASan
+    // runtime does not come first"); the normal build runs this test, and setpass itself is
+    // exercised here through SetPassword in every test's setUp.
+    std::printf("testSaslpasswd2Provisions: skipped in the sanitizer build\n");
+    return;
+#endif
     const std::string db = dir_->path() + "/admin-sasldb2";
     const std::string cmd = "printf 'tool made' | SASL_PATH='" + SaslLibrary::PluginPath() +
                             "' saslpasswd2 -p -c -n -f '" + db + "' -u server.example dave 2>&1";
@@ -266,7 +278,8 @@ class ScramPluginTest : public CppUnit::TestFixture {
       ExchangeSpec spec = Spec(mech, "dave", "tool made");
       spec.sasldb_path = db;
       const Exchange ex = RunExchange(spec);
-      CPPUNIT_ASSERT_MESSAGE(std::string(mech) + ": " + ex.server_detail + ex.client_detail, ex.ok());
+      CPPUNIT_ASSERT_MESSAGE(std::string(mech) + ": " + ex.server_detail + ex.client_detail,
+                             ex.ok());
     }
   }
 
