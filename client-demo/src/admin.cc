@@ -28,11 +28,21 @@ void SetPassword(const SaslLibrary& lib, const std::string& user, const std::str
 }
 
 std::vector<std::string> OfferedMechanisms(const SaslLibrary& lib) {
-  // A dummy non-critical binding makes the glue list the -PLUS names too.
+  // A dummy non-critical binding makes the glue list the -PLUS names too; a (rejecting) SAS
+  // person makes SAS-R255-PLUS available (it is offered only when the server can ask someone).
   auto binding = channelbind::SaslChannelBinding::Standard(channelbind::Type::kTlsExporter,
                                                            Bytes(32, 0), /*critical=*/false);
-  SaslServerSession server(lib, &binding);
+  SasCallbacks sas{[](const std::string&) { return false; }, nullptr};
+  SaslServerSession server(lib, &binding, &sas);
   std::vector<std::string> offered = SplitMechs(server.Mechanisms());
+  // Base names listed only because a binding is set (SAS-R255: it runs only as -PLUS) are not
+  // usable without a binding: keep a base name only when the unbound server lists it too.
+  SaslServerSession unbound(lib, nullptr, &sas);
+  std::vector<std::string> unbound_names = SplitMechs(unbound.Mechanisms());
+  std::erase_if(offered, [&](const std::string& m) {
+    return !m.ends_with("-PLUS") &&
+           std::find(unbound_names.begin(), unbound_names.end(), m) == unbound_names.end();
+  });
   SaslClientSession client(
       lib, "probe", [] { return std::string(); }, nullptr, "localhost");
   std::vector<std::string> client_mechs = SplitMechs(client.Mechanisms());
@@ -75,8 +85,8 @@ int RunPasswd(const std::vector<std::string>& argv) {
 int RunMechs(const std::vector<std::string>& argv) {
   try {
     Args args(argv, {{"plugin-dir", true}, {"verbose", false}});
-    SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()), "", "", args.Has("verbose"),
-                      "mechs", ""};
+    SaslConfig config{
+        args.Get("plugin-dir", DefaultPluginPath()), "", "", args.Has("verbose"), "mechs", ""};
     SaslLibrary lib(config, /*server=*/true, /*client=*/true);
     for (const std::string& m : OfferedMechanisms(lib)) {
       std::cout << m << "\n";

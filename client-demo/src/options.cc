@@ -86,6 +86,7 @@ PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::str
                    {"timeout", true},
                    {"say", true},
                    {"status-file", true},
+                   {"sas-answer", true},
                    {"listen", true},
                    {"listen-fd", true},
                    {"accept-timeout", true},
@@ -139,6 +140,22 @@ PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::str
     }
   }
   o.status_file = args.Get("status-file");
+  if (args.Has("sas-answer")) {
+    std::string answer = args.Get("sas-answer");
+    o.sas_answer_given = true;
+    if (answer == "ask") {
+      o.sas_answer = SasAnswer::kAsk;
+    } else if (answer == "yes") {
+      o.sas_answer = SasAnswer::kYes;
+    } else if (answer == "no") {
+      o.sas_answer = SasAnswer::kNo;
+    } else if (answer.rfind("compare-file:", 0) == 0 && answer.size() > 13) {
+      o.sas_answer = SasAnswer::kCompareFile;
+      o.sas_compare_path = answer.substr(13);
+    } else {
+      throw DemoError(ExitCode::kUsage, "--sas-answer must be ask, yes, no or compare-file:PATH");
+    }
+  }
   if (bob) {
     if (args.Has("connect") || args.Has("user") || args.Has("password")) {
       throw DemoError(ExitCode::kUsage, "bob takes --listen, not --connect/--user/--password");
@@ -208,6 +225,11 @@ common options of alice and bob:
   --say TEXT           (repeatable) send these chat lines, then wait for the peer's, then exit;
                        without --say, chat from stdin until end of input
   --status-file FILE   write a machine-readable summary
+  --sas-answer A       SAS-R255-PLUS: how this end's person answers about the short
+                       authentication string: ask (default: the terminal), yes, no, or
+                       compare-file:PATH (write PATH.<role>, wait up to 10 s for the other
+                       end's file, accept only equal strings). alice negotiates SAS-R255-PLUS
+                       only when --sas-answer is given (or --mech names it).
 
 exit status: 0 ok, 1 unexpected outcome (showcase), 2 usage, 3 setup, 4 TLS / binding
 unavailable, 5 authentication refused, 6 protocol error, 7 connection lost, 8 timeout.

@@ -39,6 +39,13 @@ class Args {
 // flag). kNone: no binding at all. kForced: the given type, critical.
 enum class CbMode { kDefault, kNone, kForced };
 
+// SasAnswer: how an end's person answers about SAS-R255-PLUS's short authentication string
+// (--sas-answer). kAsk: the terminal (/dev/tty, else one line of stdin). kYes / kNo: answer
+// directly (scripts). kCompareFile: write this end's string to PATH.<role>, wait (bounded) for
+// PATH.<other role> and accept only when the two are equal (a script playing the two people who
+// compare the strings on the phone).
+enum class SasAnswer { kAsk, kYes, kNo, kCompareFile };
+
 // PeerOptions are the options alice and bob share (docs/demo.md).
 struct PeerOptions {
   std::string role;  // "alice" / "bob"
@@ -53,6 +60,9 @@ struct PeerOptions {
   bool has_say = false;
   std::vector<std::string> say;
   std::string status_file;
+  SasAnswer sas_answer = SasAnswer::kAsk;
+  bool sas_answer_given = false;  // alice negotiates SAS-R255-PLUS only when --sas-answer is given
+  std::string sas_compare_path;   // kCompareFile: PATH
   // bob
   std::optional<HostPort> listen;
   int listen_fd = -1;

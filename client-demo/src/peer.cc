@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "sas_person.h"
 #include "sasl_session.h"
 #include "wire.h"
 
@@ -126,6 +127,16 @@ void AliceAuthenticate(Wire& wire, SaslClientSession& sasl, const cb::SaslChanne
   report.Set("offered", rest);
   std::vector<std::string> offered = SplitMechs(rest);
   std::string mechlist = o.mech.empty() ? rest : o.mech;
+  if (o.mech.empty() && !o.sas_answer_given) {
+    // SAS-R255-PLUS needs a person at each end: negotiation picks it only when --sas-answer
+    // says how ours answers (an interactive user opts in with --sas-answer ask or --mech).
+    mechlist.clear();
+    for (const std::string& m : offered) {
+      if (!m.starts_with("SAS-")) {
+        mechlist += (mechlist.empty() ? "" : " ") + m;
+      }
+    }
+  }
   if (!o.mech.empty() && std::find(offered.begin(), offered.end(), o.mech) == offered.end()) {
     Log(o, "warning: bob's list does not offer " + o.mech +
                " (was it rewritten on the way?); trying it anyway");
@@ -273,7 +284,8 @@ int RunBob(const std::vector<std::string>& argv) {
         }
         throw;
       }
-      SaslServerSession sasl(library, binding.get());
+      SasCallbacks sas = MakeSasCallbacks(o, report);  // offers SAS-R255-PLUS (with a binding)
+      SaslServerSession sasl(library, binding.get(), &sas);
       std::string user = BobAuthenticate(wire, sasl, report);
       report.Set("authenticated", user);
       Log(o, "authenticated " + user + " with " + report.Get("mech") +
@@ -306,9 +318,10 @@ int RunAlice(const std::vector<std::string>& argv) {
       }
       std::string user = o.user;
       std::optional<std::string> password = o.password;
+      SasCallbacks sas = MakeSasCallbacks(o, report);
       SaslClientSession sasl(
           library, user, [&] { return password ? *password : PromptPassword(user); }, binding.get(),
-          o.connect->host);
+          o.connect->host, &sas);
       AliceAuthenticate(wire, sasl, binding.get(), o, report);
       report.Set("authenticated", "bob");
       Log(o, "authenticated to bob with " + report.Get("mech") + " (binding: " + report.Get("cb") +

@@ -7,6 +7,8 @@
 
 #include <openssl/crypto.h>
 
+#include "e2esasl/confirm.h"
+
 namespace e2esasl::demo {
 namespace {
 
@@ -59,6 +61,25 @@ int Log(void* context, int level, const char* message) {
     std::cerr << config->log_prefix << ": libsasl2: " << (message ? message : "") << "\n";
   }
   return SASL_OK;
+}
+
+int SasConfirm(void* context, const char* sas, unsigned sas_len, int /*is_server*/) {
+  const auto* cbs = static_cast<const SasCallbacks*>(context);
+  try {
+    return cbs->confirm && cbs->confirm(std::string(sas, sas_len)) ? SASL_OK : SASL_NOAUTHZ;
+  } catch (...) {
+    return SASL_NOAUTHZ;  // never let an exception cross into libsasl2
+  }
+}
+
+int SasShow(void* context, const char* sas, unsigned sas_len, int /*is_server*/) {
+  const auto* cbs = static_cast<const SasCallbacks*>(context);
+  try {
+    cbs->show(std::string(sas, sas_len));
+    return SASL_OK;
+  } catch (...) {
+    return SASL_FAIL;
+  }
 }
 
 void CheckNew(int rc, const char* what) {
@@ -193,11 +214,19 @@ SaslLibrary::~SaslLibrary() {
 }
 
 SaslServerSession::SaslServerSession(const SaslLibrary& lib,
-                                     const channelbind::SaslChannelBinding* binding) {
+                                     const channelbind::SaslChannelBinding* binding,
+                                     const SasCallbacks* sas)
+    : callbacks_(lib.callbacks()) {
+  if (sas != nullptr && sas->confirm) {
+    // Per-connection callbacks: the library's, plus the SAS person (before LIST_END).
+    void* ctx = const_cast<SasCallbacks*>(sas);
+    callbacks_.insert(callbacks_.end() - 1,
+                      sasl_callback_t{E2ESASL_CB_SAS_CONFIRM, Callback(&SasConfirm), ctx});
+  }
   sasl_conn_t* raw = nullptr;
   const std::string& realm = lib.config().realm;
   int rc = sasl_server_new(kService, nullptr, realm.empty() ? nullptr : realm.c_str(), nullptr,
-                           nullptr, lib.callbacks().data(), SASL_SUCCESS_DATA, &raw);
+                           nullptr, callbacks_.data(), SASL_SUCCESS_DATA, &raw);
   conn_.reset(raw);
   CheckNew(rc, "sasl_server_new");
   SetCommonProps(conn_.get(), binding);
@@ -284,14 +313,23 @@ int SaslClientSession::GetSecret(sasl_conn_t* /*conn*/, void* context, int id,
 SaslClientSession::SaslClientSession(const SaslLibrary& /*lib*/, std::string user,
                                      std::function<std::string()> password_source,
                                      const channelbind::SaslChannelBinding* binding,
-                                     const std::string& server)
+                                     const std::string& server, const SasCallbacks* sas)
     : user_(std::move(user)), password_source_(std::move(password_source)) {
   callbacks_ = {
       {SASL_CB_AUTHNAME, Callback(&GetSimple), this},
       {SASL_CB_USER, Callback(&GetSimple), this},
       {SASL_CB_PASS, Callback(&GetSecret), this},
-      {SASL_CB_LIST_END, nullptr, nullptr},
   };
+  if (sas != nullptr) {
+    void* ctx = const_cast<SasCallbacks*>(sas);
+    if (sas->confirm) {
+      callbacks_.push_back(sasl_callback_t{E2ESASL_CB_SAS_CONFIRM, Callback(&SasConfirm), ctx});
+    }
+    if (sas->show) {
+      callbacks_.push_back(sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), ctx});
+    }
+  }
+  callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});
   sasl_conn_t* raw = nullptr;
   int rc = sasl_client_new(kService, server.c_str(), nullptr, nullptr, callbacks_.data(),
                            SASL_SUCCESS_DATA, &raw);

@@ -57,10 +57,21 @@ struct SaslStep {
   std::optional<Bytes> out;
 };
 
-// SaslServerSession is one server-side exchange. binding (optional, not owned) must outlive it.
+// SasCallbacks is how an end asks its person about SAS-R255-PLUS's short authentication string
+// (<e2esasl/confirm.h>): confirm returns true only when the person accepts the string (server and
+// client); show (client only, optional) displays it as soon as it is known, before the server's
+// person is asked. Exceptions are caught and count as a rejection.
+struct SasCallbacks {
+  std::function<bool(const std::string& sas)> confirm;
+  std::function<void(const std::string& sas)> show;
+};
+
+// SaslServerSession is one server-side exchange. binding (optional, not owned) must outlive it;
+// so must sas (optional: without it SAS-R255-PLUS is not offered).
 class SaslServerSession {
  public:
-  SaslServerSession(const SaslLibrary& lib, const channelbind::SaslChannelBinding* binding);
+  SaslServerSession(const SaslLibrary& lib, const channelbind::SaslChannelBinding* binding,
+                    const SasCallbacks* sas = nullptr);
   // Mechanisms returns the space-separated list the glue offers on this connection (with
   // "-PLUS" names when a binding is set; without the plain names when it is critical).
   std::string Mechanisms();
@@ -71,6 +82,7 @@ class SaslServerSession {
   std::string Username();
 
  private:
+  std::vector<sasl_callback_t> callbacks_;
   SaslConnPtr conn_;
 };
 
@@ -78,9 +90,11 @@ class SaslServerSession {
 class SaslClientSession {
  public:
   // password_source is called (at most once) the first time a mechanism needs the password.
+  // sas (optional, not owned, must outlive the session) registers the SAS callbacks.
   SaslClientSession(const SaslLibrary& lib, std::string user,
                     std::function<std::string()> password_source,
-                    const channelbind::SaslChannelBinding* binding, const std::string& server);
+                    const channelbind::SaslChannelBinding* binding, const std::string& server,
+                    const SasCallbacks* sas = nullptr);
   ~SaslClientSession();
   SaslClientSession(const SaslClientSession&) = delete;
   SaslClientSession& operator=(const SaslClientSession&) = delete;

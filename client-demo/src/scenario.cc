@@ -35,6 +35,11 @@ std::vector<std::string> PeerArgs(const ShowcaseEnv& env, const Scenario& s, Tls
 
 std::string ShortReason(const Report& alice, const Report& bob) {
   std::string both = alice.Get("reason") + " | " + bob.Get("reason");
+  if (Contains(both, "short authentication string")) {
+    std::string a = alice.Get("sas");
+    std::string b = bob.Get("sas");
+    return !a.empty() && !b.empty() && a != b ? "short strings differ" : "a person rejected";
+  }
   if (Contains(both, "downgrade")) {
     return "downgrade detected";
   }
@@ -115,6 +120,11 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
       {}};
   auto alice_args = PeerArgs(env, s, s.alice_tls);
   alice.argv.insert(alice.argv.end(), alice_args.begin(), alice_args.end());
+  if (s.sas_compare) {
+    for (ChildSpec* end : {&alice, &bob}) {
+      end->argv.insert(end->argv.end(), {"--sas-answer", "compare-file:" + base + ".sas"});
+    }
+  }
 
   Child bob_child = Child::Spawn(bob);
   Child relay_child = Child::Spawn(relay);
@@ -139,6 +149,8 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
   r.mitm_read = rl.GetAll("chat");
   r.relay_offered = rl.Get("offered");
   r.relay_forwarded = rl.Get("forwarded");
+  r.sas_alice = a.Get("sas");
+  r.sas_bob = b.Get("sas");
   auto heard = [](const Report& rep, const std::string& line) {
     auto all = rep.GetAll("heard");
     return std::find(all.begin(), all.end(), line) != all.end();

@@ -28,6 +28,9 @@ struct Scenario {
   TlsVersionPin version = TlsVersionPin::kTls13;
   std::string cb = "none";  // "none", "default" (best, optional) or a type name (critical)
   bool mitm = false;
+  // sas_compare: both ends get --sas-answer compare-file:<run>.sas (the script that plays the two
+  // people comparing SAS-R255-PLUS's strings). Without it alice's negotiation skips SAS.
+  bool sas_compare = false;
 };
 
 enum class Outcome { kChatDelivered, kMitmReadChat, kRefused, kError };
@@ -50,6 +53,7 @@ struct ScenarioResult {
   int alice_exit = -1, bob_exit = -1, relay_exit = -1;
   std::vector<std::string> mitm_read;  // chat lines the relay read in clear
   std::string relay_offered, relay_forwarded;
+  std::string sas_alice, sas_bob;  // SAS-R255-PLUS: the string each end's person saw
 };
 
 // RunScenario runs s (index numbers its temp files). Never hangs: every child is killed when

@@ -155,11 +155,17 @@ std::vector<Scenario> MakeScenarios(const std::vector<std::string>& offered, boo
   for (const std::string& m : offered) {
     if (m.ends_with("-PLUS") && !has(m.substr(0, m.size() - 5))) {
       any_plus = true;
+      size_t first = out.size();
       add(m, "tls-exporter", TlsVersionPin::kTls13);
+      for (size_t i = first; i < out.size(); ++i) {
+        out[i].sas_compare = m.starts_with("SAS-");  // the script plays the two people
+      }
     }
   }
   if (any_plus) {
-    add("", "default", TlsVersionPin::kTls13);  // negotiate, optional binding
+    // Negotiate with the optional binding. No --sas-answer: alice leaves SAS-R255-PLUS out (it
+    // needs people), so these rows show the password/PAKE mechanisms.
+    add("", "default", TlsVersionPin::kTls13);
   }
   return out;
 }
@@ -185,11 +191,23 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+// SasText: " (both saw S)" / " (alice saw A, bob saw B)" for SAS-R255-PLUS rows, else "".
+std::string SasText(const ScenarioResult& r) {
+  if (r.sas_alice.empty() && r.sas_bob.empty()) {
+    return "";
+  }
+  if (r.sas_alice == r.sas_bob) {
+    return " (both saw " + r.sas_alice + ")";
+  }
+  return " (alice saw " + (r.sas_alice.empty() ? "-" : r.sas_alice) + ", bob saw " +
+         (r.sas_bob.empty() ? "-" : r.sas_bob) + ")";
+}
+
 std::string OutcomeText(const ScenarioResult& r) {
   if (r.outcome == Outcome::kRefused || r.outcome == Outcome::kError) {
-    return OutcomeName(r.outcome) + ": " + r.reason;
+    return OutcomeName(r.outcome) + ": " + r.reason + SasText(r);
   }
-  return OutcomeName(r.outcome);
+  return OutcomeName(r.outcome) + SasText(r);
 }
 
 std::string MechText(const Scenario& s, const ScenarioResult& r) {
@@ -306,6 +324,8 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
                 << ", \"reason\": " << JsonString(r.reason)
                 << ", \"expected_outcome\": " << JsonString(OutcomeName(ExpectedOutcome(s)))
                 << ", \"as_expected\": " << (r.expected ? "true" : "false")
+                << ", \"sas_alice\": " << JsonString(r.sas_alice)
+                << ", \"sas_bob\": " << JsonString(r.sas_bob)
                 << ", \"mitm_read_lines\": " << r.mitm_read.size() << ", \"seconds\": " << r.seconds
                 << ", \"detail\": " << JsonString(r.detail) << "}"
                 << (i + 1 < results.size() ? "," : "") << "\n";
@@ -316,6 +336,15 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
                  "went unnoticed\nand read the chat; with a -PLUS mechanism the two ends saw "
                  "different channel bindings\nand refused. His downgrade attempt (stripping "
                  "-PLUS from bob's list) was detected.\n";
+    bool sas_rows = false;
+    for (const Scenario& s : scenarios) {
+      sas_rows = sas_rows || s.sas_compare;
+    }
+    if (sas_rows) {
+      std::cout << "SAS-R255-PLUS: no password; the two people compare the short strings (here a "
+                   "script:\n--sas-answer compare-file). Through the MITM the strings differ and "
+                   "they refuse.\n";
+    }
     std::cout << "\n"
               << results.size() - unexpected << " of " << results.size() << " outcomes as expected"
               << (unexpected == 0 ? "." : " -- FAILED.") << "\n";

@@ -11,9 +11,20 @@
 
 #include "common/base64.h"
 #include "common/byte_reader.h"
+#include "common/ct.h"
+
+#include <sodium.h>
 
 namespace e2esasl::opaque {
 namespace {
+
+bool IsCanonicalNonZeroScalar(const Scalar& scalar) {
+  FixedSecret<64> wide;
+  std::copy(scalar.view().begin(), scalar.view().end(), wide.data());
+  Scalar reduced;
+  crypto_core_ristretto255_scalar_reduce(reduced.data(), wide.data());
+  return CtEqual(reduced.view(), scalar.view()) && sodium_is_zero(scalar.data(), kScalarSize) == 0;
+}
 
 constexpr size_t kMaxFileSize = 4096;
 constexpr std::string_view kHeader =
@@ -95,10 +106,8 @@ std::optional<ServerKeyMaterial> ParseKeyMaterial(std::string_view text) {
       return std::nullopt;
     }
   }
-  // The private key must be canonical and non-zero: replaying it through RandomScalar checks both.
-  FixedRng replay(keys.private_key.view());
-  Scalar checked;
-  if (!have_seed || !have_key || !RandomScalar(replay, &checked) ||
+  // The private key must be a canonical, non-zero scalar: reduce(sk || 0^32) == sk, sk != 0.
+  if (!have_seed || !have_key || !IsCanonicalNonZeroScalar(keys.private_key) ||
       !ScalarMultBase(keys.private_key, &keys.public_key)) {
     return std::nullopt;
   }

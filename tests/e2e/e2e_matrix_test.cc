@@ -103,6 +103,15 @@ std::string Check(const Cell& c) {
   if (c.mitm) {
     spec.relay_args = {"--mitm", "--tls", c.alice_tls == "openssl" ? "gnutls" : "openssl"};
   }
+  bool sas = c.mech.starts_with("SAS-");
+  if (sas) {
+    // The script plays the two people: each end writes its string and accepts only an equal one.
+    static int sas_runs = 0;
+    std::string answer = "compare-file:" + Env().tmp + "/matrix-sas" + std::to_string(++sas_runs);
+    for (auto* args : {&spec.alice_args, &spec.bob_args}) {
+      args->insert(args->end(), {"--sas-answer", answer});
+    }
+  }
   RunResult r = Run(spec);
   std::string a_binding = r.alice.Get("binding");
   std::string b_binding = r.bob.Get("binding");
@@ -117,6 +126,10 @@ std::string Check(const Cell& c) {
       why = "the two ends computed different bindings on one TLS channel";
     } else if (r.relay_exit != 0) {
       why = "honest relay exited " + std::to_string(r.relay_exit);
+    } else if (sas &&
+               (r.alice.Get("sas").empty() || r.alice.Get("sas") != r.bob.Get("sas") ||
+                r.bob.Get("sas_answer") != "accepted" || r.alice.Get("sas_answer") != "accepted")) {
+      why = "SAS: both people should see the same string and accept";
     }
   } else if (c.cb == "none") {
     if (!r.ChatDelivered(spec) || mitm_read.size() != 2) {
@@ -129,6 +142,9 @@ std::string Check(const Cell& c) {
       why = "MITM got through";
     } else if (a_binding.empty() || a_binding == b_binding) {
       why = "bindings should differ across the MITM";
+    } else if (sas && (r.bob.Get("sas_answer") != "rejected" || r.alice.Get("sas").empty() ||
+                       r.alice.Get("sas") == r.bob.Get("sas"))) {
+      why = "SAS through the MITM: the strings should differ and bob's person reject";
     }
   }
   return why.empty() ? "" : c.Name() + ": " + why + " [" + r.Describe() + "]";
@@ -226,6 +242,30 @@ class E2eShowcaseTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(out, out.find("\"unexpected\": 0") != std::string::npos);
     CPPUNIT_ASSERT_MESSAGE(out,
                            out.find("\"outcome\": \"MITM read the chat!\"") != std::string::npos);
+    if (Offered("SAS-R255-PLUS")) {
+      // One JSON row per line. Honest: the two people saw the same string and the chat went
+      // through; MITM: the strings differ and they refused; negotiation never picks SAS (the
+      // showcase gives no --sas-answer to those rows).
+      bool honest = false;
+      bool mitm = false;
+      std::istringstream rows(out);
+      for (std::string row; std::getline(rows, row);) {
+        CPPUNIT_ASSERT_MESSAGE(row,
+                               row.find("\"mechanism_used\": \"SAS-") == std::string::npos ||
+                                   row.find("\"mechanism\": \"negotiate\"") == std::string::npos);
+        if (row.find("\"mechanism\": \"SAS-R255-PLUS\"") == std::string::npos) {
+          continue;
+        }
+        if (row.find("\"relay\": \"honest\"") != std::string::npos) {
+          honest =
+              row.find("\"outcome\": \"authenticated + chat delivered\"") != std::string::npos &&
+              row.find("\"sas_alice\": \"\"") == std::string::npos;
+        } else {
+          mitm = row.find("\"reason\": \"short strings differ\"") != std::string::npos;
+        }
+      }
+      CPPUNIT_ASSERT_MESSAGE(out, honest && mitm);
+    }
   }
 };
 

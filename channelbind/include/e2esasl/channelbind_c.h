@@ -27,18 +27,27 @@
 extern "C" {
 #endif
 
+/* Each enum ends with a *_FORCE_INT member so it is int-sized and every int value is a valid
+ * value of the type in C++ as in C: the functions reject unknown values with
+ * E2E_CB_E_INVALID_ARGUMENT rather than the caller having undefined behaviour. */
 typedef enum {
   E2E_CB_TLS_UNIQUE = 0,
   E2E_CB_TLS_EXPORTER = 1,
-  E2E_CB_TLS_SERVER_END_POINT = 2
+  E2E_CB_TLS_SERVER_END_POINT = 2,
+  E2E_CB_TYPE_FORCE_INT = 0x7fffffff
 } e2e_cb_type;
 
-typedef enum { E2E_CB_ROLE_CLIENT = 0, E2E_CB_ROLE_SERVER = 1 } e2e_cb_role;
+typedef enum {
+  E2E_CB_ROLE_CLIENT = 0,
+  E2E_CB_ROLE_SERVER = 1,
+  E2E_CB_ROLE_FORCE_INT = 0x7fffffff
+} e2e_cb_role;
 
 typedef enum {
   E2E_CB_EDDSA_REFUSE = 0,
   E2E_CB_EDDSA_SHA256 = 1,
-  E2E_CB_EDDSA_SHA512 = 2
+  E2E_CB_EDDSA_SHA512 = 2,
+  E2E_CB_EDDSA_FORCE_INT = 0x7fffffff
 } e2e_cb_eddsa_policy;
 
 #define E2E_CB_OK 0
