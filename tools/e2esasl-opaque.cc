@@ -1,4 +1,4 @@
-// main.cc: e2esasl-opaque, OPAQUE-R255 registration in which the password never leaves the client
+// e2esasl-opaque: OPAQUE-R255 registration in which the password never leaves the client
 // (RFC 9807 s5), in four file-based steps, plus the server's key file:
 //
 //   client:  e2esasl-opaque request  --state STATE --out REQUEST          (password on stdin)
