@@ -117,7 +117,7 @@ std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl:
 
 // Setpass stores the SASLprep'd password (stored-string rules: unassigned code points refused).
 int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
-  std::optional<std::string> value;
+  std::optional<SecretString> value;
   if (request.password) {
     std::optional<SecretString> prepared = SaslPrep(*request.password, SaslPrepMode::kStored);
     if (!prepared || prepared->empty()) {
@@ -125,14 +125,10 @@ int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request
                      "the password is not valid for CPace (SASLprep rejected it)");
       return SASL_BADPARAM;
     }
-    value = std::string(prepared->view());
+    value = std::move(*prepared);
   }
   sasl::PropertyUpdate update{kProperty, std::move(value)};
-  const int r = sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
-  if (update.value) {
-    WipeMemory(update.value->data(), update.value->size());
-  }
-  return r;
+  return sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
 }
 
 // One online guess per attempt, nothing offline (NODICTIONARY, NOACTIVE), explicit confirmation
@@ -154,22 +150,4 @@ const sasl::Family kFamily{kPluginName, kMechanisms};
 }  // namespace
 }  // namespace e2esasl::cpace
 
-extern "C" {
-
-__attribute__((visibility("default"))) int sasl_client_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_client_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ClientPlugInit(e2esasl::cpace::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-__attribute__((visibility("default"))) int sasl_server_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_server_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ServerPlugInit(e2esasl::cpace::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-}  // extern "C"
+E2ESASL_PLUGIN_ENTRY_POINTS(e2esasl::cpace::kFamily)

@@ -186,7 +186,7 @@ std::optional<SecretString> Register(const ServerKeyMaterial& keys, std::string_
 }
 
 int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
-  std::optional<std::string> value;
+  std::optional<SecretString> value;
   if (request.password) {
     Failure failure;
     std::optional<ServerKeyMaterial> keys = LoadKeys(*request.options, &failure);
@@ -204,14 +204,10 @@ int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request
                      "registration failed");
       return SASL_BADPARAM;
     }
-    value = std::string(text->view());
+    value = std::move(*text);
   }
   sasl::PropertyUpdate update{kProperty, std::move(value)};
-  const int r = sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
-  if (update.value) {
-    WipeMemory(update.value->data(), update.value->size());
-  }
-  return r;
+  return sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
 }
 
 // As CPace's: one online guess per attempt, nothing offline (NODICTIONARY, NOACTIVE), explicit
@@ -233,22 +229,4 @@ const sasl::Family kFamily{kPluginName, kMechanisms};
 }  // namespace
 }  // namespace e2esasl::opaque
 
-extern "C" {
-
-__attribute__((visibility("default"))) int sasl_client_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_client_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ClientPlugInit(e2esasl::opaque::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-__attribute__((visibility("default"))) int sasl_server_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_server_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ServerPlugInit(e2esasl::opaque::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-}  // extern "C"
+E2ESASL_PLUGIN_ENTRY_POINTS(e2esasl::opaque::kFamily)

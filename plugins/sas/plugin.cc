@@ -128,22 +128,4 @@ const sasl::Family kFamily{kPluginName, kMechanisms};
 }  // namespace
 }  // namespace e2esasl::sas
 
-extern "C" {
-
-__attribute__((visibility("default"))) int sasl_client_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_client_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ClientPlugInit(e2esasl::sas::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-__attribute__((visibility("default"))) int sasl_server_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_server_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ServerPlugInit(e2esasl::sas::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-}  // extern "C"
+E2ESASL_PLUGIN_ENTRY_POINTS(e2esasl::sas::kFamily)

@@ -74,7 +74,8 @@ int Identity::SetAuthzid(std::string_view authzid) {
 int StoreProperties(sasl_server_params_t* sparams, std::string_view mechanism, const char* user,
                     std::span<const PropertyUpdate> updates) {
   const sasl_utils_t* utils = sparams->utils;
-  if (utils->auxprop_store == nullptr || utils->auxprop_store(nullptr, nullptr, nullptr) != SASL_OK) {
+  if (utils->auxprop_store == nullptr ||
+      utils->auxprop_store(nullptr, nullptr, nullptr) != SASL_OK) {
     SetError(utils, mechanism, "no auxprop backend can store credentials");
     return SASL_NOMECH;
   }
@@ -91,7 +92,7 @@ int StoreProperties(sasl_server_params_t* sparams, std::string_view mechanism, c
   int r = utils->prop_request(ctx, names.data());
   for (size_t i = 0; r == SASL_OK && i < updates.size(); ++i) {
     const PropertyUpdate& u = updates[i];
-    r = utils->prop_set(ctx, u.name, u.value ? u.value->c_str() : nullptr,
+    r = utils->prop_set(ctx, u.name, u.value ? u.value->view().data() : nullptr,
                         u.value ? static_cast<int>(u.value->size()) : 0);
   }
   if (r == SASL_OK) {

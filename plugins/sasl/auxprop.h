@@ -69,8 +69,8 @@ class Identity {
 
 // PropertyUpdate is one property to store for setpass: value nullopt deletes it.
 struct PropertyUpdate {
-  const char* name;  // without '*'
-  std::optional<std::string> value;
+  const char* name;                   // without '*'
+  std::optional<SecretString> value;  // a secret or a verifier: wiped with the update
 };
 
 // StoreProperties writes updates for user through the auxprop backends (auxprop_store).

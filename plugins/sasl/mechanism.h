@@ -100,7 +100,7 @@ struct SetpassRequest {
   const Options* options;
   const char* user;
   std::optional<std::string_view> password;  // nullopt: disable / remove the user's secret
-  unsigned flags;                             // SASL_SET_*
+  unsigned flags;                            // SASL_SET_*
 };
 
 // MechanismSpec: one mechanism of a family.
@@ -136,6 +136,23 @@ int ClientPlugInit(const Family& family, const sasl_utils_t* utils, int max_vers
                    int* out_version, sasl_client_plug_t** pluglist, int* plugcount) noexcept;
 int ServerPlugInit(const Family& family, const sasl_utils_t* utils, int max_version,
                    int* out_version, sasl_server_plug_t** pluglist, int* plugcount) noexcept;
+
+// E2ESASL_PLUGIN_ENTRY_POINTS(family) defines a module's two exported entry points,
+// sasl_client_plug_init and sasl_server_plug_init, for `family` (a Family with static storage
+// duration). Use it once, at global scope, in the family's plugin.cc.
+#define E2ESASL_PLUGIN_ENTRY_POINTS(family)                                                        \
+  extern "C" __attribute__((visibility("default"))) int sasl_client_plug_init(                     \
+      const sasl_utils_t* utils, int max_version, int* out_version, sasl_client_plug_t** pluglist, \
+      int* plugcount) {                                                                            \
+    return ::e2esasl::sasl::ClientPlugInit((family), utils, max_version, out_version, pluglist,    \
+                                           plugcount);                                             \
+  }                                                                                                \
+  extern "C" __attribute__((visibility("default"))) int sasl_server_plug_init(                     \
+      const sasl_utils_t* utils, int max_version, int* out_version, sasl_server_plug_t** pluglist, \
+      int* plugcount) {                                                                            \
+    return ::e2esasl::sasl::ServerPlugInit((family), utils, max_version, out_version, pluglist,    \
+                                           plugcount);                                             \
+  }
 
 // BindingRef views a libsasl2 channel binding (nullopt when there is none).
 std::optional<cb::ChannelBindingRef> BindingRef(const sasl_channel_binding_t* binding);

@@ -41,7 +41,9 @@ namespace {
 constexpr const char* kPluginName = "e2esasl-scram";
 constexpr uint64_t kMaxIterationsOption = 1u << 24;
 
-HashAlg AlgOf(const sasl::MechanismSpec& spec) { return static_cast<HashAlg>(spec.variant); }
+HashAlg AlgOf(const sasl::MechanismSpec& spec) {
+  return static_cast<HashAlg>(spec.variant);
+}
 
 // PropertyName: our own auxprop property per hash, so provisioning one never overwrites another.
 const char* PropertyName(HashAlg alg, bool for_lookup) {
@@ -202,8 +204,8 @@ std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec& spec,
   ClientOptions options;
   options.min_iterations = static_cast<uint32_t>(setup.options->GetUint(
       "e2esasl_scram_min_iterations", kDefaultIterations, 1, kMaxIterationsOption));
-  options.max_iterations = static_cast<uint32_t>(setup.options->GetUint(
-      "e2esasl_scram_max_iterations", 1u << 20, 1, kMaxIterationsOption));
+  options.max_iterations = static_cast<uint32_t>(
+      setup.options->GetUint("e2esasl_scram_max_iterations", 1u << 20, 1, kMaxIterationsOption));
   return std::make_unique<ScramClient>(AlgOf(spec), std::move(setup), options);
 }
 
@@ -214,7 +216,7 @@ std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec& spec,
 
 int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
   const HashAlg alg = AlgOf(spec);
-  std::optional<std::string> value;
+  std::optional<SecretString> value;
   if (request.password) {
     std::optional<StoredCredentials> creds = StoredCredentials::Generate(
         alg, SystemRandom(), *request.password, Iterations(*request.options));
@@ -224,14 +226,10 @@ int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request
                      "the password is not valid for SCRAM (SASLprep rejected it)");
       return SASL_BADPARAM;
     }
-    value = std::string(text->view());
+    value = std::move(*text);
   }
   sasl::PropertyUpdate update{PropertyName(alg, false), std::move(value)};
-  const int r = sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
-  if (update.value) {
-    WipeMemory(update.value->data(), update.value->size());
-  }
-  return r;
+  return sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
 }
 
 constexpr unsigned kSecurityFlags =
@@ -262,22 +260,4 @@ const sasl::Family kFamily{kPluginName, kMechanisms};
 }  // namespace
 }  // namespace e2esasl::scram
 
-extern "C" {
-
-__attribute__((visibility("default"))) int sasl_client_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_client_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ClientPlugInit(e2esasl::scram::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-__attribute__((visibility("default"))) int sasl_server_plug_init(const sasl_utils_t* utils,
-                                                                 int max_version, int* out_version,
-                                                                 sasl_server_plug_t** pluglist,
-                                                                 int* plugcount) {
-  return e2esasl::sasl::ServerPlugInit(e2esasl::scram::kFamily, utils, max_version, out_version,
-                                       pluglist, plugcount);
-}
-
-}  // extern "C"
+E2ESASL_PLUGIN_ENTRY_POINTS(e2esasl::scram::kFamily)
