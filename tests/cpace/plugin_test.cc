@@ -21,28 +21,6 @@ constexpr const char* kPlus = "CPACE-R255-PLUS";
 const std::string kConfirmationDetail =
     "authentication failed: the client's key confirmation did not verify";
 
-Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false) {
-  Binding b;
-  b.name = name;
-  for (int i = 0; i < 32; ++i) {
-    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
-  }
-  b.critical = critical;
-  return b;
-}
-
-bool HasToken(const std::string& list, const std::string& token) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t end = std::min(list.find(' ', start), list.size());
-    if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
 // Attribute returns the value of "<letter>=" in a message.
 std::string Attribute(const std::string& message, char letter) {
   const std::string key = std::string(1, letter) + "=";

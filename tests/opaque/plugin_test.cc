@@ -27,28 +27,6 @@ constexpr const char* kPlus = "OPAQUE-R255-PLUS";
 constexpr const char* kProperty = "e2esasl-OPAQUE-R255";
 const std::string kAuthFailed = "authentication failed (wrong password or user";
 
-Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false) {
-  Binding b;
-  b.name = name;
-  for (int i = 0; i < 32; ++i) {
-    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
-  }
-  b.critical = critical;
-  return b;
-}
-
-bool HasToken(const std::string& list, const std::string& token) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t end = std::min(list.find(' ', start), list.size());
-    if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
 }  // namespace
 }  // namespace e2esasl::test
 

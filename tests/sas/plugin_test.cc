@@ -20,28 +20,6 @@ constexpr const char* kMech = "SAS-R255";
 constexpr const char* kPlus = "SAS-R255-PLUS";
 const std::string kElement = "x=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false) {
-  Binding b;
-  b.name = name;
-  for (int i = 0; i < 32; ++i) {
-    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
-  }
-  b.critical = critical;
-  return b;
-}
-
-bool HasToken(const std::string& list, const std::string& token) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    const size_t end = std::min(list.find(' ', start), list.size());
-    if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
-}
-
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }

@@ -17,16 +17,6 @@ namespace {
 
 const char* const kMechs[] = {"SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512"};
 
-Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false) {
-  Binding b;
-  b.name = name;
-  for (int i = 0; i < 32; ++i) {
-    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
-  }
-  b.critical = critical;
-  return b;
-}
-
 // OpenLdapBinding: OpenLDAP's form, name "ldap", data "tls-unique:" + value.
 Binding OpenLdapBinding(unsigned char seed) {
   Binding b = MakeBinding("ldap", seed);
@@ -73,18 +63,6 @@ class ScramPluginTest : public CppUnit::TestFixture {
     spec.identity.password = pass;
     spec.sasldb_path = sasldb_;
     return spec;
-  }
-
-  static bool HasToken(const std::string& list, const std::string& token) {
-    size_t start = 0;
-    while (start <= list.size()) {
-      const size_t end = std::min(list.find(' ', start), list.size());
-      if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
-        return true;
-      }
-      start = end + 1;
-    }
-    return false;
   }
 
   void testMechanismsListed() {

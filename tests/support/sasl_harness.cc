@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -24,20 +25,22 @@ std::string SasldbOnlyDir() {
   static TempDir dir;  // removed at exit, after sasl_done (registered later, so run earlier)
   static std::once_flag once;
   std::call_once(once, [] {
-    for (const char* pattern : {"/usr/lib/*-linux-gnu/sasl2/libsasldb.so*", "/usr/lib/sasl2/libsasldb.so*",
-                                "/usr/lib64/sasl2/libsasldb.so*"}) {
+    for (const char* pattern : {"/usr/lib/*-linux-gnu/sasl2/libsasldb.so*",
+                                "/usr/lib/sasl2/libsasldb.so*", "/usr/lib64/sasl2/libsasldb.so*"}) {
       glob_t g{};
       if (glob(pattern, 0, nullptr, &g) == 0) {
         for (size_t i = 0; i < g.gl_pathc; ++i) {
           const std::filesystem::path target(g.gl_pathv[i]);
-          std::filesystem::create_symlink(target, std::filesystem::path(dir.path()) / target.filename());
+          std::filesystem::create_symlink(target,
+                                          std::filesystem::path(dir.path()) / target.filename());
         }
         globfree(&g);
         return;
       }
       globfree(&g);
     }
-    throw std::runtime_error("the system's libsasldb.so was not found (package libsasl2-modules-db)");
+    throw std::runtime_error(
+        "the system's libsasldb.so was not found (package libsasl2-modules-db)");
   });
   return dir.path();
 }
@@ -195,7 +198,8 @@ std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, un
   const int r = sasl_server_new("e2esasl-test", "server.example", nullptr, nullptr, nullptr,
                                 c->ctx->callbacks.data(), flags, &c->conn);
   if (r != SASL_OK) {
-    throw std::runtime_error(std::string("sasl_server_new: ") + sasl_errstring(r, nullptr, nullptr));
+    throw std::runtime_error(std::string("sasl_server_new: ") +
+                             sasl_errstring(r, nullptr, nullptr));
   }
   return c;
 }
@@ -211,7 +215,8 @@ std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap option
   const int r = sasl_client_new("e2esasl-test", "server.example", nullptr, nullptr,
                                 c->ctx->callbacks.data(), 0, &c->conn);
   if (r != SASL_OK) {
-    throw std::runtime_error(std::string("sasl_client_new: ") + sasl_errstring(r, nullptr, nullptr));
+    throw std::runtime_error(std::string("sasl_client_new: ") +
+                             sasl_errstring(r, nullptr, nullptr));
   }
   return c;
 }
@@ -265,6 +270,28 @@ std::string Detail(sasl_conn_t* conn) {
 
 }  // namespace
 
+Binding MakeBinding(const std::string& name, unsigned char seed, bool critical) {
+  Binding b;
+  b.name = name;
+  for (int i = 0; i < 32; ++i) {
+    b.data.push_back(static_cast<unsigned char>(seed + i * 7));
+  }
+  b.critical = critical;
+  return b;
+}
+
+bool HasToken(const std::string& list, const std::string& token) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    const size_t end = std::min(list.find(' ', start), list.size());
+    if (list.compare(start, end - start, token) == 0 && end - start == token.size()) {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
 TempDir::TempDir() {
   const char* base = getenv("TMPDIR");
   std::string templ = std::string(base != nullptr ? base : "/tmp") + "/e2esasl-XXXXXX";
@@ -296,17 +323,21 @@ void SaslLibrary::Init(const std::string& plugin_dir) {
     }
     int r = sasl_server_init(nullptr, "e2esasl-test");
     if (r != SASL_OK) {
-      throw std::runtime_error(std::string("sasl_server_init: ") + sasl_errstring(r, nullptr, nullptr));
+      throw std::runtime_error(std::string("sasl_server_init: ") +
+                               sasl_errstring(r, nullptr, nullptr));
     }
     r = sasl_client_init(nullptr);
     if (r != SASL_OK) {
-      throw std::runtime_error(std::string("sasl_client_init: ") + sasl_errstring(r, nullptr, nullptr));
+      throw std::runtime_error(std::string("sasl_client_init: ") +
+                               sasl_errstring(r, nullptr, nullptr));
     }
     atexit([] { sasl_done(); });
   });
 }
 
-const std::string& SaslLibrary::PluginPath() { return g_plugin_path; }
+const std::string& SaslLibrary::PluginPath() {
+  return g_plugin_path;
+}
 
 Exchange RunExchange(const ExchangeSpec& spec) {
   SaslLibrary::Init();
@@ -325,8 +356,8 @@ Exchange RunExchange(const ExchangeSpec& spec) {
   const char* out = nullptr;
   unsigned outlen = 0;
   const char* mech = nullptr;
-  int c = sasl_client_start(client->conn, spec.client_mechlist.c_str(), &prompts, &out, &outlen,
-                            &mech);
+  int c =
+      sasl_client_start(client->conn, spec.client_mechlist.c_str(), &prompts, &out, &outlen, &mech);
   while (c == SASL_INTERACT) {
     ex.prompts_answered += AnswerPrompts(prompts, spec.identity);
     c = sasl_client_start(client->conn, spec.client_mechlist.c_str(), &prompts, &out, &outlen,

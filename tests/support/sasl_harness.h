@@ -54,6 +54,13 @@ struct Binding {
   bool critical = false;
 };
 
+// MakeBinding returns a synthetic 32-byte binding (bytes seed, seed+7, ...) named `name`; two
+// different seeds give different data, as a man in the middle's two TLS channels would.
+Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false);
+
+// HasToken tells whether the space-separated list (e.g. sasl_listmech output) holds token.
+bool HasToken(const std::string& list, const std::string& token);
+
 // ClientIdentity: what the client gives. With via_prompts false each present value is answered
 // by a callback (SASL_CB_AUTHNAME / SASL_CB_USER / SASL_CB_PASS) and an absent one has no
 // callback; with via_prompts true no callback is registered, the plugin must ask through
@@ -67,11 +74,11 @@ struct ClientIdentity {
 
 // Exchange: the outcome and transcript of one authentication.
 struct Exchange {
-  int client_result = SASL_OK;  // last client return code
-  int server_result = SASL_OK;  // last server return code
-  std::string client_detail;    // sasl_errdetail of the client when it failed
-  std::string server_detail;    // sasl_errdetail of the server when it failed
-  std::string mechanism;        // the mechanism sasl_client_start chose
+  int client_result = SASL_OK;               // last client return code
+  int server_result = SASL_OK;               // last server return code
+  std::string client_detail;                 // sasl_errdetail of the client when it failed
+  std::string server_detail;                 // sasl_errdetail of the server when it failed
+  std::string mechanism;                     // the mechanism sasl_client_start chose
   std::vector<std::string> client_messages;  // what the client sent, in order
   std::vector<std::string> server_messages;  // what the server sent, in order
   std::string server_authid;                 // SASL_AUTHUSER after success
@@ -94,14 +101,14 @@ using Tamper = std::function<std::string(bool from_client, int index, const std:
 
 // ExchangeSpec: one authentication to run.
 struct ExchangeSpec {
-  std::string client_mechlist;           // what the client is offered, e.g. "SCRAM-SHA-256"
-  std::string server_mechanism;          // name passed to sasl_server_start ("" = the chosen one)
+  std::string client_mechlist;   // what the client is offered, e.g. "SCRAM-SHA-256"
+  std::string server_mechanism;  // name passed to sasl_server_start ("" = the chosen one)
   ClientIdentity identity;
   std::optional<Binding> client_binding;
   std::optional<Binding> server_binding;
   OptionMap server_options;  // getopt answers (sasldb_path is set by the harness)
   OptionMap client_options;
-  std::string sasldb_path;   // the server's sasldb file
+  std::string sasldb_path;  // the server's sasldb file
   unsigned server_flags = SASL_SUCCESS_DATA;
   Tamper tamper;             // may be empty
   bool allow_proxy = false;  // the server's SASL_CB_PROXY_POLICY allows any authorization
