@@ -38,4 +38,27 @@ void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
   out.AddString(Base64Encode(value));
 }
 
+bool ReadGs2AndAuthcid(ByteReader* reader, gs2::Gs2Header* out_header, std::string* out_authcid,
+                       Failure* out_failure) {
+  Failure gs2_failure;
+  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(*reader, nullptr, &gs2_failure);
+  if (!header) {
+    Fail(out_failure, Status::kMalformed, "client-first: " + gs2_failure.detail);
+    return false;
+  }
+  *out_header = std::move(*header);
+  std::string_view name;
+  if (!ReadAttribute(reader, 'n', &name)) {
+    Fail(out_failure, Status::kMalformed, "client-first: expected n=<authcid>");
+    return false;
+  }
+  std::optional<std::string> authcid = gs2::UnescapeSaslName(name);
+  if (!authcid) {
+    Fail(out_failure, Status::kMalformed, "client-first: n= is not a valid saslname");
+    return false;
+  }
+  *out_authcid = std::move(*authcid);
+  return true;
+}
+
 }  // namespace e2esasl::attr

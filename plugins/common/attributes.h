@@ -12,6 +12,7 @@
 
 #include "common/byte_reader.h"
 #include "common/bytes.h"
+#include "common/gs2.h"
 #include "common/status.h"
 
 namespace e2esasl::attr {
@@ -27,6 +28,12 @@ namespace e2esasl::attr {
 
 // AddBase64Attribute writes "<name>=" and the base64 of value.
 void AddBase64Attribute(ByteWriter& out, char name, ByteView value);
+
+// ReadGs2AndAuthcid reads what every family's client-first starts with: the GS2 header and
+// "n=" saslname (unescaped into *out_authcid). On failure returns false with *out_failure set to
+// kMalformed and a detail starting "client-first: "; *reader is then unusable.
+[[nodiscard]] bool ReadGs2AndAuthcid(ByteReader* reader, gs2::Gs2Header* out_header,
+                                     std::string* out_authcid, Failure* out_failure);
 
 // SizeOk: a message is non-empty and at most max_size bytes.
 inline bool SizeOk(ByteView in, size_t max_size) {

@@ -28,22 +28,10 @@ std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure)
   }
   ByteReader reader(in);
   ClientFirst message;
-  Failure gs2_failure;
   // client-first = gs2-header "n=" saslname ",k=" ke1
-  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
-  if (!header) {
-    return Malformed<ClientFirst>(out_failure, "client-first: " + gs2_failure.detail);
+  if (!attr::ReadGs2AndAuthcid(&reader, &message.gs2_header, &message.authcid, out_failure)) {
+    return std::nullopt;
   }
-  message.gs2_header = std::move(*header);
-  std::string_view name;
-  if (!ReadAttribute(&reader, 'n', &name)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: expected n=<authcid>");
-  }
-  std::optional<std::string> authcid = gs2::UnescapeSaslName(name);
-  if (!authcid) {
-    return Malformed<ClientFirst>(out_failure, "client-first: n= is not a valid saslname");
-  }
-  message.authcid = std::move(*authcid);
   std::array<uint8_t, Ke1::kSize> ke1{};
   if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'k', ke1)) {
     return Malformed<ClientFirst>(out_failure, "client-first: expected k=<96-byte base64 KE1>");

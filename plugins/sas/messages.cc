@@ -55,22 +55,10 @@ std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure)
   }
   ByteReader reader(in);
   ClientFirst message;
-  Failure gs2_failure;
   // client-first = gs2-header "n=" saslname ",d=" digits ",c=" commitment
-  std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
-  if (!header) {
-    return Malformed<ClientFirst>(out_failure, "client-first: " + gs2_failure.detail);
+  if (!attr::ReadGs2AndAuthcid(&reader, &message.gs2_header, &message.authcid, out_failure)) {
+    return std::nullopt;
   }
-  message.gs2_header = std::move(*header);
-  std::string_view name;
-  if (!ReadAttribute(&reader, 'n', &name)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: expected n=<authcid>");
-  }
-  std::optional<std::string> authcid = gs2::UnescapeSaslName(name);
-  if (!authcid) {
-    return Malformed<ClientFirst>(out_failure, "client-first: n= is not a valid saslname");
-  }
-  message.authcid = std::move(*authcid);
   std::string_view digits_text;
   if (!reader.ReadExpected(',') || !ReadAttribute(&reader, 'd', &digits_text)) {
     return Malformed<ClientFirst>(out_failure, "client-first: expected d=<digits>");
