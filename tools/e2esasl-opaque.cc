@@ -12,8 +12,9 @@
 //
 // The files travel over a channel that authenticates the server to the client and the client to
 // the server (the demo's authenticated channel, or an administrator's hands): registration itself
-// authenticates neither side (RFC 9807 s10.1). STATE holds the OPRF blind (mode 0600, deleted by
-// finalize). Exit status 0 on success, 1 with a message on stderr otherwise.
+// authenticates neither side (RFC 9807 s10.1). STATE holds the OPRF blind and the blinded element
+// (mode 0600, deleted by finalize; finalize refuses a password other than request's). Exit status
+// 0 on success, 1 with a message on stderr otherwise.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,14 +131,16 @@ int Request(const Args& args) {
       !StartWithBlind(&client, blind, password->bytes(), &request)) {
     return Die("OPRF blind failed");
   }
-  std::string state = "blind=" + Base64Encode(blind.view()) + "\n";
+  // STATE keeps the blinded element too, so finalize can tell that it was given the same
+  // password: with another one the record would open with neither.
+  const std::string request_line = "request=" + Base64Encode(SerializeToBytes(request)) + "\n";
+  std::string state = "blind=" + Base64Encode(blind.view()) + "\n" + request_line;
   const bool ok = WriteFile(args.at("state"), state, 0600);
   WipeMemory(state.data(), state.size());
   if (!ok) {
     return Die("cannot write " + args.at("state"));
   }
-  if (!WriteFile(args.at("out"), "request=" + Base64Encode(SerializeToBytes(request)) + "\n",
-                 0644)) {
+  if (!WriteFile(args.at("out"), request_line, 0644)) {
     return Die("cannot write " + args.at("out"));
   }
   return 0;
@@ -185,8 +188,11 @@ int Finalize(const Args& args) {
   const auto blind_it = state.find("blind");
   const std::optional<SecretBytes> blind_bytes =
       blind_it == state.end() ? std::nullopt : Base64DecodeSecret(blind_it->second, kScalarSize);
+  const auto request_it = state.find("request");
+  const std::optional<Bytes> sent_request =
+      request_it == state.end() ? std::nullopt : Base64Decode(request_it->second, kElementSize);
   Scalar blind;
-  if (!blind_bytes || !blind.CopyFrom(*blind_bytes)) {
+  if (!blind_bytes || !blind.CopyFrom(*blind_bytes) || !sent_request) {
     return Die("malformed state file");
   }
   const auto fields = Fields(ReadFile(args.at("in")).value_or(""));
@@ -207,7 +213,13 @@ int Finalize(const Args& args) {
   KsfParams cap{KsfKind::kArgon2id, kDefaultMaxMemoryKib, kDefaultMaxIterations,
                 kDefaultMaxParallelism};
   if (auto it = args.find("max-ksf"); it != args.end()) {
-    cap = KsfParams::Parse(it->second).value_or(cap);
+    // A cap that does not parse is refused: falling back to the (looser) default would
+    // silently accept what the user meant to refuse.
+    const std::optional<KsfParams> parsed = KsfParams::Parse(it->second);
+    if (!parsed) {
+      return Die("--max-ksf must be argon2id:<m KiB>:<t>:<p>");
+    }
+    cap = *parsed;
   }
   if (!ksf->WithinCap(cap)) {
     return Die("the server asks for KSF costs above the cap: " + ksf->Serialize());
@@ -217,8 +229,14 @@ int Finalize(const Args& args) {
   SecretBytes export_key;
   stored.ksf = *ksf;
   stored.credential_identifier = *user;
-  if (!StartWithBlind(&client, blind, password->bytes(), &request) ||
-      !client.Finish(SystemRandom(), *response, IdentitiesFrom(args), stored.ksf, &stored.record,
+  if (!StartWithBlind(&client, blind, password->bytes(), &request)) {
+    return Die("OPRF blind failed");
+  }
+  // The blinded element is public (it went to the server), so a plain comparison is fine.
+  if (SerializeToBytes(request) != *sent_request) {
+    return Die("the password differs from the one given to request");
+  }
+  if (!client.Finish(SystemRandom(), *response, IdentitiesFrom(args), stored.ksf, &stored.record,
                      &export_key)) {
     return Die("registration failed (invalid response)");
   }
