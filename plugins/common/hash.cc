@@ -51,6 +51,42 @@ EVP_MAC* HmacAlgorithm() {
   return mac.get();
 }
 
+// UnkeyedHmac returns a context of HMAC with alg's digest already set and no key, made once per
+// algorithm and process and never changed afterwards (so duplicating it from several threads is
+// safe). Setting the digest by name makes OpenSSL fetch the digest, which costs more than the
+// whole HMAC of a short message; duplicating a prepared context does not. Null on failure.
+const EVP_MAC_CTX* UnkeyedHmac(HashAlg alg) {
+  auto make = [](HashAlg a) -> EvpMacCtxPtr {
+    EVP_MAC* mac = HmacAlgorithm();
+    const char* digest_name = OpenSslName(a);
+    if (mac == nullptr || digest_name == nullptr) {
+      return nullptr;
+    }
+    EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+    const OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name),
+                                         0),
+        OSSL_PARAM_construct_end(),
+    };
+    if (!ctx || EVP_MAC_CTX_set_params(ctx.get(), params) != 1) {
+      return nullptr;
+    }
+    return ctx;
+  };
+  static const EvpMacCtxPtr sha1 = make(HashAlg::kSha1);
+  static const EvpMacCtxPtr sha256 = make(HashAlg::kSha256);
+  static const EvpMacCtxPtr sha512 = make(HashAlg::kSha512);
+  switch (alg) {
+    case HashAlg::kSha1:
+      return sha1.get();
+    case HashAlg::kSha256:
+      return sha256.get();
+    case HashAlg::kSha512:
+      return sha512.get();
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string_view HashName(HashAlg alg) {
@@ -92,20 +128,13 @@ std::optional<SecretBytes> Digest(HashAlg alg, ByteView data) {
 }
 
 std::optional<HmacKey> HmacKey::Create(HashAlg alg, ByteView key) {
-  EVP_MAC* mac = HmacAlgorithm();
-  const char* digest_name = OpenSslName(alg);
-  if (mac == nullptr || digest_name == nullptr) {
+  const EVP_MAC_CTX* unkeyed = UnkeyedHmac(alg);
+  if (unkeyed == nullptr) {
     return std::nullopt;
   }
-  EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac));
-  if (!ctx) {
-    return std::nullopt;
-  }
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name), 0),
-      OSSL_PARAM_construct_end(),
-  };
-  if (EVP_MAC_init(ctx.get(), DataOrEmpty(key), key.size(), params) != 1) {
+  // EVP_MAC_CTX_dup takes a non-const pointer but only reads its source.
+  EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(const_cast<EVP_MAC_CTX*>(unkeyed)));
+  if (!ctx || EVP_MAC_init(ctx.get(), DataOrEmpty(key), key.size(), nullptr) != 1) {
     return std::nullopt;
   }
   return HmacKey(alg, std::move(ctx));

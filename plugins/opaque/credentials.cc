@@ -106,9 +106,8 @@ bool DeriveOprfKey(ByteView oprf_seed, ByteView credential_identifier, Scalar* o
   if (!seed) {
     return false;
   }
-  // (oprf_key, _) = DeriveKeyPair(seed, "OPAQUE-DeriveKeyPair")
-  Element unused;
-  return DeriveKeyPair(*seed, AsBytes("OPAQUE-DeriveKeyPair"), out_key, &unused);
+  // (oprf_key, _) = DeriveKeyPair(seed, "OPAQUE-DeriveKeyPair"): the public key is not used
+  return DeriveKeyPair(*seed, AsBytes("OPAQUE-DeriveKeyPair"), out_key, nullptr);
 }
 
 bool DeriveDiffieHellmanKeyPair(ByteView seed, Scalar* out_sk, Element* out_pk) {

@@ -8,6 +8,9 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "common/base64.h"
 #include "common/byte_reader.h"
@@ -204,6 +207,77 @@ std::optional<ServerKeyMaterial> LoadOrCreateKeyFile(const std::string& path, Rn
       return LoadKeyFile(path, failure);  // someone else created it first: use theirs
     }
     return Unavailable(failure, path, std::string("cannot create: ") + std::strerror(link_errno));
+  }
+  return keys;
+}
+
+ServerKeyMaterial CopyKeyMaterial(const ServerKeyMaterial& keys) {
+  ServerKeyMaterial out;
+  // Same sizes on both sides: CopyFrom cannot fail.
+  (void)out.oprf_seed.CopyFrom(keys.oprf_seed.view());
+  (void)out.private_key.CopyFrom(keys.private_key.view());
+  out.public_key = keys.public_key;
+  return out;
+}
+
+namespace {
+
+// FileStamp: what identifies one unchanged version of a file.
+struct FileStamp {
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> StampOf(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  auto ns = [](const timespec& t) { return int64_t{t.tv_sec} * 1000000000 + t.tv_nsec; };
+  return FileStamp{st.st_dev, st.st_ino, st.st_size, ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+struct CachedKeys {
+  FileStamp stamp;
+  std::unique_ptr<ServerKeyMaterial> keys;
+};
+
+std::mutex& CacheMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::map<std::string, CachedKeys>& Cache() {
+  static std::map<std::string, CachedKeys> cache;
+  return cache;
+}
+
+}  // namespace
+
+std::optional<ServerKeyMaterial> LoadOrCreateKeyFileCached(const std::string& path, Rng& rng,
+                                                           Failure* failure) {
+  const std::optional<FileStamp> before = StampOf(path);
+  if (before) {
+    const std::lock_guard<std::mutex> lock(CacheMutex());
+    const auto it = Cache().find(path);
+    if (it != Cache().end() && it->second.stamp == *before) {
+      return CopyKeyMaterial(*it->second.keys);
+    }
+  }
+  std::optional<ServerKeyMaterial> keys = LoadOrCreateKeyFile(path, rng, failure);
+  const std::lock_guard<std::mutex> lock(CacheMutex());
+  if (!keys) {
+    Cache().erase(path);
+    return std::nullopt;
+  }
+  // Remember it only when the file did not change while it was read (a file created by this
+  // call is remembered at the next).
+  if (const std::optional<FileStamp> after = StampOf(path); before && after && *after == *before) {
+    Cache()[path] = CachedKeys{*after, std::make_unique<ServerKeyMaterial>(CopyKeyMaterial(*keys))};
   }
   return keys;
 }

@@ -36,6 +36,19 @@ std::optional<ServerKeyMaterial> LoadKeyFile(const std::string& path, Failure* f
 std::optional<ServerKeyMaterial> LoadOrCreateKeyFile(const std::string& path, Rng& rng,
                                                      Failure* failure);
 
+// LoadOrCreateKeyFileCached is LoadOrCreateKeyFile for a server's every login: it keeps the
+// material of the last load of each path in memory (wiped when the module unloads) and returns
+// a copy for as long as the file is the same file, unchanged — device, inode, size, mtime and
+// ctime as lstat(2) reports them (a rewrite, a rename over it or a chmod changes one of them).
+// A changed file is loaded and checked again in full, so a key file made readable to others
+// is refused from the next login on. Saves a read, a parse and the scalar multiplication that
+// derives the public key. Thread-safe.
+std::optional<ServerKeyMaterial> LoadOrCreateKeyFileCached(const std::string& path, Rng& rng,
+                                                           Failure* failure);
+
+// CopyKeyMaterial copies keys (ServerKeyMaterial holds wiped secrets and is not copyable).
+ServerKeyMaterial CopyKeyMaterial(const ServerKeyMaterial& keys);
+
 }  // namespace e2esasl::opaque
 
 #endif  // E2ESASL_OPAQUE_KEY_FILE_H_

@@ -144,7 +144,7 @@ bool DeriveKeyPair(ByteView seed, ByteView info, Scalar* out_sk, Element* out_pk
     }
     if (sodium_is_zero(out_sk->data(), kScalarSize) == 0) {
       // pkS = G.ScalarMultGen(skS)
-      return ScalarMultBase(*out_sk, out_pk);
+      return out_pk == nullptr || ScalarMultBase(*out_sk, out_pk);
     }
   }
   return false;  // DeriveKeyPairError

@@ -44,6 +44,8 @@ bool HashToGroup(ByteView input, Element* out);
 bool HashToScalar(ByteView input, ByteView dst, Scalar* out);
 
 // DeriveKeyPair is RFC 9497 s3.2.1 DeriveKeyPair(seed, info) of the suite: sk != 0, pk = sk * G.
+// out_pk may be null when the caller needs only sk (the OPRF key: pk would cost a scalar
+// multiplication per login for nothing).
 bool DeriveKeyPair(ByteView seed, ByteView info, Scalar* out_sk, Element* out_pk);
 
 // RandomScalar draws a uniformly random non-zero scalar from rng (32 bytes per try, top three bits

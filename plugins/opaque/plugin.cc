@@ -4,7 +4,8 @@
 // Options (sasl.conf or the application's getopt callback):
 //   e2esasl_opaque_key_file        server: the key file (oprf_seed and AKE key pair), created on
 //                                  first use with mode 0600. Required: without it the server side
-//                                  and setpass fail (SASL_UNAVAIL / SASL_NOCHANGE).
+//                                  and setpass fail (SASL_UNAVAIL / SASL_NOCHANGE). Kept in
+//                                  memory while the file is unchanged (key_file.h).
 //   e2esasl_opaque_server_id       both ends: RFC 9807 server_identity, bound at registration and
 //                                  at every login. Default: none (the server's public key, the
 //                                  RFC's default). Set it on both ends or on neither.
@@ -72,7 +73,7 @@ std::optional<ServerKeyMaterial> LoadKeys(const sasl::Options& options, Failure*
     Fail(failure, Status::kUnavailable, "e2esasl_opaque_key_file is not set");
     return std::nullopt;
   }
-  return LoadOrCreateKeyFile(*path, SystemRandom(), failure);
+  return LoadOrCreateKeyFileCached(*path, SystemRandom(), failure);
 }
 
 // OpaqueClient adapts ClientSession to the glue's interface.

@@ -1,8 +1,11 @@
 // records.cc: the stored-record text and the fake record of unknown users.
 #include "opaque/records.h"
 
+#include <sodium.h>
+
 #include "common/base64.h"
 #include "common/hash.h"
+#include "opaque/oprf.h"
 
 namespace e2esasl::opaque {
 namespace {
@@ -12,6 +15,8 @@ constexpr size_t kRecordSize = kElementSize + kHashSize + kEnvelopeSize;
 // The label does not end in "OprfKey", so no credential identifier's OPRF-key info
 // (credential_identifier || "OprfKey", RFC 9807 s5.2.2) can equal it.
 constexpr std::string_view kFakeKeyLabel = "e2esasl OPAQUE-R255 fake records";
+// crypto_core_ristretto255_from_hash takes 64 uniform bytes.
+constexpr size_t kFakeElementInputSize = crypto_core_ristretto255_HASHBYTES;
 
 // NextField returns the text before the next '$' (or all that is left when last) and consumes it.
 std::optional<std::string_view> NextField(std::string_view* text, bool last) {
@@ -73,23 +78,26 @@ SecretString StoredRecord::Serialize() const {
 bool FakeRecordFor(const ServerKeyMaterial& keys, ByteView credential_identifier,
                    RegistrationRecord* out) {
   // fake_key = Expand(oprf_seed, label, Nh); material = Expand(fake_key, credential_identifier,
-  // Nseed + Nh): a seed for the fake client key pair, then the fake masking key.
+  // 64 + Nh): uniform bytes for the fake client public key, then the fake masking key.
   std::optional<SecretBytes> fake_key =
       HkdfExpand(HashAlg::kSha512, keys.oprf_seed.view(), AsBytes(kFakeKeyLabel), kHashSize);
   std::optional<SecretBytes> material =
-      fake_key
-          ? HkdfExpand(HashAlg::kSha512, *fake_key, credential_identifier, kSeedSize + kHashSize)
-          : std::nullopt;
-  if (!material) {
+      fake_key ? HkdfExpand(HashAlg::kSha512, *fake_key, credential_identifier,
+                            kFakeElementInputSize + kHashSize)
+               : std::nullopt;
+  if (!material || !EnsureSodium()) {
     return false;
   }
   const ByteView view(*material);
-  Scalar unused;
+  // The fake public key is an element nobody knows the discrete log of (the one-way map of
+  // uniform bytes, one square root), not sk * G: a real user's login decodes its stored key (one
+  // square root as well), so neither path does a scalar multiplication the other does not, and
+  // the time to answer does not tell a registered user from an unknown one.
   Element client_public_key;
-  if (!DeriveDiffieHellmanKeyPair(view.first(kSeedSize), &unused, &client_public_key)) {
+  if (crypto_core_ristretto255_from_hash(client_public_key.data(), view.data()) != 0) {
     return false;
   }
-  *out = MakeFakeRecord(client_public_key, view.subspan(kSeedSize));
+  *out = MakeFakeRecord(client_public_key, view.subspan(kFakeElementInputSize));
   return true;
 }
 

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include <cppunit/TestFixture.h>
@@ -13,6 +15,7 @@
 #include "common/random.h"
 #include "opaque/key_file.h"
 #include "opaque/ksf.h"
+#include "opaque/oprf.h"
 #include "opaque/records.h"
 
 using namespace e2esasl;          // NOLINT: test file
@@ -24,6 +27,8 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testArgon2id);
   CPPUNIT_TEST(testStoredRecordRoundTrip);
   CPPUNIT_TEST(testKeyFile);
+  CPPUNIT_TEST(testKeyFileCache);
+  CPPUNIT_TEST(testFakeRecord);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -107,6 +112,72 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(failure.status == Status::kUnavailable);
     unlink(path.c_str());
     rmdir(tmpl);
+  }
+
+  // The per-login cache returns the file's material while the file is unchanged, and sees every
+  // change: a chmod to group-readable is refused at once, a replaced file gives the new keys.
+  void testKeyFileCache() {
+    char tmpl[] = "/tmp/e2esasl-opaque-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(tmpl) != nullptr);
+    const std::string path = std::string(tmpl) + "/key";
+    Failure failure;
+    const std::optional<ServerKeyMaterial> created =
+        LoadOrCreateKeyFileCached(path, SystemRandom(), &failure);
+    CPPUNIT_ASSERT_MESSAGE(failure.detail, created.has_value());
+    for (int i = 0; i < 3; ++i) {
+      const std::optional<ServerKeyMaterial> again =
+          LoadOrCreateKeyFileCached(path, SystemRandom(), &failure);
+      CPPUNIT_ASSERT(again && again->public_key == created->public_key);
+      CPPUNIT_ASSERT(std::ranges::equal(again->oprf_seed.view(), created->oprf_seed.view()));
+      CPPUNIT_ASSERT(std::ranges::equal(again->private_key.view(), created->private_key.view()));
+    }
+    // Made readable by the group: refused from the next load on, cache or not.
+    CPPUNIT_ASSERT_EQUAL(0, chmod(path.c_str(), 0640));
+    failure = Failure{};
+    CPPUNIT_ASSERT(!LoadOrCreateKeyFileCached(path, SystemRandom(), &failure).has_value());
+    CPPUNIT_ASSERT(failure.status == Status::kUnavailable);
+    CPPUNIT_ASSERT_EQUAL(0, chmod(path.c_str(), 0600));
+    CPPUNIT_ASSERT(LoadOrCreateKeyFileCached(path, SystemRandom(), &failure).has_value());
+    // Replaced by other key material (renamed over it, as an administrator's tool would).
+    const std::optional<ServerKeyMaterial> other = GenerateKeyMaterial(SystemRandom());
+    CPPUNIT_ASSERT(other.has_value());
+    const std::string temp = path + ".new";
+    {
+      std::ofstream out(temp, std::ios::binary);
+      out << SerializeKeyMaterial(*other).view();
+    }
+    CPPUNIT_ASSERT_EQUAL(0, chmod(temp.c_str(), 0600));
+    CPPUNIT_ASSERT_EQUAL(0, rename(temp.c_str(), path.c_str()));
+    const std::optional<ServerKeyMaterial> replaced =
+        LoadOrCreateKeyFileCached(path, SystemRandom(), &failure);
+    CPPUNIT_ASSERT(replaced && replaced->public_key == other->public_key);
+    CPPUNIT_ASSERT(!(replaced->public_key == created->public_key));
+    // Removed: created afresh (new keys), not served from memory.
+    CPPUNIT_ASSERT_EQUAL(0, unlink(path.c_str()));
+    const std::optional<ServerKeyMaterial> fresh =
+        LoadOrCreateKeyFileCached(path, SystemRandom(), &failure);
+    CPPUNIT_ASSERT(fresh && !(fresh->public_key == other->public_key));
+    unlink(path.c_str());
+    rmdir(tmpl);
+  }
+
+  // The fake record of an unknown user: a valid element as its public key, the same for the
+  // same user and key material, different for another user or another server.
+  void testFakeRecord() {
+    const std::optional<ServerKeyMaterial> keys = GenerateKeyMaterial(SystemRandom());
+    const std::optional<ServerKeyMaterial> other_keys = GenerateKeyMaterial(SystemRandom());
+    CPPUNIT_ASSERT(keys && other_keys);
+    RegistrationRecord a, again, b, c;
+    CPPUNIT_ASSERT(FakeRecordFor(*keys, ToBytes("mallory"), &a));
+    CPPUNIT_ASSERT(FakeRecordFor(*keys, ToBytes("mallory"), &again));
+    CPPUNIT_ASSERT(FakeRecordFor(*keys, ToBytes("trudy"), &b));
+    CPPUNIT_ASSERT(FakeRecordFor(*other_keys, ToBytes("mallory"), &c));
+    CPPUNIT_ASSERT(IsValidElement(a.client_public_key));
+    CPPUNIT_ASSERT(a.client_public_key == again.client_public_key);
+    CPPUNIT_ASSERT(a.masking_key == again.masking_key);
+    CPPUNIT_ASSERT(!(a.client_public_key == b.client_public_key));
+    CPPUNIT_ASSERT(!(a.client_public_key == c.client_public_key));
+    CPPUNIT_ASSERT(!(a.masking_key == b.masking_key));
   }
 };
 
