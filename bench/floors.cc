@@ -66,6 +66,102 @@ bool FloorCpaceRistretto255(const FloorParams&) {
   return ok;
 }
 
+namespace {
+
+using Element = std::array<unsigned char, crypto_core_ristretto255_BYTES>;
+using Scalar = std::array<unsigned char, crypto_core_ristretto255_SCALARBYTES>;
+
+// RandomKeyPair: a random scalar and sk * G (a fixed-base multiplication).
+bool RandomKeyPair(Scalar* sk, Element* pk) {
+  crypto_core_ristretto255_scalar_random(sk->data());
+  return crypto_scalarmult_ristretto255_base(pk->data(), sk->data()) == 0;
+}
+
+bool Mult(const Scalar& k, const Element& p, Element* out) {
+  return crypto_scalarmult_ristretto255(out->data(), k.data(), p.data()) == 0;
+}
+
+}  // namespace
+
+bool FloorOpaqueClient(const FloorParams&) {
+  if (sodium_init() < 0) {
+    return false;
+  }
+  // Blind: input_element = HashToGroup(password) (one-way map), blinded = blind * input_element
+  std::array<unsigned char, crypto_core_ristretto255_HASHBYTES> uniform{};
+  static constexpr char kInput[] = "OPAQUE bench password";
+  crypto_hash_sha512(uniform.data(), reinterpret_cast<const unsigned char*>(kInput),
+                     sizeof(kInput) - 1);
+  Element input_element{}, blinded{}, unblinded{};
+  Scalar blind{}, inverse{};
+  if (crypto_core_ristretto255_from_hash(input_element.data(), uniform.data()) != 0) {
+    return false;
+  }
+  crypto_core_ristretto255_scalar_random(blind.data());
+  // The server's evaluation stands in as the blinded element itself: the same cost to undo.
+  bool ok = Mult(blind, input_element, &blinded) &&
+            crypto_core_ristretto255_scalar_invert(inverse.data(), blind.data()) == 0 &&
+            Mult(inverse, blinded, &unblinded);
+  // The client's ephemeral key pair and its recovered static key pair.
+  Scalar eph_sk{}, static_sk{};
+  Element eph_pk{}, static_pk{};
+  ok = ok && RandomKeyPair(&eph_sk, &eph_pk) && RandomKeyPair(&static_sk, &static_pk);
+  // 3DH: eph * server_eph, eph * server_static, static * server_eph (our points stand in).
+  Element dh1{}, dh2{}, dh3{};
+  ok = ok && Mult(eph_sk, static_pk, &dh1) && Mult(eph_sk, eph_pk, &dh2) &&
+       Mult(static_sk, eph_pk, &dh3);
+  sodium_memzero(blind.data(), blind.size());
+  sodium_memzero(inverse.data(), inverse.size());
+  sodium_memzero(eph_sk.data(), eph_sk.size());
+  sodium_memzero(static_sk.data(), static_sk.size());
+  return ok;
+}
+
+// PeerPoints: what the server receives (the client's blinded element, ephemeral and static
+// public keys), made once, outside any timing: the server does not compute them.
+namespace {
+
+struct PeerPoints {
+  Element blinded{}, client_eph{}, client_static{};
+  bool ok = false;
+};
+
+const PeerPoints& ClientPoints() {
+  static const PeerPoints points = [] {
+    PeerPoints p;
+    Scalar sk{};
+    p.ok = sodium_init() >= 0 && RandomKeyPair(&sk, &p.blinded) &&
+           RandomKeyPair(&sk, &p.client_eph) && RandomKeyPair(&sk, &p.client_static);
+    sodium_memzero(sk.data(), sk.size());
+    return p;
+  }();
+  return points;
+}
+
+}  // namespace
+
+bool FloorOpaqueServer(const FloorParams&) {
+  const PeerPoints& in = ClientPoints();
+  if (!in.ok) {
+    return false;
+  }
+  Scalar oprf_key{}, server_sk{}, eph_sk{};
+  Element eph_pk{}, evaluated{}, dh1{}, dh2{}, dh3{};
+  crypto_core_ristretto255_scalar_random(oprf_key.data());
+  crypto_core_ristretto255_scalar_random(server_sk.data());
+  // BlindEvaluate(oprf_key, blinded_element)
+  bool ok = Mult(oprf_key, in.blinded, &evaluated);
+  // The server's ephemeral key pair.
+  ok = ok && RandomKeyPair(&eph_sk, &eph_pk);
+  // 3DH: eph * client_eph, static * client_eph, eph * client_static
+  ok = ok && Mult(eph_sk, in.client_eph, &dh1) && Mult(server_sk, in.client_eph, &dh2) &&
+       Mult(eph_sk, in.client_static, &dh3);
+  sodium_memzero(oprf_key.data(), oprf_key.size());
+  sodium_memzero(server_sk.data(), server_sk.size());
+  sodium_memzero(eph_sk.data(), eph_sk.size());
+  return ok;
+}
+
 std::optional<std::vector<double>> MeasureFloorBatches(FloorFn fn, const FloorParams& params,
                                                        int warmup, int count) {
   for (int i = 0; i < warmup; ++i) {

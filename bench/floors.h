@@ -32,9 +32,17 @@ bool FloorScramSha512(const FloorParams& params);
 // Ya = scalar_mult(ya, g), K = scalar_mult_vfy(ya, Yb)).
 bool FloorCpaceRistretto255(const FloorParams& params);
 
-// OPAQUE (RFC 9807) floor hook: the client's KSF (Argon2id, or Identity) plus the OPRF blind /
-// finalize and the 3DH key exchange; the server's OPRF evaluation and 3DH. Add
-// FloorOpaqueRistretto255 here and name it in kMechanisms (mechanisms.cc) when the plugin lands.
+// FloorOpaqueClient: what an OPAQUE-3DH ristretto255 client must do per login apart from the
+// KSF (RFC 9807 s6; the KSF is measured and reported on its own): the OPRF's HashToGroup and
+// blind (one one-way map, one scalar multiplication), its finalize (one scalar inversion, one
+// scalar multiplication), the ephemeral key pair and the envelope's recovered key pair (two
+// fixed-base multiplications), and 3DH (three scalar multiplications).
+bool FloorOpaqueClient(const FloorParams& params);
+
+// FloorOpaqueServer: what the server must do per login (RFC 9807 s6.3.2.2, s6.4.2): the OPRF
+// evaluation (one scalar multiplication), the ephemeral key pair (one fixed-base
+// multiplication) and 3DH (three scalar multiplications).
+bool FloorOpaqueServer(const FloorParams& params);
 
 // MeasureFloorBatches runs fn count times (after `warmup` untimed runs) in the same batches as
 // a bench side (peer.h, BatchOf) and returns each batch's CPU microseconds per run of this

@@ -3,13 +3,15 @@
 // CPU per authentication per side, the floor measured in the same run, and the ratios.
 //
 //   e2esasl-bench [-n N] [--warmup W] [--mech LIST] [--impl LIST] [--iterations I]
-//                 [--plugin-dir DIR] [--cyrus-dir DIR] [--json] [--verbose]
+//                 [--opaque-ksf M:T:P] [--ksf-runs K] [--plugin-dir DIR] [--cyrus-dir DIR]
+//                 [--json] [--verbose]
 //
 // Exit status: 0 when every authentication succeeded (whatever the timings), 1 when one failed,
 // 2 on a usage or setup error. It is a benchmark, not a timed test.
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core.h"
 #include "floors.h"
 #include "mechanisms.h"
 #include "pair.h"
@@ -35,8 +38,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kDefaultMechs[] = "SCRAM-SHA-1,SCRAM-SHA-256,SCRAM-SHA-512,SCRAM-SHA-256-PLUS";
-constexpr char kDefaultImpls[] = "e2esasl,cyrus,cyrus-stored";
+constexpr char kDefaultMechs[] =
+    "SCRAM-SHA-1,SCRAM-SHA-256,SCRAM-SHA-512,SCRAM-SHA-256-PLUS,CPACE-R255,CPACE-R255-PLUS,"
+    "OPAQUE-R255,OPAQUE-R255-PLUS,PLAIN,ANONYMOUS";
+constexpr char kDefaultImpls[] = "e2esasl,core,cyrus,cyrus-stored";
 constexpr char kDefaultCyrusDir[] = "/usr/lib/x86_64-linux-gnu/sasl2";
 constexpr uint32_t kMinIterations = 4096;  // our server's e2esasl_scram_iterations minimum
 constexpr uint32_t kMaxIterations = 1u << 24;
@@ -47,6 +52,8 @@ struct Args {
   std::vector<Mechanism> mechs;
   std::vector<Implementation> impls;
   uint32_t iterations = 4096;
+  OpaqueKsf opaque_ksf;
+  int ksf_runs = 5;  // runs of OPAQUE's KSF at the plugin's defaults (0: not measured)
   std::string plugin_dir;
   std::string cyrus_dir = kDefaultCyrusDir;
   bool json = false;
@@ -61,9 +68,14 @@ void Usage(std::FILE* out) {
       "  --warmup W        untimed authentications first (default 2)\n"
       "  --mech LIST       comma-separated mechanisms, -PLUS for a synthetic channel binding\n"
       "                    (default %s; known: %s)\n"
-      "  --impl LIST       comma-separated of e2esasl, cyrus (default config: userPassword),\n"
-      "                    cyrus-stored (scram_secret_generate: authPassword) (default all)\n"
+      "  --impl LIST       comma-separated of e2esasl (our modules through libsasl2), core (our\n"
+      "                    protocol core in-process, CPace and OPAQUE), cyrus (default config:\n"
+      "                    userPassword), cyrus-stored (scram_secret_generate: authPassword)\n"
+      "                    (default all)\n"
       "  --iterations I    SCRAM iteration count, %u..%u (default 4096)\n"
+      "  --opaque-ksf M:T:P  OPAQUE's Argon2id for the bench user, m KiB : t : p (default 8:1:1,\n"
+      "                    the cheapest; its cost is measured and left out of the client ratio)\n"
+      "  --ksf-runs K      runs of OPAQUE's KSF at the plugin's defaults, 0..100 (default 5)\n"
       "  --plugin-dir DIR  our modules (default $E2ESASL_PLUGIN_DIR, else the build's: %s)\n"
       "  --cyrus-dir DIR   the system's Cyrus modules (default %s)\n"
       "  --json            print JSON instead of the table\n"
@@ -98,6 +110,30 @@ std::optional<long> ParseLong(const std::string& s, long min, long max) {
   return v;
 }
 
+// ParseKsf reads M:T:P into *out; false unless all three are decimal and within Argon2's rules.
+bool ParseKsf(const std::string& text, OpaqueKsf* out) {
+  const std::vector<std::string> parts = [&] {
+    std::vector<std::string> v;
+    size_t start = 0;
+    for (size_t colon; (colon = text.find(':', start)) != std::string::npos; start = colon + 1) {
+      v.push_back(text.substr(start, colon - start));
+    }
+    v.push_back(text.substr(start));
+    return v;
+  }();
+  if (parts.size() != 3) {
+    return false;
+  }
+  const std::optional<long> m = ParseLong(parts[0], 8, 1L << 24);
+  const std::optional<long> t = ParseLong(parts[1], 1, 1L << 16);
+  const std::optional<long> p = ParseLong(parts[2], 1, 255);
+  if (!m || !t || !p || *m < 8 * *p) {
+    return false;
+  }
+  *out = OpaqueKsf{static_cast<uint32_t>(*m), static_cast<uint32_t>(*t), static_cast<uint32_t>(*p)};
+  return true;
+}
+
 bool SetMechs(Args* args, const std::string& list) {
   args->mechs.clear();
   for (const std::string& name : SplitComma(list)) {
@@ -117,7 +153,8 @@ bool SetImpls(Args* args, const std::string& list) {
   for (const std::string& name : SplitComma(list)) {
     bool found = false;
     for (Implementation impl :
-         {Implementation::kE2esasl, Implementation::kCyrus, Implementation::kCyrusStored}) {
+         {Implementation::kE2esasl, Implementation::kCore, Implementation::kCyrus,
+          Implementation::kCyrusStored}) {
       if (name == ImplementationName(impl)) {
         args->impls.push_back(impl);
         found = true;
@@ -165,6 +202,20 @@ bool ParseArgs(int argc, char** argv, Args* args) {
       args->json = true;
     } else if (arg == "--verbose") {
       args->verbose = true;
+    } else if (arg == "--opaque-ksf") {
+      const std::optional<std::string> v = value();
+      if (!v || !ParseKsf(*v, &args->opaque_ksf)) {
+        std::fprintf(stderr, "e2esasl-bench: --opaque-ksf wants M:T:P (Argon2id, m >= 8 p)\n");
+        return false;
+      }
+    } else if (arg == "--ksf-runs") {
+      const std::optional<std::string> v = value();
+      const std::optional<long> n = v ? ParseLong(*v, 0, 100) : std::nullopt;
+      if (!n) {
+        std::fprintf(stderr, "e2esasl-bench: bad value for --ksf-runs\n");
+        return false;
+      }
+      args->ksf_runs = static_cast<int>(*n);
     } else if (arg == "-n" || arg == "--count" || arg == "--warmup" || arg == "--iterations") {
       const std::optional<std::string> v = value();
       const bool iterations = arg == "--iterations";
@@ -353,17 +404,62 @@ int Run(const Args& args) {
     FloorSamples client_floor, server_floor;
     client_floor.Add(mech.info->client_floor, floor_params, args);
     server_floor.Add(mech.info->server_floor, floor_params, args);
+    // OPAQUE's KSF: at the bench's parameters (left out of the client ratio) and, once per run,
+    // at the plugin's defaults (reported).
+    std::optional<KsfFigures> ksf;
+    if (mech.info->core == &RunOpaqueCore) {
+      ksf = MeasureOpaqueKsf(args.opaque_ksf, std::max(args.count, 5));
+      info.ksf_bench = ksf;
+      if (!info.ksf_default && args.ksf_runs > 0) {
+        info.ksf_default = MeasureOpaqueKsf(OpaqueKsf{65536, 3, 4}, args.ksf_runs);
+      }
+    }
     const size_t first_row = rows.size();
     for (const Implementation impl : args.impls) {
+      if (impl == Implementation::kCore && mech.info->core == nullptr) {
+        continue;  // no in-process core for this family (SCRAM's is timed through libsasl2)
+      }
+      if (mech.info->baseline && impl != Implementation::kCyrus) {
+        continue;  // a baseline is Cyrus's module in its default configuration only
+      }
       Row row;
       row.mechanism = mech.name;
       row.impl = impl;
       row.floor_text = std::string(mech.info->floor_text);
+      if (ksf) {
+        row.client_excluded_us = ksf->cpu_us;
+        row.excluded_text = "the KSF (" + ksf->params + ")";
+      }
+      if (impl == Implementation::kCore) {
+        CoreSpec core_spec;
+        core_spec.plus = mech.plus;
+        core_spec.warmup = args.warmup;
+        core_spec.count = args.count;
+        core_spec.opaque_ksf = args.opaque_ksf;
+        row.ran = true;
+        const PairResult result = mech.info->core(core_spec);
+        row.ok = result.ok;
+        row.detail = result.detail;
+        row.client_us = result.client_us;
+        row.server_us = result.server_us;
+        row.client_mean_us = result.client_mean_us;
+        row.server_mean_us = result.server_mean_us;
+        all_ok = all_ok && result.ok;
+        if (!args.json) {
+          std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", mech.name.c_str(), "core",
+                       result.ok ? "done" : ("FAILED: " + result.detail).c_str());
+        }
+        rows.push_back(row);
+        continue;
+      }
       PeerSpec spec;
       spec.impl = impl;
       spec.mech = mech;
       spec.sasldb_path = ws.NewDatabase();
       spec.iterations = args.iterations;
+      spec.opaque_ksf = std::to_string(args.opaque_ksf.memory_kib) + ":" +
+                        std::to_string(args.opaque_ksf.iterations) + ":" +
+                        std::to_string(args.opaque_ksf.parallelism);
       spec.warmup = args.warmup;
       spec.count = args.count;
       spec.verbose = args.verbose;

@@ -12,13 +12,21 @@ constexpr std::string_view kPlusSuffix = "-PLUS";
 
 // The client of SCRAM derives SaltedPassword once per login (one PBKDF2); a server holding
 // StoredKey/ServerKey derives nothing. CPace: each side one hash-to-group and two scalar
-// multiplications. OPAQUE: add its row with FloorOpaque* (floors.h) when the plugin lands.
-constexpr std::array<MechanismInfo, 4> kMechanisms = {{
-    {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so"},
-    {"SCRAM-SHA-256", &FloorScramSha256, nullptr, "PKCS5_PBKDF2_HMAC(SHA-256, i)", "libscram.so"},
-    {"SCRAM-SHA-512", &FloorScramSha512, nullptr, "PKCS5_PBKDF2_HMAC(SHA-512, i)", "libscram.so"},
+// multiplications. OPAQUE: the scalar multiplications of the OPRF and 3DH (floors.h); the
+// client's KSF is measured apart.
+// PLAIN and ANONYMOUS: libsasl2's own per-connection cost (sasl_*_new with its getaddrinfo,
+// start, canon_user, dispose), and for PLAIN one sasldb read of userPassword on the server.
+constexpr std::array<MechanismInfo, 7> kMechanisms = {{
+    {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so", nullptr, false},
+    {"SCRAM-SHA-256", &FloorScramSha256, nullptr, "PKCS5_PBKDF2_HMAC(SHA-256, i)", "libscram.so", nullptr, false},
+    {"SCRAM-SHA-512", &FloorScramSha512, nullptr, "PKCS5_PBKDF2_HMAC(SHA-512, i)", "libscram.so", nullptr, false},
     {"CPACE-R255", &FloorCpaceRistretto255, &FloorCpaceRistretto255,
-     "ristretto255 from_hash + 2 scalarmult (libsodium)", ""},
+     "ristretto255 from_hash + 2 scalarmult (libsodium)", "", &RunCpaceCore, false},
+    {"OPAQUE-R255", &FloorOpaqueClient, &FloorOpaqueServer,
+     "client: from_hash + 5 scalarmult + 2 base + invert; server: 4 scalarmult + 1 base", "",
+     &RunOpaqueCore, false},
+    {"PLAIN", nullptr, nullptr, "none (libsasl2 baseline)", "libplain.so", nullptr, true},
+    {"ANONYMOUS", nullptr, nullptr, "none (libsasl2 baseline)", "libanonymous.so", nullptr, true},
 }};
 
 std::string Upper(std::string_view s) {

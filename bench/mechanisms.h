@@ -1,6 +1,6 @@
 // mechanisms.h: what the bench knows about each mechanism it can run: its floor function and
-// which of the system's Cyrus modules (if any) implements it. A new family (CPace, OPAQUE) is
-// one row in kMechanisms (mechanisms.cc).
+// which of the system's Cyrus modules (if any) implements it, and its in-process core run. A new
+// family is one row in kMechanisms (mechanisms.cc).
 #ifndef E2ESASL_BENCH_MECHANISMS_H_
 #define E2ESASL_BENCH_MECHANISMS_H_
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core.h"
 #include "floors.h"
 
 namespace e2esasl::bench {
@@ -19,6 +20,11 @@ struct MechanismInfo {
   FloorFn server_floor;           // nullptr: the server has no unavoidable primitive work
   std::string_view floor_text;    // what the floor is, for the report
   std::string_view cyrus_module;  // e.g. "libscram.so"; empty when Cyrus has no such mechanism
+  CoreFn core = nullptr;          // the in-process core run (core.h); nullptr: none
+  // baseline: a Cyrus mechanism with no cryptography (PLAIN, ANONYMOUS), run only with the cyrus
+  // implementation, to show what libsasl2 (and one auxprop read) costs every mechanism per
+  // connection.
+  bool baseline = false;
 };
 
 // Mechanism: a requested name resolved against the table.

@@ -103,6 +103,15 @@ bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   if (spec.impl == Implementation::kCyrusStored) {
     o["scram_secret_generate"] = "1";  // Cyrus: setpass stores authPassword
   }
+  // OPAQUE: the server's key file beside the database (created by setpass), and the Argon2id
+  // parameters setpass registers the bench user with.
+  o["e2esasl_opaque_key_file"] = spec.sasldb_path + ".opaque-key";
+  if (const size_t a = spec.opaque_ksf.find(':'), b = spec.opaque_ksf.rfind(':');
+      a != std::string::npos && b != a) {
+    o["e2esasl_opaque_ksf_memory"] = spec.opaque_ksf.substr(0, a);
+    o["e2esasl_opaque_ksf_time"] = spec.opaque_ksf.substr(a + 1, b - a - 1);
+    o["e2esasl_opaque_ksf_parallelism"] = spec.opaque_ksf.substr(b + 1);
+  }
   g_state.callbacks = {{SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
                        {SASL_CB_LOG, AsCallback(&Log), nullptr}};
   if (std::strcmp(side, "client") == 0) {
@@ -399,6 +408,8 @@ std::string_view ImplementationName(Implementation impl) {
       return "cyrus";
     case Implementation::kCyrusStored:
       return "cyrus-stored";
+    case Implementation::kCore:
+      return "core";
   }
   return "?";
 }

@@ -17,6 +17,7 @@ enum class Implementation {
   kE2esasl,      // our modules; sasl_setpass stores our verifier (and userPassword)
   kCyrus,        // Cyrus's modules as installed: userPassword only, PBKDF2 at every login
   kCyrusStored,  // Cyrus's modules with scram_secret_generate=1 and SASL_SET_NOPLAIN: authPassword
+  kCore,         // our protocol core in one process, without libsasl2 (core.h)
 };
 
 std::string_view ImplementationName(Implementation impl);
@@ -28,6 +29,7 @@ struct PeerSpec {
   std::string plugin_path;  // SASL_PATH: the implementation's module dir and a sasldb-only dir
   std::string sasldb_path;  // a fresh database for this pair
   uint32_t iterations = 4096;
+  std::string opaque_ksf;  // OPAQUE's Argon2id for the bench user: "m:t:p" (m in KiB)
   int warmup = 2;
   int count = 200;
   bool verbose = false;  // print libsasl2's log messages (warnings and errors) to stderr

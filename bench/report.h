@@ -1,5 +1,5 @@
 // report.h: the bench's results — one row per (mechanism, implementation) — printed as a table
-// or as JSON, with the ratios and the informational target checks of the SCRAM issue.
+// or as JSON, with the ratios and the informational target checks of each family's issue.
 #ifndef E2ESASL_BENCH_REPORT_H_
 #define E2ESASL_BENCH_REPORT_H_
 
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core.h"
 #include "peer.h"
 
 namespace e2esasl::bench {
@@ -29,6 +30,10 @@ struct Row {
   std::optional<double> client_floor_mean_us;
   std::optional<double> server_floor_mean_us;
   std::string floor_text;
+  // client_excluded_us: CPU the floor does not count and the client ratio leaves out (OPAQUE's
+  // KSF at the bench's parameters, measured in this process); excluded_text says what it is.
+  std::optional<double> client_excluded_us;
+  std::string excluded_text;
 };
 
 // RunInfo: how and where the run happened.
@@ -42,6 +47,10 @@ struct RunInfo {
   std::string load_after;
   std::string plugin_dir;
   std::string cyrus_dir;
+  // OPAQUE's KSF: at the bench's parameters (subtracted from the client) and at the plugin's
+  // defaults (what a real login pays), when an OPAQUE row ran.
+  std::optional<KsfFigures> ksf_bench;
+  std::optional<KsfFigures> ksf_default;
 };
 
 // PrintTable writes the human-readable table, the targets and any failures.
