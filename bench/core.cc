@@ -91,26 +91,6 @@ class Sides {
   std::vector<CpuTimer> server_;
 };
 
-// Timed: as in peer.cc, the CPU of a scope added to timer when it is not null.
-class Timed {
- public:
-  explicit Timed(CpuTimer* timer) : timer_(timer) {
-    if (timer_ != nullptr) {
-      timer_->Start();
-    }
-  }
-  ~Timed() {
-    if (timer_ != nullptr) {
-      timer_->Stop();
-    }
-  }
-  Timed(const Timed&) = delete;
-  Timed& operator=(const Timed&) = delete;
-
- private:
-  CpuTimer* timer_;
-};
-
 PairResult Failed(const std::string& detail) {
   PairResult r;
   r.detail = detail;

@@ -27,6 +27,26 @@ class CpuTimer {
   int64_t total_ns_ = 0;
 };
 
+// Timed adds the CPU of its scope to timer, when timer is not null (warmup runs are untimed).
+class Timed {
+ public:
+  explicit Timed(CpuTimer* timer) : timer_(timer) {
+    if (timer_ != nullptr) {
+      timer_->Start();
+    }
+  }
+  ~Timed() {
+    if (timer_ != nullptr) {
+      timer_->Stop();
+    }
+  }
+  Timed(const Timed&) = delete;
+  Timed& operator=(const Timed&) = delete;
+
+ private:
+  CpuTimer* timer_;
+};
+
 }  // namespace e2esasl::bench
 
 #endif  // E2ESASL_BENCH_CPU_TIMER_H_

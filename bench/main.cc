@@ -363,6 +363,22 @@ class FloorSamples {
   bool failed_ = false;
 };
 
+// Record copies a pair's (or a core run's) figures into its row and says on stderr how it went.
+void Record(const PairResult& result, const Args& args, Row* row) {
+  row->ran = true;
+  row->ok = result.ok;
+  row->detail = result.detail;
+  row->client_us = result.client_us;
+  row->server_us = result.server_us;
+  row->client_mean_us = result.client_mean_us;
+  row->server_mean_us = result.server_mean_us;
+  if (!args.json) {
+    std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", row->mechanism.c_str(),
+                 std::string(ImplementationName(row->impl)).c_str(),
+                 result.ok ? "done" : ("FAILED: " + result.detail).c_str());
+  }
+}
+
 int Run(const Args& args) {
   Workspace ws;
   if (!ws.ok()) {
@@ -436,19 +452,8 @@ int Run(const Args& args) {
         core_spec.warmup = args.warmup;
         core_spec.count = args.count;
         core_spec.opaque_ksf = args.opaque_ksf;
-        row.ran = true;
-        const PairResult result = mech.info->core(core_spec);
-        row.ok = result.ok;
-        row.detail = result.detail;
-        row.client_us = result.client_us;
-        row.server_us = result.server_us;
-        row.client_mean_us = result.client_mean_us;
-        row.server_mean_us = result.server_mean_us;
-        all_ok = all_ok && result.ok;
-        if (!args.json) {
-          std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", mech.name.c_str(), "core",
-                       result.ok ? "done" : ("FAILED: " + result.detail).c_str());
-        }
+        Record(mech.info->core(core_spec), args, &row);
+        all_ok = all_ok && row.ok;
         rows.push_back(row);
         continue;
       }
@@ -479,20 +484,8 @@ int Run(const Args& args) {
         }
         spec.plugin_path = dir + ":" + sasldb_dir;
       }
-      row.ran = true;
-      const PairResult result = RunPair(spec);
-      row.ok = result.ok;
-      row.detail = result.detail;
-      row.client_us = result.client_us;
-      row.server_us = result.server_us;
-      row.client_mean_us = result.client_mean_us;
-      row.server_mean_us = result.server_mean_us;
-      all_ok = all_ok && result.ok;
-      if (!args.json) {
-        std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", mech.name.c_str(),
-                     std::string(ImplementationName(impl)).c_str(),
-                     result.ok ? "done" : ("FAILED: " + result.detail).c_str());
-      }
+      Record(RunPair(spec), args, &row);
+      all_ok = all_ok && row.ok;
       rows.push_back(row);
     }
     client_floor.Add(mech.info->client_floor, floor_params, args);

@@ -143,26 +143,6 @@ std::string Describe(const char* call, int r, sasl_conn_t* conn) {
   return out;
 }
 
-// Timed adds the CPU of its scope to timer (when timer is not null: warmup runs are untimed).
-class Timed {
- public:
-  explicit Timed(CpuTimer* timer) : timer_(timer) {
-    if (timer_ != nullptr) {
-      timer_->Start();
-    }
-  }
-  ~Timed() {
-    if (timer_ != nullptr) {
-      timer_->Stop();
-    }
-  }
-  Timed(const Timed&) = delete;
-  Timed& operator=(const Timed&) = delete;
-
- private:
-  CpuTimer* timer_;
-};
-
 // Conn owns a sasl_conn_t; Dispose() is explicit so that it can be timed.
 class Conn {
  public:

@@ -2,7 +2,6 @@
 // messages from a real exchange, and their truncations) and deterministic random mutations, so
 // the sanitizer build exercises them even where no libFuzzer toolchain is wired up.
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "cpace_test_util.h"
+#include "support/fuzz_smoke.h"
 
 int FuzzCpaceClientFirst(const uint8_t* data, size_t size);
 int FuzzCpaceServerFirst(const uint8_t* data, size_t size);
@@ -17,55 +17,6 @@ int FuzzCpaceClientFinal(const uint8_t* data, size_t size);
 int FuzzCpaceServerFinal(const uint8_t* data, size_t size);
 int FuzzCpaceServer(const uint8_t* data, size_t size);
 int FuzzCpaceClient(const uint8_t* data, size_t size);
-
-namespace e2esasl::test {
-namespace {
-
-using FuzzFn = int (*)(const uint8_t*, size_t);
-
-// Mutate flips, inserts, deletes or duplicates a few bytes.
-std::string Mutate(std::string s, std::mt19937& rng) {
-  const int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits; ++i) {
-    const size_t at = s.empty() ? 0 : rng() % s.size();
-    switch (rng() % 4) {
-      case 0:
-        if (!s.empty()) {
-          s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8)));
-        }
-        break;
-      case 1:
-        s.insert(at, 1, static_cast<char>(rng() % 256));
-        break;
-      case 2:
-        if (!s.empty()) {
-          s.erase(at, 1 + rng() % 4);
-        }
-        break;
-      default:
-        s.insert(at, s.substr(at, rng() % 8));
-        break;
-    }
-  }
-  return s;
-}
-
-void Exercise(FuzzFn fn, const std::vector<std::string>& seeds, int mutations) {
-  std::mt19937 rng(20260423);
-  for (const std::string& seed : seeds) {
-    fn(reinterpret_cast<const uint8_t*>(seed.data()), seed.size());
-    for (size_t cut = 0; cut < seed.size(); cut += 7) {
-      fn(reinterpret_cast<const uint8_t*>(seed.data()), cut);
-    }
-  }
-  for (int i = 0; i < mutations; ++i) {
-    const std::string m = Mutate(seeds[i % seeds.size()], rng);
-    fn(reinterpret_cast<const uint8_t*>(m.data()), m.size());
-  }
-}
-
-}  // namespace
-}  // namespace e2esasl::test
 
 using namespace e2esasl;        // NOLINT: test file
 using namespace e2esasl::test;  // NOLINT: test file

@@ -11,7 +11,6 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -28,6 +27,7 @@
 #include "opaque/messages.h"
 #include "opaque/records.h"
 #include "opaque/server.h"
+#include "support/fuzz_smoke.h"
 
 int FuzzOpaqueServer(const uint8_t* data, size_t size);
 int FuzzOpaqueClient(const uint8_t* data, size_t size);
@@ -40,50 +40,7 @@ Failure RunOpaqueClient(ByteView in);
 namespace e2esasl::test {
 namespace {
 
-using FuzzFn = int (*)(const uint8_t*, size_t);
-
 constexpr char kNul = '\0';
-
-// Mutate flips, inserts, deletes or duplicates a few bytes.
-std::string Mutate(std::string s, std::mt19937& rng) {
-  const int edits = 1 + static_cast<int>(rng() % 4);
-  for (int i = 0; i < edits; ++i) {
-    const size_t at = s.empty() ? 0 : rng() % s.size();
-    switch (rng() % 4) {
-      case 0:
-        if (!s.empty()) {
-          s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8)));
-        }
-        break;
-      case 1:
-        s.insert(at, 1, static_cast<char>(rng() % 256));
-        break;
-      case 2:
-        if (!s.empty()) {
-          s.erase(at, 1 + rng() % 4);
-        }
-        break;
-      default:
-        s.insert(at, s.substr(at, rng() % 8));
-        break;
-    }
-  }
-  return s;
-}
-
-void Exercise(FuzzFn fn, const std::vector<std::string>& seeds, int mutations) {
-  std::mt19937 rng(20260423);
-  for (const std::string& seed : seeds) {
-    fn(reinterpret_cast<const uint8_t*>(seed.data()), seed.size());
-    for (size_t cut = 0; cut < seed.size(); cut += 13) {
-      fn(reinterpret_cast<const uint8_t*>(seed.data()), cut);
-    }
-  }
-  for (int i = 0; i < mutations; ++i) {
-    const std::string m = Mutate(seeds[i % seeds.size()], rng);
-    fn(reinterpret_cast<const uint8_t*>(m.data()), m.size());
-  }
-}
 
 // ReadCorpus returns the files of tests/fuzz/corpus/<name>/ (E2ESASL_SOURCE_DIR, set by CTest).
 std::vector<std::string> ReadCorpus(const std::string& name) {
@@ -290,14 +247,14 @@ class OpaqueFuzzSmokeTest : public CppUnit::TestFixture {
     const std::vector<std::string> client_seeds = ReadCorpus("opaque_client_session");
     CPPUNIT_ASSERT(server_seeds.size() >= 3);
     CPPUNIT_ASSERT(client_seeds.size() >= 3);
-    Exercise(&FuzzOpaqueServer, server_seeds, 0);
-    Exercise(&FuzzOpaqueClient, client_seeds, 0);
+    Exercise(&FuzzOpaqueServer, server_seeds, 0, 13);
+    Exercise(&FuzzOpaqueClient, client_seeds, 0, 13);
   }
 
   // Deterministic random mutations of the genuine transcript.
   void testMutations() {
-    Exercise(&FuzzOpaqueServer, {run_.client_first + kNul + run_.client_final}, 300);
-    Exercise(&FuzzOpaqueClient, {run_.server_first + kNul + run_.server_final}, 300);
+    Exercise(&FuzzOpaqueServer, {run_.client_first + kNul + run_.client_final}, 300, 13);
+    Exercise(&FuzzOpaqueClient, {run_.server_first + kNul + run_.server_final}, 300, 13);
   }
 
  private:
