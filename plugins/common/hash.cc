@@ -1,16 +1,48 @@
-// hash.cc: digests, HMAC, HKDF and PBKDF2 over OpenSSL 3.0 EVP.
+// hash.cc: digests, HMAC, HKDF (SHA-256/512 on libsodium, SHA-1 on OpenSSL) and PBKDF2 (OpenSSL).
 #include "common/hash.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <climits>
 #include <utility>
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-
 namespace e2esasl {
+
+namespace internal {
+
+struct HmacState {
+  union {
+    crypto_auth_hmacsha256_state sha256;
+    crypto_auth_hmacsha512_state sha512;
+  };
+};
+
+void HmacStateDeleter::operator()(HmacState* state) const {
+  sodium_memzero(state, sizeof *state);
+  delete state;
+}
+
+}  // namespace internal
+
 namespace {
+
+using internal::HmacState;
+using internal::HmacStatePtr;
+
+// SodiumReady: libsodium initialised once per process (its SHA-2 needs no CPU dispatch, but
+// sodium_init is the documented precondition of every function).
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
+HmacStatePtr CopyState(const HmacState& state) {
+  return HmacStatePtr(new HmacState(state));
+}
 
 // A valid pointer for zero-length inputs: some OpenSSL paths treat a null key as "keep the
 // previous key" rather than "empty key".
@@ -73,18 +105,9 @@ const EVP_MAC_CTX* UnkeyedHmac(HashAlg alg) {
     }
     return ctx;
   };
+  // Only SHA-1 HMACs go through OpenSSL (SHA-256/512 use libsodium).
   static const EvpMacCtxPtr sha1 = make(HashAlg::kSha1);
-  static const EvpMacCtxPtr sha256 = make(HashAlg::kSha256);
-  static const EvpMacCtxPtr sha512 = make(HashAlg::kSha512);
-  switch (alg) {
-    case HashAlg::kSha1:
-      return sha1.get();
-    case HashAlg::kSha256:
-      return sha256.get();
-    case HashAlg::kSha512:
-      return sha512.get();
-  }
-  return nullptr;
+  return alg == HashAlg::kSha1 ? sha1.get() : nullptr;
 }
 
 }  // namespace
@@ -114,6 +137,18 @@ size_t HashSize(HashAlg alg) {
 }
 
 std::optional<SecretBytes> Digest(HashAlg alg, ByteView data) {
+  if (alg != HashAlg::kSha1) {
+    if (!SodiumReady()) {
+      return std::nullopt;
+    }
+    SecretBytes out(HashSize(alg));
+    if (alg == HashAlg::kSha256) {
+      crypto_hash_sha256(out.data(), DataOrEmpty(data), data.size());
+    } else {
+      crypto_hash_sha512(out.data(), DataOrEmpty(data), data.size());
+    }
+    return out;
+  }
   const EVP_MD* md = Md(alg);
   if (md == nullptr) {
     return std::nullopt;
@@ -128,6 +163,20 @@ std::optional<SecretBytes> Digest(HashAlg alg, ByteView data) {
 }
 
 std::optional<HmacKey> HmacKey::Create(HashAlg alg, ByteView key) {
+  if (alg != HashAlg::kSha1) {
+    if (!SodiumReady()) {
+      return std::nullopt;
+    }
+    // libsodium's _init takes keys of any length and hashes one longer than the block first,
+    // as RFC 2104 s2 says.
+    HmacStatePtr state(new HmacState);
+    if (alg == HashAlg::kSha256) {
+      crypto_auth_hmacsha256_init(&state->sha256, DataOrEmpty(key), key.size());
+    } else {
+      crypto_auth_hmacsha512_init(&state->sha512, DataOrEmpty(key), key.size());
+    }
+    return HmacKey(alg, nullptr, std::move(state));
+  }
   const EVP_MAC_CTX* unkeyed = UnkeyedHmac(alg);
   if (unkeyed == nullptr) {
     return std::nullopt;
@@ -137,15 +186,18 @@ std::optional<HmacKey> HmacKey::Create(HashAlg alg, ByteView key) {
   if (!ctx || EVP_MAC_init(ctx.get(), DataOrEmpty(key), key.size(), nullptr) != 1) {
     return std::nullopt;
   }
-  return HmacKey(alg, std::move(ctx));
+  return HmacKey(alg, std::move(ctx), nullptr);
 }
 
 std::optional<HmacStream> HmacKey::Start() const {
+  if (state_) {
+    return HmacStream(alg_, nullptr, CopyState(*state_));
+  }
   EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(keyed_.get()));
   if (!ctx) {
     return std::nullopt;
   }
-  return HmacStream(alg_, std::move(ctx));
+  return HmacStream(alg_, std::move(ctx), nullptr);
 }
 
 std::optional<SecretBytes> HmacKey::Compute(ByteView data) const {
@@ -166,6 +218,16 @@ std::optional<SecretBytes> HmacKey::Compute(std::initializer_list<ByteView> part
 }
 
 bool HmacStream::Update(ByteView data) {
+  if (state_) {
+    if (!data.empty()) {
+      if (alg_ == HashAlg::kSha256) {
+        crypto_auth_hmacsha256_update(&state_->sha256, data.data(), data.size());
+      } else {
+        crypto_auth_hmacsha512_update(&state_->sha512, data.data(), data.size());
+      }
+    }
+    return true;
+  }
   if (!ctx_) {
     return false;
   }
@@ -180,6 +242,16 @@ bool HmacStream::Update(ByteView data) {
 }
 
 std::optional<SecretBytes> HmacStream::Finish() {
+  if (state_) {
+    const HmacStatePtr state = std::move(state_);
+    SecretBytes out(HashSize(alg_));
+    if (alg_ == HashAlg::kSha256) {
+      crypto_auth_hmacsha256_final(&state->sha256, out.data());
+    } else {
+      crypto_auth_hmacsha512_final(&state->sha512, out.data());
+    }
+    return out;
+  }
   if (!ctx_) {
     return std::nullopt;
   }
