@@ -5,6 +5,25 @@
 
 namespace e2esasl::cb {
 
+OwnedBinding OwnedBinding::Copy(const ChannelBindingRef& binding) {
+  return OwnedBinding{std::string(binding.name), Bytes(binding.data.begin(), binding.data.end()),
+                      binding.critical};
+}
+
+std::optional<OwnedBinding> CopyBinding(const std::optional<ChannelBindingRef>& binding) {
+  if (!binding) {
+    return std::nullopt;
+  }
+  return OwnedBinding::Copy(*binding);
+}
+
+std::optional<ChannelBindingRef> RefBinding(const std::optional<OwnedBinding>& binding) {
+  if (!binding) {
+    return std::nullopt;
+  }
+  return binding->Ref();
+}
+
 Disposition DispositionOf(gs2::CbFlag flag) {
   switch (flag) {
     case gs2::CbFlag::kNone:

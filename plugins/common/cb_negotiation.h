@@ -6,6 +6,7 @@
 #define E2ESASL_COMMON_CB_NEGOTIATION_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/bytes.h"
@@ -21,6 +22,26 @@ struct ChannelBindingRef {
   bool critical = false;  // the application requires channel binding (SASL_CB_CRITICAL)
   ByteView data;          // the binding value
 };
+
+// OwnedBinding: a channel binding a server session keeps for the whole exchange (Cyrus
+// params->cbinding, copied: libsasl2's copy need not outlive the step that handed it over).
+// Aggregate: OwnedBinding{name, data} or OwnedBinding{name, data, critical}.
+struct OwnedBinding {
+  std::string name;       // opaque, compared byte for byte with p=
+  Bytes data;             // the binding value
+  bool critical = false;  // SASL_CB_CRITICAL: "n" from the client is refused
+
+  // Copy returns an owned copy of binding's name and data.
+  static OwnedBinding Copy(const ChannelBindingRef& binding);
+  // Ref views this binding; the view must not outlive it.
+  ChannelBindingRef Ref() const { return ChannelBindingRef{name, critical, data}; }
+};
+
+// CopyBinding returns an owned copy of binding (nullopt when there is none).
+std::optional<OwnedBinding> CopyBinding(const std::optional<ChannelBindingRef>& binding);
+
+// RefBinding views binding (nullopt when there is none); the view must not outlive it.
+std::optional<ChannelBindingRef> RefBinding(const std::optional<OwnedBinding>& binding);
 
 // Disposition: what the plugin reports to Cyrus (oparams->cbindingdisp: SASL_CB_DISP_NONE /
 // WANT / USED); it mirrors the gs2-cb-flag received or sent.

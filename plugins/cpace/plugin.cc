@@ -37,18 +37,6 @@ std::string ServerId(const sasl::Options& options) {
   return options.Get(kServerIdOption).value_or(std::string());
 }
 
-// CpaceClient adapts ClientSession to the glue's interface.
-class CpaceClient final : public sasl::ClientSession {
- public:
-  CpaceClient(Rng& rng, ClientConfig config) : session_(rng, std::move(config)) {}
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    return session_.Step(in, out, failure);
-  }
-
- private:
-  cpace::ClientSession session_;
-};
-
 // AuxpropSecrets reads the shared password through the glue's Identity.
 class AuxpropSecrets final : public SecretSource {
  public:
@@ -72,22 +60,10 @@ class AuxpropSecrets final : public SecretSource {
   sasl::Identity& identity_;
 };
 
-// CpaceServer adapts ServerSession to the glue's interface.
-class CpaceServer final : public sasl::ServerSession {
- public:
-  CpaceServer(const sasl::ServerSetup& setup, ServerConfig config)
-      : secrets_(*setup.identity), session_(*setup.rng, secrets_, std::move(config)) {}
-
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    return session_.Step(in, out, failure);
-  }
-  std::string_view authzid() const override { return session_.Authzid(); }
-  cb::Disposition disposition() const override { return session_.Disposition(); }
-
- private:
-  AuxpropSecrets secrets_;
-  cpace::ServerSession session_;
-};
+// CpaceClient / CpaceServer adapt the sessions to the glue's interface; the server adapter owns
+// the AuxpropSecrets its session reads.
+using CpaceClient = sasl::ClientAdapter<cpace::ClientSession>;
+using CpaceServer = sasl::ServerAdapter<cpace::ServerSession, AuxpropSecrets>;
 
 std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
                                                Failure*) {
@@ -103,13 +79,7 @@ std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl:
 std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
                                                Failure*) {
   ServerConfig config;
-  if (setup.binding) {
-    ServerBinding binding;
-    binding.name = std::string(setup.binding->name);
-    binding.data.assign(setup.binding->data.begin(), setup.binding->data.end());
-    binding.critical = setup.binding->critical;
-    config.binding = std::move(binding);
-  }
+  config.binding = cb::CopyBinding(setup.binding);
   config.plus_advertised = setup.plus_advertised;
   config.server_id = ServerId(*setup.options);
   return std::make_unique<CpaceServer>(setup, std::move(config));

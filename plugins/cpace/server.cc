@@ -49,13 +49,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   }
   client_first_ = std::move(*parsed);
   // The same channel-binding negotiation as every family (cb_negotiation.h).
-  std::optional<cb::ChannelBindingRef> binding;
-  if (config_.binding) {
-    binding = cb::ChannelBindingRef{config_.binding->name, config_.binding->critical,
-                                    config_.binding->data};
-  }
-  const cb::ServerVerdict verdict =
-      cb::JudgeServerFlag(client_first_.gs2_header, binding, config_.plus_advertised);
+  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
+      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
   if (verdict.status != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }

@@ -31,11 +31,7 @@ class SecretSource {
 };
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-struct ServerBinding {
-  std::string name;  // opaque, compared byte for byte with p=
-  Bytes data;
-  bool critical = false;
-};
+using ServerBinding = cb::OwnedBinding;
 
 // ServerConfig: the server's inputs.
 //   binding          the server's own channel binding, if any

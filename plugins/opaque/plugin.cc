@@ -76,18 +76,6 @@ std::optional<ServerKeyMaterial> LoadKeys(const sasl::Options& options, Failure*
   return LoadOrCreateKeyFileCached(*path, SystemRandom(), failure);
 }
 
-// OpaqueClient adapts ClientSession to the glue's interface.
-class OpaqueClient final : public sasl::ClientSession {
- public:
-  OpaqueClient(Rng& rng, ClientConfig config) : session_(rng, std::move(config)) {}
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    return session_.Step(in, out, failure);
-  }
-
- private:
-  opaque::ClientSession session_;
-};
-
 // AuxpropRecords reads the user's record through the glue's Identity.
 class AuxpropRecords final : public RecordSource {
  public:
@@ -108,22 +96,10 @@ class AuxpropRecords final : public RecordSource {
   sasl::Identity& identity_;
 };
 
-// OpaqueServer adapts ServerSession to the glue's interface.
-class OpaqueServer final : public sasl::ServerSession {
- public:
-  OpaqueServer(const sasl::ServerSetup& setup, ServerConfig config)
-      : records_(*setup.identity), session_(*setup.rng, records_, std::move(config)) {}
-
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    return session_.Step(in, out, failure);
-  }
-  std::string_view authzid() const override { return session_.Authzid(); }
-  cb::Disposition disposition() const override { return session_.Disposition(); }
-
- private:
-  AuxpropRecords records_;
-  opaque::ServerSession session_;
-};
+// OpaqueClient / OpaqueServer adapt the sessions to the glue's interface; the server adapter
+// owns the AuxpropRecords its session reads.
+using OpaqueClient = sasl::ClientAdapter<opaque::ClientSession>;
+using OpaqueServer = sasl::ServerAdapter<opaque::ServerSession, AuxpropRecords>;
 
 std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
                                                Failure*) {
@@ -146,13 +122,7 @@ std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl:
   }
   ServerConfig config;
   config.keys = std::move(*keys);
-  if (setup.binding) {
-    ServerBinding binding;
-    binding.name = std::string(setup.binding->name);
-    binding.data.assign(setup.binding->data.begin(), setup.binding->data.end());
-    binding.critical = setup.binding->critical;
-    config.binding = std::move(binding);
-  }
+  config.binding = cb::CopyBinding(setup.binding);
   config.plus_advertised = setup.plus_advertised;
   config.server_identity = ServerIdentity(*setup.options);
   config.fake_ksf = ServerKsf(*setup.options);

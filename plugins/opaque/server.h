@@ -29,11 +29,7 @@ class RecordSource {
 };
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-struct ServerBinding {
-  std::string name;
-  Bytes data;
-  bool critical = false;
-};
+using ServerBinding = cb::OwnedBinding;
 
 // ServerConfig: the server's inputs.
 //   keys             the long-term key material (key_file.h)

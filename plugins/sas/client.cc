@@ -3,17 +3,10 @@
 
 #include <utility>
 
-#include "common/ct.h"
-
 namespace e2esasl::sas {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
-
-ClientSession::~ClientSession() {
-  ephemeral_.Wipe();
-  WipeSecrets(&secrets_);
-}
 
 Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
   out->clear();
@@ -54,14 +47,9 @@ Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
       }
       state_ = State::kComplete;
       return Status::kOk;
-    case State::kAwaitPerson:
-      return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "the exchange is already complete");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
+    default:  // kAwaitPerson, kComplete, kFailed: no message is due
+      return StepOutOfTurn(failure);
   }
-  return Abort(failure, Status::kInternal, "invalid state");
 }
 
 Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failure) {
@@ -92,34 +80,12 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ClientSession::HandleServerConfirm(ByteView in, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ServerConfirm> confirm = ServerConfirm::Parse(in, &parse_failure);
-  if (!confirm) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
-  }
   // The server's tag first: a relay between two TLS channels fails here whatever people answer.
-  if (!CtEqual(confirm->tag, secrets_->server_tag)) {
-    return Abort(failure, Status::kAuthFailed, std::string(kServerConfirmationDetail));
+  const Status status = CheckPeerConfirmation(in, failure);
+  if (status != Status::kOk) {
+    return status;
   }
   state_ = State::kAwaitPerson;
-  return Status::kContinue;
-}
-
-Status ClientSession::Confirm(bool accepted, Bytes* out, Failure* failure) {
-  out->clear();
-  if (state_ == State::kFailed) {
-    return Fail(failure, failure_.status, failure_.detail);
-  }
-  if (state_ != State::kAwaitPerson) {
-    return Abort(failure, Status::kInternal, "no confirmation was pending");
-  }
-  if (!accepted) {
-    return Abort(failure, Status::kAuthFailed, std::string(kClientRejectedDetail));
-  }
-  ClientConfirm confirm;
-  confirm.tag = secrets_->client_tag;
-  *out = Serialized(confirm);
-  state_ = State::kSentConfirm;
   return Status::kContinue;
 }
 
@@ -128,28 +94,6 @@ std::optional<std::string> ClientSession::Announcement() const {
     return std::nullopt;
   }
   return secrets_->sas;
-}
-
-std::optional<std::string> ClientSession::PendingConfirmation() const {
-  if (state_ != State::kAwaitPerson) {
-    return std::nullopt;
-  }
-  return secrets_->sas;
-}
-
-std::optional<std::string> ClientSession::Sas() const {
-  if (!secrets_ || state_ == State::kFailed) {
-    return std::nullopt;
-  }
-  return secrets_->sas;
-}
-
-Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
-  state_ = State::kFailed;
-  ephemeral_.Wipe();
-  WipeSecrets(&secrets_);
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
 }
 
 }  // namespace e2esasl::sas

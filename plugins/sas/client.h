@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "sas/key_schedule.h"
 #include "sas/messages.h"
+#include "sas/session_core.h"
 
 namespace e2esasl::sas {
 
@@ -21,6 +22,17 @@ struct ClientConfig {
   gs2::Gs2Header gs2;
   Bytes cb_data;
   unsigned digits = kDefaultDigits;
+};
+
+// ClientState: the client session's states (the state machine in client.cc).
+enum class ClientState {
+  kStart,
+  kSentCommit,
+  kSentReveal,
+  kAwaitPerson,
+  kSentConfirm,
+  kComplete,
+  kFailed
 };
 
 // ClientSession: one exchange as a SAS-R255-PLUS client. Not thread-safe; one per connection.
@@ -37,45 +49,24 @@ struct ClientConfig {
 //   kAuthFailed the server's element is invalid / the identity / ours; the server's tag does not
 //               verify (different channel bindings: a man in the middle); the person rejected
 //   kInternal   RNG or crypto failure; a call out of order
-// rng must outlive the session.
-class ClientSession final {
+// Confirm, PendingConfirmation, Sas (the string once derived, after server-first; for tests and
+// logs) and IsComplete come from SessionCore. rng must outlive the session.
+class ClientSession final : public SessionCore<ClientState, Side::kClient> {
  public:
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession();
-  ClientSession(const ClientSession&) = delete;
-  ClientSession& operator=(const ClientSession&) = delete;
 
   Status Step(ByteView in, Bytes* out, Failure* failure);
-  Status Confirm(bool accepted, Bytes* out, Failure* failure);
-
   std::optional<std::string> Announcement() const;
-  std::optional<std::string> PendingConfirmation() const;
-  // Sas: the string once derived (after server-first), for tests and logs; nullopt before.
-  std::optional<std::string> Sas() const;
-  bool IsComplete() const { return state_ == State::kComplete; }
 
  private:
-  enum class State {
-    kStart,
-    kSentCommit,
-    kSentReveal,
-    kAwaitPerson,
-    kSentConfirm,
-    kComplete,
-    kFailed
-  };
+  using State = ClientState;
 
   Status HandleServerFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleServerConfirm(ByteView in, Failure* failure);
-  Status Abort(Failure* failure, Status status, std::string detail);
 
   Rng& rng_;
   ClientConfig config_;
-  State state_ = State::kStart;
-  Failure failure_;
-  Ephemeral ephemeral_;
   Bytes client_first_;
-  std::optional<SessionSecrets> secrets_;
 };
 
 }  // namespace e2esasl::sas

@@ -33,44 +33,10 @@ unsigned Digits(const sasl::Options& options) {
       options.GetUint(kDigitsOption, kDefaultDigits, kMinDigits, kMaxDigits));
 }
 
-// SasClient adapts ClientSession to the glue's interface.
-class SasClient final : public sasl::ClientSession {
- public:
-  SasClient(Rng& rng, ClientConfig config) : session_(rng, std::move(config)) {}
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    return session_.Step(in, out, failure);
-  }
-  std::optional<std::string> PendingConfirmation() const override {
-    return session_.PendingConfirmation();
-  }
-  std::optional<std::string> Announcement() const override { return session_.Announcement(); }
-  Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
-    return session_.Confirm(accepted, out, failure);
-  }
-
- private:
-  sas::ClientSession session_;
-};
-
-// SasServer adapts ServerSession to the glue's interface.
-class SasServer final : public sasl::ServerSession {
- public:
-  SasServer(Rng& rng, ServerConfig config) : session_(rng, std::move(config)) {}
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    return session_.Step(in, out, failure);
-  }
-  std::string_view authzid() const override { return session_.Authzid(); }
-  cb::Disposition disposition() const override { return session_.Disposition(); }
-  std::optional<std::string> PendingConfirmation() const override {
-    return session_.PendingConfirmation();
-  }
-  Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
-    return session_.Confirm(accepted, out, failure);
-  }
-
- private:
-  sas::ServerSession session_;
-};
+// SasClient / SasServer adapt the sessions to the glue's interface, including the person's
+// confirmation (PendingConfirmation / Announcement / Confirm). No stored secret: no Source.
+using SasClient = sasl::ClientAdapter<sas::ClientSession>;
+using SasServer = sasl::ServerAdapter<sas::ServerSession>;
 
 std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
                                                Failure*) {
@@ -85,13 +51,7 @@ std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl:
 std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
                                                Failure*) {
   ServerConfig config;
-  if (setup.binding) {
-    ServerBinding binding;
-    binding.name = std::string(setup.binding->name);
-    binding.data.assign(setup.binding->data.begin(), setup.binding->data.end());
-    binding.critical = setup.binding->critical;
-    config.binding = std::move(binding);
-  }
+  config.binding = cb::CopyBinding(setup.binding);
   config.plus_advertised = setup.plus_advertised;
   config.min_digits = Digits(*setup.options);
   sasl::Identity* identity = setup.identity;
@@ -102,7 +62,7 @@ std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl:
     }
     return Status::kOk;
   };
-  return std::make_unique<SasServer>(*setup.rng, std::move(config));
+  return std::make_unique<SasServer>(setup, std::move(config));
 }
 
 // Security flags (argued in docs/mechanisms/sas.md): no secret to sniff (NOPLAINTEXT) or to

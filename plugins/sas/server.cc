@@ -10,11 +10,6 @@ namespace e2esasl::sas {
 ServerSession::ServerSession(Rng& rng, ServerConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-ServerSession::~ServerSession() {
-  ephemeral_.Wipe();
-  WipeSecrets(&secrets_);
-}
-
 Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
   out->clear();
   switch (state_) {
@@ -28,16 +23,17 @@ Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
       return HandleClientFirst(in, out, failure);
     case State::kSentServerFirst:
       return HandleClientReveal(in, failure);
-    case State::kSentConfirm:
-      return HandleClientConfirm(in, failure);
-    case State::kAwaitPerson:
-      return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "the exchange is already complete");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
+    case State::kSentConfirm: {
+      const Status status = CheckPeerConfirmation(in, failure);
+      if (status != Status::kOk) {
+        return status;
+      }
+      state_ = State::kComplete;
+      return Status::kOk;
+    }
+    default:  // kAwaitPerson, kComplete, kFailed: no message is due
+      return StepOutOfTurn(failure);
   }
-  return Abort(failure, Status::kInternal, "invalid state");
 }
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
@@ -49,13 +45,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   client_first_ = std::move(*parsed);
   client_first_bytes_.assign(in.begin(), in.end());
   // The same channel-binding negotiation as every family (cb_negotiation.h) ...
-  std::optional<cb::ChannelBindingRef> binding;
-  if (config_.binding) {
-    binding = cb::ChannelBindingRef{config_.binding->name, config_.binding->critical,
-                                    config_.binding->data};
-  }
-  const cb::ServerVerdict verdict =
-      cb::JudgeServerFlag(client_first_.gs2_header, binding, config_.plus_advertised);
+  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
+      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
   if (verdict.status != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }
@@ -114,59 +105,6 @@ Status ServerSession::HandleClientReveal(ByteView in, Failure* failure) {
   }
   state_ = State::kAwaitPerson;
   return Status::kContinue;
-}
-
-Status ServerSession::Confirm(bool accepted, Bytes* out, Failure* failure) {
-  out->clear();
-  if (state_ == State::kFailed) {
-    return Fail(failure, failure_.status, failure_.detail);
-  }
-  if (state_ != State::kAwaitPerson) {
-    return Abort(failure, Status::kInternal, "no confirmation was pending");
-  }
-  if (!accepted) {
-    return Abort(failure, Status::kAuthFailed, std::string(kServerRejectedDetail));
-  }
-  ServerConfirm confirm;
-  confirm.tag = secrets_->server_tag;
-  *out = Serialized(confirm);
-  state_ = State::kSentConfirm;
-  return Status::kContinue;
-}
-
-Status ServerSession::HandleClientConfirm(ByteView in, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ClientConfirm> confirm = ClientConfirm::Parse(in, &parse_failure);
-  if (!confirm) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
-  }
-  if (!CtEqual(confirm->tag, secrets_->client_tag)) {
-    return Abort(failure, Status::kAuthFailed, std::string(kClientConfirmationDetail));
-  }
-  state_ = State::kComplete;
-  return Status::kOk;
-}
-
-std::optional<std::string> ServerSession::PendingConfirmation() const {
-  if (state_ != State::kAwaitPerson) {
-    return std::nullopt;
-  }
-  return secrets_->sas;
-}
-
-std::optional<std::string> ServerSession::Sas() const {
-  if (!secrets_ || state_ == State::kFailed) {
-    return std::nullopt;
-  }
-  return secrets_->sas;
-}
-
-Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
-  state_ = State::kFailed;
-  ephemeral_.Wipe();
-  WipeSecrets(&secrets_);
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
 }
 
 }  // namespace e2esasl::sas

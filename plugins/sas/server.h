@@ -14,15 +14,12 @@
 #include "common/status.h"
 #include "sas/key_schedule.h"
 #include "sas/messages.h"
+#include "sas/session_core.h"
 
 namespace e2esasl::sas {
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-struct ServerBinding {
-  std::string name;  // opaque, compared byte for byte with p=
-  Bytes data;
-  bool critical = false;
-};
+using ServerBinding = cb::OwnedBinding;
 
 // ServerConfig: the server's inputs.
 //   binding          the server's own channel binding (without one every client-first fails)
@@ -35,6 +32,17 @@ struct ServerConfig {
   bool plus_advertised = false;
   unsigned min_digits = kDefaultDigits;
   std::function<Status(std::string_view authcid, Failure* failure)> accept_authcid;
+};
+
+// ServerState: the server session's states (the state machine in server.cc).
+enum class ServerState {
+  kStart,
+  kAwaitClientFirst,
+  kSentServerFirst,
+  kAwaitPerson,
+  kSentConfirm,
+  kComplete,
+  kFailed
 };
 
 // ServerSession: one exchange as a SAS-R255-PLUS server. Not thread-safe; one per connection.
@@ -52,49 +60,29 @@ struct ServerConfig {
 //               min_digits; the revealed X does not open the commitment; X invalid / identity /
 //               ours; the client's tag does not verify; the person rejected
 //   kInternal   RNG or crypto failure; a call out of order
-// rng must outlive the session.
-class ServerSession final {
+// Confirm, PendingConfirmation, Sas and IsComplete come from SessionCore. rng must outlive the
+// session.
+class ServerSession final : public SessionCore<ServerState, Side::kServer> {
  public:
   ServerSession(Rng& rng, ServerConfig config);
-  ~ServerSession();
-  ServerSession(const ServerSession&) = delete;
-  ServerSession& operator=(const ServerSession&) = delete;
 
   Status Step(ByteView in, Bytes* out, Failure* failure);
-  Status Confirm(bool accepted, Bytes* out, Failure* failure);
 
-  std::optional<std::string> PendingConfirmation() const;
-  std::optional<std::string> Sas() const;
-  bool IsComplete() const { return state_ == State::kComplete; }
   std::string_view Authcid() const { return client_first_.authcid; }
   std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
   cb::Disposition Disposition() const { return cb::DispositionOf(client_first_.gs2_header.flag); }
 
  private:
-  enum class State {
-    kStart,
-    kAwaitClientFirst,
-    kSentServerFirst,
-    kAwaitPerson,
-    kSentConfirm,
-    kComplete,
-    kFailed
-  };
+  using State = ServerState;
 
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientReveal(ByteView in, Failure* failure);
-  Status HandleClientConfirm(ByteView in, Failure* failure);
-  Status Abort(Failure* failure, Status status, std::string detail);
 
   Rng& rng_;
   ServerConfig config_;
-  State state_ = State::kStart;
-  Failure failure_;
-  Ephemeral ephemeral_;
   ClientFirst client_first_;
   Bytes client_first_bytes_;
   Bytes server_first_bytes_;
-  std::optional<SessionSecrets> secrets_;
 };
 
 }  // namespace e2esasl::sas

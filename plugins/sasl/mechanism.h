@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include <sasl/sasl.h>
 #include <sasl/saslplug.h>
@@ -90,6 +92,117 @@ struct ServerSetup {
   Identity* identity = nullptr;  // canon_user + auxprop for this connection
   const Options* options = nullptr;
   Rng* rng = nullptr;
+};
+
+// AsksPerson: a family session that asks a person (PendingConfirmation and Confirm, as on
+// ClientSession / ServerSession above). Announces: one that also shows the string (Announcement).
+template <class Session>
+concept AsksPerson = requires(Session& session, Bytes* out, Failure* failure) {
+  session.PendingConfirmation();
+  session.Confirm(true, out, failure);
+};
+template <class Session>
+concept Announces = requires(const Session& session) {
+  session.Announcement();
+};
+
+// ClientAdapter presents a family's client session as a ClientSession. Session is built from
+// (Rng&, Config) and has Step(in, out, failure) as above; PendingConfirmation, Announcement and
+// Confirm are forwarded when Session has them (AsksPerson, Announces), otherwise the defaults
+// above apply. rng must outlive the adapter.
+template <class Session>
+class ClientAdapter final : public ClientSession {
+ public:
+  template <class Config>
+  ClientAdapter(Rng& rng, Config config) : session_(rng, std::move(config)) {}
+
+  Status Step(ByteView in, Bytes* out, Failure* failure) override {
+    return session_.Step(in, out, failure);
+  }
+  std::optional<std::string> PendingConfirmation() const override {
+    if constexpr (AsksPerson<Session>) {
+      return session_.PendingConfirmation();
+    } else {
+      return ClientSession::PendingConfirmation();
+    }
+  }
+  std::optional<std::string> Announcement() const override {
+    if constexpr (Announces<Session>) {
+      return session_.Announcement();
+    } else {
+      return ClientSession::Announcement();
+    }
+  }
+  Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
+    if constexpr (AsksPerson<Session>) {
+      return session_.Confirm(accepted, out, failure);
+    } else {
+      return ClientSession::Confirm(accepted, out, failure);
+    }
+  }
+
+ private:
+  Session session_;
+};
+
+// NoSource: the ServerAdapter Source of a family whose server reads no stored secret (SAS).
+struct NoSource {};
+
+// ServerAdapter presents a family's server session as a ServerSession, and owns the Source the
+// session reads the users' secrets from (built from *setup.identity; it outlives the session).
+// Session is built from (Rng&, Source&, Config), or from (Rng&, Config) when Source is NoSource,
+// and has Step(in, out, failure), Authzid() and Disposition(); PendingConfirmation and Confirm
+// are forwarded when Session has them (AsksPerson), otherwise the defaults above apply.
+// setup.rng and setup.identity must outlive the adapter.
+template <class Session, class Source = NoSource>
+class ServerAdapter final : public ServerSession {
+ public:
+  template <class Config>
+  ServerAdapter(const ServerSetup& setup, Config config)
+      : source_(MakeSource(setup)), session_(MakeSession(setup, source_, std::move(config))) {}
+
+  Status Step(ByteView in, Bytes* out, Failure* failure) override {
+    return session_.Step(in, out, failure);
+  }
+  std::string_view authzid() const override { return session_.Authzid(); }
+  cb::Disposition disposition() const override { return session_.Disposition(); }
+  std::optional<std::string> PendingConfirmation() const override {
+    if constexpr (AsksPerson<Session>) {
+      return session_.PendingConfirmation();
+    } else {
+      return ServerSession::PendingConfirmation();
+    }
+  }
+  Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
+    if constexpr (AsksPerson<Session>) {
+      return session_.Confirm(accepted, out, failure);
+    } else {
+      return ServerSession::Confirm(accepted, out, failure);
+    }
+  }
+
+ private:
+  static constexpr bool kHasSource = !std::is_same_v<Source, NoSource>;
+
+  static Source MakeSource([[maybe_unused]] const ServerSetup& setup) {
+    if constexpr (kHasSource) {
+      return Source(*setup.identity);
+    } else {
+      return NoSource{};
+    }
+  }
+  template <class Config>
+  static Session MakeSession(const ServerSetup& setup, [[maybe_unused]] Source& source,
+                             Config config) {
+    if constexpr (kHasSource) {
+      return Session(*setup.rng, source, std::move(config));
+    } else {
+      return Session(*setup.rng, std::move(config));
+    }
+  }
+
+  [[no_unique_address]] Source source_;
+  Session session_;
 };
 
 struct MechanismSpec;

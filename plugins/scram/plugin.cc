@@ -148,7 +148,7 @@ class ScramServer final : public sasl::ServerSession {
   ScramServer(HashAlg alg, const sasl::ServerSetup& setup)
       : fake_secret_(FakeSecret(*setup.options)),
         credentials_(alg, *setup.identity, *setup.options, fake_secret_),
-        session_(alg, *setup.rng, credentials_, MakeBinding(setup), MakeOptions(setup)),
+        session_(alg, *setup.rng, credentials_, cb::CopyBinding(setup.binding), MakeOptions(setup)),
         send_errors_(setup.options->GetBool("e2esasl_scram_send_errors", true)) {}
 
   // Step: on a failure for which RFC 5802 has a server-error-value, the server-final-message
@@ -175,16 +175,6 @@ class ScramServer final : public sasl::ServerSession {
   cb::Disposition disposition() const override { return session_.CbDisposition(); }
 
  private:
-  static std::optional<ServerBinding> MakeBinding(const sasl::ServerSetup& setup) {
-    if (!setup.binding) {
-      return std::nullopt;
-    }
-    ServerBinding b;
-    b.name = std::string(setup.binding->name);
-    b.data.assign(setup.binding->data.begin(), setup.binding->data.end());
-    b.critical = setup.binding->critical;
-    return b;
-  }
   ServerOptions MakeOptions(const sasl::ServerSetup& setup) const {
     ServerOptions o;
     o.fake_secret = fake_secret_;

@@ -145,12 +145,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out) {
   client_first_ = std::move(*client_first);
 
   // Channel-binding negotiation (RFC 5802 s6 plus the Cyrus gaps closed in cb_negotiation.h).
-  std::optional<cb::ChannelBindingRef> binding_ref;
-  if (binding_) {
-    binding_ref = cb::ChannelBindingRef{binding_->name, binding_->critical, binding_->data};
-  }
   const cb::ServerVerdict verdict =
-      cb::JudgeServerFlag(client_first_.gs2_header, binding_ref, binding_.has_value());
+      cb::JudgeServerFlag(client_first_.gs2_header, cb::RefBinding(binding_), binding_.has_value());
   if (verdict.status != Status::kOk) {
     return Fail(verdict.status, verdict.detail,
                 FlagErrorValue(client_first_.gs2_header.flag, binding_.has_value()), out);

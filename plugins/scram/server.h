@@ -37,11 +37,7 @@ class CredentialSource {
 };
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-struct ServerBinding {
-  std::string name;  // e.g. "tls-exporter"; opaque, compared byte for byte with p=
-  Bytes data;
-  bool critical = false;  // SASL_CB_CRITICAL: "n" from the client is refused
-};
+using ServerBinding = cb::OwnedBinding;
 
 // ServerOptions:
 //   fake_secret      key of HMAC(fake_secret, ...) that derives an unknown user's salt and

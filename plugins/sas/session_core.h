@@ -1,0 +1,136 @@
+// session_core.h: what the SAS-R255-PLUS client and server sessions share (client.h, server.h):
+// the final failures, the person's answer with this end's key confirmation, the check of the
+// peer's key confirmation, and the string shown to people. No Cyrus types.
+#ifndef E2ESASL_SAS_SESSION_CORE_H_
+#define E2ESASL_SAS_SESSION_CORE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "common/bytes.h"
+#include "common/ct.h"
+#include "common/status.h"
+#include "sas/key_schedule.h"
+#include "sas/messages.h"
+
+namespace e2esasl::sas {
+
+// Side: the end a session plays.
+enum class Side { kClient, kServer };
+
+// SessionCore: the state and the steps both sessions share; each session derives from it and
+// runs its own opening messages. State is the session's state enum: it must have kStart,
+// kAwaitPerson, kSentConfirm, kComplete and kFailed. kSide picks the confirmation this end sends
+// (client-confirm "v=" tag_client, or server-confirm "v=" tag_server), the one it checks, and the
+// error details. Failures are final: the ephemeral scalar and the secrets are wiped, and every
+// later call returns the same Status.
+template <class State, Side kSide>
+class SessionCore {
+ public:
+  SessionCore(const SessionCore&) = delete;
+  SessionCore& operator=(const SessionCore&) = delete;
+
+  // Confirm takes the person's answer while PendingConfirmation() has a value: accepted, this
+  // end's confirm message in *out and kContinue; rejected, kAuthFailed. Out of turn: kInternal.
+  Status Confirm(bool accepted, Bytes* out, Failure* failure) {
+    out->clear();
+    if (state_ == State::kFailed) {
+      return Fail(failure, failure_.status, failure_.detail);
+    }
+    if (state_ != State::kAwaitPerson) {
+      return Abort(failure, Status::kInternal, "no confirmation was pending");
+    }
+    if (!accepted) {
+      return Abort(failure, Status::kAuthFailed, std::string(kRejectedDetail));
+    }
+    OwnConfirm confirm;
+    confirm.tag = kSide == Side::kClient ? secrets_->client_tag : secrets_->server_tag;
+    *out = Serialized(confirm);
+    state_ = State::kSentConfirm;
+    return Status::kContinue;
+  }
+
+  // PendingConfirmation: the string while the person's answer is awaited; nullopt otherwise.
+  std::optional<std::string> PendingConfirmation() const {
+    if (state_ != State::kAwaitPerson) {
+      return std::nullopt;
+    }
+    return secrets_->sas;
+  }
+  // Sas: the string once derived, for tests and logs; nullopt before and after a failure.
+  std::optional<std::string> Sas() const {
+    if (!secrets_ || state_ == State::kFailed) {
+      return std::nullopt;
+    }
+    return secrets_->sas;
+  }
+  bool IsComplete() const { return state_ == State::kComplete; }
+
+ protected:
+  SessionCore() = default;
+  ~SessionCore() {
+    ephemeral_.Wipe();
+    WipeSecrets(&secrets_);
+  }
+
+  // StepOutOfTurn answers a Step in a state that takes no message: a person's answer pending,
+  // complete (both kInternal, and final) or failed (the failure again).
+  Status StepOutOfTurn(Failure* failure) {
+    switch (state_) {
+      case State::kAwaitPerson:
+        return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
+      case State::kComplete:
+        return Abort(failure, Status::kInternal, "the exchange is already complete");
+      case State::kFailed:
+        return Fail(failure, failure_.status, failure_.detail);
+      default:
+        return Abort(failure, Status::kInternal, "invalid state");
+    }
+  }
+
+  // CheckPeerConfirmation parses the peer's confirm message (server-confirm at the client,
+  // client-confirm at the server) and compares its tag with the expected one in constant time.
+  // kOk, or the session fails: kMalformed (the parse detail) or kAuthFailed (the tag differs:
+  // the two ends hold different channel bindings or keys).
+  Status CheckPeerConfirmation(ByteView in, Failure* failure) {
+    Failure parse_failure;
+    const std::optional<PeerConfirm> confirm = PeerConfirm::Parse(in, &parse_failure);
+    if (!confirm) {
+      return Abort(failure, parse_failure.status, parse_failure.detail);
+    }
+    const Tag& expected = kSide == Side::kClient ? secrets_->server_tag : secrets_->client_tag;
+    if (!CtEqual(confirm->tag, expected)) {
+      return Abort(failure, Status::kAuthFailed, std::string(kPeerConfirmationDetail));
+    }
+    return Status::kOk;
+  }
+
+  // Abort makes the session fail for good: wipes the scalar and the secrets, keeps the failure.
+  Status Abort(Failure* failure, Status status, std::string detail) {
+    state_ = State::kFailed;
+    ephemeral_.Wipe();
+    WipeSecrets(&secrets_);
+    failure_ = Failure{status, detail};
+    return Fail(failure, status, std::move(detail));
+  }
+
+  State state_ = State::kStart;
+  Failure failure_;
+  Ephemeral ephemeral_;
+  std::optional<SessionSecrets> secrets_;
+
+ private:
+  using OwnConfirm = std::conditional_t<kSide == Side::kClient, ClientConfirm, ServerConfirm>;
+  using PeerConfirm = std::conditional_t<kSide == Side::kClient, ServerConfirm, ClientConfirm>;
+  static constexpr std::string_view kRejectedDetail =
+      kSide == Side::kClient ? kClientRejectedDetail : kServerRejectedDetail;
+  static constexpr std::string_view kPeerConfirmationDetail =
+      kSide == Side::kClient ? kServerConfirmationDetail : kClientConfirmationDetail;
+};
+
+}  // namespace e2esasl::sas
+
+#endif  // E2ESASL_SAS_SESSION_CORE_H_
