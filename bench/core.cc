@@ -47,21 +47,34 @@ Bytes BindingData(bool plus) {
   return plus ? Bytes(kBindingData.begin(), kBindingData.end()) : Bytes();
 }
 
-// Sides accumulates each side's CPU per timed authentication into the batches of peer.h.
+// Sides accumulates each side's CPU per timed authentication into the batches of peer.h, and
+// runs each side's floor after every authentication (FloorRunner), as the libsasl2 rows do.
 class Sides {
  public:
   explicit Sides(const CoreSpec& spec)
-      : spec_(spec), batches_(BatchesFor(spec.count)), client_(batches_), server_(batches_) {}
+      : spec_(spec),
+        batches_(BatchesFor(spec.count)),
+        client_(batches_),
+        server_(batches_),
+        client_floor_(spec.client_floor, FloorParams{}, spec.warmup, spec.count),
+        server_floor_(spec.server_floor, FloorParams{}, spec.warmup, spec.count) {}
 
   // For authentication i (warmup first): the timers to use, or null while warming up.
   CpuTimer* client(int i) { return Timer(client_, i); }
   CpuTimer* server(int i) { return Timer(server_, i); }
+  // After authentication i: each side's floor once.
+  void RunFloors(int i) {
+    client_floor_.Run(i);
+    server_floor_.Run(i);
+  }
 
   PairResult Result() const {
     PairResult r;
     r.ok = true;
     Fill(client_, &r.client_us, &r.client_mean_us);
     Fill(server_, &r.server_us, &r.server_mean_us);
+    Floor(spec_.client_floor, client_floor_, &r.client_floor_us, &r.client_floor_mean_us);
+    Floor(spec_.server_floor, server_floor_, &r.server_floor_us, &r.server_floor_mean_us);
     return r;
   }
 
@@ -71,24 +84,30 @@ class Sides {
     return timed < 0 ? nullptr : &timers[BatchOf(timed, spec_.count, batches_)];
   }
   void Fill(const std::vector<CpuTimer>& timers, double* median, double* mean) const {
-    std::vector<double> per_run;
-    double total = 0;
-    for (int b = 0; b < batches_; ++b) {
-      int size = 0;
-      for (int i = 0; i < spec_.count; ++i) {
-        size += BatchOf(i, spec_.count, batches_) == b ? 1 : 0;
-      }
-      per_run.push_back(timers[b].Micros() / size);
-      total += timers[b].Micros();
+    std::vector<int64_t> ns;
+    int64_t total = 0;
+    for (const CpuTimer& t : timers) {
+      ns.push_back(t.Nanos());
+      total += t.Nanos();
     }
-    *median = Median(per_run);
-    *mean = total / spec_.count;
+    *median = MedianPerRun(ns.data(), spec_.count);
+    *mean = static_cast<double>(total) / 1000.0 / spec_.count;
+  }
+  void Floor(FloorFn fn, const FloorRunner& runner, std::optional<double>* median,
+             std::optional<double>* mean) const {
+    std::vector<int64_t> ns;
+    for (int b = 0; b < batches_; ++b) {
+      ns.push_back(runner.BatchNanos(b));
+    }
+    FloorFigures(fn == nullptr ? 0 : (runner.ok() ? 1 : 2), ns.data(), spec_.count, median, mean);
   }
 
   const CoreSpec& spec_;
   int batches_;
   std::vector<CpuTimer> client_;
   std::vector<CpuTimer> server_;
+  FloorRunner client_floor_;
+  FloorRunner server_floor_;
 };
 
 PairResult Failed(const std::string& detail) {
@@ -242,6 +261,7 @@ PairResult RunCpaceCore(const CoreSpec& spec) {
     if (!ok) {
       return Failed("authentication " + std::to_string(i + 1) + ": " + error);
     }
+    sides.RunFloors(i);
   }
   return sides.Result();
 }
@@ -284,6 +304,7 @@ PairResult RunOpaqueCore(const CoreSpec& spec) {
     if (!ok) {
       return Failed("authentication " + std::to_string(i + 1) + ": " + error);
     }
+    sides.RunFloors(i);
   }
   return sides.Result();
 }

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "floors.h"
+
 namespace e2esasl::bench {
 
 struct PairResult;  // pair.h (not included: pair.h -> peer.h -> mechanisms.h -> core.h)
@@ -28,6 +30,8 @@ struct CoreSpec {
   int warmup = 2;
   int count = 200;
   OpaqueKsf opaque_ksf;
+  FloorFn client_floor = nullptr;  // run after each authentication, as in the libsasl2 rows
+  FloorFn server_floor = nullptr;
 };
 
 // CoreFn runs warmup + count authentications and returns the per-side figures (ok false with a

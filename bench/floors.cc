@@ -162,31 +162,28 @@ bool FloorOpaqueServer(const FloorParams&) {
   return ok;
 }
 
-std::optional<std::vector<double>> MeasureFloorBatches(FloorFn fn, const FloorParams& params,
-                                                       int warmup, int count) {
-  for (int i = 0; i < warmup; ++i) {
-    if (!fn(params)) {
-      return std::nullopt;
-    }
+FloorRunner::FloorRunner(FloorFn fn, FloorParams params, int warmup, int count)
+    : fn_(fn), params_(params), warmup_(warmup), count_(count),
+      batch_ns_(BatchesFor(count), 0) {}
+
+void FloorRunner::Run(int i) {
+  if (fn_ == nullptr || failed_) {
+    return;
   }
-  const int batches = BatchesFor(count);
-  std::vector<CpuTimer> timers(batches);
-  std::vector<int> sizes(batches, 0);
-  for (int i = 0; i < count; ++i) {
-    const int b = BatchOf(i, count, batches);
-    timers[b].Start();
-    const bool ok = fn(params);
-    timers[b].Stop();
-    if (!ok) {
-      return std::nullopt;
-    }
-    ++sizes[b];
+  const int timed = i - warmup_;
+  CpuTimer timer;
+  timer.Start();
+  const bool ok = fn_(params_);
+  timer.Stop();
+  failed_ = !ok;
+  if (timed >= 0 && timed < count_) {
+    batch_ns_[BatchOf(timed, count_, static_cast<int>(batch_ns_.size()))] += timer.Nanos();
   }
-  std::vector<double> per_run;
-  for (int b = 0; b < batches; ++b) {
-    per_run.push_back(timers[b].Micros() / sizes[b]);
-  }
-  return per_run;
 }
+
+int64_t FloorRunner::BatchNanos(int batch) const {
+  return batch < static_cast<int>(batch_ns_.size()) ? batch_ns_[batch] : 0;
+}
+
 
 }  // namespace e2esasl::bench

@@ -44,11 +44,28 @@ bool FloorOpaqueClient(const FloorParams& params);
 // multiplication) and 3DH (three scalar multiplications).
 bool FloorOpaqueServer(const FloorParams& params);
 
-// MeasureFloorBatches runs fn count times (after `warmup` untimed runs) in the same batches as
-// a bench side (peer.h, BatchOf) and returns each batch's CPU microseconds per run of this
-// process, or std::nullopt when fn failed.
-std::optional<std::vector<double>> MeasureFloorBatches(FloorFn fn, const FloorParams& params,
-                                                       int warmup, int count);
+// FloorRunner runs a side's floor once after each of its authentications, in the side's own
+// process, and adds its CPU to the same batches as the authentications (peer.h BatchOf): floor
+// and mechanism are measured interleaved, under the same conditions, so a drift of the machine's
+// speed during a row moves both alike. A null fn measures nothing.
+class FloorRunner {
+ public:
+  FloorRunner(FloorFn fn, FloorParams params, int warmup, int count);
+  // Run runs the floor after authentication i (the first `warmup` untimed). Once the primitive
+  // failed, the runner stops and ok() is false.
+  void Run(int i);
+  bool ok() const { return !failed_; }
+  int64_t BatchNanos(int batch) const;
+
+ private:
+  FloorFn fn_;
+  FloorParams params_;
+  int warmup_;
+  int count_;
+  bool failed_ = false;
+  std::vector<int64_t> batch_ns_;
+};
+
 
 }  // namespace e2esasl::bench
 

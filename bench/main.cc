@@ -1,6 +1,7 @@
 // main.cc: e2esasl-bench — N complete authentications per mechanism through libsasl2, client and
 // server in separate processes, with our plugins and with the system's Cyrus plugins; prints the
-// CPU per authentication per side, the floor measured in the same run, and the ratios.
+// CPU per authentication per side, each side's floor measured interleaved with its
+// authentications, and the ratios.
 //
 //   e2esasl-bench [-n N] [--warmup W] [--mech LIST] [--impl LIST] [--iterations I]
 //                 [--opaque-ksf M:T:P] [--ksf-runs K] [--plugin-dir DIR] [--cyrus-dir DIR]
@@ -328,41 +329,6 @@ std::string CpuModel() {
   return "unknown CPU";
 }
 
-// FloorSamples collects a floor's batch values over several measurements.
-class FloorSamples {
- public:
-  void Add(FloorFn fn, const FloorParams& params, const Args& args) {
-    if (fn == nullptr || failed_) {
-      return;
-    }
-    const std::optional<std::vector<double>> batches =
-        MeasureFloorBatches(fn, params, args.warmup, args.count);
-    if (!batches) {
-      failed_ = true;
-      return;
-    }
-    values_.insert(values_.end(), batches->begin(), batches->end());
-  }
-  std::optional<double> Median() const {
-    return Usable() ? std::optional(bench::Median(values_)) : std::nullopt;
-  }
-  std::optional<double> Mean() const {
-    if (!Usable()) {
-      return std::nullopt;
-    }
-    double sum = 0;
-    for (const double v : values_) {
-      sum += v;
-    }
-    return sum / static_cast<double>(values_.size());
-  }
-
- private:
-  bool Usable() const { return !failed_ && !values_.empty(); }
-  std::vector<double> values_;
-  bool failed_ = false;
-};
-
 // Record copies a pair's (or a core run's) figures into its row and says on stderr how it went.
 void Record(const PairResult& result, const Args& args, Row* row) {
   row->ran = true;
@@ -372,6 +338,11 @@ void Record(const PairResult& result, const Args& args, Row* row) {
   row->server_us = result.server_us;
   row->client_mean_us = result.client_mean_us;
   row->server_mean_us = result.server_mean_us;
+  // Each row carries the floors its own sides measured, interleaved with its authentications.
+  row->client_floor_us = result.client_floor_us;
+  row->server_floor_us = result.server_floor_us;
+  row->client_floor_mean_us = result.client_floor_mean_us;
+  row->server_floor_mean_us = result.server_floor_mean_us;
   if (!args.json) {
     std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", row->mechanism.c_str(),
                  std::string(ImplementationName(row->impl)).c_str(),
@@ -413,13 +384,6 @@ int Run(const Args& args) {
   std::vector<Row> rows;
   bool all_ok = true;
   for (const Mechanism& mech : args.mechs) {
-    // The floor of this mechanism, measured in this process just before and just after its
-    // pairs, in the same batches as the sides.
-    FloorParams floor_params;
-    floor_params.iterations = args.iterations;
-    FloorSamples client_floor, server_floor;
-    client_floor.Add(mech.info->client_floor, floor_params, args);
-    server_floor.Add(mech.info->server_floor, floor_params, args);
     // OPAQUE's KSF: at the bench's parameters (left out of the client ratio) and, once per run,
     // at the plugin's defaults (reported).
     std::optional<KsfFigures> ksf;
@@ -430,7 +394,6 @@ int Run(const Args& args) {
         info.ksf_default = MeasureOpaqueKsf(OpaqueKsf{65536, 3, 4}, args.ksf_runs);
       }
     }
-    const size_t first_row = rows.size();
     for (const Implementation impl : args.impls) {
       if (impl == Implementation::kCore && mech.info->core == nullptr) {
         continue;  // no in-process core for this family (SCRAM's is timed through libsasl2)
@@ -452,6 +415,8 @@ int Run(const Args& args) {
         core_spec.warmup = args.warmup;
         core_spec.count = args.count;
         core_spec.opaque_ksf = args.opaque_ksf;
+        core_spec.client_floor = mech.info->client_floor;
+        core_spec.server_floor = mech.info->server_floor;
         Record(mech.info->core(core_spec), args, &row);
         all_ok = all_ok && row.ok;
         rows.push_back(row);
@@ -487,14 +452,6 @@ int Run(const Args& args) {
       Record(RunPair(spec), args, &row);
       all_ok = all_ok && row.ok;
       rows.push_back(row);
-    }
-    client_floor.Add(mech.info->client_floor, floor_params, args);
-    server_floor.Add(mech.info->server_floor, floor_params, args);
-    for (size_t i = first_row; i < rows.size(); ++i) {
-      rows[i].client_floor_us = client_floor.Median();
-      rows[i].client_floor_mean_us = client_floor.Mean();
-      rows[i].server_floor_us = server_floor.Median();
-      rows[i].server_floor_mean_us = server_floor.Mean();
     }
   }
   info.load_after = ReadLoadAverage();

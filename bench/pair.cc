@@ -112,22 +112,21 @@ bool Reap(pid_t pid, const char* side, std::string* why) {
   return false;
 }
 
-// MedianOfBatches: the median over the batches of each batch's CPU microseconds per
-// authentication.
-double MedianOfBatches(const SideReport& report, int count) {
-  const int batches = BatchesFor(count);
-  std::vector<int> sizes(batches, 0);
-  for (int i = 0; i < count; ++i) {
-    ++sizes[BatchOf(i, count, batches)];
-  }
-  std::vector<double> per_auth;
-  for (int b = 0; b < batches; ++b) {
-    per_auth.push_back(static_cast<double>(report.batch_ns[b]) / 1000.0 / sizes[b]);
-  }
-  return Median(per_auth);
-}
 
 }  // namespace
+
+void FloorFigures(int32_t state, const int64_t* batch_ns, int count, std::optional<double>* median,
+                  std::optional<double>* mean) {
+  if (state != 1 || count <= 0) {
+    return;
+  }
+  *median = MedianPerRun(batch_ns, count);
+  int64_t total = 0;
+  for (int b = 0; b < BatchesFor(count); ++b) {
+    total += batch_ns[b];
+  }
+  *mean = static_cast<double>(total) / 1000.0 / count;
+}
 
 PairResult RunPair(const PeerSpec& spec) {
   PairResult result;
@@ -177,8 +176,12 @@ PairResult RunPair(const PeerSpec& spec) {
   if (got_client && got_server && spec.count > 0) {
     result.client_mean_us = static_cast<double>(c.cpu_ns) / 1000.0 / spec.count;
     result.server_mean_us = static_cast<double>(s.cpu_ns) / 1000.0 / spec.count;
-    result.client_us = MedianOfBatches(c, spec.count);
-    result.server_us = MedianOfBatches(s, spec.count);
+    result.client_us = MedianPerRun(c.batch_ns, spec.count);
+    result.server_us = MedianPerRun(s.batch_ns, spec.count);
+    FloorFigures(c.floor_state, c.floor_batch_ns, spec.count, &result.client_floor_us,
+                 &result.client_floor_mean_us);
+    FloorFigures(s.floor_state, s.floor_batch_ns, spec.count, &result.server_floor_us,
+                 &result.server_floor_mean_us);
   }
   return result;
 }

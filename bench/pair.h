@@ -3,6 +3,8 @@
 #ifndef E2ESASL_BENCH_PAIR_H_
 #define E2ESASL_BENCH_PAIR_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "peer.h"
@@ -18,7 +20,17 @@ struct PairResult {
   double server_us = 0;
   double client_mean_us = 0;
   double server_mean_us = 0;
+  // Each side's floor, run after each of its authentications in its own process (FloorRunner):
+  // the same statistic; nullopt when the side has no floor or its primitive failed.
+  std::optional<double> client_floor_us;
+  std::optional<double> server_floor_us;
+  std::optional<double> client_floor_mean_us;
+  std::optional<double> server_floor_mean_us;
 };
+
+// FloorFigures: the median-of-batches and the mean per run of a side's floor from its report.
+void FloorFigures(int32_t state, const int64_t* batch_ns, int count, std::optional<double>* median,
+                  std::optional<double>* mean);
 
 // RunPair runs spec in two child processes and waits for both. The parent's own state is
 // untouched: libsasl2 is initialised only in the children.

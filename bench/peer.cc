@@ -12,6 +12,8 @@
 #include <sasl/sasl.h>
 
 #include "cpu_timer.h"
+#include "floors.h"
+#include "stats.h"
 #include "wire.h"
 
 namespace e2esasl::bench {
@@ -359,9 +361,11 @@ void Fail(SideReport* report, const std::string& why) {
 
 using AuthFn = bool (*)(const PeerSpec&, int, int, CpuTimer*, std::string*);
 
-void RunLoop(const PeerSpec& spec, int in_fd, int out_fd, AuthFn auth, SideReport* report) {
+void RunLoop(const PeerSpec& spec, int in_fd, int out_fd, AuthFn auth, FloorFn floor_fn,
+             SideReport* report) {
   const int batches = BatchesFor(spec.count);
   std::array<CpuTimer, kMaxBatches> timers;
+  FloorRunner floor(floor_fn, FloorParams{spec.iterations}, spec.warmup, spec.count);
   for (int i = 0; i < spec.warmup + spec.count; ++i) {
     const int timed = i - spec.warmup;
     CpuTimer* timer = timed >= 0 ? &timers[BatchOf(timed, spec.count, batches)] : nullptr;
@@ -371,14 +375,30 @@ void RunLoop(const PeerSpec& spec, int in_fd, int out_fd, AuthFn auth, SideRepor
       break;
     }
     ++report->completed;
+    floor.Run(i);
   }
   for (int b = 0; b < batches; ++b) {
     report->batch_ns[b] = timers[b].Nanos();
     report->cpu_ns += timers[b].Nanos();
+    report->floor_batch_ns[b] = floor.BatchNanos(b);
   }
+  report->floor_state = floor_fn == nullptr ? 0 : (floor.ok() ? 1 : 2);
 }
 
 }  // namespace
+
+double MedianPerRun(const int64_t* batch_ns, int count) {
+  const int batches = BatchesFor(count);
+  std::vector<int> sizes(batches, 0);
+  for (int i = 0; i < count; ++i) {
+    ++sizes[BatchOf(i, count, batches)];
+  }
+  std::vector<double> per_run;
+  for (int b = 0; b < batches; ++b) {
+    per_run.push_back(static_cast<double>(batch_ns[b]) / 1000.0 / sizes[b]);
+  }
+  return Median(per_run);
+}
 
 std::string_view ImplementationName(Implementation impl) {
   switch (impl) {
@@ -406,7 +426,7 @@ void RunClient(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report) 
     WriteFrame(out_fd, FrameKind::kFail, report->detail);
     return;
   }
-  RunLoop(spec, in_fd, out_fd, &ClientAuth, report);
+  RunLoop(spec, in_fd, out_fd, &ClientAuth, spec.mech.info->client_floor, report);
   sasl_done();
 }
 
@@ -426,7 +446,7 @@ void RunServer(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report) 
     Fail(report, error);
     WriteFrame(out_fd, FrameKind::kFail, error);
   } else {
-    RunLoop(spec, in_fd, out_fd, &ServerAuth, report);
+    RunLoop(spec, in_fd, out_fd, &ServerAuth, spec.mech.info->server_floor, report);
   }
   sasl_done();
 }

@@ -52,8 +52,16 @@ struct SideReport {
   int32_t completed = 0;               // authentications that succeeded, warmup included
   int64_t cpu_ns = 0;                  // CPU over the SASL calls of the timed authentications
   int64_t batch_ns[kMaxBatches] = {};  // the same per batch (BatchOf)
-  char detail[512] = {};               // why it stopped, when completed < warmup + count
+  // The side's floor (mechanisms.h), run once after every authentication in this process:
+  // floor_state 0 none, 1 measured (floor_batch_ns as batch_ns), 2 the primitive failed.
+  int32_t floor_state = 0;
+  int64_t floor_batch_ns[kMaxBatches] = {};
+  char detail[512] = {};  // why it stopped, when completed < warmup + count
 };
+
+// MedianPerRun: the median over the batches of each batch's microseconds per run, from
+// per-batch nanoseconds of `count` runs split as BatchOf does.
+double MedianPerRun(const int64_t* batch_ns, int count);
 
 // RunClient / RunServer run one side to the end and fill *report; in_fd/out_fd are the pipes
 // to the peer. They call sasl_*_init and sasl_done themselves: call each once per process.

@@ -173,7 +173,7 @@ void PrintTable(std::FILE* out, const RunInfo& info, const std::vector<Row>& row
   std::fprintf(out,
                "CPU microseconds per authentication per side, SASL calls only (median of %d batch "
                "means; --json adds plain means);\nc_floor, s_floor: each side's primitive cost, "
-               "measured in this process before and after the mechanism's rows;\n"
+               "run by the side itself after each of its authentications (same batches);\n"
                "implementation core: our protocol core in one process, without libsasl2, "
                "auxprop or pipes\n\n",
                BatchesFor(info.count));
