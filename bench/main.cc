@@ -42,7 +42,7 @@ namespace fs = std::filesystem;
 constexpr char kDefaultMechs[] =
     "SCRAM-SHA-1,SCRAM-SHA-256,SCRAM-SHA-512,SCRAM-SHA-256-PLUS,CPACE-R255,CPACE-R255-PLUS,"
     "OPAQUE-R255,OPAQUE-R255-PLUS,PLAIN,ANONYMOUS";
-constexpr char kDefaultImpls[] = "e2esasl,core,cyrus,cyrus-stored";
+constexpr char kDefaultImpls[] = "e2esasl,e2esasl-mem,core,cyrus,cyrus-stored";
 constexpr char kDefaultCyrusDir[] = "/usr/lib/x86_64-linux-gnu/sasl2";
 constexpr uint32_t kMinIterations = 4096;  // our server's e2esasl_scram_iterations minimum
 constexpr uint32_t kMaxIterations = 1u << 24;
@@ -69,7 +69,8 @@ void Usage(std::FILE* out) {
       "  --warmup W        untimed authentications first (default 2)\n"
       "  --mech LIST       comma-separated mechanisms, -PLUS for a synthetic channel binding\n"
       "                    (default %s; known: %s)\n"
-      "  --impl LIST       comma-separated of e2esasl (our modules through libsasl2), core (our\n"
+      "  --impl LIST       comma-separated of e2esasl (our modules through libsasl2), e2esasl-mem\n"
+      "                    (the same with an in-memory auxprop instead of sasldb), core (our\n"
       "                    protocol core in-process, CPace and OPAQUE), cyrus (default config:\n"
       "                    userPassword), cyrus-stored (scram_secret_generate: authPassword)\n"
       "                    (default all)\n"
@@ -154,8 +155,8 @@ bool SetImpls(Args* args, const std::string& list) {
   for (const std::string& name : SplitComma(list)) {
     bool found = false;
     for (Implementation impl :
-         {Implementation::kE2esasl, Implementation::kCore, Implementation::kCyrus,
-          Implementation::kCyrusStored}) {
+         {Implementation::kE2esasl, Implementation::kE2esaslMemory, Implementation::kCore,
+          Implementation::kCyrus, Implementation::kCyrusStored}) {
       if (name == ImplementationName(impl)) {
         args->impls.push_back(impl);
         found = true;
@@ -433,7 +434,7 @@ int Run(const Args& args) {
       spec.warmup = args.warmup;
       spec.count = args.count;
       spec.verbose = args.verbose;
-      if (impl == Implementation::kE2esasl) {
+      if (impl == Implementation::kE2esasl || impl == Implementation::kE2esaslMemory) {
         spec.plugin_path = args.plugin_dir + ":" + sasldb_dir;
       } else if (mech.info->cyrus_module.empty()) {
         row.detail = "Cyrus has no such mechanism";

@@ -87,7 +87,7 @@ pid_t ForkSide(const PeerSpec& spec, SideFn side, Pipe& in, Pipe& out, Pipe& rep
   const bool written = WriteAll(report.write_fd(), &result, sizeof(result));
   report.CloseWrite();
 #ifdef E2ESASL_BENCH_LSAN
-  if (spec.impl == Implementation::kE2esasl) {
+  if (spec.impl == Implementation::kE2esasl || spec.impl == Implementation::kE2esaslMemory) {
     __lsan_do_leak_check();
   }
 #endif

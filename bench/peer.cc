@@ -13,6 +13,7 @@
 
 #include "cpu_timer.h"
 #include "floors.h"
+#include "memory_auxprop.h"
 #include "stats.h"
 #include "wire.h"
 
@@ -96,7 +97,8 @@ bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   const std::string iterations = std::to_string(spec.iterations);
   auto& o = g_state.options;
   o["sasldb_path"] = spec.sasldb_path;
-  o["auxprop_plugin"] = "sasldb";
+  o["auxprop_plugin"] =
+      spec.impl == Implementation::kE2esaslMemory ? kMemoryAuxpropName : "sasldb";
   // Only the benched mechanism is loaded, so sasl_setpass provisions only its secret.
   o["mech_list"] = spec.mech.BaseName();
   o["e2esasl_scram_iterations"] = iterations;      // ours: verifiers made by setpass
@@ -404,6 +406,8 @@ std::string_view ImplementationName(Implementation impl) {
   switch (impl) {
     case Implementation::kE2esasl:
       return "e2esasl";
+    case Implementation::kE2esaslMemory:
+      return "e2esasl-mem";
     case Implementation::kCyrus:
       return "cyrus";
     case Implementation::kCyrusStored:
@@ -436,7 +440,10 @@ void RunServer(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report) 
     Fail(report, error);
     return;
   }
-  const int r = sasl_server_init(g_state.callbacks.data(), kService);
+  int r = sasl_server_init(g_state.callbacks.data(), kService);
+  if (r == SASL_OK && spec.impl == Implementation::kE2esaslMemory) {
+    r = AddMemoryAuxprop();
+  }
   if (r != SASL_OK) {
     Fail(report, Describe("sasl_server_init", r, nullptr));
     WriteFrame(out_fd, FrameKind::kFail, report->detail);
