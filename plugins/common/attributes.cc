@@ -61,4 +61,15 @@ bool ReadGs2AndAuthcid(ByteReader* reader, gs2::Gs2Header* out_header, std::stri
   return true;
 }
 
+void AddGs2AndAuthcid(ByteWriter& out, const gs2::Gs2Header& header, std::string_view authcid) {
+  const std::optional<std::string> name = gs2::EscapeSaslName(authcid);
+  if (!name) {
+    out.MarkFailed();
+    return;
+  }
+  header.Serialize(out);
+  out.AddString("n=");
+  out.AddString(*name);
+}
+
 }  // namespace e2esasl::attr

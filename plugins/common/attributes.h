@@ -35,6 +35,10 @@ void AddBase64Attribute(ByteWriter& out, char name, ByteView value);
 [[nodiscard]] bool ReadGs2AndAuthcid(ByteReader* reader, gs2::Gs2Header* out_header,
                                      std::string* out_authcid, Failure* out_failure);
 
+// AddGs2AndAuthcid writes what ReadGs2AndAuthcid reads: the GS2 header and "n=" authcid as a
+// saslname. An authcid EscapeSaslName rejects (or an invalid header) marks out failed.
+void AddGs2AndAuthcid(ByteWriter& out, const gs2::Gs2Header& header, std::string_view authcid);
+
 // SizeOk: a message is non-empty and at most max_size bytes.
 inline bool SizeOk(ByteView in, size_t max_size) {
   return !in.empty() && in.size() <= max_size;

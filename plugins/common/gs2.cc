@@ -148,6 +148,12 @@ std::optional<Gs2Header> Gs2Header::Parse(ByteReader& reader, ByteView* out_raw,
   return header;
 }
 
+Bytes Gs2Header::ToBytes() const {
+  ByteWriter writer;
+  Serialize(writer);
+  return writer.Finish().value_or(Bytes());
+}
+
 void Gs2Header::Serialize(ByteWriter& writer) const {
   switch (flag) {
     case CbFlag::kNone:

@@ -67,6 +67,9 @@ struct Gs2Header {
   // without kUsed, an authzid EscapeSaslName rejects) marks the writer failed. Serialize of a
   // parsed header reproduces the parsed bytes exactly.
   void Serialize(ByteWriter& writer) const;
+  // ToBytes is Serialize into a buffer of its own (empty when the struct is invalid): the bytes a
+  // family binds into its transcript.
+  Bytes ToBytes() const;
 
   bool operator==(const Gs2Header&) const = default;
 };

@@ -78,7 +78,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   }
   // sid = client nonce || server nonce: fresh randomness from both sides (draft s10.9).
   const Bytes sid = SessionId(client_first_.nonce, server_first->nonce);
-  const Bytes gs2_header = client_first_.Gs2HeaderBytes();
+  const Bytes gs2_header = client_first_.gs2_header.ToBytes();
   const ChannelInputs inputs{kMechanismName,        gs2_header,
                              config_.gs2.cb_name,   config_.cb_data,
                              client_first_.authcid, config_.server_id};

@@ -50,8 +50,6 @@ struct ClientFirst {
 
   static std::optional<ClientFirst> Parse(ByteView in, Failure* out_failure = nullptr);
   void Serialize(ByteWriter& out) const;
-  // Gs2HeaderBytes returns the gs2-header alone, as Serialize writes it (bound into CI).
-  Bytes Gs2HeaderBytes() const;
 
   bool operator==(const ClientFirst&) const = default;
 };

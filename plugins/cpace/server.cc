@@ -77,7 +77,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   }
   // sid = client nonce || server nonce
   const Bytes sid = SessionId(client_first_.nonce, server_first.nonce);
-  const Bytes gs2_header = client_first_.Gs2HeaderBytes();
+  const Bytes gs2_header = client_first_.gs2_header.ToBytes();
   const ChannelInputs inputs{kMechanismName,
                              gs2_header,
                              used ? std::string_view(config_.binding->name) : std::string_view(),

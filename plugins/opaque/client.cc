@@ -76,7 +76,7 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
     return Abort(failure, Status::kInternal, "client-first does not fit (authcid or authzid)");
   }
   sent_authcid_ = message.authcid;
-  gs2_header_bytes_ = message.Gs2HeaderBytes();
+  gs2_header_bytes_ = message.gs2_header.ToBytes();
   *out = std::move(*bytes);
   state_ = State::kSentClientFirst;
   return Status::kContinue;

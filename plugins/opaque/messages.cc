@@ -44,25 +44,12 @@ std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure)
 }
 
 void ClientFirst::Serialize(ByteWriter& out) const {
-  const std::optional<std::string> name = gs2::EscapeSaslName(authcid);
-  if (!name) {
-    out.MarkFailed();
-    return;
-  }
-  gs2_header.Serialize(out);
-  out.AddString("n=");
-  out.AddString(*name);
+  attr::AddGs2AndAuthcid(out, gs2_header, authcid);
   out.AddU8(',');
   AddBase64Attribute(out, 'k', SerializeToBytes(ke1));
   if (out.size() > kMaxMessageSize) {
     out.MarkFailed();
   }
-}
-
-Bytes ClientFirst::Gs2HeaderBytes() const {
-  ByteWriter out(kMaxMessageSize);
-  gs2_header.Serialize(out);
-  return out.Finish().value_or(Bytes());
 }
 
 std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {

@@ -66,7 +66,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
     stored = std::move(fake);
   }
   const Bytes cbind_input =
-      cb::ChannelBindingInput(client_first_.Gs2HeaderBytes(), client_first_.gs2_header.flag,
+      cb::ChannelBindingInput(client_first_.gs2_header.ToBytes(), client_first_.gs2_header.flag,
                               config_.binding ? ByteView(config_.binding->data) : ByteView());
   std::optional<Bytes> context = BuildContext(cbind_input, client_first_.authcid, stored->ksf);
   if (!context) {

@@ -33,14 +33,11 @@ std::optional<unsigned> ParseDigits(std::string_view text) {
 
 // WritePrefix writes gs2-header "n=" saslname ",d=" digits.
 void WritePrefix(const ClientFirst& message, ByteWriter& out) {
-  const std::optional<std::string> name = gs2::EscapeSaslName(message.authcid);
-  if (!name || message.digits < kMinDigits || message.digits > kMaxDigits) {
+  if (message.digits < kMinDigits || message.digits > kMaxDigits) {
     out.MarkFailed();
     return;
   }
-  message.gs2_header.Serialize(out);
-  out.AddString("n=");
-  out.AddString(*name);
+  attr::AddGs2AndAuthcid(out, message.gs2_header, message.authcid);
   out.AddString(",d=");
   out.AddString(std::to_string(message.digits));
 }

@@ -84,7 +84,7 @@ class CpaceMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("b,c"), m->gs2_header.authzid);
     CPPUNIT_ASSERT_EQUAL(std::string("a=b"), m->authcid);
     CPPUNIT_ASSERT(m->nonce == Nonce{});
-    CPPUNIT_ASSERT_EQUAL(std::string("p=tls-unique,a=b=2Cc,"), ToString(m->Gs2HeaderBytes()));
+    CPPUNIT_ASSERT_EQUAL(std::string("p=tls-unique,a=b=2Cc,"), ToString(m->gs2_header.ToBytes()));
   }
 
   void testClientFirstMalformed() {
