@@ -177,19 +177,11 @@ int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request
     }
     value = std::move(*text);
   }
-  sasl::PropertyUpdate update{kProperty, std::move(value)};
-  return sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
+  return sasl::StoreProperty(request.params, spec.name, request.user, kProperty, std::move(value));
 }
 
-// As CPace's: one online guess per attempt, nothing offline (NODICTIONARY, NOACTIVE), explicit
-// authentication both ways (MUTUAL_AUTH), ephemeral keyshares (FORWARD_SECRECY).
-constexpr unsigned kSecurityFlags =
-    SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS | SASL_SEC_NOACTIVE | SASL_SEC_NODICTIONARY |
-    SASL_SEC_FORWARD_SECRECY | SASL_SEC_MUTUAL_AUTH | SASL_SET_HASH_STRENGTH_BITS(512);
-constexpr unsigned kFeatures = SASL_FEAT_ALLOWS_PROXY | SASL_FEAT_CHANNEL_BINDING;
-
 const sasl::MechanismSpec kMechanisms[] = {
-    sasl::MechanismSpec{"OPAQUE-R255", kSecurityFlags, kFeatures,
+    sasl::MechanismSpec{"OPAQUE-R255", sasl::kPakeSecurityFlags, sasl::kFeatures,
                         /*client_needs_password=*/true,
                         /*requires_binding=*/false,
                         /*variant=*/0, &NewClient, &NewServer, &Setpass},

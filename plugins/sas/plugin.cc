@@ -73,10 +73,9 @@ std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl:
 constexpr unsigned kSecurityFlags = SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS |
                                     SASL_SEC_NODICTIONARY | SASL_SEC_FORWARD_SECRECY |
                                     SASL_SEC_MUTUAL_AUTH;
-constexpr unsigned kFeatures = SASL_FEAT_ALLOWS_PROXY | SASL_FEAT_CHANNEL_BINDING;
 
 const sasl::MechanismSpec kMechanisms[] = {
-    sasl::MechanismSpec{"SAS-R255", kSecurityFlags, kFeatures,
+    sasl::MechanismSpec{"SAS-R255", kSecurityFlags, sasl::kFeatures,
                         /*client_needs_password=*/false,
                         /*requires_binding=*/true,
                         /*variant=*/0, &NewClient, &NewServer, /*setpass=*/nullptr,

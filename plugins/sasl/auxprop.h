@@ -79,6 +79,13 @@ struct PropertyUpdate {
 int StoreProperties(sasl_server_params_t* sparams, std::string_view mechanism, const char* user,
                     std::span<const PropertyUpdate> updates);
 
+// StoreProperty is StoreProperties for a family's one property (value nullopt deletes it).
+inline int StoreProperty(sasl_server_params_t* sparams, std::string_view mechanism,
+                         const char* user, const char* name, std::optional<SecretString> value) {
+  const PropertyUpdate update{name, std::move(value)};
+  return StoreProperties(sparams, mechanism, user, {&update, 1});
+}
+
 }  // namespace e2esasl::sasl
 
 #endif  // E2ESASL_SASL_AUXPROP_H_

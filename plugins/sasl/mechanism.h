@@ -216,6 +216,17 @@ struct SetpassRequest {
   unsigned flags;                            // SASL_SET_*
 };
 
+// kFeatures: every family's SASL_FEAT_* (proxy authorization through the GS2 header's a=, and
+// channel binding, which libsasl2 turns into the -PLUS names).
+inline constexpr unsigned kFeatures = SASL_FEAT_ALLOWS_PROXY | SASL_FEAT_CHANNEL_BINDING;
+
+// kPakeSecurityFlags: CPace's and OPAQUE's security flags: one online guess per attempt and
+// nothing offline (NODICTIONARY, NOACTIVE), explicit authentication both ways (MUTUAL_AUTH),
+// ephemeral scalars or keyshares (FORWARD_SECRECY), a SHA-512 transcript.
+inline constexpr unsigned kPakeSecurityFlags =
+    SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS | SASL_SEC_NOACTIVE | SASL_SEC_NODICTIONARY |
+    SASL_SEC_FORWARD_SECRECY | SASL_SEC_MUTUAL_AUTH | SASL_SET_HASH_STRENGTH_BITS(512);
+
 // MechanismSpec: one mechanism of a family.
 struct MechanismSpec {
   const char* name;         // base name, <= 15 characters (libsasl2 appends "-PLUS")

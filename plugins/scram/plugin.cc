@@ -218,18 +218,16 @@ int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request
     }
     value = std::move(*text);
   }
-  sasl::PropertyUpdate update{PropertyName(alg, false), std::move(value)};
-  return sasl::StoreProperties(request.params, spec.name, request.user, {&update, 1});
+  return sasl::StoreProperty(request.params, spec.name, request.user, PropertyName(alg, false), std::move(value));
 }
 
 constexpr unsigned kSecurityFlags =
     SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS | SASL_SEC_NOACTIVE | SASL_SEC_MUTUAL_AUTH;
-constexpr unsigned kFeatures = SASL_FEAT_ALLOWS_PROXY | SASL_FEAT_CHANNEL_BINDING;
 
 constexpr sasl::MechanismSpec Spec(const char* name, HashAlg alg, unsigned bits) {
   return sasl::MechanismSpec{name,
                              kSecurityFlags | SASL_SET_HASH_STRENGTH_BITS(bits),
-                             kFeatures,
+                             sasl::kFeatures,
                              /*client_needs_password=*/true,
                              /*requires_binding=*/false,
                              static_cast<int>(alg),
