@@ -182,9 +182,7 @@ bool Exchange(MakeClient make_client, MakeServer make_server, CpuTimer* client_t
 // CpaceSecret hands the server the shared password (what the plugin reads from auxprop).
 class CpaceSecret final : public cpace::SecretSource {
  public:
-  std::optional<SecretString> Lookup(std::string_view) override {
-    return SecretString(kPassword);
-  }
+  std::optional<SecretString> Lookup(std::string_view) override { return SecretString(kPassword); }
 };
 
 // OpaqueRecords hands the server the bench user's registration record.

@@ -163,8 +163,7 @@ bool FloorOpaqueServer(const FloorParams&) {
 }
 
 FloorRunner::FloorRunner(FloorFn fn, FloorParams params, int warmup, int count)
-    : fn_(fn), params_(params), warmup_(warmup), count_(count),
-      batch_ns_(BatchesFor(count), 0) {}
+    : fn_(fn), params_(params), warmup_(warmup), count_(count), batch_ns_(BatchesFor(count), 0) {}
 
 void FloorRunner::Run(int i) {
   if (fn_ == nullptr || failed_) {
@@ -184,6 +183,5 @@ void FloorRunner::Run(int i) {
 int64_t FloorRunner::BatchNanos(int batch) const {
   return batch < static_cast<int>(batch_ns_.size()) ? batch_ns_[batch] : 0;
 }
-
 
 }  // namespace e2esasl::bench

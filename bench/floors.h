@@ -66,7 +66,6 @@ class FloorRunner {
   std::vector<int64_t> batch_ns_;
 };
 
-
 }  // namespace e2esasl::bench
 
 #endif  // E2ESASL_BENCH_FLOORS_H_

@@ -17,9 +17,12 @@ constexpr std::string_view kPlusSuffix = "-PLUS";
 // PLAIN and ANONYMOUS: libsasl2's own per-connection cost (sasl_*_new with its getaddrinfo,
 // start, canon_user, dispose), and for PLAIN one sasldb read of userPassword on the server.
 constexpr std::array<MechanismInfo, 7> kMechanisms = {{
-    {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so", nullptr, false},
-    {"SCRAM-SHA-256", &FloorScramSha256, nullptr, "PKCS5_PBKDF2_HMAC(SHA-256, i)", "libscram.so", nullptr, false},
-    {"SCRAM-SHA-512", &FloorScramSha512, nullptr, "PKCS5_PBKDF2_HMAC(SHA-512, i)", "libscram.so", nullptr, false},
+    {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so", nullptr,
+     false},
+    {"SCRAM-SHA-256", &FloorScramSha256, nullptr, "PKCS5_PBKDF2_HMAC(SHA-256, i)", "libscram.so",
+     nullptr, false},
+    {"SCRAM-SHA-512", &FloorScramSha512, nullptr, "PKCS5_PBKDF2_HMAC(SHA-512, i)", "libscram.so",
+     nullptr, false},
     {"CPACE-R255", &FloorCpaceRistretto255, &FloorCpaceRistretto255,
      "ristretto255 from_hash + 2 scalarmult (libsodium)", "", &RunCpaceCore, false},
     {"OPAQUE-R255", &FloorOpaqueClient, &FloorOpaqueServer,

@@ -22,8 +22,7 @@ std::map<std::pair<std::string, std::string>, std::string>& Store() {
 // fills the requested names that start with '*', an authorization-identity lookup the others;
 // a name that already has values is left alone unless SASL_AUXPROP_OVERRIDE. SASL_NOUSER when
 // names were to be fetched and none was found; SASL_OK when there was nothing to fetch.
-int Lookup(void*, sasl_server_params_t* sparams, unsigned flags, const char* user,
-           unsigned ulen) {
+int Lookup(void*, sasl_server_params_t* sparams, unsigned flags, const char* user, unsigned ulen) {
   if (sparams == nullptr || user == nullptr) {
     return SASL_BADPARAM;
   }
@@ -84,13 +83,13 @@ int StoreProps(void*, sasl_server_params_t*, propctx* ctx, const char* user, uns
 char g_name[] = "e2esasl-bench-memory";
 
 sasl_auxprop_plug_t g_plug = {
-    0,                 // features
-    0,                 // spare_int1
-    nullptr,           // glob_context
-    nullptr,           // auxprop_free
-    &Lookup,           // auxprop_lookup
-    g_name,            // name
-    &StoreProps,       // auxprop_store
+    0,            // features
+    0,            // spare_int1
+    nullptr,      // glob_context
+    nullptr,      // auxprop_free
+    &Lookup,      // auxprop_lookup
+    g_name,       // name
+    &StoreProps,  // auxprop_store
 };
 
 int Init(const sasl_utils_t*, int max_version, int* out_version, sasl_auxprop_plug_t** plug,

@@ -112,7 +112,6 @@ bool Reap(pid_t pid, const char* side, std::string* why) {
   return false;
 }
 
-
 }  // namespace
 
 void FloorFigures(int32_t state, const int64_t* batch_ns, int count, std::optional<double>* median,

@@ -97,8 +97,7 @@ bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   const std::string iterations = std::to_string(spec.iterations);
   auto& o = g_state.options;
   o["sasldb_path"] = spec.sasldb_path;
-  o["auxprop_plugin"] =
-      spec.impl == Implementation::kE2esaslMemory ? kMemoryAuxpropName : "sasldb";
+  o["auxprop_plugin"] = spec.impl == Implementation::kE2esaslMemory ? kMemoryAuxpropName : "sasldb";
   // Only the benched mechanism is loaded, so sasl_setpass provisions only its secret.
   o["mech_list"] = spec.mech.BaseName();
   o["e2esasl_scram_iterations"] = iterations;      // ours: verifiers made by setpass

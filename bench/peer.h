@@ -14,9 +14,9 @@ namespace e2esasl::bench {
 
 // Implementation: whose plugins a pair loads, and how the server is provisioned.
 enum class Implementation {
-  kE2esasl,      // our modules; sasl_setpass stores our verifier (and userPassword)
+  kE2esasl,        // our modules; sasl_setpass stores our verifier (and userPassword)
   kE2esaslMemory,  // the same with the bench's in-memory auxprop instead of sasldb
-  kCyrus,        // Cyrus's modules as installed: userPassword only, PBKDF2 at every login
+  kCyrus,          // Cyrus's modules as installed: userPassword only, PBKDF2 at every login
   kCyrusStored,  // Cyrus's modules with scram_secret_generate=1 and SASL_SET_NOPLAIN: authPassword
   kCore,         // our protocol core in one process, without libsasl2 (core.h)
 };

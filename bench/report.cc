@@ -198,12 +198,12 @@ void PrintTable(std::FILE* out, const RunInfo& info, const std::vector<Row>& row
       continue;
     }
     const Ratios r = Compute(row, rows);
-    std::fprintf(out, "%-19s %-14s %10s %10s %8s %8s %8s %8s %8s %8s %9s\n",
-                 row.mechanism.c_str(), impl.c_str(), Fixed(row.client_us, 1).c_str(),
-                 Fixed(row.server_us, 1).c_str(), Fixed(row.client_floor_us, 1).c_str(),
-                 Fixed(row.server_floor_us, 1).c_str(), Fixed(r.client_floor, 3).c_str(),
-                 Fixed(r.server_floor, 3).c_str(), Fixed(r.client_cyrus, 3).c_str(),
-                 Fixed(r.server_cyrus, 4).c_str(), Fixed(r.server_cyrus_stored, 3).c_str());
+    std::fprintf(out, "%-19s %-14s %10s %10s %8s %8s %8s %8s %8s %8s %9s\n", row.mechanism.c_str(),
+                 impl.c_str(), Fixed(row.client_us, 1).c_str(), Fixed(row.server_us, 1).c_str(),
+                 Fixed(row.client_floor_us, 1).c_str(), Fixed(row.server_floor_us, 1).c_str(),
+                 Fixed(r.client_floor, 3).c_str(), Fixed(r.server_floor, 3).c_str(),
+                 Fixed(r.client_cyrus, 3).c_str(), Fixed(r.server_cyrus, 4).c_str(),
+                 Fixed(r.server_cyrus_stored, 3).c_str());
   }
   std::fprintf(out,
                "\nc/cyrus, s/cyrus: against Cyrus's scram in its default configuration "
@@ -211,9 +211,10 @@ void PrintTable(std::FILE* out, const RunInfo& info, const std::vector<Row>& row
                "its stored secret (scram_secret_generate=1, authPassword).\n");
   for (const Row& row : rows) {
     if (row.floor_text == "none (libsasl2 baseline)") {
-      std::fprintf(out,
-                   "PLAIN, ANONYMOUS: Cyrus's modules, no cryptography: what libsasl2 itself costs "
-                   "per connection (ANONYMOUS),\nand with one sasldb read on the server (PLAIN).\n");
+      std::fprintf(
+          out,
+          "PLAIN, ANONYMOUS: Cyrus's modules, no cryptography: what libsasl2 itself costs "
+          "per connection (ANONYMOUS),\nand with one sasldb read on the server (PLAIN).\n");
       break;
     }
   }
@@ -294,8 +295,8 @@ void PrintJson(std::FILE* out, const RunInfo& info, const std::vector<Row>& rows
                  "\"bound\": %.2f, \"value\": %s, \"verdict\": %s}",
                  sep, JsonString(v.target->mechanism).c_str(),
                  JsonString(ImplementationName(v.target->impl)).c_str(),
-                 JsonString(v.target->text).c_str(),
-                 v.target->bound, JsonNumber(v.value, 5).c_str(),
+                 JsonString(v.target->text).c_str(), v.target->bound,
+                 JsonNumber(v.value, 5).c_str(),
                  JsonString(!v.value ? "n/a" : (v.pass ? "PASS" : "MISS")).c_str());
     sep = ",\n  ";
   }

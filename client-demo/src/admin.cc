@@ -69,8 +69,12 @@ int RunPasswd(const std::vector<std::string>& argv) {
     }
     std::string user = args.Get("user");
     std::string password = args.Has("password") ? args.Get("password") : PromptPassword(user);
-    SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()), args.Get("sasldb"),
-                      args.Get("realm"), args.Has("verbose"), "passwd", ""};
+    SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()),
+                      args.Get("sasldb"),
+                      args.Get("realm"),
+                      args.Has("verbose"),
+                      "passwd",
+                      ""};
     SaslLibrary lib(config, /*server=*/true, /*client=*/false);
     SetPassword(lib, user, password);
     std::cerr << "passwd: stored the secrets of " << user << " in " << config.sasldb_path

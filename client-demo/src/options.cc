@@ -77,26 +77,13 @@ std::string DefaultPluginPath() {
 
 PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::string>& argv) {
   bool bob = role == "bob";
-  Args args(argv, {{"plugin-dir", true},
-                   {"mech", true},
-                   {"tls", true},
-                   {"tls-version", true},
-                   {"cb", true},
-                   {"verbose", false},
-                   {"timeout", true},
-                   {"say", true},
-                   {"status-file", true},
-                   {"sas-answer", true},
-                   {"listen", true},
-                   {"listen-fd", true},
-                   {"accept-timeout", true},
-                   {"sasldb", true},
-                   {"realm", true},
-                   {"cert", true},
-                   {"key", true},
-                   {"connect", true},
-                   {"user", true},
-                   {"password", true}});
+  Args args(argv, {{"plugin-dir", true},     {"mech", true},    {"tls", true},
+                   {"tls-version", true},    {"cb", true},      {"verbose", false},
+                   {"timeout", true},        {"say", true},     {"status-file", true},
+                   {"sas-answer", true},     {"listen", true},  {"listen-fd", true},
+                   {"accept-timeout", true}, {"sasldb", true},  {"realm", true},
+                   {"cert", true},           {"key", true},     {"connect", true},
+                   {"user", true},           {"password", true}});
   PeerOptions o;
   o.role = role;
   o.plugin_path = args.Get("plugin-dir", DefaultPluginPath());

@@ -96,8 +96,7 @@ const EVP_MAC_CTX* UnkeyedHmac(HashAlg alg) {
     }
     EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac));
     const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name),
-                                         0),
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name), 0),
         OSSL_PARAM_construct_end(),
     };
     if (!ctx || EVP_MAC_CTX_set_params(ctx.get(), params) != 1) {

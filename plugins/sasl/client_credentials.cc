@@ -25,8 +25,8 @@ const sasl_interact_t* FindPrompt(sasl_interact_t* const* prompt_need, unsigned 
 }
 
 // AskSimple gets SASL_CB_AUTHNAME or SASL_CB_USER.
-Answer AskSimple(const sasl_utils_t* utils, sasl_interact_t* const* prompt_need,
-                 unsigned long id, std::string* out, int* code) {
+Answer AskSimple(const sasl_utils_t* utils, sasl_interact_t* const* prompt_need, unsigned long id,
+                 std::string* out, int* code) {
   if (const sasl_interact_t* p = FindPrompt(prompt_need, id)) {
     if (p->result == nullptr) {
       return Answer::kAbsent;
@@ -36,8 +36,8 @@ Answer AskSimple(const sasl_utils_t* utils, sasl_interact_t* const* prompt_need,
   }
   sasl_getsimple_t* proc = nullptr;
   void* context = nullptr;
-  const int r = utils->getcallback(utils->conn, id, reinterpret_cast<sasl_callback_ft*>(&proc),
-                                   &context);
+  const int r =
+      utils->getcallback(utils->conn, id, reinterpret_cast<sasl_callback_ft*>(&proc), &context);
   if (r == SASL_INTERACT || (r == SASL_OK && proc == nullptr)) {
     return Answer::kPrompt;  // no callback, or one that asks for interaction
   }
@@ -85,8 +85,7 @@ Answer AskPassword(const sasl_utils_t* utils, sasl_interact_t* const* prompt_nee
   if (secret == nullptr) {
     return Answer::kAbsent;
   }
-  *out = SecretString(
-      std::string_view(reinterpret_cast<const char*>(secret->data), secret->len));
+  *out = SecretString(std::string_view(reinterpret_cast<const char*>(secret->data), secret->len));
   return Answer::kGot;
 }
 

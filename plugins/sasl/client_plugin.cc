@@ -23,7 +23,8 @@ struct Entry {
 // ClientConnection: one connection's state, owned by libsasl2 through conn_context.
 struct ClientConnection {
   ClientConnection(const Entry& e, const sasl_utils_t* utils)
-      : entry(e), options(utils, e.family->plugin_name),
+      : entry(e),
+        options(utils, e.family->plugin_name),
         credentials(e.spec->client_needs_password) {}
   const Entry& entry;
   Options options;

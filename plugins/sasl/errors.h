@@ -20,7 +20,8 @@ int ToSaslCode(Status status) noexcept;
 
 // SetError sets the connection's error detail (sasl_errdetail()) to "<mechanism>: <detail>".
 // Never throws; an over-long detail is truncated. The caller guarantees detail holds no secret.
-void SetError(const sasl_utils_t* utils, std::string_view mechanism, std::string_view detail) noexcept;
+void SetError(const sasl_utils_t* utils, std::string_view mechanism,
+              std::string_view detail) noexcept;
 
 // Log writes a message to the application's SASL log callback at the given SASL_LOG_* level.
 void Log(const sasl_utils_t* utils, int level, std::string_view mechanism,

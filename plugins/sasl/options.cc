@@ -16,8 +16,7 @@ std::optional<std::string> Options::Get(const char* key) const {
   }
   const char* value = nullptr;
   unsigned len = 0;
-  if (utils_->getopt(utils_->getopt_context, plugin_name_.c_str(), key, &value, &len) !=
-          SASL_OK ||
+  if (utils_->getopt(utils_->getopt_context, plugin_name_.c_str(), key, &value, &len) != SASL_OK ||
       value == nullptr) {
     return std::nullopt;
   }

@@ -218,7 +218,8 @@ int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request
     }
     value = std::move(*text);
   }
-  return sasl::StoreProperty(request.params, spec.name, request.user, PropertyName(alg, false), std::move(value));
+  return sasl::StoreProperty(request.params, spec.name, request.user, PropertyName(alg, false),
+                             std::move(value));
 }
 
 constexpr unsigned kSecurityFlags =

@@ -81,7 +81,8 @@ class InteropCyrusTest : public CppUnit::TestFixture {
   // CheckServerRefusal: the server refused. Cyrus's server fails at once (first to finish);
   // ours first sends the RFC 5802 server error `e_prefix...` as its last message, the client
   // gives up on it, and then ours reports its own verdict.
-  static void CheckServerRefusal(const ExchangeResult& r, Plugins server, const std::string& e_prefix) {
+  static void CheckServerRefusal(const ExchangeResult& r, Plugins server,
+                                 const std::string& e_prefix) {
     if (server == Plugins::kCyrus) {
       CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), 1, r.server.order);
       return;
