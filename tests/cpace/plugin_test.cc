@@ -80,10 +80,6 @@ class CpacePluginTest : public CppUnit::TestFixture {
     return spec;
   }
 
-  static std::string What(const Exchange& ex) {
-    return "client: " + ex.client_detail + " / server: " + ex.server_detail;
-  }
-
   void testMechanismsListed() {
     const std::string plain = ServerMechanisms(sasldb_, std::nullopt);
     const std::string bound = ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1));
@@ -96,16 +92,14 @@ class CpacePluginTest : public CppUnit::TestFixture {
   }
 
   void testSuccessEveryBinding() {
-    const std::vector<std::optional<Binding>> bindings = {
-        std::nullopt, MakeBinding("tls-unique", 3), MakeBinding("tls-exporter", 5),
-        MakeBinding("tls-server-end-point", 9), MakeBinding("ldap", 11)};
+    const std::vector<std::optional<Binding>> bindings = EveryBinding();
     for (const auto& binding : bindings) {
       const bool plus = binding.has_value();
       ExchangeSpec spec = Spec(plus ? kPlus : kMech, "alice", "correct horse");
       spec.client_binding = binding;
       spec.server_binding = binding;
       const Exchange ex = RunExchange(spec);
-      CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+      CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
       CPPUNIT_ASSERT_EQUAL(std::string("alice"), ex.server_authid.substr(0, 5));
       const std::string gs2 = plus ? "p=" + binding->name + ",,n=alice,r=" : "n,,n=alice,r=";
       CPPUNIT_ASSERT_MESSAGE(ex.client_messages.front(),
@@ -124,7 +118,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
     spec.server_binding = spec.client_binding;
     spec.server_mechanism = kMech;
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
     CPPUNIT_ASSERT(ex.client_messages.front().rfind("p=tls-exporter,,", 0) == 0);
   }
 
@@ -137,7 +131,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
     mitm_spec.server_binding = MakeBinding("tls-exporter", 2);  // a MITM's other leg
     const Exchange mitm = RunExchange(mitm_spec);
     for (const Exchange* ex : {&wrong, &unknown, &mitm}) {
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(What(*ex), SASL_BADAUTH, ex->server_result);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ex->What(), SASL_BADAUTH, ex->server_result);
       CPPUNIT_ASSERT_MESSAGE(ex->server_detail,
                              ex->server_detail.find(kConfirmationDetail) != std::string::npos);
       CPPUNIT_ASSERT_EQUAL(wrong.server_detail, ex->server_detail);
@@ -163,7 +157,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(ex.server_detail,
                            ex.server_detail.find("downgrade") != std::string::npos);
     y.server_binding.reset();
-    CPPUNIT_ASSERT_MESSAGE(What(RunExchange(y)), RunExchange(y).ok());
+    CPPUNIT_ASSERT_MESSAGE(RunExchange(y).What(), RunExchange(y).ok());
     // "n" while the server's binding is critical.
     ExchangeSpec n = Spec(kMech, "alice", "correct horse");
     n.server_binding = MakeBinding("tls-exporter", 1, /*critical=*/true);
@@ -182,7 +176,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
       return from_client && index == 1 ? Replace(m, Attribute(m, 'y'), server_share) : m;
     };
     const Exchange shares = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(shares), SASL_BADAUTH, shares.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(shares.What(), SASL_BADAUTH, shares.server_result);
     // The server's whole message played back as the client's: not a client-final.
     std::string server_first;
     spec.tamper = [&](bool from_client, int index, const std::string& m) {
@@ -192,7 +186,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
       return from_client && index == 1 ? server_first : m;
     };
     const Exchange whole = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(whole), SASL_BADPROT, whole.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(whole.What(), SASL_BADPROT, whole.server_result);
     // The client's own tag played back to it as the server's confirmation.
     std::string client_tag;
     spec.tamper = [&](bool from_client, int index, const std::string& m) {
@@ -202,25 +196,25 @@ class CpacePluginTest : public CppUnit::TestFixture {
       return !from_client && index == 1 ? "t=" + client_tag : m;
     };
     const Exchange tag = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(tag), SASL_BADAUTH, tag.client_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(tag.What(), SASL_BADAUTH, tag.client_result);
   }
 
   void testReplayAcrossSessions() {
     const Exchange first = RunExchange(Spec(kMech, "alice", "correct horse"));
-    CPPUNIT_ASSERT_MESSAGE(What(first), first.ok());
+    CPPUNIT_ASSERT_MESSAGE(first.What(), first.ok());
     ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
     spec.tamper = [&](bool from_client, int index, const std::string& m) {
       return from_client ? first.client_messages[index] : m;
     };
     const Exchange replay = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(replay), SASL_BADAUTH, replay.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(replay.What(), SASL_BADAUTH, replay.server_result);
     CPPUNIT_ASSERT(replay.server_detail.find(kConfirmationDetail) != std::string::npos);
     spec.tamper = [&](bool from_client, int index, const std::string& m) {
       return from_client ? m : first.server_messages[index];
     };
     const Exchange back = RunExchange(spec);
     CPPUNIT_ASSERT(!back.ok());
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(back), SASL_BADAUTH, back.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(back.What(), SASL_BADAUTH, back.server_result);
   }
 
   // Every message, broken in each of its parts: SASL_BADPROT with a detail naming the part.
@@ -257,7 +251,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
       const Exchange ex = RunExchange(spec);
       const int result = c.from_client ? ex.server_result : ex.client_result;
       const std::string& detail = c.from_client ? ex.server_detail : ex.client_detail;
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(c.detail) + ": " + What(ex), SASL_BADPROT, result);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(c.detail) + ": " + ex.What(), SASL_BADPROT, result);
       CPPUNIT_ASSERT_MESSAGE(c.detail + (": " + detail),
                              detail.find(c.detail) != std::string::npos);
     }
@@ -275,7 +269,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
         };
         const Exchange ex = RunExchange(spec);
         const int result = at_server ? ex.server_result : ex.client_result;
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, result);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, result);
         const std::string& detail = at_server ? ex.server_detail : ex.client_detail;
         CPPUNIT_ASSERT_MESSAGE(detail, detail.find("aborted") != std::string::npos);
       }
@@ -286,7 +280,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
     spec.client_options["e2esasl_cpace_server_id"] = "ldap.example.com";
     spec.server_options["e2esasl_cpace_server_id"] = "ldap.example.com";
-    CPPUNIT_ASSERT_MESSAGE(What(RunExchange(spec)), RunExchange(spec).ok());
+    CPPUNIT_ASSERT_MESSAGE(RunExchange(spec).What(), RunExchange(spec).ok());
     spec.client_options["e2esasl_cpace_server_id"] = "127.0.0.1";
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(spec).server_result);
   }
@@ -295,14 +289,14 @@ class CpacePluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec(kMech, "bob", "battery staple");
     spec.identity.via_prompts = true;
     const Exchange prompted = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(prompted), prompted.ok());
+    CPPUNIT_ASSERT_MESSAGE(prompted.What(), prompted.ok());
     CPPUNIT_ASSERT(prompted.prompts_answered >= 2);
     ExchangeSpec proxy = Spec(kMech, "alice", "correct horse");
     proxy.identity.authzid = "bob";
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(proxy).server_result);  // default policy
     proxy.allow_proxy = true;
     const Exchange proxied = RunExchange(proxy);
-    CPPUNIT_ASSERT_MESSAGE(What(proxied), proxied.ok());
+    CPPUNIT_ASSERT_MESSAGE(proxied.What(), proxied.ok());
     CPPUNIT_ASSERT(proxied.client_messages.front().rfind("n,a=bob,n=alice,", 0) == 0);
     CPPUNIT_ASSERT_EQUAL(std::string("bob"), proxied.server_user.substr(0, 3));
   }
@@ -313,7 +307,7 @@ class CpacePluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(SASL_OK,
                          StoreProperty(sasldb_, "carol", "e2esasl-CPACE-R255", std::nullopt));
     const Exchange fallback = RunExchange(Spec(kMech, "carol", "plain text"));
-    CPPUNIT_ASSERT_MESSAGE(What(fallback), fallback.ok());
+    CPPUNIT_ASSERT_MESSAGE(fallback.What(), fallback.ok());
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(Spec(kMech, "carol", "other")).server_result);
     // The family property wins over userPassword.
     CPPUNIT_ASSERT_EQUAL(SASL_OK,

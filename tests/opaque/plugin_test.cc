@@ -75,10 +75,6 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     return spec;
   }
 
-  static std::string What(const Exchange& ex) {
-    return "client: " + ex.client_detail + " / server: " + ex.server_detail;
-  }
-
   void testProvisioningCreatesKeyFile() {
     struct stat st {};
     CPPUNIT_ASSERT_EQUAL(0, stat(key_file_.c_str(), &st));
@@ -86,7 +82,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     // A key file others can read is refused.
     CPPUNIT_ASSERT_EQUAL(0, chmod(key_file_.c_str(), 0644));
     const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_UNAVAIL, ex.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_UNAVAIL, ex.server_result);
     CPPUNIT_ASSERT(ex.server_detail.find("0600") != std::string::npos);
   }
 
@@ -99,16 +95,14 @@ class OpaquePluginTest : public CppUnit::TestFixture {
   }
 
   void testSuccessEveryBinding() {
-    const std::vector<std::optional<Binding>> bindings = {
-        std::nullopt, MakeBinding("tls-unique", 3), MakeBinding("tls-exporter", 5),
-        MakeBinding("tls-server-end-point", 9), MakeBinding("ldap", 11)};
+    const std::vector<std::optional<Binding>> bindings = EveryBinding();
     for (const auto& binding : bindings) {
       const bool plus = binding.has_value();
       ExchangeSpec spec = Spec(plus ? kPlus : kMech, "alice", "correct horse");
       spec.client_binding = binding;
       spec.server_binding = binding;
       const Exchange ex = RunExchange(spec);
-      CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+      CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
       CPPUNIT_ASSERT_EQUAL(std::string("alice"), ex.server_authid.substr(0, 5));
       const std::string gs2 = plus ? "p=" + binding->name + ",,n=alice,k=" : "n,,n=alice,k=";
       CPPUNIT_ASSERT_MESSAGE(ex.client_messages.front(),
@@ -130,7 +124,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     spec.server_binding = spec.client_binding;
     spec.server_mechanism = kMech;
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
     CPPUNIT_ASSERT(ex.client_messages.front().rfind("p=tls-exporter,,", 0) == 0);
   }
 
@@ -144,9 +138,9 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     mitm_spec.client_binding = MakeBinding("tls-exporter", 1);
     mitm_spec.server_binding = MakeBinding("tls-exporter", 2);  // a MITM's other leg
     const Exchange mitm = RunExchange(mitm_spec);
-    CPPUNIT_ASSERT_MESSAGE(What(good), good.ok());
+    CPPUNIT_ASSERT_MESSAGE(good.What(), good.ok());
     for (const Exchange* ex : {&wrong, &unknown, &mitm}) {
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(What(*ex), SASL_BADAUTH, ex->client_result);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ex->What(), SASL_BADAUTH, ex->client_result);
       CPPUNIT_ASSERT_MESSAGE(ex->client_detail,
                              ex->client_detail.find(kAuthFailed) != std::string::npos);
       CPPUNIT_ASSERT_EQUAL(wrong.client_detail, ex->client_detail);
@@ -169,7 +163,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
           std::string("v1$argon2id:1024:1:4$YWxpY2U=$") + std::string(256, 'A')}) {
       CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "alice", kProperty, value));
       const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
       CPPUNIT_ASSERT(ex.client_detail.find(kAuthFailed) != std::string::npos);
     }
   }
@@ -187,7 +181,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.server_result);
     y.server_binding.reset();
     const Exchange y_ok = RunExchange(y);
-    CPPUNIT_ASSERT_MESSAGE(What(y_ok), y_ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(y_ok.What(), y_ok.ok());
     ExchangeSpec n = Spec(kMech, "alice", "correct horse");
     n.server_binding = MakeBinding("tls-exporter", 1, /*critical=*/true);
     n.server_mechanism = kMech;
@@ -205,7 +199,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
       return m;
     };
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.server_result);
     CPPUNIT_ASSERT(ex.server_detail.find(kAuthFailed) != std::string::npos);
   }
 
@@ -213,13 +207,13 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
     spec.client_options = {{"e2esasl_opaque_max_memory", "512"}};
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
     CPPUNIT_ASSERT_MESSAGE(ex.client_detail, ex.client_detail.find("cap") != std::string::npos);
     spec.client_options = {{"e2esasl_opaque_max_memory", "1024"},
                            {"e2esasl_opaque_max_time", "1"},
                            {"e2esasl_opaque_max_parallelism", "4"}};
     const Exchange ok = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
   }
 
   void testServerIdOption() {
@@ -230,7 +224,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     spec.server_options = with_id;
     spec.client_options = {{"e2esasl_opaque_server_id", "ldap.example.net"}};
     const Exchange ok = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
     spec.client_options.clear();  // the client does not know the identity: the envelope fails
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(spec).client_result);
   }
@@ -239,7 +233,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec(kMech, "alice", "correct horse");
     spec.server_options.erase("e2esasl_opaque_key_file");
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_UNAVAIL, ex.server_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_UNAVAIL, ex.server_result);
     // Another key file: a different OPRF key and server key, so the records no longer open.
     spec.server_options["e2esasl_opaque_key_file"] = dir_->path() + "/other.key";
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(spec).client_result);
@@ -250,7 +244,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH,
                          RunExchange(Spec(kMech, "alice", "correct horse")).client_result);
     const Exchange ok = RunExchange(Spec(kMech, "alice", "new horse"));
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
     CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "alice", kProperty, std::nullopt));
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH,
                          RunExchange(Spec(kMech, "alice", "new horse")).client_result);
@@ -279,7 +273,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(SASL_OK, StoreProperty(sasldb_, "frank", kProperty,
                                                 std::string(stored.Serialize().view())));
     const Exchange ok = RunExchange(Spec(kMech, "frank", "client side pw"));
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, RunExchange(Spec(kMech, "frank", "other")).client_result);
   }
 

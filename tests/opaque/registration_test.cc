@@ -302,10 +302,6 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
     return spec;
   }
 
-  static std::string What(const Exchange& ex) {
-    return "client: " + ex.client_detail + " / server: " + ex.server_detail;
-  }
-
   // The four steps, the modes of the secret files on the way, and logins in both forms.
   void testRegisterAndLogin() {
     AssertOk(Request());
@@ -323,7 +319,7 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
     AssertOk(Store());
 
     const Exchange plain = RunExchange(Spec(kMech, kPassword));
-    CPPUNIT_ASSERT_MESSAGE(What(plain), plain.ok());
+    CPPUNIT_ASSERT_MESSAGE(plain.What(), plain.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("alice"), plain.server_authid);
     // The server announces the KSF the record was made with: the stored record is the tool's.
     CPPUNIT_ASSERT_MESSAGE(plain.server_messages.at(0),
@@ -333,17 +329,17 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
     plus.client_binding = MakeBinding("tls-exporter", 7);
     plus.server_binding = plus.client_binding;
     const Exchange bound = RunExchange(plus);
-    CPPUNIT_ASSERT_MESSAGE(What(bound), bound.ok());
+    CPPUNIT_ASSERT_MESSAGE(bound.What(), bound.ok());
     CPPUNIT_ASSERT(bound.client_messages.at(0).rfind("p=tls-exporter,,", 0) == 0);
   }
 
   void testWrongPasswordFails() {
     Register();
     const Exchange wrong = RunExchange(Spec(kMech, "Zq7-unique correct horsE"));
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(wrong), SASL_BADAUTH, wrong.client_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(wrong.What(), SASL_BADAUTH, wrong.client_result);
     CPPUNIT_ASSERT_EQUAL(size_t{1}, wrong.client_messages.size());  // no KE3 sent
     const Exchange right = RunExchange(Spec(kMech, kPassword));
-    CPPUNIT_ASSERT_MESSAGE(What(right), right.ok());
+    CPPUNIT_ASSERT_MESSAGE(right.What(), right.ok());
   }
 
   // A password typed differently at finalize than at request would give a record that opens
@@ -357,7 +353,7 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
     AssertOk(Finalize());
     AssertOk(Store());
     const Exchange ok = RunExchange(Spec(kMech, kPassword));
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
   }
 
   // Every file the server reads or writes, and its database, is searched for the password bytes.
@@ -433,7 +429,7 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
       AssertOk(Finalize());
       AssertOk(Store());
       const Exchange ex = RunExchange(Spec(kMech, kPassword));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(static_cast<int>(change)) + ": " + What(ex),
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(static_cast<int>(change)) + ": " + ex.What(),
                                    SASL_BADAUTH, ex.client_result);
     }
 
@@ -455,14 +451,14 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
       }
       AssertOk(Store());
       const Exchange ex = RunExchange(Spec(kMech, kPassword));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE("byte " + std::to_string(at) + ": " + What(ex), SASL_BADAUTH,
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("byte " + std::to_string(at) + ": " + ex.What(), SASL_BADAUTH,
                                    ex.client_result);
     }
 
     // The untampered answer still works with the same key file.
     Register();
     const Exchange ok = RunExchange(Spec(kMech, kPassword));
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
   }
 
   void testKsfCap() {
@@ -494,7 +490,7 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
     spec.server_options["e2esasl_opaque_server_id"] = "ldap.example.net";
     spec.client_options = client_id;
     const Exchange ok = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ok), ok.ok());
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
 
     // The server without the option, or with another identity: the client's KE2 check fails.
     for (const std::optional<std::string>& server_id :
@@ -505,14 +501,14 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
         bad.server_options["e2esasl_opaque_server_id"] = *server_id;
       }
       const Exchange ex = RunExchange(bad);
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(server_id.value_or("<none>") + ": " + What(ex), SASL_BADAUTH,
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(server_id.value_or("<none>") + ": " + ex.What(), SASL_BADAUTH,
                                    ex.client_result);
     }
     // The client without it: the envelope, made with the identity, does not open.
     ExchangeSpec no_client = spec;
     no_client.client_options.clear();
     const Exchange ex = RunExchange(no_client);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
   }
 
   void testBadUsage() {

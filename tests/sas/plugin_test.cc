@@ -81,10 +81,6 @@ class SasPluginTest : public CppUnit::TestFixture {
     return spec;
   }
 
-  static std::string What(const Exchange& ex) {
-    return "client: " + ex.client_detail + " / server: " + ex.server_detail;
-  }
-
   void testListedOnlyWithBindingAndPerson() {
     const std::string plain = ServerMechanisms(sasldb_, std::nullopt, /*confirm_callback=*/true);
     CPPUNIT_ASSERT_MESSAGE(plain, !HasToken(plain, kMech) && !HasToken(plain, kPlus));
@@ -103,7 +99,7 @@ class SasPluginTest : public CppUnit::TestFixture {
       spec.client_binding = MakeBinding(name, 9);
       spec.server_binding = MakeBinding(name, 9);
       const Exchange ex = RunExchange(spec);
-      CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+      CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
       CPPUNIT_ASSERT_EQUAL(std::string("alice"), ex.server_authid);
       CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_show_texts.size());
       CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.server_confirm_texts.size());
@@ -123,7 +119,7 @@ class SasPluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec();
     spec.server_flags = 0;
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
     CPPUNIT_ASSERT_EQUAL(ex.client_confirm_texts.at(0), ex.server_confirm_texts.at(0));
   }
 
@@ -133,7 +129,7 @@ class SasPluginTest : public CppUnit::TestFixture {
       spec.client_confirm = nullptr;
       spec.client_echo_answer = answer;
       const Exchange ex = RunExchange(spec);
-      CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+      CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
       CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.echo_challenges.size());
       CPPUNIT_ASSERT_EQUAL(ex.server_confirm_texts[0], ex.echo_challenges[0]);
     }
@@ -143,7 +139,8 @@ class SasPluginTest : public CppUnit::TestFixture {
       spec.client_echo_answer = answer;
       const Exchange ex = RunExchange(spec);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(answer, SASL_BADAUTH, ex.client_result);
-      CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.client_detail, "person at the client rejected"));
+      CPPUNIT_ASSERT_MESSAGE(ex.What(),
+                             Contains(ex.client_detail, "person at the client rejected"));
       CPPUNIT_ASSERT(ex.server_result != SASL_OK);
     }
     // An application that leaves the prompt unanswered never accepts.
@@ -157,10 +154,10 @@ class SasPluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec();
     spec.client_confirm = [](const std::string&) { return false; };
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.client_detail,
-                                              "SAS-R255: authentication failed: the person at the "
-                                              "client rejected the short authentication string"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.client_detail,
+                                               "SAS-R255: authentication failed: the person at the "
+                                               "client rejected the short authentication string"));
     CPPUNIT_ASSERT(ex.server_result != SASL_OK);
     CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.client_messages.size());  // no client-confirm
   }
@@ -169,10 +166,10 @@ class SasPluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec();
     spec.server_confirm = [](const std::string&) { return false; };
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.server_result);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.server_detail,
-                                              "SAS-R255: authentication failed: the person at the "
-                                              "server rejected the short authentication string"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.server_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.server_detail,
+                                               "SAS-R255: authentication failed: the person at the "
+                                               "server rejected the short authentication string"));
     CPPUNIT_ASSERT(ex.client_confirm_texts.empty());  // the client's person is never asked
   }
 
@@ -186,10 +183,10 @@ class SasPluginTest : public CppUnit::TestFixture {
       return from_client && index == 1 ? "x=" + server_element : m;
     };
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.server_result);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.server_detail,
-                                              "the client's revealed element does not match its "
-                                              "commitment: aborted"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.server_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.server_detail,
+                                               "the client's revealed element does not match its "
+                                               "commitment: aborted"));
     CPPUNIT_ASSERT(ex.server_confirm_texts.empty());  // nobody is asked about a broken commitment
   }
 
@@ -242,7 +239,7 @@ class SasPluginTest : public CppUnit::TestFixture {
         return at == std::string::npos ? out : out.replace(at, 1, m);
       };
       const Exchange ex = RunExchange(spec);
-      const std::string what = c.replacement.substr(0, 40) + " -> " + What(ex);
+      const std::string what = c.replacement.substr(0, 40) + " -> " + ex.What();
       const int code = c.from_client ? ex.server_result : ex.client_result;
       const std::string& detail = c.from_client ? ex.server_detail : ex.client_detail;
       CPPUNIT_ASSERT_EQUAL_MESSAGE(what, c.code, code);
@@ -269,15 +266,15 @@ class SasPluginTest : public CppUnit::TestFixture {
         return from_client && index == 0 ? c.flag + m.substr(m.find(',') + 1) : m;
       };
       const Exchange ex = RunExchange(spec);
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.flag + What(ex), c.code, ex.server_result);
-      CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.server_detail, c.detail));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.flag + ex.What(), c.code, ex.server_result);
+      CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.server_detail, c.detail));
     }
     // The base name: the client refuses to run without "p=".
     ExchangeSpec spec = Spec();
     spec.client_mechlist = kMech;
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADBINDING, ex.client_result);
-    CPPUNIT_ASSERT_MESSAGE(What(ex),
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADBINDING, ex.client_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.What(),
                            Contains(ex.client_detail, "works only with a channel binding"));
   }
 
@@ -286,13 +283,13 @@ class SasPluginTest : public CppUnit::TestFixture {
     spec.client_binding.reset();
     spec.server_binding.reset();
     Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), !ex.ok());
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), !ex.ok());
     CPPUNIT_ASSERT_EQUAL(SASL_NOMECH, ex.client_result);
     // The server's application registered nobody to ask: not offered, never accepted.
     spec = Spec();
     spec.server_confirm = nullptr;
     ex = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), !ex.ok());
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), !ex.ok());
     CPPUNIT_ASSERT(ex.server_result != SASL_OK && ex.server_result != SASL_CONTINUE);
   }
 
@@ -302,8 +299,9 @@ class SasPluginTest : public CppUnit::TestFixture {
     ExchangeSpec spec = Spec();
     spec.server_binding = MakeBinding("tls-exporter", 6);
     const Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.client_result);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.client_detail, "key confirmation did not verify"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.What(),
+                           Contains(ex.client_detail, "key confirmation did not verify"));
     CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_show_texts.size());
     CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.server_confirm_texts.size());
     CPPUNIT_ASSERT(ex.client_show_texts[0] != ex.server_confirm_texts[0]);
@@ -315,14 +313,14 @@ class SasPluginTest : public CppUnit::TestFixture {
     spec.client_options["e2esasl_sas_digits"] = "16";
     spec.server_options["e2esasl_sas_digits"] = "12";
     Exchange ex = RunExchange(spec);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), ex.ok());
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
     CPPUNIT_ASSERT_EQUAL(std::string("ddd ddd ddd ddd ddd d").size(),
                          ex.server_confirm_texts[0].size());
     spec = Spec();
     spec.server_options["e2esasl_sas_digits"] = "12";
     ex = RunExchange(spec);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(What(ex), SASL_BADAUTH, ex.server_result);
-    CPPUNIT_ASSERT_MESSAGE(What(ex), Contains(ex.server_detail, "requires at least 12"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.server_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.server_detail, "requires at least 12"));
   }
 
  private:

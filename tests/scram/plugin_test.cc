@@ -17,14 +17,6 @@ namespace {
 
 const char* const kMechs[] = {"SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512"};
 
-// OpenLdapBinding: OpenLDAP's form, name "ldap", data "tls-unique:" + value.
-Binding OpenLdapBinding(unsigned char seed) {
-  Binding b = MakeBinding("ldap", seed);
-  const std::string prefix = "tls-unique:";
-  b.data.insert(b.data.begin(), prefix.begin(), prefix.end());
-  return b;
-}
-
 }  // namespace
 }  // namespace e2esasl::test
 
@@ -77,9 +69,7 @@ class ScramPluginTest : public CppUnit::TestFixture {
   }
 
   void testSuccessEveryMechanismAndBinding() {
-    const std::vector<std::optional<Binding>> bindings = {
-        std::nullopt, MakeBinding("tls-unique", 3), MakeBinding("tls-exporter", 5),
-        MakeBinding("tls-server-end-point", 9), OpenLdapBinding(11)};
+    const std::vector<std::optional<Binding>> bindings = EveryBinding();
     int runs = 0;
     for (const char* mech : kMechs) {
       for (const auto& binding : bindings) {

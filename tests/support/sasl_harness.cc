@@ -280,6 +280,18 @@ Binding MakeBinding(const std::string& name, unsigned char seed, bool critical) 
   return b;
 }
 
+Binding OpenLdapBinding(unsigned char seed) {
+  Binding b = MakeBinding("ldap", seed);
+  const std::string prefix = "tls-unique:";
+  b.data.insert(b.data.begin(), prefix.begin(), prefix.end());
+  return b;
+}
+
+std::vector<std::optional<Binding>> EveryBinding() {
+  return {std::nullopt, MakeBinding("tls-unique", 3), MakeBinding("tls-exporter", 5),
+          MakeBinding("tls-server-end-point", 9), OpenLdapBinding(11)};
+}
+
 bool HasToken(const std::string& list, const std::string& token) {
   size_t start = 0;
   while (start <= list.size()) {

@@ -58,6 +58,14 @@ struct Binding {
 // different seeds give different data, as a man in the middle's two TLS channels would.
 Binding MakeBinding(const std::string& name, unsigned char seed, bool critical = false);
 
+// OpenLdapBinding: OpenLDAP's form, name "ldap" and data "tls-unique:" + a MakeBinding value, as
+// slapd and libldap hand it to libsasl2.
+Binding OpenLdapBinding(unsigned char seed);
+
+// EveryBinding: no binding, then one of each kind applications pass (tls-unique, tls-exporter,
+// tls-server-end-point, OpenLDAP's "ldap"), with distinct data.
+std::vector<std::optional<Binding>> EveryBinding();
+
 // HasToken tells whether the space-separated list (e.g. sasl_listmech output) holds token.
 bool HasToken(const std::string& list, const std::string& token);
 
@@ -90,6 +98,8 @@ struct Exchange {
   std::vector<std::string> client_show_texts;     // E2ESASL_CB_SAS_SHOW on the client
   std::vector<std::string> echo_challenges;       // SASL_CB_ECHOPROMPT challenges answered
   bool ok() const { return client_result == SASL_OK && server_result == SASL_OK; }
+  // What: both sides' error details, for an assertion's message.
+  std::string What() const { return "client: " + client_detail + " / server: " + server_detail; }
 };
 
 // Person: a scripted person for the "ask a person" callbacks (<e2esasl/confirm.h>): gets the
