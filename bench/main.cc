@@ -406,6 +406,7 @@ int Run(const Args& args) {
       row.mechanism = mech.name;
       row.impl = impl;
       row.floor_text = std::string(mech.info->floor_text);
+      row.baseline = mech.info->baseline;
       if (ksf) {
         row.client_excluded_us = ksf->cpu_us;
         row.excluded_text = "the KSF (" + ksf->params + ")";
@@ -428,9 +429,7 @@ int Run(const Args& args) {
       spec.mech = mech;
       spec.sasldb_path = ws.NewDatabase();
       spec.iterations = args.iterations;
-      spec.opaque_ksf = std::to_string(args.opaque_ksf.memory_kib) + ":" +
-                        std::to_string(args.opaque_ksf.iterations) + ":" +
-                        std::to_string(args.opaque_ksf.parallelism);
+      spec.opaque_ksf = args.opaque_ksf;
       spec.warmup = args.warmup;
       spec.count = args.count;
       spec.verbose = args.verbose;

@@ -109,12 +109,9 @@ bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   // OPAQUE: the server's key file beside the database (created by setpass), and the Argon2id
   // parameters setpass registers the bench user with.
   o["e2esasl_opaque_key_file"] = spec.sasldb_path + ".opaque-key";
-  if (const size_t a = spec.opaque_ksf.find(':'), b = spec.opaque_ksf.rfind(':');
-      a != std::string::npos && b != a) {
-    o["e2esasl_opaque_ksf_memory"] = spec.opaque_ksf.substr(0, a);
-    o["e2esasl_opaque_ksf_time"] = spec.opaque_ksf.substr(a + 1, b - a - 1);
-    o["e2esasl_opaque_ksf_parallelism"] = spec.opaque_ksf.substr(b + 1);
-  }
+  o["e2esasl_opaque_ksf_memory"] = std::to_string(spec.opaque_ksf.memory_kib);
+  o["e2esasl_opaque_ksf_time"] = std::to_string(spec.opaque_ksf.iterations);
+  o["e2esasl_opaque_ksf_parallelism"] = std::to_string(spec.opaque_ksf.parallelism);
   g_state.callbacks = {{SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
                        {SASL_CB_LOG, AsCallback(&Log), nullptr}};
   if (std::strcmp(side, "client") == 0) {

@@ -30,7 +30,7 @@ struct PeerSpec {
   std::string plugin_path;  // SASL_PATH: the implementation's module dir and a sasldb-only dir
   std::string sasldb_path;  // a fresh database for this pair
   uint32_t iterations = 4096;
-  std::string opaque_ksf;  // OPAQUE's Argon2id for the bench user: "m:t:p" (m in KiB)
+  OpaqueKsf opaque_ksf;  // OPAQUE's Argon2id for the bench user
   int warmup = 2;
   int count = 200;
   bool verbose = false;  // print libsasl2's log messages (warnings and errors) to stderr

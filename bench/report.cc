@@ -210,7 +210,7 @@ void PrintTable(std::FILE* out, const RunInfo& info, const std::vector<Row>& row
                "(userPassword, PBKDF2 at every login);\ns/cyr-st: against Cyrus's server with "
                "its stored secret (scram_secret_generate=1, authPassword).\n");
   for (const Row& row : rows) {
-    if (row.floor_text == "none (libsasl2 baseline)") {
+    if (row.baseline) {
       std::fprintf(
           out,
           "PLAIN, ANONYMOUS: Cyrus's modules, no cryptography: what libsasl2 itself costs "

@@ -30,6 +30,7 @@ struct Row {
   std::optional<double> client_floor_mean_us;
   std::optional<double> server_floor_mean_us;
   std::string floor_text;
+  bool baseline = false;  // a libsasl2 baseline row (MechanismInfo::baseline)
   // client_excluded_us: CPU the floor does not count and the client ratio leaves out (OPAQUE's
   // KSF at the bench's parameters, measured in this process); excluded_text says what it is.
   std::optional<double> client_excluded_us;
