@@ -64,49 +64,28 @@ const EVP_MD* Md(HashAlg alg) {
   return nullptr;
 }
 
-const char* OpenSslName(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1:
-      return "SHA1";
-    case HashAlg::kSha256:
-      return "SHA256";
-    case HashAlg::kSha512:
-      return "SHA512";
-  }
-  return nullptr;
-}
-
-// HmacAlgorithm returns the HMAC implementation, fetched once per process (thread-safe static
-// initialisation; immutable afterwards). Null if the provider has none.
-EVP_MAC* HmacAlgorithm() {
-  static const EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-  return mac.get();
-}
-
-// UnkeyedHmac returns a context of HMAC with alg's digest already set and no key, made once per
-// algorithm and process and never changed afterwards (so duplicating it from several threads is
-// safe). Setting the digest by name makes OpenSSL fetch the digest, which costs more than the
-// whole HMAC of a short message; duplicating a prepared context does not. Null on failure.
-const EVP_MAC_CTX* UnkeyedHmac(HashAlg alg) {
-  auto make = [](HashAlg a) -> EvpMacCtxPtr {
-    EVP_MAC* mac = HmacAlgorithm();
-    const char* digest_name = OpenSslName(a);
-    if (mac == nullptr || digest_name == nullptr) {
+// UnkeyedSha1Hmac returns an HMAC-SHA-1 context with the digest set and no key, made once per
+// process and never changed afterwards (so duplicating it from several threads is safe). Setting
+// the digest by name makes OpenSSL fetch it, which costs more than the whole HMAC of a short
+// message; duplicating a prepared context does not. Null on failure. (SHA-256/512 HMACs use
+// libsodium.)
+const EVP_MAC_CTX* UnkeyedSha1Hmac() {
+  static const EvpMacCtxPtr unkeyed = []() -> EvpMacCtxPtr {
+    const EvpMacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
+    if (!mac) {
       return nullptr;
     }
-    EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac));
+    EvpMacCtxPtr ctx(EVP_MAC_CTX_new(mac.get()));
     const OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest_name), 0),
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA1"), 0),
         OSSL_PARAM_construct_end(),
     };
     if (!ctx || EVP_MAC_CTX_set_params(ctx.get(), params) != 1) {
       return nullptr;
     }
     return ctx;
-  };
-  // Only SHA-1 HMACs go through OpenSSL (SHA-256/512 use libsodium).
-  static const EvpMacCtxPtr sha1 = make(HashAlg::kSha1);
-  return alg == HashAlg::kSha1 ? sha1.get() : nullptr;
+  }();
+  return unkeyed.get();
 }
 
 }  // namespace
@@ -176,7 +155,7 @@ std::optional<HmacKey> HmacKey::Create(HashAlg alg, ByteView key) {
     }
     return HmacKey(alg, nullptr, std::move(state));
   }
-  const EVP_MAC_CTX* unkeyed = UnkeyedHmac(alg);
+  const EVP_MAC_CTX* unkeyed = UnkeyedSha1Hmac();
   if (unkeyed == nullptr) {
     return std::nullopt;
   }
