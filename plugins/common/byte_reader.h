@@ -108,6 +108,15 @@ class ByteWriter {
   bool failed_ = false;
 };
 
+// Encode runs message.Serialize into a fresh writer capped at max_size: the message's bytes, or
+// nullopt when Serialize marked the writer failed or the cap was passed.
+template <typename T>
+std::optional<Bytes> Encode(const T& message, size_t max_size = ByteWriter::kNoLimit) {
+  ByteWriter writer(max_size);
+  message.Serialize(writer);
+  return writer.Finish();
+}
+
 }  // namespace e2esasl
 
 #endif  // E2ESASL_COMMON_BYTE_READER_H_

@@ -59,9 +59,7 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
   if (!rng_.Fill(client_first_.nonce)) {
     return Abort(failure, Status::kInternal, "the random generator failed");
   }
-  ByteWriter writer(kMaxMessageSize);
-  client_first_.Serialize(writer);
-  std::optional<Bytes> bytes = writer.Finish();
+  std::optional<Bytes> bytes = Encode(client_first_, kMaxMessageSize);
   if (!bytes) {
     return Abort(failure, Status::kInternal, "client-first cannot be encoded (identity too long)");
   }
@@ -93,9 +91,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   ClientFinal client_final;
   client_final.share = schedule_.OwnShare();
   client_final.tag = schedule_.OwnTag();
-  ByteWriter writer(kMaxMessageSize);
-  client_final.Serialize(writer);
-  *out = *writer.Finish();
+  *out = *Encode(client_final, kMaxMessageSize);
   state_ = State::kSentClientFinal;
   return Status::kContinue;
 }

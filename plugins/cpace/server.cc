@@ -89,9 +89,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   }
   prs.Clear();
   server_first.share = schedule_.OwnShare();
-  ByteWriter writer(kMaxMessageSize);
-  server_first.Serialize(writer);
-  *out = *writer.Finish();
+  *out = *Encode(server_first, kMaxMessageSize);
   state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
@@ -112,9 +110,7 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
   }
   ServerFinal server_final;
   server_final.tag = schedule_.OwnTag();
-  ByteWriter writer(kMaxMessageSize);
-  server_final.Serialize(writer);
-  *out = *writer.Finish();
+  *out = *Encode(server_final, kMaxMessageSize);
   state_ = State::kComplete;
   return Status::kOk;
 }

@@ -69,9 +69,7 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
   if (login_.Start(password->bytes(), &message.ke1) != Status::kOk) {
     return Abort(failure, Status::kInternal, "OPAQUE KE1 generation failed");
   }
-  ByteWriter writer(kMaxMessageSize);
-  message.Serialize(writer);
-  std::optional<Bytes> bytes = writer.Finish();
+  std::optional<Bytes> bytes = Encode(message, kMaxMessageSize);
   if (!bytes) {
     return Abort(failure, Status::kInternal, "client-first does not fit (authcid or authzid)");
   }
@@ -117,9 +115,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
     default:
       return Abort(failure, Status::kInternal, "OPAQUE KE3 computation failed (KSF or library)");
   }
-  ByteWriter writer(kMaxMessageSize);
-  final_message.Serialize(writer);
-  std::optional<Bytes> bytes = writer.Finish();
+  std::optional<Bytes> bytes = Encode(final_message, kMaxMessageSize);
   if (!bytes) {
     return Abort(failure, Status::kInternal, "client-final serialization failed");
   }

@@ -86,9 +86,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kInternal, "OPAQUE KE2 generation failed");
   }
   config_.keys = ServerKeyMaterial();  // no longer needed: wipe early
-  ByteWriter writer(kMaxMessageSize);
-  reply.Serialize(writer);
-  std::optional<Bytes> bytes = writer.Finish();
+  std::optional<Bytes> bytes = Encode(reply, kMaxMessageSize);
   if (!bytes) {
     return Abort(failure, Status::kInternal, "server-first serialization failed");
   }

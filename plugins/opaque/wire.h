@@ -112,12 +112,10 @@ struct Ke3 {
   bool operator==(const Ke3&) const = default;
 };
 
-// SerializeToBytes runs message.Serialize into a fresh writer (never fails for these structs).
+// SerializeToBytes: the bytes of one of these fixed-size structs (Encode never fails for them).
 template <typename T>
 Bytes SerializeToBytes(const T& message) {
-  ByteWriter writer;
-  message.Serialize(writer);
-  return writer.Finish().value_or(Bytes());
+  return Encode(message).value_or(Bytes());
 }
 
 }  // namespace e2esasl::opaque

@@ -83,9 +83,7 @@ using ClientConfirm = ConfirmMessage<false>;
 // Serialized returns the message's bytes (empty when Serialize marked the writer failed).
 template <typename T>
 Bytes Serialized(const T& message) {
-  ByteWriter writer(kMaxMessageSize);
-  message.Serialize(writer);
-  return writer.Finish().value_or(Bytes());
+  return Encode(message, kMaxMessageSize).value_or(Bytes());
 }
 
 // The error details of the checks that are not about the wire format.

@@ -189,9 +189,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out) {
   client_final.proof = Bytes(proof->begin(), proof->end());
   expected_server_signature_ = std::move(*server_signature);
 
-  ByteWriter writer(kMaxMessageSize);
-  client_final.Serialize(writer);
-  std::optional<Bytes> message = writer.Finish();
+  std::optional<Bytes> message = Encode(client_final, kMaxMessageSize);
   if (!message) {
     return Fail(Status::kInternal, "client-final-message too long");
   }

@@ -66,9 +66,7 @@ Status ServerSession::Fail(Status status, std::string detail, std::string_view s
   if (out != nullptr && !server_error.empty()) {
     ServerFinal final_message;
     final_message.error = std::string(server_error);
-    ByteWriter writer(kMaxMessageSize);
-    final_message.Serialize(writer);
-    *out = writer.Finish().value_or(Bytes());
+    *out = Encode(final_message, kMaxMessageSize).value_or(Bytes());
   }
   return status;
 }
@@ -191,9 +189,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out) {
   server_first_.nonce = client_first_.nonce + *server_nonce;
   server_first_.salt = stored_.salt;
   server_first_.iterations = stored_.iterations;
-  ByteWriter writer(kMaxMessageSize);
-  server_first_.Serialize(writer);
-  std::optional<Bytes> message = writer.Finish();
+  std::optional<Bytes> message = Encode(server_first_, kMaxMessageSize);
   if (!message) {
     return Fail(Status::kInternal, "cannot build server-first-message", kErrorOther, out);
   }
@@ -254,9 +250,7 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out) {
   }
   ServerFinal final_message;
   final_message.verifier = Bytes(signature->begin(), signature->end());
-  ByteWriter writer(kMaxMessageSize);
-  final_message.Serialize(writer);
-  std::optional<Bytes> message = writer.Finish();
+  std::optional<Bytes> message = Encode(final_message, kMaxMessageSize);
   if (!message) {
     return Fail(Status::kInternal, "cannot build server-final-message", kErrorOther, out);
   }
