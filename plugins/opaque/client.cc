@@ -14,11 +14,8 @@ ClientSession::ClientSession(Rng& rng, ClientConfig config)
 Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
   state_ = State::kFailed;
   config_.password.Clear();
-  failure_ = Failure{status, std::move(detail)};
-  if (failure != nullptr) {
-    *failure = failure_;
-  }
-  return status;
+  failure_ = Failure{status, detail};
+  return Fail(failure, status, std::move(detail));
 }
 
 Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
@@ -37,10 +34,7 @@ Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
     case State::kComplete:
       return Abort(failure, Status::kInternal, "the exchange is already complete");
     case State::kFailed:
-      if (failure != nullptr) {
-        *failure = failure_;
-      }
-      return failure_.status;
+      return Fail(failure, failure_.status, failure_.detail);
   }
   return Abort(failure, Status::kInternal, "unknown state");
 }

@@ -6,16 +6,13 @@
 namespace e2esasl::opaque {
 
 ServerSession::ServerSession(Rng& rng, RecordSource& records, ServerConfig config)
-    : rng_(rng), records_(records), config_(std::move(config)), login_(rng) {}
+    : records_(records), config_(std::move(config)), login_(rng) {}
 
 Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
   state_ = State::kFailed;
   config_.keys = ServerKeyMaterial();
-  failure_ = Failure{status, std::move(detail)};
-  if (failure != nullptr) {
-    *failure = failure_;
-  }
-  return status;
+  failure_ = Failure{status, detail};
+  return Fail(failure, status, std::move(detail));
 }
 
 Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
@@ -34,10 +31,7 @@ Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
     case State::kComplete:
       return Abort(failure, Status::kInternal, "the exchange is already complete");
     case State::kFailed:
-      if (failure != nullptr) {
-        *failure = failure_;
-      }
-      return failure_.status;
+      return Fail(failure, failure_.status, failure_.detail);
   }
   return Abort(failure, Status::kInternal, "unknown state");
 }

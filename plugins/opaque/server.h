@@ -78,7 +78,6 @@ class ServerSession final {
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
   Status Abort(Failure* failure, Status status, std::string detail);
 
-  [[maybe_unused]] Rng& rng_;  // unused so far (clang -Wunused-private-field)
   RecordSource& records_;
   ServerConfig config_;
   State state_ = State::kStart;
