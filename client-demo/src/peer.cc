@@ -63,6 +63,23 @@ std::unique_ptr<cb::SaslChannelBinding> MakeBinding(TlsChannel& tls, const PeerO
       cb::SaslChannelBinding::Standard(type, std::move(data.value()), critical));
 }
 
+// BindingOrTellPeer is MakeBinding, telling the peer why before the error propagates (so it
+// reports "no channel binding" instead of a closed connection).
+std::unique_ptr<cb::SaslChannelBinding> BindingOrTellPeer(TlsChannel& tls, Wire& wire,
+                                                          const PeerOptions& o, Report& report,
+                                                          const std::string& who) {
+  try {
+    return MakeBinding(tls, o, report);
+  } catch (const DemoError& e) {
+    try {
+      wire.Send("FAIL " + who + " has no channel binding: " + e.what());
+    } catch (const DemoError&) {
+      // The peer may already be gone; the binding error is the one to report.
+    }
+    throw;
+  }
+}
+
 std::unique_ptr<LineChannel> TlsUp(UniqueFd fd, const TlsConfig& config, const PeerOptions& o,
                                    Report& report) {
   auto tls = TlsChannel::Handshake(std::move(fd), config, TimeoutFrom(o));
@@ -273,17 +290,8 @@ int RunBob(const std::vector<std::string>& argv) {
     auto channel = TlsUp(std::move(fd), tls_config, o, report);
     Wire wire(*channel, o);
     ClosingOnError(*channel, [&] {
-      std::unique_ptr<cb::SaslChannelBinding> binding;
-      try {
-        binding = MakeBinding(channel->tls(), o, report);
-      } catch (const DemoError& e) {
-        try {
-          wire.Send(std::string("FAIL bob has no channel binding: ") + e.what());
-        } catch (const DemoError&) {
-          // The peer may already be gone; the binding error is the one to report.
-        }
-        throw;
-      }
+      const std::unique_ptr<cb::SaslChannelBinding> binding =
+          BindingOrTellPeer(channel->tls(), wire, o, report, "bob");
       SasCallbacks sas = MakeSasCallbacks(o, report);  // offers SAS-R255-PLUS (with a binding)
       SaslServerSession sasl(library, binding.get(), &sas);
       std::string user = BobAuthenticate(wire, sasl, report);
@@ -305,17 +313,8 @@ int RunAlice(const std::vector<std::string>& argv) {
     auto channel = TlsUp(std::move(fd), tls_config, o, report);
     Wire wire(*channel, o);
     ClosingOnError(*channel, [&] {
-      std::unique_ptr<cb::SaslChannelBinding> binding;
-      try {
-        binding = MakeBinding(channel->tls(), o, report);
-      } catch (const DemoError& e) {
-        try {
-          wire.Send(std::string("FAIL alice has no channel binding: ") + e.what());
-        } catch (const DemoError&) {
-          // The peer may already be gone; the binding error is the one to report.
-        }
-        throw;
-      }
+      const std::unique_ptr<cb::SaslChannelBinding> binding =
+          BindingOrTellPeer(channel->tls(), wire, o, report, "alice");
       std::string user = o.user;
       std::optional<std::string> password = o.password;
       SasCallbacks sas = MakeSasCallbacks(o, report);
