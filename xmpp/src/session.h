@@ -1,0 +1,134 @@
+// session.h: one end-to-end session: Jingle (XEP-0166) negotiation, the XEP-0261 in-band
+// bytestream (XEP-0047 IQs), the inner TLS, and the inner line protocol (SASL, then chat). The
+// state machine is in docs/xmpp.md.
+#ifndef E2ESASL_XMPP_SESSION_H_
+#define E2ESASL_XMPP_SESSION_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core.h"
+
+// The C API's opaque handle is the session itself.
+struct e2e_xmpp_session {
+  virtual ~e2e_xmpp_session() = default;
+};
+
+namespace e2esasl::xmpp {
+
+class Session final : public e2e_xmpp_session {
+ public:
+  enum class State {
+    kInitiating,      // initiator: session-initiate sent, waiting for its ack
+    kWaitingAccept,   // initiator: acked, waiting for session-accept
+    kAsking,          // responder: incoming callback said "pending"
+    kAccepted,        // responder: session-accept sent, waiting for the IBB open
+    kOpening,         // initiator: IBB open sent, waiting for its ack
+    kHandshaking,     // inner TLS handshake
+    kAuthenticating,  // inner SASL exchange
+    kOpen,            // authenticated: chat
+    kClosing,         // we closed; waiting for the peer's acknowledgements
+    kDone,            // finished (callbacks fired); reaped at the end of the entry point
+  };
+
+  Session(Core* core, std::string peer, std::string sid, bool initiator);
+  ~Session() override;
+
+  // Initiator.
+  void Initiate(const e2e_xmpp_start_options& options);
+  // Responder: a valid session-initiate arrived (already acked).
+  void Incoming(unsigned offered_block_size, std::string ibb_sid);
+  int Accept();
+  int Decline();
+
+  // Stanzas for this session (from its peer).
+  void OnJingle(xmpp_stanza_t* iq, xmpp_stanza_t* jingle);
+  void OnIbb(xmpp_stanza_t* iq, xmpp_stanza_t* element);
+  void OnResponse(xmpp_stanza_t* iq);
+  void OnTick(Clock::time_point now);
+  void OnDisconnected();
+
+  int SendLine(std::string_view text);
+  void Close();
+
+  const std::string& peer() const { return peer_; }
+  const std::string& sid() const { return sid_; }
+  const std::string& ibb_sid() const { return ibb_sid_; }
+  bool initiator() const { return initiator_; }
+  bool finished() const { return state_ == State::kDone; }
+  void* user = nullptr;
+
+ private:
+  // Failure ends the session: tells the peer (Jingle reason) when it can, fires `failed`.
+  void Fail(e2e_xmpp_code code, const std::string& reason, const char* jingle_reason);
+  void Finish();  // fires `closed`
+  void SendTerminate(const char* reason, const std::string& text);
+  void SendJingle(const char* action, bool with_content);
+  void Ack(xmpp_stanza_t* iq);
+  void AnswerError(xmpp_stanza_t* iq, const char* type, const char* condition);
+
+  // Transport.
+  void OpenBytestream();
+  void StartTls();
+  void OnCiphertext(const Bytes& data);
+  void Pump();
+  void FlushTls();
+  void FlushBlocks();
+  void SendIbbClose();
+
+  // Inner line protocol (inner.cc).
+  void OnTlsUp();
+  void OnLine(const std::string& line);
+  void SendInner(const std::string& line);
+  void ResponderStart();
+  void ResponderLine(const std::string& command, const std::string& rest);
+  void InitiatorLine(const std::string& command, const std::string& rest);
+  void Authenticated(const std::string& identity);
+  bool MakeBinding();
+
+  Core* core_;
+  std::string peer_;
+  std::string sid_;
+  std::string ibb_sid_;
+  bool initiator_;
+  State state_;
+  Clock::time_point deadline_;
+
+  // Negotiated.
+  unsigned block_size_ = kDefaultBlockSize;
+  std::string mechanism_;  // as on the wire (with -PLUS)
+  std::string binding_name_ = "none";
+
+  // IBB.
+  uint16_t seq_out_ = 0;
+  uint16_t seq_in_ = 0;
+  Bytes queued_;            // ciphertext waiting for the window
+  size_t outstanding_ = 0;  // data IQs not acknowledged yet
+  Clock::time_point oldest_ack_due_{};
+  size_t received_unauthenticated_ = 0;
+  bool ibb_closed_ = false;
+  std::string close_iq_id_;
+  std::string terminate_iq_id_;
+
+  // TLS and the inner protocol.
+  std::unique_ptr<TlsEngine> tls_;
+  std::string lines_;
+  std::unique_ptr<channelbind::SaslChannelBinding> binding_;
+  PersonHooks hooks_;
+  std::unique_ptr<SaslServerEnd> server_;
+  std::unique_ptr<SaslClientEnd> client_;
+  bool sasl_done_ = false;  // initiator: its last step returned SASL_OK
+  bool peer_said_bye_ = false;
+  bool said_bye_ = false;
+  // Initiator's credentials until SASL starts (wiped).
+  std::string user_;
+  std::string password_;
+  std::string authzid_;
+  std::string requested_mech_;
+};
+
+}  // namespace e2esasl::xmpp
+
+#endif  // E2ESASL_XMPP_SESSION_H_
