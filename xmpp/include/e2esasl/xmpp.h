@@ -178,6 +178,13 @@ E2ESASL_XMPP_EXPORT int e2e_xmpp_session_is_initiator(const e2e_xmpp_session* se
 E2ESASL_XMPP_EXPORT void e2e_xmpp_session_set_user(e2e_xmpp_session* session, void* user);
 E2ESASL_XMPP_EXPORT void* e2e_xmpp_session_get_user(const e2e_xmpp_session* session);
 
+/* e2e_xmpp_set_password: provision `user`'s secrets for every loaded mechanism family in the
+ * responder's store (config->sasldb_path; libsasl2's sasl_setpass, as saslpasswd2 does), so that a
+ * responder with this config accepts `user` with `password`. 0 on success, else an e2e_xmpp_code
+ * with *error set (free with e2e_xmpp_free_string). */
+E2ESASL_XMPP_EXPORT int e2e_xmpp_set_password(const e2e_xmpp_config* config, const char* user,
+                                              const char* password, char** error);
+
 /* e2e_xmpp_code_name: "refused", "timeout", ... */
 E2ESASL_XMPP_EXPORT const char* e2e_xmpp_code_name(int code);
 
