@@ -180,10 +180,19 @@ class XmppCompromiseTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*answer), std::string("result"), answer->type);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*answer), std::string(kBob), answer->from);
 
+    // (a) to bob's bare JID: redirected as well (re-posted: iq/bare becomes iq/full).
+    alice.Send("<iq type='get' id='c3' to='bob@localhost'><ping xmlns='urn:e2esasl:test'/></iq>");
+    auto bare_at_mallory = mallory.WaitForIq("c3", kStanzaTimeout);
+    CPPUNIT_ASSERT_MESSAGE(server.LogTail(), bare_at_mallory.has_value());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*bare_at_mallory), std::string(kAlice),
+                                 bare_at_mallory->from);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*bare_at_mallory), std::string("get"),
+                                 bare_at_mallory->type);
+
     // Nothing of this reached bob from alice directly, nor alice from bob.
     context.Run(kQuiet);
     for (const auto& iq : bob.received()) {
-      CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c1");
+      CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c1" && iq.id != "c3");
     }
     for (const auto& iq : alice.received()) {
       CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c2");
