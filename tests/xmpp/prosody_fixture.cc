@@ -132,8 +132,10 @@ ProsodyServer::ProsodyServer(const ProsodyOptions& options) {
     throw std::runtime_error("mkdtemp failed");
   }
   dir_ = dir_template;
-  std::vector<std::string> argv = {"/bin/bash", ScriptPath(),  "start",
-                                   dir_,        "--log-level", options.log_level};
+  std::vector<std::string> argv = {"/bin/bash", ScriptPath(), "start", dir_};
+  argv.insert(argv.end(), {"--log-level", options.log_level});
+  // --watch: should this process die without its destructors, the server stops all the same.
+  argv.insert(argv.end(), {"--watch", std::to_string(getpid())});
   if (!options.limits) {
     argv.push_back("--no-limits");
   }
