@@ -41,7 +41,7 @@ void ConnectOrFail(StropheClient& client, const ProsodyServer& server) {
                          client.Connect(kConnectTimeout));
 }
 
-std::string Describe(const ReceivedIq& iq) {
+std::string Describe(const Received& iq) {
   return iq.text;
 }
 
@@ -55,6 +55,7 @@ class XmppProsodyTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppProsodyTest);
   CPPUNIT_TEST(testIqRoundTrip);
   CPPUNIT_TEST(testUntrustedCaRefused);
+  CPPUNIT_TEST(testScriptExitCodes);
   CPPUNIT_TEST(testLimitsOnlyByDefault);
   CPPUNIT_TEST_SUITE_END();
 
@@ -104,6 +105,32 @@ class XmppProsodyTest : public CppUnit::TestFixture {
     StropheClient trusting(trusting_context, Client(server, kAlice));
     ConnectOrFail(trusting, server);
     CPPUNIT_ASSERT(!trusting_context.LogContains("Certificate verification FAILED"));
+  }
+
+  void testScriptExitCodes() {
+    ProsodyServer server;
+    const std::string script = ScriptPath();
+    std::string out;
+    const auto timeout = std::chrono::seconds(30);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 0, RunProgram({"/bin/bash", script, "status", server.dir()}, &out, timeout));
+    CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "running pid"));
+    // The same directory again: 6; the same port in another directory: 5.
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 6, RunProgram({"/bin/bash", script, "start", server.dir()}, &out, timeout));
+    const std::string other = server.dir() + "-other";
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 5,
+        RunProgram({"/bin/bash", script, "start", other, "--port", std::to_string(server.port())},
+                   &out, timeout));
+    CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "is taken"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, RunProgram({"/bin/bash", script, "start"}, &out, timeout));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 6, RunProgram({"/bin/bash", script, "register", other, "u", "p"}, &out, timeout));
+    CPPUNIT_ASSERT_EQUAL(0, server.Stop());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 1, RunProgram({"/bin/bash", script, "status", server.dir()}, &out, timeout));
+    CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "not running"));
   }
 
   void testLimitsOnlyByDefault() {
@@ -189,10 +216,17 @@ class XmppCompromiseTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*bare_at_mallory), std::string("get"),
                                  bare_at_mallory->type);
 
+    // (a) a message to bob's bare JID: redirected too.
+    alice.Send("<message type='chat' id='c4' to='bob@localhost'><body>hi bob</body></message>");
+    auto message_at_mallory = mallory.WaitFor("message", "c4", kStanzaTimeout);
+    CPPUNIT_ASSERT_MESSAGE(server.LogTail(), message_at_mallory.has_value());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*message_at_mallory), std::string(kAlice),
+                                 message_at_mallory->from);
+
     // Nothing of this reached bob from alice directly, nor alice from bob.
     context.Run(kQuiet);
     for (const auto& iq : bob.received()) {
-      CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c1" && iq.id != "c3");
+      CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c1" && iq.id != "c3" && iq.id != "c4");
     }
     for (const auto& iq : alice.received()) {
       CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c2");

@@ -124,7 +124,7 @@ StropheClient::~StropheClient() {
     // Let the stream close go out (bounded); the connection is released either way.
     context_.RunUntil([this] { return !connected_; }, std::chrono::milliseconds(1000));
   }
-  xmpp_handler_delete(conn_.get(), &StropheClient::OnIq);
+  xmpp_handler_delete(conn_.get(), &StropheClient::OnStanza);
 }
 
 bool StropheClient::Connect(std::chrono::milliseconds timeout) {
@@ -149,13 +149,13 @@ void StropheClient::Send(const std::string& xml) {
   xmpp_send(conn_.get(), stanza.get());
 }
 
-std::optional<ReceivedIq> StropheClient::WaitForIq(const std::string& id,
-                                                   std::chrono::milliseconds timeout) {
-  std::optional<ReceivedIq> found;
+std::optional<Received> StropheClient::WaitFor(const std::string& name, const std::string& id,
+                                               std::chrono::milliseconds timeout) {
+  std::optional<Received> found;
   context_.RunUntil(
       [&] {
         for (const auto& iq : received_) {
-          if (iq.id == id) {
+          if (iq.name == name && iq.id == id) {
             found = iq;
             return true;
           }
@@ -175,7 +175,9 @@ void StropheClient::OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t event, int
   auto* self = static_cast<StropheClient*>(userdata);
   if (event == XMPP_CONN_CONNECT) {
     self->connected_ = true;
-    xmpp_handler_add(conn, &StropheClient::OnIq, nullptr, "iq", nullptr, self);
+    // Every stanza (libstrophe keeps one entry per function and user data, whatever the name
+    // filter); Take keeps <iq/> and <message/>.
+    xmpp_handler_add(conn, &StropheClient::OnStanza, nullptr, nullptr, nullptr, self);
     return;
   }
   self->connected_ = false;
@@ -196,17 +198,21 @@ void StropheClient::NoteDisconnect(xmpp_conn_event_t event, int error,
   }
 }
 
-int StropheClient::OnIq(xmpp_conn_t* conn, xmpp_stanza_t* stanza, void* userdata) noexcept {
+int StropheClient::OnStanza(xmpp_conn_t* conn, xmpp_stanza_t* stanza, void* userdata) noexcept {
   try {
-    static_cast<StropheClient*>(userdata)->TakeIq(conn, stanza);
+    static_cast<StropheClient*>(userdata)->Take(conn, stanza);
   } catch (...) {
     // bad_alloc: the IQ is lost; the test waiting for it fails at its deadline.
   }
   return 1;
 }
 
-void StropheClient::TakeIq(xmpp_conn_t* conn, xmpp_stanza_t* stanza) {
-  ReceivedIq iq;
+void StropheClient::Take(xmpp_conn_t* conn, xmpp_stanza_t* stanza) {
+  Received iq;
+  iq.name = Str(xmpp_stanza_get_name(stanza));
+  if (iq.name != "iq" && iq.name != "message") {
+    return;
+  }
   iq.from = Str(xmpp_stanza_get_from(stanza));
   iq.to = Str(xmpp_stanza_get_to(stanza));
   iq.type = Str(xmpp_stanza_get_type(stanza));
@@ -226,7 +232,7 @@ void StropheClient::TakeIq(xmpp_conn_t* conn, xmpp_stanza_t* stanza) {
     std::unique_ptr<char, TextDeleter> text(raw, TextDeleter{xmpp_conn_get_context(conn)});
     iq.text.assign(text.get(), raw_len);
   }
-  if (options_.answer_iqs && (iq.type == "get" || iq.type == "set")) {
+  if (options_.answer_iqs && iq.name == "iq" && (iq.type == "get" || iq.type == "set")) {
     Stanza result(xmpp_iq_new(xmpp_conn_get_context(conn), "result", iq.id.c_str()));
     if (result) {
       xmpp_stanza_set_to(result.get(), iq.from.c_str());

@@ -1,6 +1,7 @@
 // strophe_client.h: a small libstrophe client for tests: logs in to a sandbox Prosody
 // (prosody_fixture.h) on 127.0.0.1 with TLS required and the server certificate verified
-// against a given CA file, records the IQs it receives and answers IQ get/set with a result.
+// against a given CA file, records the IQs and messages it receives and answers IQ get/set
+// with a result.
 // Its context keeps libstrophe's log (e.g. "Certificate verification FAILED").
 //
 // StropheContext is one libstrophe context; its StropheClients share one event loop, run with
@@ -20,8 +21,9 @@
 
 namespace e2esasl::xmpp_test {
 
-// ReceivedIq: what a StropheClient saw of one incoming IQ.
-struct ReceivedIq {
+// Received: what a StropheClient saw of one incoming <iq/> or <message/>.
+struct Received {
+  std::string name;  // "iq" or "message"
   std::string from, to, type, id;
   std::string child_name, child_ns;  // first child element, if any
   std::string initiator, responder;  // attributes of a <jingle xmlns='urn:xmpp:jingle:1'/>
@@ -77,10 +79,14 @@ class StropheClient {
   bool Connect(std::chrono::milliseconds timeout);
   // Send: one stanza as XML text (parsed by libstrophe, sent with xmpp_send).
   void Send(const std::string& xml);
-  // WaitForIq: the first received IQ with this id, or nullptr at the timeout.
-  std::optional<ReceivedIq> WaitForIq(const std::string& id, std::chrono::milliseconds timeout);
+  // WaitFor: the first received stanza named `name` with this id; empty at the timeout.
+  std::optional<Received> WaitFor(const std::string& name, const std::string& id,
+                                  std::chrono::milliseconds timeout);
+  std::optional<Received> WaitForIq(const std::string& id, std::chrono::milliseconds timeout) {
+    return WaitFor("iq", id, timeout);
+  }
 
-  const std::vector<ReceivedIq>& received() const { return received_; }
+  const std::vector<Received>& received() const { return received_; }
   bool connected() const { return connected_; }
   bool failed() const { return failed_; }
   const std::string& error() const { return error_; }
@@ -90,9 +96,9 @@ class StropheClient {
   // libstrophe's callbacks: noexcept, they catch what the members below throw.
   static void OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t event, int error,
                            xmpp_stream_error_t* stream_error, void* userdata) noexcept;
-  static int OnIq(xmpp_conn_t* conn, xmpp_stanza_t* stanza, void* userdata) noexcept;
+  static int OnStanza(xmpp_conn_t* conn, xmpp_stanza_t* stanza, void* userdata) noexcept;
   void NoteDisconnect(xmpp_conn_event_t event, int error, xmpp_stream_error_t* stream_error);
-  void TakeIq(xmpp_conn_t* conn, xmpp_stanza_t* stanza);
+  void Take(xmpp_conn_t* conn, xmpp_stanza_t* stanza);
 
   struct ConnDeleter {
     void operator()(xmpp_conn_t* conn) const { xmpp_conn_release(conn); }
@@ -103,7 +109,7 @@ class StropheClient {
   bool connected_ = false;
   bool failed_ = false;
   std::string error_;
-  std::vector<ReceivedIq> received_;
+  std::vector<Received> received_;
 };
 
 }  // namespace e2esasl::xmpp_test
