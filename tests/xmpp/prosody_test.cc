@@ -176,6 +176,16 @@ class XmppCompromiseTest : public CppUnit::TestFixture {
     StropheClient mallory(context, mallory_options);
     ConnectOrFail(alice, server);
     ConnectOrFail(bob, server);
+
+    // mallory offline: alice's IQ to bob vanishes as if bob were unreachable (the error comes
+    // from bob/b, never from mallory's JID).
+    alice.Send("<iq type='set' id='c0' to='bob@localhost/b'><ping xmlns='urn:e2esasl:test'/></iq>");
+    auto unreachable = alice.WaitForIq("c0", kStanzaTimeout);
+    CPPUNIT_ASSERT_MESSAGE(server.LogTail(), unreachable.has_value());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*unreachable), std::string("error"), unreachable->type);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*unreachable), std::string(kBob), unreachable->from);
+    CPPUNIT_ASSERT_MESSAGE(Describe(*unreachable), !Contains(unreachable->text, "mallory"));
+
     ConnectOrFail(mallory, server);
 
     // (a) alice -> bob/b is delivered to mallory, from alice.
@@ -223,10 +233,18 @@ class XmppCompromiseTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*message_at_mallory), std::string(kAlice),
                                  message_at_mallory->from);
 
+    // alice addressed bob's bare JID since: mallory still speaks to her as bob/b.
+    mallory.Send(
+        "<iq type='set' id='c5' to='alice@localhost/a'><ping xmlns='urn:e2esasl:test'/></iq>");
+    auto still_bob = alice.WaitForIq("c5", kStanzaTimeout);
+    CPPUNIT_ASSERT_MESSAGE(server.LogTail(), still_bob.has_value());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(Describe(*still_bob), std::string(kBob), still_bob->from);
+
     // Nothing of this reached bob from alice directly, nor alice from bob.
     context.Run(kQuiet);
     for (const auto& iq : bob.received()) {
-      CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c1" && iq.id != "c3" && iq.id != "c4");
+      CPPUNIT_ASSERT_MESSAGE(Describe(iq),
+                             iq.id != "c0" && iq.id != "c1" && iq.id != "c3" && iq.id != "c4");
     }
     for (const auto& iq : alice.received()) {
       CPPUNIT_ASSERT_MESSAGE(Describe(iq), iq.id != "c2");

@@ -12,8 +12,10 @@
 --     victim's JID that X is paired with (the peer X last addressed, or that last addressed X);
 --     inside <jingle xmlns='urn:xmpp:jingle:1'/>, `initiator` and `responder` equal to mallory's
 --     (full or bare) JID get that JID too. X then believes the other victim sent it.
--- Everything else (presence, stanzas to or from anybody else, mallory's stanzas to a victim that
--- is not paired yet) passes untouched.
+-- While mallory is offline, (a) stanzas are dropped (an IQ get/set gets service-unavailable
+-- from its `to`, as for an unreachable recipient). Everything else (presence, stanzas to or from
+-- anybody else, mallory's stanzas to a victim's bare JID or to one not paired yet) passes
+-- untouched.
 --
 -- Hook: "pre-stanza" on the host. Prosody 0.12's core_post_stanza (core/stanza_router.lua)
 -- fires it for stanzas that arrive on a client (c2s) connection only, after `from` was stamped
@@ -25,6 +27,9 @@
 -- normal path after `from` is rewritten in place.
 
 local jid = require "util.jid";
+local st = require "util.stanza";
+
+local full_sessions = prosody.full_sessions;
 
 local jingle_xmlns = "urn:xmpp:jingle:1";
 
@@ -53,7 +58,11 @@ local peer_of = {};
 local last_caller_of = {};
 
 local function remember(from_full, to)
-	peer_of[from_full] = to;
+	-- A bare `to` does not replace a full JID of the same victim already known.
+	local known = peer_of[from_full];
+	if jid.resource(to) or not known or jid.bare(known) ~= to then
+		peer_of[from_full] = to;
+	end
 	if jid.resource(to) then
 		peer_of[to] = from_full;
 	else
@@ -96,6 +105,17 @@ module:hook("pre-stanza", function(event)
 
 	-- (a) victim -> other victim: to mallory instead.
 	if other_victim[from_bare] and other_victim[from_bare] == to_bare then
+		if not full_sessions[mallory] then
+			-- Nobody to redirect to: the stanza vanishes as if the victim were unreachable
+			-- (an error from its `to`, never from mallory's JID).
+			module:log("debug", "mallory (%s) is offline: dropping %s from %s to %s", mallory,
+				name, from, to);
+			if name == "iq" and (stanza.attr.type == "get" or stanza.attr.type == "set") then
+				origin.send(st.error_reply(stanza, "cancel", "service-unavailable"));
+			end
+			event.reason = "dropped by mod_e2e_compromise (mallory offline)";
+			return true;
+		end
 		remember(from, to);
 		module:log("debug", "redirecting %s %s from %s to %s -> %s", name,
 			stanza.attr.type or "", from, to, mallory);
