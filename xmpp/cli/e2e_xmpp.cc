@@ -1,0 +1,647 @@
+// e2e-xmpp: two people authenticate each other end to end through their XMPP servers, with the
+// session core (<e2esasl/xmpp.h>) on libstrophe. docs/xmpp.md "The e2e-xmpp program".
+//
+//   e2e-xmpp bob     --jid bob@example.org/phone --xmpp-password-file F --sasldb F [options]
+//   e2e-xmpp alice   --jid alice@example.org/laptop --xmpp-password-file F
+//                    --peer bob@example.org/phone [--mech M] [--secret-file F] [options]
+//   e2e-xmpp mallory --jid mallory@example.org/relay --xmpp-password-file F
+//                    --target bob@example.org/phone   (the attack demo's relay)
+//   e2e-xmpp passwd  --sasldb F --user alice@example.org [--secret-file F]
+//
+// Exit codes are the e2e_xmpp_code values (0 ok, 2 usage, 3 setup, 4 tls, 5 refused,
+// 6 protocol, 7 closed, 8 timeout, 9 unavailable, 10 declined, 11 limit).
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <strophe.h>
+
+#include "e2esasl/xmpp.h"
+#include "e2esasl/xmpp_strophe.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Error {
+  int code;
+  std::string message;
+};
+
+const char* kUsage =
+    "usage:\n"
+    "  e2e-xmpp bob     --jid JID --xmpp-password-file F --sasldb F [common] [--mechs LIST]\n"
+    "                   [--sessions N] [--say TEXT]...\n"
+    "  e2e-xmpp alice   --jid JID --xmpp-password-file F --peer FULLJID [common] [--mech M]\n"
+    "                   [--user NAME] [--secret-file F] [--say TEXT]... [--expect N]\n"
+    "  e2e-xmpp mallory --jid JID --xmpp-password-file F --target FULLJID [common]\n"
+    "  e2e-xmpp passwd  --sasldb F --user NAME [--secret-file F] [--plugin-dir D]\n"
+    "common: --server HOST[:PORT] --cafile PEM --plugin-dir D --tls openssl|gnutls\n"
+    "        --tls-version any|1.2|1.3 --cb default|none|TYPE --block-size N --timeout S\n"
+    "        --sas-answer ask|yes|no|compare:PATH --status-file F --trace\n"
+    "Secrets are read from files (or the terminal), never from the command line.\n";
+
+// Args: --name VALUE options (repeatable), --flag options.
+class Args {
+ public:
+  Args(int argc, char** argv, int first, const std::set<std::string>& values,
+       const std::set<std::string>& flags) {
+    for (int i = first; i < argc; ++i) {
+      std::string a = argv[i];
+      if (!a.starts_with("--")) {
+        throw Error{E2E_XMPP_ERR_USAGE, "unexpected argument '" + a + "'"};
+      }
+      std::string name = a.substr(2), value;
+      size_t eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      if (flags.count(name) != 0 && eq == std::string::npos) {
+        v_[name].push_back("1");
+        continue;
+      }
+      if (values.count(name) == 0) {
+        throw Error{E2E_XMPP_ERR_USAGE, "unknown option --" + name};
+      }
+      if (eq == std::string::npos) {
+        if (i + 1 >= argc) {
+          throw Error{E2E_XMPP_ERR_USAGE, "--" + name + " needs a value"};
+        }
+        value = argv[++i];
+      }
+      v_[name].push_back(value);
+    }
+  }
+  bool Has(const std::string& n) const { return v_.count(n) != 0; }
+  std::string Get(const std::string& n, const std::string& fallback = "") const {
+    auto it = v_.find(n);
+    return it == v_.end() ? fallback : it->second.back();
+  }
+  std::vector<std::string> All(const std::string& n) const {
+    auto it = v_.find(n);
+    return it == v_.end() ? std::vector<std::string>{} : it->second;
+  }
+  std::string Need(const std::string& n) const {
+    if (!Has(n)) {
+      throw Error{E2E_XMPP_ERR_USAGE, "--" + n + " is required"};
+    }
+    return Get(n);
+  }
+  unsigned Number(const std::string& n, unsigned fallback) const {
+    if (!Has(n)) {
+      return fallback;
+    }
+    try {
+      size_t used = 0;
+      unsigned long v = std::stoul(Get(n), &used);
+      if (used != Get(n).size() || v > 100000000) {
+        throw std::invalid_argument(n);
+      }
+      return static_cast<unsigned>(v);
+    } catch (const std::exception&) {
+      throw Error{E2E_XMPP_ERR_USAGE, "--" + n + " needs a number"};
+    }
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> v_;
+};
+
+// ReadSecret: the first line of a file, or a line typed on the terminal without echo.
+std::string ReadSecret(const std::string& file, const std::string& prompt) {
+  std::string line;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in || !std::getline(in, line)) {
+      throw Error{E2E_XMPP_ERR_SETUP, "cannot read a secret from " + file};
+    }
+    return line;
+  }
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (tty == nullptr) {
+    throw Error{E2E_XMPP_ERR_USAGE, prompt + ": no terminal; give it with a --*-file option"};
+  }
+  std::fprintf(tty, "%s: ", prompt.c_str());
+  std::fflush(tty);
+  termios old{};
+  bool have = tcgetattr(fileno(tty), &old) == 0;
+  if (have) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fileno(tty), TCSANOW, &quiet);
+  }
+  char buf[1024];
+  bool ok = std::fgets(buf, sizeof(buf), tty) != nullptr;
+  if (have) {
+    tcsetattr(fileno(tty), TCSANOW, &old);
+  }
+  std::fprintf(tty, "\n");
+  std::fclose(tty);
+  if (!ok) {
+    throw Error{E2E_XMPP_ERR_USAGE, prompt + ": nothing typed"};
+  }
+  line = buf;
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
+    line.pop_back();
+  }
+  std::memset(buf, 0, sizeof(buf));
+  return line;
+}
+
+// Report: the --status-file ("key value" lines).
+struct Report {
+  std::vector<std::pair<std::string, std::string>> lines;
+  void Set(const std::string& k, const std::string& v) {
+    for (auto& [key, value] : lines) {
+      if (key == k) {
+        value = v;
+        return;
+      }
+    }
+    lines.emplace_back(k, v);
+  }
+  void Add(const std::string& k, const std::string& v) { lines.emplace_back(k, v); }
+  void Write(const std::string& path) const {
+    if (path.empty()) {
+      return;
+    }
+    std::ofstream out(path, std::ios::trunc);
+    for (const auto& [k, v] : lines) {
+      out << k << " " << v << "\n";
+    }
+  }
+};
+
+// Program: one e2e-xmpp process (one XMPP connection, one core).
+class Program {
+ public:
+  Program(std::string role, const Args& args) : role_(std::move(role)), args_(args) {}
+
+  int Run() {
+    report_.Set("role", role_);
+    Setup();
+    Connect();
+    Loop();
+    return Finish();
+  }
+
+ private:
+  void Setup() {
+    jid_ = args_.Need("jid");
+    xmpp_password_ = ReadSecret(args_.Get("xmpp-password-file"), "XMPP password for " + jid_);
+    if (role_ == "alice") {
+      peer_ = args_.Need("peer");
+      if (args_.Get("mech").rfind("SAS-", 0) != 0) {
+        secret_ = ReadSecret(args_.Get("secret-file"),
+                             "the secret you share with " + peer_ + " (end-to-end)");
+      }
+      says_ = args_.All("say");
+      expect_ = args_.Number("expect", 0);
+    } else if (role_ == "bob") {
+      sessions_left_ = args_.Number("sessions", 1);
+      says_ = args_.All("say");
+    } else {
+      target_ = args_.Need("target");
+      sessions_left_ = 1;
+    }
+    timeout_s_ = args_.Number("timeout", 60);
+    sas_answer_ = args_.Get("sas-answer", role_ == "mallory" ? "" : "ask");
+  }
+
+  static void OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t event, int /*error*/,
+                           xmpp_stream_error_t* /*stream_error*/, void* user) {
+    auto* self = static_cast<Program*>(user);
+    if (event == XMPP_CONN_CONNECT) {
+      self->Connected(conn);
+    } else {
+      self->Disconnected();
+    }
+  }
+
+  void Connect() {
+    xmpp_initialize();
+    ctx_ = xmpp_ctx_new(
+        nullptr, args_.Has("xmpp-debug") ? xmpp_get_default_logger(XMPP_LEVEL_DEBUG) : nullptr);
+    conn_ = xmpp_conn_new(ctx_);
+    xmpp_conn_set_jid(conn_, jid_.c_str());
+    xmpp_conn_set_pass(conn_, xmpp_password_.c_str());
+    std::fill(xmpp_password_.begin(), xmpp_password_.end(), '\0');
+    xmpp_conn_set_flags(conn_, XMPP_CONN_FLAG_MANDATORY_TLS);
+    if (args_.Has("cafile")) {
+      xmpp_conn_set_cafile(conn_, args_.Get("cafile").c_str());
+    }
+    std::string server = args_.Get("server");
+    std::string host;
+    unsigned short port = 0;
+    if (!server.empty()) {
+      size_t colon = server.rfind(':');
+      host = server.substr(0, colon);
+      if (colon != std::string::npos) {
+        port = static_cast<unsigned short>(std::stoi(server.substr(colon + 1)));
+      }
+    }
+    if (xmpp_connect_client(conn_, host.empty() ? nullptr : host.c_str(), port, &OnConnection,
+                            this) != XMPP_EOK) {
+      throw Error{E2E_XMPP_ERR_SETUP, "cannot connect to the XMPP server"};
+    }
+    deadline_ = Clock::now() + std::chrono::seconds(timeout_s_ + 30);
+  }
+
+  void Connected(xmpp_conn_t* conn) {
+    connected_ = true;
+    // Available, so the server routes to our full JID; priority -1: no chat messages for us.
+    xmpp_stanza_t* presence = xmpp_presence_new(ctx_);
+    xmpp_stanza_t* priority = xmpp_stanza_new(ctx_);
+    xmpp_stanza_set_name(priority, "priority");
+    xmpp_stanza_t* text = xmpp_stanza_new(ctx_);
+    xmpp_stanza_set_text(text, "-1");
+    xmpp_stanza_add_child(priority, text);
+    xmpp_stanza_release(text);
+    xmpp_stanza_add_child(presence, priority);
+    xmpp_stanza_release(priority);
+    xmpp_send(conn, presence);
+    xmpp_stanza_release(presence);
+
+    std::string plugin_dir = args_.Get("plugin-dir");
+    std::string sasldb = args_.Get("sasldb");
+    std::string mechs = args_.Get("mechs");
+    std::string tls = args_.Get("tls", "openssl");
+    std::string version = args_.Get("tls-version", "any");
+    std::string cb = args_.Get("cb", "default");
+    e2e_xmpp_config config{};
+    config.jid = nullptr;  // the bound JID
+    config.plugin_path = plugin_dir.empty() ? nullptr : plugin_dir.c_str();
+    config.sasldb_path = sasldb.empty() ? nullptr : sasldb.c_str();
+    config.mechanisms = mechs.empty() ? nullptr : mechs.c_str();
+    config.tls_library = tls.c_str();
+    config.tls_version = version.c_str();
+    config.channel_binding = cb.c_str();
+    config.block_size = args_.Number("block-size", 0);
+    config.timeout_ms = timeout_s_ * 1000;
+    config.relay = role_ == "mallory" ? 1 : 0;
+    e2e_xmpp_callbacks cbs{};
+    cbs.user = this;
+    cbs.incoming = &Program::Incoming;
+    cbs.authenticated = &Program::Authenticated;
+    cbs.failed = &Program::Failed;
+    cbs.data = &Program::Data;
+    cbs.closed = &Program::Closed;
+    if (role_ != "mallory" && !sas_answer_.empty()) {
+      cbs.sas_confirm = &Program::SasConfirm;
+      cbs.sas_show = &Program::SasShow;
+    }
+    if (args_.Has("trace")) {
+      cbs.trace = &Program::Trace;
+    }
+    char* error = nullptr;
+    core_ = e2e_xmpp_strophe_attach(conn, &config, &cbs, &error);
+    if (core_ == nullptr) {
+      setup_error_ = Error{E2E_XMPP_ERR_SETUP, error != nullptr ? error : "attach failed"};
+      e2e_xmpp_free_string(error);
+      done_ = true;
+      return;
+    }
+    report_.Set("jid", xmpp_conn_get_bound_jid(conn));
+    Log(std::string("connected as ") + xmpp_conn_get_bound_jid(conn));
+    if (role_ == "alice") {
+      e2e_xmpp_start_options o{};
+      std::string mech = args_.Get("mech");
+      std::string user = args_.Get("user");
+      o.mechanism = mech.empty() ? nullptr : mech.c_str();
+      o.user = user.empty() ? nullptr : user.c_str();
+      o.password = secret_.c_str();
+      e2e_xmpp_session* s = e2e_xmpp_start(core_, peer_.c_str(), &o);
+      std::fill(secret_.begin(), secret_.end(), '\0');
+      if (s == nullptr) {
+        setup_error_ = Error{E2E_XMPP_ERR_USAGE, "--peer must be a full JID (user@domain/res)"};
+        done_ = true;
+        return;
+      }
+      Log("asking " + peer_ + " for an end-to-end session");
+    } else {
+      Log("waiting for end-to-end sessions");
+    }
+  }
+
+  void Disconnected() {
+    bool was = connected_;
+    connected_ = false;
+    if (core_ != nullptr) {
+      e2e_xmpp_disconnected(core_);
+    }
+    if (!was && !done_) {
+      setup_error_ = Error{E2E_XMPP_ERR_SETUP,
+                           "XMPP login failed (server unreachable, certificate not trusted, or "
+                           "wrong account password)"};
+    } else if (!done_ && result_code_ < 0) {
+      result_code_ = E2E_XMPP_ERR_CLOSED;
+      result_reason_ = "the XMPP connection was lost";
+    }
+    done_ = true;
+  }
+
+  void Loop() {
+    while (!done_) {
+      xmpp_run_once(ctx_, 50);
+      if (Clock::now() > deadline_ && !done_) {
+        if (role_ == "bob" && !any_session_) {
+          continue;  // a responder waits for its peer as long as it must
+        }
+        result_code_ = E2E_XMPP_ERR_TIMEOUT;
+        result_reason_ = "gave up after " + std::to_string(timeout_s_ + 30) + " s";
+        break;
+      }
+    }
+    if (core_ != nullptr) {
+      e2e_xmpp_strophe_detach(core_);
+      core_ = nullptr;
+    }
+    if (connected_) {
+      xmpp_disconnect(conn_);
+      for (int i = 0; i < 40 && connected_; ++i) {
+        xmpp_run_once(ctx_, 50);
+      }
+    }
+    xmpp_conn_release(conn_);
+    xmpp_ctx_free(ctx_);
+    xmpp_shutdown();
+  }
+
+  int Finish() {
+    int code = E2E_XMPP_OK;
+    std::string reason;
+    if (setup_error_) {
+      code = setup_error_->code;
+      reason = setup_error_->message;
+    } else if (result_code_ > 0) {
+      code = result_code_;
+      reason = result_reason_;
+    }
+    report_.Set("outcome", e2e_xmpp_code_name(code));
+    report_.Set("exit", std::to_string(code));
+    if (!reason.empty()) {
+      report_.Set("reason", reason);
+      Log(std::string(code == E2E_XMPP_ERR_REFUSED ? "REFUSED: " : "error: ") + reason);
+    }
+    report_.Write(args_.Get("status-file"));
+    return code;
+  }
+
+  // --- callbacks ---
+  static int Incoming(void* user, e2e_xmpp_session* s, const char* peer) {
+    auto* self = static_cast<Program*>(user);
+    self->any_session_ = true;
+    self->deadline_ = Clock::now() + std::chrono::seconds(self->timeout_s_ + 30);
+    self->Log(std::string("session request from ") + peer);
+    self->report_.Set("peer", peer);
+    if (self->role_ == "mallory") {
+      e2e_xmpp_start_options o{};
+      e2e_xmpp_session* other = e2e_xmpp_start(self->core_, self->target_.c_str(), &o);
+      if (other != nullptr) {
+        self->links_[s] = other;
+        self->links_[other] = s;
+        self->Log("relaying " + std::string(peer) + " <-> " + self->target_);
+      }
+    }
+    return E2E_XMPP_ACCEPT;
+  }
+
+  static void Authenticated(void* user, e2e_xmpp_session* s, const char* identity,
+                            const char* mechanism, const char* binding) {
+    auto* self = static_cast<Program*>(user);
+    std::string peer = e2e_xmpp_session_peer(s);
+    if (self->role_ == "mallory") {
+      self->Log("inner TLS up with " + peer + " (relaying)");
+      for (const std::string& line : self->waiting_[s]) {
+        e2e_xmpp_send(s, line.data(), line.size());
+      }
+      self->waiting_.erase(s);
+      return;
+    }
+    std::string who = self->role_ == "bob" ? std::string(identity) : peer;
+    self->Log("authenticated " + who + " with " + mechanism + " (binding: " + binding + ")");
+    self->report_.Set("authenticated", who);
+    self->report_.Set("mech", mechanism);
+    self->report_.Set("cb", binding);
+    for (const std::string& line : self->says_) {
+      e2e_xmpp_send(s, line.data(), line.size());
+    }
+    if (self->role_ == "alice" && self->expect_ == 0) {
+      e2e_xmpp_close(s);
+    }
+  }
+
+  static void Failed(void* user, e2e_xmpp_session* s, int code, const char* reason) {
+    auto* self = static_cast<Program*>(user);
+    self->result_code_ = code;
+    self->result_reason_ = reason;
+    self->SessionEnded(s);
+  }
+
+  static void Data(void* user, e2e_xmpp_session* s, const char* text, size_t len) {
+    auto* self = static_cast<Program*>(user);
+    std::string line(text, len);
+    std::string peer = e2e_xmpp_session_peer(s);
+    if (self->role_ == "mallory") {
+      std::cout << "mallory reads (" << peer << "): " << line << std::endl;
+      self->report_.Add("heard", line);
+      auto link = self->links_.find(s);
+      if (link != self->links_.end() &&
+          e2e_xmpp_send(link->second, line.data(), line.size()) != 0) {
+        self->waiting_[link->second].push_back(line);
+      }
+      return;
+    }
+    std::cout << peer << ": " << line << std::endl;
+    self->report_.Add("heard", line);
+    if (self->role_ == "alice" && ++self->heard_ >= self->expect_ && self->expect_ > 0) {
+      e2e_xmpp_close(s);
+    }
+  }
+
+  static void Closed(void* user, e2e_xmpp_session* s) {
+    auto* self = static_cast<Program*>(user);
+    if (self->result_code_ < 0) {
+      self->result_code_ = 0;
+    }
+    self->Log(std::string("session with ") + e2e_xmpp_session_peer(s) + " closed");
+    self->SessionEnded(s);
+  }
+
+  void SessionEnded(e2e_xmpp_session* s) {
+    auto link = links_.find(s);
+    if (link != links_.end()) {
+      e2e_xmpp_session* other = link->second;
+      links_.erase(other);
+      links_.erase(link);
+      e2e_xmpp_close(other);
+      return;  // the other leg's end finishes mallory
+    }
+    if (sessions_left_ > 0 && --sessions_left_ == 0) {
+      done_ = true;
+    } else if (role_ == "alice") {
+      done_ = true;
+    }
+  }
+
+  static void SasShow(void* user, e2e_xmpp_session* /*s*/, const char* sas) {
+    auto* self = static_cast<Program*>(user);
+    std::cout << "short authentication string: " << sas << std::endl;
+    self->report_.Set("sas", sas);
+    self->WriteSas(sas);
+  }
+
+  static int SasConfirm(void* user, e2e_xmpp_session* /*s*/, const char* sas, int /*server*/) {
+    auto* self = static_cast<Program*>(user);
+    self->report_.Set("sas", sas);
+    std::string a = self->sas_answer_;
+    if (a == "yes" || a == "no") {
+      std::cout << "short authentication string: " << sas << " (answering " << a << ")"
+                << std::endl;
+      return a == "yes" ? 1 : 0;
+    }
+    if (a.rfind("compare:", 0) == 0) {
+      self->WriteSas(sas);
+      std::string other_role = self->role_ == "alice" ? "bob" : "alice";
+      std::string path = a.substr(8) + "." + other_role;
+      auto until = Clock::now() + std::chrono::seconds(self->timeout_s_);
+      while (Clock::now() < until) {
+        std::ifstream in(path);
+        std::string theirs;
+        if (in && std::getline(in, theirs) && !theirs.empty()) {
+          bool same = theirs == sas;
+          std::cout << "short authentication string: " << sas << ", the other end reads " << theirs
+                    << (same ? ": same" : ": DIFFERENT") << std::endl;
+          return same ? 1 : 0;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      return 0;
+    }
+    std::string answer =
+        ReadSecretEcho("Does the other end show " + std::string(sas) + "? [yes/no]");
+    return answer == "yes" || answer == "y" ? 1 : 0;
+  }
+
+  static std::string ReadSecretEcho(const std::string& question) {
+    FILE* tty = std::fopen("/dev/tty", "r+");
+    if (tty == nullptr) {
+      return "no";
+    }
+    std::fprintf(tty, "%s ", question.c_str());
+    std::fflush(tty);
+    char buf[64] = {0};
+    bool ok = std::fgets(buf, sizeof(buf), tty) != nullptr;
+    std::fclose(tty);
+    std::string s = ok ? buf : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+      s.pop_back();
+    }
+    return s;
+  }
+
+  void WriteSas(const std::string& sas) {
+    if (sas_answer_.rfind("compare:", 0) == 0) {
+      std::ofstream(sas_answer_.substr(8) + "." + role_) << sas << "\n";
+    }
+  }
+
+  static void Trace(void* user, const char* direction, const char* xml) {
+    auto* self = static_cast<Program*>(user);
+    std::cerr << self->role_ << " " << direction << ": " << xml << "\n";
+  }
+
+  void Log(const std::string& message) { std::cerr << role_ << ": " << message << std::endl; }
+
+  std::string role_;
+  const Args& args_;
+  Report report_;
+  std::string jid_, xmpp_password_, peer_, secret_, target_, sas_answer_;
+  std::vector<std::string> says_;
+  unsigned expect_ = 0, heard_ = 0, sessions_left_ = 0, timeout_s_ = 60;
+  xmpp_ctx_t* ctx_ = nullptr;
+  xmpp_conn_t* conn_ = nullptr;
+  e2e_xmpp* core_ = nullptr;
+  bool connected_ = false, done_ = false, any_session_ = false;
+  Clock::time_point deadline_;
+  std::optional<Error> setup_error_;
+  int result_code_ = -1;
+  std::string result_reason_;
+  std::map<e2e_xmpp_session*, e2e_xmpp_session*> links_;
+  std::map<e2e_xmpp_session*, std::vector<std::string>> waiting_;
+};
+
+int Passwd(const Args& args) {
+  std::string sasldb = args.Need("sasldb");
+  std::string user = args.Need("user");
+  std::string plugin_dir = args.Get("plugin-dir");
+  std::string secret = ReadSecret(args.Get("secret-file"), "secret for " + user);
+  e2e_xmpp_config config{};
+  config.plugin_path = plugin_dir.empty() ? nullptr : plugin_dir.c_str();
+  config.sasldb_path = sasldb.c_str();
+  char* error = nullptr;
+  int rc = e2e_xmpp_set_password(&config, user.c_str(), secret.c_str(), &error);
+  std::fill(secret.begin(), secret.end(), '\0');
+  if (rc != 0) {
+    std::cerr << "passwd: " << (error != nullptr ? error : "failed") << "\n";
+    e2e_xmpp_free_string(error);
+    return rc;
+  }
+  std::cerr << "passwd: stored " << user << "'s secrets in " << sasldb << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
+    std::cout << kUsage;
+    return argc < 2 ? E2E_XMPP_ERR_USAGE : 0;
+  }
+  std::string role = argv[1];
+  const std::set<std::string> common = {
+      "jid", "xmpp-password-file", "server",  "cafile",     "plugin-dir", "tls", "tls-version",
+      "cb",  "block-size",         "timeout", "sas-answer", "status-file"};
+  try {
+    if (role == "passwd") {
+      return Passwd(Args(argc, argv, 2, {"sasldb", "user", "secret-file", "plugin-dir"}, {}));
+    }
+    std::set<std::string> values = common;
+    if (role == "bob") {
+      values.insert({"sasldb", "mechs", "sessions", "say"});
+    } else if (role == "alice") {
+      values.insert({"peer", "mech", "user", "secret-file", "say", "expect"});
+    } else if (role == "mallory") {
+      values.insert({"target"});
+    } else {
+      std::cerr << kUsage;
+      return E2E_XMPP_ERR_USAGE;
+    }
+    Args args(argc, argv, 2, values, {"trace", "xmpp-debug"});
+    Program program(role, args);
+    return program.Run();
+  } catch (const Error& e) {
+    std::cerr << role << ": " << e.message << "\n";
+    if (e.code == E2E_XMPP_ERR_USAGE) {
+      std::cerr << kUsage;
+    }
+    return e.code;
+  } catch (const std::exception& e) {
+    std::cerr << role << ": " << e.what() << "\n";
+    return E2E_XMPP_ERR_SETUP;
+  }
+}
