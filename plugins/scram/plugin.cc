@@ -10,8 +10,9 @@
 //   e2esasl_scram_send_errors     server: send RFC 5802 server errors (e=...) to the client
 //                                 before failing (default yes)
 //   e2esasl_scram_secret          server: secret keying unknown users' fake salts and the
-//                                 fallback's salts (default: drawn at random once per process;
-//                                 set it so that restarts and several servers answer alike)
+//                                 fallback's salts (default: drawn at random once per process,
+//                                 with a SASL_LOG_WARN; set it so that restarts and several
+//                                 servers answer alike)
 //   e2esasl_scram_password_fallback  server: use userPassword when a user has no verifier
 //                                 (default yes). Then every login runs one PBKDF2 (a dummy one
 //                                 for verifier and unknown users) so timing does not tell users
@@ -69,6 +70,8 @@ uint32_t Iterations(const sasl::Options& options) {
 }
 
 // FakeSecret: the key for unknown users' fake salts and for the salt of the plaintext fallback.
+// Without e2esasl_scram_secret the key is drawn once per process, and a warning says that
+// unknown users' salts then change when the server restarts while real users' do not.
 SecretBytes FakeSecret(const sasl::Options& options) {
   if (const std::optional<std::string> configured = options.Get(kSecretOption)) {
     if (std::optional<SecretBytes> secret = FakeSecretFromText(*configured)) {
@@ -77,10 +80,14 @@ SecretBytes FakeSecret(const sasl::Options& options) {
   }
   static std::once_flag once;
   static std::array<uint8_t, 32> process_secret{};
-  std::call_once(once, [] {
+  std::call_once(once, [&options] {
     if (!SystemRandom().Fill(process_secret)) {
       throw std::runtime_error("the system random generator failed");  // -> SASL_FAIL
     }
+    options.Warn(kSecretOption,
+                 "not set: unknown users' fake salts are keyed by a secret drawn for this "
+                 "process, so they change when the server restarts (real users' salts do not) "
+                 "and differ between servers; set it to the same secret everywhere");
   });
   return ToSecretBytes(process_secret);
 }
