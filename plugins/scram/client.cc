@@ -10,7 +10,7 @@
 namespace e2esasl::scram {
 namespace {
 
-// kMaxQuotedError: how much of the server's e= value ErrorDetail quotes.
+// kMaxQuotedError: how much of the server's e= value the failure detail quotes.
 constexpr size_t kMaxQuotedError = 128;
 
 }  // namespace
