@@ -103,6 +103,8 @@ bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   o["e2esasl_scram_iterations"] = iterations;      // ours: verifiers made by setpass
   o["e2esasl_scram_min_iterations"] = iterations;  // ours: the client accepts the count
   o["scram_iteration_counter"] = iterations;       // Cyrus: setpass and the plaintext path
+  // ours: verifiers only, no userPassword fallback, so no (dummy) PBKDF2 at the server's login
+  o["e2esasl_scram_password_fallback"] = "no";
   if (spec.impl == Implementation::kCyrusStored) {
     o["scram_secret_generate"] = "1";  // Cyrus: setpass stores authPassword
   }

@@ -17,6 +17,11 @@ bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text) {
   return true;
 }
 
+bool AtAttribute(const ByteReader& in, char name) {
+  const ByteView rest = in.Peek();
+  return rest.size() >= 2 && rest[0] == static_cast<uint8_t>(name) && rest[1] == '=';
+}
+
 bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out) {
   ByteReader copy = *in;
   std::string_view text;
@@ -32,10 +37,14 @@ bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out) {
   return true;
 }
 
-void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
+void AddAttribute(ByteWriter& out, char name, std::string_view value) {
   out.AddU8(static_cast<uint8_t>(name));
   out.AddU8('=');
-  out.AddString(Base64Encode(value));
+  out.AddString(value);
+}
+
+void AddBase64Attribute(ByteWriter& out, char name, ByteView value) {
+  AddAttribute(out, name, Base64Encode(value));
 }
 
 bool ReadGs2AndAuthcid(ByteReader* reader, gs2::Gs2Header* out_header, std::string* out_authcid,

@@ -19,12 +19,24 @@ namespace e2esasl::attr {
 
 // ReadAttribute reads "<name>=" and the text up to the next ',' or the end (not consuming the
 // ','). Fails, leaving *in unchanged, when the name differs.
+//
+// The one rule for values: ReadAttribute accepts an empty value and checks nothing about the
+// text. Whether a value may be empty, and what it may hold, is the message grammar's to say per
+// attribute (RFC 5802 s7 has `value = 1*value-char` for most attributes but `saslname` and the
+// base64 values with their own rules; the PAKE families' fixed-size base64 values are checked by
+// ReadBase64Exact), so each parser applies its attribute's rule to the text it gets here.
 [[nodiscard]] bool ReadAttribute(ByteReader* in, char name, std::string_view* out_text);
+
+// AtAttribute is true when the reader starts with "<name>=" (whatever the value). Reads nothing.
+bool AtAttribute(const ByteReader& in, char name);
 
 // ReadBase64Exact reads "<name>=" and base64 that decodes to exactly out.size() bytes into out.
 // Fails, leaving *in unchanged (out may be partly written), on any other name, length or
 // encoding.
 [[nodiscard]] bool ReadBase64Exact(ByteReader* in, char name, std::span<uint8_t> out);
+
+// AddAttribute writes "<name>=" and value as it is (the caller checked it against its rule).
+void AddAttribute(ByteWriter& out, char name, std::string_view value);
 
 // AddBase64Attribute writes "<name>=" and the base64 of value.
 void AddBase64Attribute(ByteWriter& out, char name, ByteView value);

@@ -28,9 +28,10 @@ class Options {
   // GetBool accepts 1/yes/on/true and 0/no/off/false (any case); anything else gives fallback
   // and logs a warning.
   bool GetBool(const char* key, bool fallback) const;
+  // Warn logs "option <key>: <why>" at SASL_LOG_WARN through the application's log callback.
+  void Warn(const char* key, std::string_view why) const;
 
  private:
-  void Warn(const char* key, std::string_view why) const;
   const sasl_utils_t* utils_;
   std::string plugin_name_;
 };

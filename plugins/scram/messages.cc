@@ -1,4 +1,5 @@
-// messages.cc: parsers and printers of the SCRAM messages (RFC 5802 section 7).
+// messages.cc: parsers and printers of the SCRAM messages (RFC 5802 section 7), on the shared
+// attribute syntax (common/attributes.h) with RFC 5802's per-attribute rules applied here.
 #include "scram/messages.h"
 
 #include <array>
@@ -7,23 +8,24 @@
 #include <string_view>
 #include <utility>
 
+#include "common/attributes.h"
 #include "common/base64.h"
-#include "scram/grammar.h"
+#include "common/utf8.h"
 
 namespace e2esasl::scram {
+using attr::AddAttribute;
+using attr::AtAttribute;
+using attr::Malformed;
+using attr::ReadAttribute;
+
 namespace {
 
 static_assert(kNonceAlphabet.size() == 93, "printable = %x21-2B / %x2D-7E");
 
 // kMaxBindingInputSize caps the decoded c= (gs2-header + cbind-data).
 constexpr size_t kMaxBindingInputSize = kMaxMessageSize;
-
-// Reject records why a message is malformed (the rule, without the message name: Parse adds
-// that) and gives the nullopt the parser returns.
-std::nullopt_t Reject(Failure* out_failure, std::string rule) {
-  Fail(out_failure, Status::kMalformed, std::move(rule));
-  return std::nullopt;
-}
+// kDefinedAttributes: the attribute letters RFC 5802 defines; none of them is an extension.
+constexpr std::string_view kDefinedAttributes = "aceimnprsv";
 
 // Parsed wraps one message parser: on failure it prefixes the rule with the message name.
 template <typename T>
@@ -33,6 +35,116 @@ std::optional<T> Parsed(std::optional<T> message, std::string_view message_name,
     Fail(out_failure, Status::kMalformed, std::string(message_name) + ": " + failure.detail);
   }
   return message;
+}
+
+bool IsAlpha(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+bool IsExtensionName(char c) {
+  return IsAlpha(c) && kDefinedAttributes.find(c) == std::string_view::npos;
+}
+
+// IsValidValue is true for value = 1*value-char: non-empty, well-formed UTF-8, no NUL, no ','.
+bool IsValidValue(std::string_view text) {
+  // value-char = value-safe-char / "="; value-safe-char = UTF8-char except NUL, "=" and ","
+  return !text.empty() && text.find('\0') == std::string_view::npos &&
+         text.find(',') == std::string_view::npos && utf8::IsValid(text);
+}
+
+// ReadRequiredAttribute reads an attribute the grammar requires at this point, with a non-empty
+// value (every attribute RFC 5802 requires has 1* in its rule); `what` names it for the detail.
+// On failure *in is unchanged and *out_failure says "unsupported mandatory extension (m=)" at
+// "m=", "empty <what> (<name>=)" for an empty value and "missing <what> (<name>=)" otherwise.
+bool ReadRequiredAttribute(ByteReader* in, char name, std::string_view what,
+                           std::string_view* out_text, Failure* out_failure) {
+  ByteReader copy = *in;
+  std::string_view text;
+  const std::string attribute = " (" + std::string(1, name) + "=)";
+  if (ReadAttribute(&copy, name, &text)) {
+    if (text.empty()) {
+      Fail(out_failure, Status::kMalformed, "empty " + std::string(what) + attribute);
+      return false;
+    }
+    *out_text = text;
+    *in = copy;
+    return true;
+  }
+  // reserved-mext = "m=" 1*(value-char): no mandatory extension is understood (RFC 5802 s5.1)
+  Fail(out_failure, Status::kMalformed,
+       AtAttribute(*in, 'm') ? std::string("unsupported mandatory extension (m=)")
+                             : "missing " + std::string(what) + attribute);
+  return false;
+}
+
+// ReadExtensions reads *("," attr-val) while the reader starts with ',' (and, when stop is not
+// 0, while the next attribute is not "<stop>="), appending to *out. Fails, leaving *in
+// unchanged, on an attr-val that is not ALPHA "=" value, or whose letter RFC 5802 defines
+// (reserved-mext included); *out_failure then names the broken rule.
+bool ReadExtensions(ByteReader* in, std::vector<Extension>* out, char stop, Failure* out_failure) {
+  ByteReader copy = *in;
+  std::vector<Extension> extensions;
+  // extensions = attr-val *("," attr-val); attr-val = ALPHA "=" value
+  while (!copy.Empty()) {
+    const ByteView rest = copy.Peek();
+    if (rest[0] != ',') {
+      Fail(out_failure, Status::kMalformed, "unexpected data after the last attribute");
+      return false;
+    }
+    if (stop != 0 && rest.size() >= 3 && rest[1] == stop && rest[2] == '=') {
+      break;
+    }
+    uint8_t byte = 0;
+    if (!copy.ReadExpected(',') || !copy.PeekU8(&byte)) {
+      Fail(out_failure, Status::kMalformed, "trailing ',' (no attribute follows)");
+      return false;
+    }
+    const char name = static_cast<char>(byte);
+    const std::string letter(1, name);
+    if (!IsExtensionName(name)) {
+      Fail(out_failure, Status::kMalformed,
+           name == 'm'     ? std::string("unsupported mandatory extension (m=)")
+           : IsAlpha(name) ? "attribute " + letter + "= is not allowed at this position"
+                           : std::string("extension name is not a letter (ALPHA)"));
+      return false;
+    }
+    std::string_view value;
+    if (!ReadAttribute(&copy, name, &value)) {
+      Fail(out_failure, Status::kMalformed, "extension " + letter + " without '='");
+      return false;
+    }
+    if (value.empty()) {
+      Fail(out_failure, Status::kMalformed, "empty value in extension " + letter + "=");
+      return false;
+    }
+    if (!IsValidValue(value)) {
+      Fail(out_failure, Status::kMalformed,
+           "extension " + letter + "= value contains NUL or invalid UTF-8");
+      return false;
+    }
+    extensions.push_back(Extension{name, std::string(value)});
+  }
+  out->insert(out->end(), extensions.begin(), extensions.end());
+  *in = copy;
+  return true;
+}
+
+// ExtensionsAreValid is true when every extension would parse back (see ReadExtensions).
+bool ExtensionsAreValid(const std::vector<Extension>& extensions) {
+  for (const Extension& extension : extensions) {
+    if (!IsExtensionName(extension.name) || !IsValidValue(extension.value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// AddExtensions writes *("," attr-val).
+void AddExtensions(ByteWriter& out, const std::vector<Extension>& extensions) {
+  for (const Extension& extension : extensions) {
+    out.AddU8(',');
+    AddAttribute(out, extension.name, extension.value);
+  }
 }
 
 // CheckSize rejects an empty message and one above kMaxMessageSize.
@@ -152,12 +264,6 @@ std::string SaslNameProblem(std::string_view escaped) {
   return "username (n=) is not valid UTF-8";
 }
 
-void AddAttribute(ByteWriter& out, char name, std::string_view value) {
-  out.AddU8(static_cast<uint8_t>(name));
-  out.AddU8('=');
-  out.AddString(value);
-}
-
 // ---- Parsers: each sets *failure to the first broken rule; Parse adds the message name ----
 
 std::optional<ClientFirst> ParseClientFirst(ByteView in, Failure* failure) {
@@ -170,7 +276,8 @@ std::optional<ClientFirst> ParseClientFirst(ByteView in, Failure* failure) {
   Failure gs2_failure;
   std::optional<gs2::Gs2Header> header = gs2::Gs2Header::Parse(reader, nullptr, &gs2_failure);
   if (!header) {
-    return Reject(failure, gs2_failure.detail.empty() ? "invalid gs2 header" : gs2_failure.detail);
+    return Malformed<ClientFirst>(
+        failure, gs2_failure.detail.empty() ? "invalid gs2 header" : gs2_failure.detail);
   }
   message.gs2_header = std::move(*header);
   // client-first-message-bare = [reserved-mext ","] username "," nonce ["," extensions]
@@ -180,18 +287,18 @@ std::optional<ClientFirst> ParseClientFirst(ByteView in, Failure* failure) {
   }
   std::optional<std::string> unescaped = gs2::UnescapeSaslName(username);
   if (!unescaped) {
-    return Reject(failure, SaslNameProblem(username));
+    return Malformed<ClientFirst>(failure, SaslNameProblem(username));
   }
   message.username = std::move(*unescaped);
   if (!reader.ReadExpected(',')) {
-    return Reject(failure, "missing nonce (r=)");
+    return Malformed<ClientFirst>(failure, "missing nonce (r=)");
   }
   if (!ReadNonceAttribute(&reader, &message.nonce, failure) ||
       !ReadExtensions(&reader, &message.extensions, 0, failure)) {
     return std::nullopt;
   }
   if (!reader.Empty()) {
-    return Reject(failure, "unexpected data after the last attribute");
+    return Malformed<ClientFirst>(failure, "unexpected data after the last attribute");
   }
   return message;
 }
@@ -208,20 +315,20 @@ std::optional<ServerFirst> ParseServerFirst(ByteView in, Failure* failure) {
     return std::nullopt;
   }
   if (!reader.ReadExpected(',')) {
-    return Reject(failure, "missing salt (s=)");
+    return Malformed<ServerFirst>(failure, "missing salt (s=)");
   }
   if (!ReadBase64Attribute(&reader, 's', "salt", kMaxSaltSize, &message.salt, failure)) {
     return std::nullopt;
   }
   if (!reader.ReadExpected(',')) {
-    return Reject(failure, "missing iteration count (i=)");
+    return Malformed<ServerFirst>(failure, "missing iteration count (i=)");
   }
   if (!ReadIterationCount(&reader, &message.iterations, failure) ||
       !ReadExtensions(&reader, &message.extensions, 0, failure)) {
     return std::nullopt;
   }
   if (!reader.Empty()) {
-    return Reject(failure, "unexpected data after the last attribute");
+    return Malformed<ServerFirst>(failure, "unexpected data after the last attribute");
   }
   return message;
 }
@@ -240,20 +347,20 @@ std::optional<ClientFinal> ParseClientFinal(ByteView in, Failure* failure) {
     return std::nullopt;
   }
   if (!reader.ReadExpected(',')) {
-    return Reject(failure, "missing nonce (r=)");
+    return Malformed<ClientFinal>(failure, "missing nonce (r=)");
   }
   if (!ReadNonceAttribute(&reader, &message.nonce, failure) ||
       !ReadExtensions(&reader, &message.extensions, 'p', failure)) {
     return std::nullopt;
   }
   if (!reader.ReadExpected(',')) {
-    return Reject(failure, "proof (p=) missing or not last");
+    return Malformed<ClientFinal>(failure, "proof (p=) missing or not last");
   }
   if (!ReadBase64Attribute(&reader, 'p', "proof", kMaxDigestSize, &message.proof, failure)) {
     return std::nullopt;
   }
   if (!reader.Empty()) {
-    return Reject(failure, "trailing data after the proof (p= must be last)");
+    return Malformed<ClientFinal>(failure, "trailing data after the proof (p= must be last)");
   }
   return message;
 }
@@ -268,14 +375,16 @@ std::optional<ServerFinal> ParseServerFinal(ByteView in, Failure* failure) {
   // server-error = "e=" server-error-value; server-error-value-ext = value
   std::string_view error;
   if (ReadAttribute(&reader, 'e', &error)) {
+    // server-error-value-ext = value: 1*value-char
+    if (error.empty()) {
+      return Malformed<ServerFinal>(failure, "empty server error (e=)");
+    }
     if (!IsValidValue(error)) {
-      return Reject(failure, "server error (e=) contains NUL or invalid UTF-8");
+      return Malformed<ServerFinal>(failure, "server error (e=) contains NUL or invalid UTF-8");
     }
     message.error = std::string(error);
-  } else if (AtAttribute(reader, 'e')) {
-    return Reject(failure, "empty server error (e=)");
   } else if (!AtAttribute(reader, 'v') && !AtAttribute(reader, 'm')) {
-    return Reject(failure, "missing verifier (v=) or server error (e=)");
+    return Malformed<ServerFinal>(failure, "missing verifier (v=) or server error (e=)");
   } else if (!ReadBase64Attribute(&reader, 'v', "verifier", kMaxDigestSize, &message.verifier,
                                   failure)) {
     return std::nullopt;
@@ -284,7 +393,7 @@ std::optional<ServerFinal> ParseServerFinal(ByteView in, Failure* failure) {
     return std::nullopt;
   }
   if (!reader.Empty()) {
-    return Reject(failure, "unexpected data after the last attribute");
+    return Malformed<ServerFinal>(failure, "unexpected data after the last attribute");
   }
   return message;
 }

@@ -9,15 +9,21 @@
 //   e2esasl_scram_max_iterations  client: refuse servers announcing more (default 1048576)
 //   e2esasl_scram_send_errors     server: send RFC 5802 server errors (e=...) to the client
 //                                 before failing (default yes)
-//   e2esasl_scram_secret          server: secret keying unknown users' fake salts (default: drawn
-//                                 at random once per process; set it so that restarts and
-//                                 several servers answer alike)
+//   e2esasl_scram_secret          server: secret keying unknown users' fake salts and the
+//                                 fallback's salts (default: drawn at random once per process,
+//                                 with a SASL_LOG_WARN; set it so that restarts and several
+//                                 servers answer alike)
+//   e2esasl_scram_password_fallback  server: use userPassword when a user has no verifier
+//                                 (default yes). Then every login runs one PBKDF2 (a dummy one
+//                                 for verifier and unknown users) so timing does not tell users
+//                                 apart; "no" when every user has a verifier: no PBKDF2 at login.
 // Stored credentials (auxprop, authentication identity), first match wins:
 //   e2esasl-SCRAM-SHA-1 / -256 / -512   RFC 5803 text "SCRAM-SHA-256$4096:<salt>$<StoredKey>:
 //                                       <ServerKey>", written by setpass (saslpasswd2)
 //   authPassword                        the same format as Cyrus's scram plugin stores it (used
 //                                       when its mechanism prefix matches)
-//   userPassword                        plaintext fallback: PBKDF2 runs at every login
+//   userPassword                        plaintext fallback: PBKDF2 runs at every login (the
+//                                       core derives the verifier, see ServerConfig)
 #include <array>
 #include <memory>
 #include <mutex>
@@ -26,7 +32,6 @@
 #include <sasl/sasl.h>
 #include <sasl/saslplug.h>
 
-#include "common/hash.h"
 #include "common/random.h"
 #include "sasl/auxprop.h"
 #include "sasl/errors.h"
@@ -39,6 +44,7 @@ namespace e2esasl::scram {
 namespace {
 
 constexpr const char* kPluginName = "e2esasl-scram";
+constexpr const char* kSecretOption = "e2esasl_scram_secret";
 constexpr uint64_t kMaxIterationsOption = 1u << 24;
 
 HashAlg AlgOf(const sasl::MechanismSpec& spec) {
@@ -64,50 +70,37 @@ uint32_t Iterations(const sasl::Options& options) {
 }
 
 // FakeSecret: the key for unknown users' fake salts and for the salt of the plaintext fallback.
+// Without e2esasl_scram_secret the key is drawn once per process, and a warning says that
+// unknown users' salts then change when the server restarts while real users' do not.
 SecretBytes FakeSecret(const sasl::Options& options) {
-  if (const std::optional<std::string> configured = options.Get("e2esasl_scram_secret")) {
-    if (auto digest = Digest(HashAlg::kSha256, AsBytes(*configured))) {
-      return ToSecretBytes(*digest);
+  if (const std::optional<std::string> configured = options.Get(kSecretOption)) {
+    if (std::optional<SecretBytes> secret = FakeSecretFromText(*configured)) {
+      return std::move(*secret);
     }
   }
   static std::once_flag once;
   static std::array<uint8_t, 32> process_secret{};
-  std::call_once(once, [] {
+  std::call_once(once, [&options] {
     if (!SystemRandom().Fill(process_secret)) {
       throw std::runtime_error("the system random generator failed");  // -> SASL_FAIL
     }
+    options.Warn(kSecretOption,
+                 "not set: unknown users' fake salts are keyed by a secret drawn for this "
+                 "process, so they change when the server restarts (real users' salts do not) "
+                 "and differ between servers; set it to the same secret everywhere");
   });
   return ToSecretBytes(process_secret);
 }
 
-// ScramClient adapts ClientSession to the glue's interface.
-class ScramClient final : public sasl::ClientSession {
- public:
-  ScramClient(HashAlg alg, sasl::ClientSetup setup, const ClientOptions& options)
-      : session_(alg, *setup.rng, options, setup.authcid, setup.authzid, std::move(setup.password),
-                 ClientBinding{setup.gs2.flag, setup.gs2.cb_name, std::move(setup.cb_data)}) {}
-
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    const Status status = session_.Step(in, out);
-    if (status != Status::kOk && status != Status::kContinue) {
-      Fail(failure, status, std::string(session_.ErrorDetail()));
-    }
-    return status;
-  }
-
- private:
-  scram::ClientSession session_;
-};
-
-// AuxpropCredentials reads a user's SCRAM verifier through the glue's Identity.
+// AuxpropCredentials reads a user's SCRAM verifier (or plaintext password) through the glue's
+// Identity.
 class AuxpropCredentials final : public CredentialSource {
  public:
-  AuxpropCredentials(HashAlg alg, sasl::Identity& identity, const sasl::Options& options,
-                     ByteView fallback_key)
-      : alg_(alg), identity_(identity), options_(options), fallback_key_(fallback_key) {}
+  explicit AuxpropCredentials(sasl::Identity& identity) : identity_(identity) {}
 
-  std::optional<StoredCredentials> Lookup(std::string_view authcid, std::string_view) override {
-    const std::array<const char*, 3> properties = {PropertyName(alg_, true), "*authPassword",
+  std::optional<StoredSecret> Lookup(HashAlg alg, std::string_view authcid,
+                                     std::string_view) override {
+    const std::array<const char*, 3> properties = {PropertyName(alg, true), "*authPassword",
                                                    sasl::kUserPasswordProperty};
     sasl::AuthcidLookup found;
     if (identity_.LookupAuthcid(authcid, properties, &found) != SASL_OK || !found.user_found) {
@@ -115,93 +108,54 @@ class AuxpropCredentials final : public CredentialSource {
     }
     for (size_t i = 0; i < 2; ++i) {
       if (found.values[i]) {
-        if (auto parsed = StoredCredentials::Parse(alg_, found.values[i]->view())) {
-          return parsed;
+        if (std::optional<StoredCredentials> parsed =
+                StoredCredentials::Parse(alg, found.values[i]->view())) {
+          return StoredSecret(std::move(*parsed));
         }
       }
     }
     if (!found.values[2]) {
       return std::nullopt;
     }
-    // Plaintext fallback: a salt that is stable per user (keyed, so it tells nothing), so a
-    // fallback user looks like any provisioned one.
-    Bytes label = ToBytes("e2esasl-scram-fallback-salt:");
-    label.insert(label.end(), authcid.begin(), authcid.end());
-    const std::optional<SecretBytes> mac = Hmac(alg_, fallback_key_, label);
-    if (!mac) {
-      return std::nullopt;
-    }
-    const Bytes salt(mac->begin(), mac->begin() + kDefaultSaltSize);
-    return StoredCredentials::Derive(alg_, found.values[2]->view(), salt, Iterations(options_));
+    return StoredSecret(std::move(*found.values[2]));
   }
 
  private:
-  HashAlg alg_;
   sasl::Identity& identity_;
-  const sasl::Options& options_;
-  ByteView fallback_key_;
 };
 
-// ScramServer adapts ServerSession to the glue's interface.
-class ScramServer final : public sasl::ServerSession {
- public:
-  ScramServer(HashAlg alg, const sasl::ServerSetup& setup)
-      : fake_secret_(FakeSecret(*setup.options)),
-        credentials_(alg, *setup.identity, *setup.options, fake_secret_),
-        session_(alg, *setup.rng, credentials_, cb::CopyBinding(setup.binding), MakeOptions(setup)),
-        send_errors_(setup.options->GetBool("e2esasl_scram_send_errors", true)) {}
-
-  // Step: on a failure for which RFC 5802 has a server-error-value, the server-final-message
-  // "e=..." (s7) goes to the client. libsasl2 cannot carry data with a failed step, so it is
-  // sent as a challenge and the failure is returned at the next step, whatever the client
-  // answers (an application typically aborts; the exchange has failed either way).
-  Status Step(ByteView in, Bytes* out, Failure* failure) override {
-    if (pending_) {
-      out->clear();
-      return Fail(failure, pending_->status, pending_->detail);
-    }
-    const Status status = session_.Step(in, out);
-    if (status == Status::kOk || status == Status::kContinue) {
-      return status;
-    }
-    if (send_errors_ && !out->empty()) {
-      pending_ = Failure{status, std::string(session_.ErrorDetail())};
-      return Status::kContinue;
-    }
-    out->clear();
-    return Fail(failure, status, std::string(session_.ErrorDetail()));
-  }
-  std::string_view authzid() const override { return session_.Authzid(); }
-  cb::Disposition disposition() const override { return session_.CbDisposition(); }
-
- private:
-  ServerOptions MakeOptions(const sasl::ServerSetup& setup) const {
-    ServerOptions o;
-    o.fake_secret = fake_secret_;
-    o.fake_iterations = Iterations(*setup.options);
-    return o;
-  }
-
-  SecretBytes fake_secret_;
-  AuxpropCredentials credentials_;
-  scram::ServerSession session_;
-  bool send_errors_;
-  std::optional<Failure> pending_;  // the failure behind an e= message already sent
-};
+// ScramClient / ScramServer adapt the sessions to the glue's interface; the server adapter owns
+// the AuxpropCredentials its session reads.
+using ScramClient = sasl::ClientAdapter<scram::ClientSession>;
+using ScramServer = sasl::ServerAdapter<scram::ServerSession, AuxpropCredentials>;
 
 std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec& spec,
                                                sasl::ClientSetup setup, Failure*) {
-  ClientOptions options;
-  options.min_iterations = static_cast<uint32_t>(setup.options->GetUint(
+  ClientConfig config;
+  config.alg = AlgOf(spec);
+  config.authcid = std::move(setup.authcid);
+  config.password = std::move(setup.password);
+  config.gs2 = std::move(setup.gs2);
+  config.cb_data = std::move(setup.cb_data);
+  config.min_iterations = static_cast<uint32_t>(setup.options->GetUint(
       "e2esasl_scram_min_iterations", kDefaultIterations, 1, kMaxIterationsOption));
-  options.max_iterations = static_cast<uint32_t>(
+  config.max_iterations = static_cast<uint32_t>(
       setup.options->GetUint("e2esasl_scram_max_iterations", 1u << 20, 1, kMaxIterationsOption));
-  return std::make_unique<ScramClient>(AlgOf(spec), std::move(setup), options);
+  return std::make_unique<ScramClient>(*setup.rng, std::move(config));
 }
 
 std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec& spec,
                                                sasl::ServerSetup setup, Failure*) {
-  return std::make_unique<ScramServer>(AlgOf(spec), setup);
+  const sasl::Options& options = *setup.options;
+  ServerConfig config;
+  config.alg = AlgOf(spec);
+  config.binding = cb::CopyBinding(setup.binding);
+  config.plus_advertised = setup.plus_advertised;
+  config.fake_secret = FakeSecret(options);
+  config.fake_iterations = Iterations(options);
+  config.password_fallback = options.GetBool("e2esasl_scram_password_fallback", true);
+  config.send_errors = options.GetBool("e2esasl_scram_send_errors", true);
+  return std::make_unique<ScramServer>(setup, std::move(config));
 }
 
 int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {

@@ -27,29 +27,43 @@ namespace {
 
 constexpr uint32_t kMaxClientIterations = 64;
 
-scram::ClientBinding ClientBindingOf(uint8_t config) {
+// ClientConfigOf: the client (kFuzzUser / kFuzzPassword) with the binding the config byte
+// picks ("n", "y", "p=tls-exporter") and 1..kMaxClientIterations iterations.
+scram::ClientConfig ClientConfigOf(uint8_t config) {
+  scram::ClientConfig client;
+  client.alg = fuzz::AlgOf(config);
+  client.authcid = std::string(fuzz::kFuzzUser);
+  client.password = SecretString(fuzz::kFuzzPassword);
+  client.min_iterations = 1;
+  client.max_iterations = kMaxClientIterations;
   switch ((config / 3) % 3) {
     case 0:
-      return scram::ClientBinding{gs2::CbFlag::kNone, "", {}};
+      client.gs2.flag = gs2::CbFlag::kNone;
+      break;
     case 1:
-      return scram::ClientBinding{gs2::CbFlag::kWant, "", {}};
+      client.gs2.flag = gs2::CbFlag::kWant;
+      break;
     default:
-      return scram::ClientBinding{gs2::CbFlag::kUsed, std::string(fuzz::kFuzzBindingName),
-                                  ToBytes(fuzz::kFuzzBindingData)};
+      client.gs2.flag = gs2::CbFlag::kUsed;
+      client.gs2.cb_name = std::string(fuzz::kFuzzBindingName);
+      client.cb_data = ToBytes(fuzz::kFuzzBindingData);
+      break;
   }
+  return client;
 }
 
 // CheckFailure: a failed step is final; ServerError is set exactly for kBadBinding, and maybe
 // for kAuthFailed.
-void CheckFailure(scram::ClientSession& client, Status status) {
+void CheckFailure(scram::ClientSession& client, Status status, const Failure& failure) {
   FUZZ_CHECK(status == Status::kMalformed || status == Status::kBadBinding ||
              status == Status::kAuthFailed);
   FUZZ_CHECK(!client.IsComplete());
-  FUZZ_CHECK(!client.ErrorDetail().empty());
+  FUZZ_CHECK(failure.status == status && !failure.detail.empty());
   FUZZ_CHECK(status != Status::kBadBinding || !client.ServerError().empty());
   FUZZ_CHECK(status != Status::kMalformed || client.ServerError().empty());
   Bytes again;
-  FUZZ_CHECK(client.Step(ByteView(), &again) == status);
+  Failure again_failure;
+  FUZZ_CHECK(client.Step(ByteView(), &again, &again_failure) == status);
   FUZZ_CHECK(again.empty());
 }
 
@@ -66,23 +80,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::SplitAtNul(reader.ReadRest(), &server_first, &server_final);
 
   const HashAlg alg = fuzz::AlgOf(config);
-  const scram::ClientBinding binding = ClientBindingOf(config);
+  const scram::ClientConfig client_config = ClientConfigOf(config);
+  const gs2::CbFlag flag = client_config.gs2.flag;
+  const Bytes cb_data = client_config.cb_data;
   fuzz::CountingRng rng(fuzz::kClientRngStart);
-  scram::ClientOptions options;
-  options.min_iterations = 1;
-  options.max_iterations = kMaxClientIterations;
-  scram::ClientSession client(alg, rng, options, fuzz::kFuzzUser, "",
-                              SecretString(fuzz::kFuzzPassword), binding);
+  scram::ClientSession client(rng, ClientConfigOf(config));
 
   Bytes client_first_bytes;
-  FUZZ_CHECK(client.Step(ByteView(), &client_first_bytes) == Status::kContinue);
+  Failure failure;
+  FUZZ_CHECK(client.Step(ByteView(), &client_first_bytes, &failure) == Status::kContinue);
   std::optional<scram::ClientFirst> client_first = scram::ClientFirst::Parse(client_first_bytes);
   FUZZ_CHECK(client_first.has_value());
 
   Bytes out;
-  Status status = client.Step(server_first, &out);
+  Status status = client.Step(server_first, &out, &failure);
   if (status != Status::kContinue) {
-    CheckFailure(client, status);
+    CheckFailure(client, status, failure);
     return 0;
   }
   std::optional<scram::ServerFirst> parsed_first = scram::ServerFirst::Parse(server_first);
@@ -97,17 +110,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<Bytes> header_bytes = header.Finish();
   FUZZ_CHECK(header_bytes.has_value());
   FUZZ_CHECK(client_final->channel_binding ==
-             cb::ChannelBindingInput(*header_bytes, binding.flag, binding.cb_data));
+             cb::ChannelBindingInput(*header_bytes, flag, cb_data));
 
-  status = client.Step(server_final, &out);
+  status = client.Step(server_final, &out, &failure);
   FUZZ_CHECK(out.empty());
   if (status != Status::kOk) {
-    CheckFailure(client, status);
+    CheckFailure(client, status, failure);
     return 0;
   }
   FUZZ_CHECK(client.IsComplete());
   std::optional<scram::ServerFinal> parsed_final = scram::ServerFinal::Parse(server_final);
   FUZZ_CHECK(parsed_final.has_value() && parsed_final->verifier.size() == HashSize(alg));
-  FUZZ_CHECK(client.Step(ByteView(), &out) == Status::kInternal);
+  FUZZ_CHECK(client.Step(ByteView(), &out, &failure) == Status::kInternal);
   return 0;
 }

@@ -3,9 +3,9 @@
 // scram_session_fuzz.h), then client-first-message, NUL, client-final-message; or, for a client
 // that sends no initial response, an empty message first: NUL, client-first, NUL, client-final.
 // Invariants: only the Status values server.h documents; kInternal only when the credential
-// source served an unusable verifier; a failure is final and its optional output is an e=
-// server-final-message; server-first extends the client's nonce; kOk only with a verifier of
-// the hash's size.
+// source served an unusable verifier; a failure is final and is announced by an e=
+// server-final-message sent first; server-first extends the client's nonce; kOk only with a
+// verifier of the hash's size.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -23,20 +23,33 @@ using namespace e2esasl;  // NOLINT: fuzz target
 
 namespace {
 
-// CheckFailure: a failed step is final and, when it produced output, that is "e=...".
-void CheckFailure(scram::ServerSession& server, Status status, const Bytes& out,
+// Settle: a failing step sends "e=..." first (kContinue, ServerConfig::send_errors) and fails
+// at the next step, whatever comes in; Settle takes that verdict. Other results pass through.
+Status Settle(scram::ServerSession& server, Status status, const Bytes& out, Failure* failure) {
+  if (status != Status::kContinue || out.empty()) {
+    return status;
+  }
+  std::optional<scram::ServerFinal> error = scram::ServerFinal::Parse(out);
+  if (!error || error->error.empty()) {
+    return status;
+  }
+  Bytes none;
+  const Status verdict = server.Step(ByteView(), &none, failure);
+  FUZZ_CHECK(verdict != Status::kContinue && verdict != Status::kOk && none.empty());
+  return verdict;
+}
+
+// CheckFailure: a failed step is final, with a detail.
+void CheckFailure(scram::ServerSession& server, Status status, const Failure& failure,
                   const fuzz::FuzzCredentials& credentials) {
   FUZZ_CHECK(status == Status::kMalformed || status == Status::kBadBinding ||
              status == Status::kAuthFailed || status == Status::kInternal);
   FUZZ_CHECK(status != Status::kInternal || credentials.served_unusable_);
   FUZZ_CHECK(!server.IsComplete());
-  FUZZ_CHECK(!server.ErrorDetail().empty());
-  if (!out.empty()) {
-    std::optional<scram::ServerFinal> error = scram::ServerFinal::Parse(out);
-    FUZZ_CHECK(error.has_value() && !error->error.empty());
-  }
+  FUZZ_CHECK(failure.status == status && !failure.detail.empty());
   Bytes again;
-  FUZZ_CHECK(server.Step(ByteView(), &again) == status);
+  Failure again_failure;
+  FUZZ_CHECK(server.Step(ByteView(), &again, &again_failure) == status);
   FUZZ_CHECK(again.empty());
 }
 
@@ -58,22 +71,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const HashAlg alg = fuzz::AlgOf(config);
   fuzz::CountingRng rng(fuzz::kServerRngStart);
   fuzz::FuzzCredentials credentials(alg);
-  scram::ServerSession server(alg, rng, credentials, fuzz::ServerBindingOf(config),
-                              fuzz::FuzzServerOptions());
+  scram::ServerSession server(rng, credentials, fuzz::FuzzServerConfig(config));
 
   // An empty first message is "no initial response": the client-first then comes second.
   size_t next = 0;
   Bytes out;
-  Status status = server.Step(messages[next], &out);
+  Failure failure;
+  Status status = server.Step(messages[next], &out, &failure);
   if (messages[next].empty()) {
     FUZZ_CHECK(status == Status::kContinue && out.empty());
     ++next;
-    status = server.Step(messages[next], &out);
+    status = server.Step(messages[next], &out, &failure);
   }
   const ByteView client_first = messages[next++];
   const ByteView client_final = messages[next];
+  status = Settle(server, status, out, &failure);
   if (status != Status::kContinue) {
-    CheckFailure(server, status, out, credentials);
+    CheckFailure(server, status, failure, credentials);
     return 0;
   }
   FUZZ_CHECK(credentials.lookups_ == 1);
@@ -85,9 +99,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(server_first->nonce.compare(0, parsed_first->nonce.size(), parsed_first->nonce) == 0);
   FUZZ_CHECK(server.ReceivedCbFlag() == parsed_first->gs2_header.flag);
 
-  status = server.Step(client_final, &out);
+  status = Settle(server, server.Step(client_final, &out, &failure), out, &failure);
   if (status != Status::kOk) {
-    CheckFailure(server, status, out, credentials);
+    CheckFailure(server, status, failure, credentials);
     return 0;
   }
   FUZZ_CHECK(server.IsComplete());
@@ -96,6 +110,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(server_final.has_value() && server_final->error.empty());
   FUZZ_CHECK(server_final->verifier.size() == HashSize(alg));
   // A completed session refuses to go on.
-  FUZZ_CHECK(server.Step(ByteView(), &out) == Status::kInternal);
+  FUZZ_CHECK(server.Step(ByteView(), &out, &failure) == Status::kInternal);
   return 0;
 }

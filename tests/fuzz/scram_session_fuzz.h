@@ -59,15 +59,15 @@ class FuzzCredentials final : public scram::CredentialSource {
  public:
   explicit FuzzCredentials(HashAlg alg) : alg_(alg) {}
 
-  std::optional<scram::StoredCredentials> Lookup(std::string_view authcid,
-                                                 std::string_view /*authzid*/) override {
+  std::optional<scram::StoredSecret> Lookup(HashAlg, std::string_view authcid,
+                                            std::string_view /*authzid*/) override {
     ++lookups_;
     if (authcid == kFuzzUser) {
-      return Copy(alg_);
+      return scram::StoredSecret(Copy(alg_));
     }
     if (authcid == kFuzzUnusableUser) {
       served_unusable_ = true;
-      return Copy(alg_ == HashAlg::kSha1 ? HashAlg::kSha256 : HashAlg::kSha1);
+      return scram::StoredSecret(Copy(alg_ == HashAlg::kSha1 ? HashAlg::kSha256 : HashAlg::kSha1));
     }
     return std::nullopt;
   }
@@ -76,7 +76,7 @@ class FuzzCredentials final : public scram::CredentialSource {
   bool served_unusable_ = false;
 
  private:
-  static std::optional<scram::StoredCredentials> Copy(HashAlg alg) {
+  static scram::StoredCredentials Copy(HashAlg alg) {
     static const scram::StoredCredentials kStored[] = {
         *scram::StoredCredentials::Derive(HashAlg::kSha1, kFuzzPassword, AsBytes("fuzz-salt"),
                                           kFuzzIterations),
@@ -113,12 +113,16 @@ inline std::optional<scram::ServerBinding> ServerBindingOf(uint8_t config) {
   }
 }
 
-// FuzzServerOptions: a fixed fake secret (the RNG is only asked for the server nonce).
-inline scram::ServerOptions FuzzServerOptions() {
-  scram::ServerOptions options;
-  options.fake_secret = SecretBytes(32, 0x11);
-  options.fake_iterations = kFuzzIterations;
-  return options;
+// FuzzServerConfig: the hash, the binding (advertising -PLUS whenever there is one, as
+// libsasl2 does) and a fixed fake secret (the RNG is only asked for the server nonce).
+inline scram::ServerConfig FuzzServerConfig(uint8_t config) {
+  scram::ServerConfig server;
+  server.alg = AlgOf(config);
+  server.binding = ServerBindingOf(config);
+  server.plus_advertised = server.binding.has_value();
+  server.fake_secret = SecretBytes(32, 0x11);
+  server.fake_iterations = kFuzzIterations;
+  return server;
 }
 
 }  // namespace e2esasl::fuzz

@@ -18,6 +18,7 @@
 //   @result ok          the exchange succeeded on this side (last line)
 //   @result fail CODE NAME DETAIL
 //                       it failed: the SASL code, its name and sasl_errdetail (last line)
+// Log messages (SASL_CB_LOG) go to stderr as "sasl_peer log <level>: <message>".
 // '@' is not in the base64 alphabet, so status lines never look like messages. The server
 // prints its success data (SCRAM's v=) as a message line, then "@result ok". The client
 // reports "@result ok" once sasl_client_step returned SASL_OK. A read that sees end of input
@@ -211,6 +212,13 @@ int GetOpt(void* context, const char*, const char* option, const char** result, 
   if (len != nullptr) {
     *len = static_cast<unsigned>(it->second.size());
   }
+  return SASL_OK;
+}
+
+// LogToStderr prints libsasl2's and the plugins' log messages to stderr, one line each:
+// "sasl_peer log <level>: <message>" (the interop tests read warnings from there).
+int LogToStderr(void*, int level, const char* message) {
+  std::fprintf(stderr, "sasl_peer log %d: %s\n", level, message != nullptr ? message : "");
   return SASL_OK;
 }
 
@@ -457,7 +465,8 @@ int Run(const PeerOptions& o) {
     return kExitSetup;
   }
   CallbackContext ctx{&o, {}};
-  std::vector<sasl_callback_t> callbacks = {{SASL_CB_GETOPT, AsFn(&GetOpt), &ctx}};
+  std::vector<sasl_callback_t> callbacks = {{SASL_CB_GETOPT, AsFn(&GetOpt), &ctx},
+                                            {SASL_CB_LOG, AsFn(&LogToStderr), nullptr}};
   if (o.role == "client") {
     callbacks.push_back({SASL_CB_AUTHNAME, AsFn(&GetAuthname), &ctx});
     callbacks.push_back({SASL_CB_PASS, AsFn(&GetSecret), &ctx});

@@ -1,5 +1,6 @@
 // scram_test_util.h: helpers shared by the SCRAM suites: a map-backed CredentialSource, the
-// inverse of GenerateNonce (to replay a given nonce through FixedRng) and a full exchange driver.
+// inverse of GenerateNonce (to replay a given nonce through FixedRng), the server's verdict after
+// an e= message, and a full exchange driver.
 #ifndef E2ESASL_TESTS_SCRAM_SCRAM_TEST_UTIL_H_
 #define E2ESASL_TESTS_SCRAM_SCRAM_TEST_UTIL_H_
 
@@ -32,20 +33,28 @@ inline Bytes NonceRngBytes(std::string_view nonce) {
   return bytes;
 }
 
-// MapCredentials: users and their verifiers; records the last lookup.
+// MapCredentials: users and their verifiers (or plaintext passwords, the userPassword
+// fallback); records the last lookup.
 class MapCredentials final : public CredentialSource {
  public:
   void Add(std::string_view user, StoredCredentials credentials) {
     users_[std::string(user)] = std::move(credentials);
   }
-  std::optional<StoredCredentials> Lookup(std::string_view authcid,
-                                          std::string_view authzid) override {
+  void AddPassword(std::string_view user, std::string_view password) {
+    passwords_[std::string(user)] = std::string(password);
+  }
+  std::optional<StoredSecret> Lookup(HashAlg, std::string_view authcid,
+                                     std::string_view authzid) override {
     ++lookups_;
     last_authcid_ = std::string(authcid);
     last_authzid_ = std::string(authzid);
     auto it = users_.find(std::string(authcid));
     if (it == users_.end()) {
-      return std::nullopt;
+      auto password = passwords_.find(std::string(authcid));
+      if (password == passwords_.end()) {
+        return std::nullopt;
+      }
+      return StoredSecret(SecretString(password->second));
     }
     StoredCredentials copy;
     copy.alg = it->second.alg;
@@ -53,7 +62,7 @@ class MapCredentials final : public CredentialSource {
     copy.iterations = it->second.iterations;
     copy.stored_key = it->second.stored_key;
     copy.server_key = it->second.server_key;
-    return copy;
+    return StoredSecret(std::move(copy));
   }
 
   int lookups_ = 0;
@@ -62,7 +71,29 @@ class MapCredentials final : public CredentialSource {
 
  private:
   std::map<std::string, StoredCredentials> users_;
+  std::map<std::string, std::string> passwords_;
 };
+
+// IsServerError: out is a server-final-message with e= (what a failing server step sends first).
+inline bool IsServerError(const Bytes& out) {
+  std::optional<ServerFinal> message = ServerFinal::Parse(out);
+  return message && !message->error.empty();
+}
+
+// StepToVerdict steps the server with in. When the step sends an e= message (ServerConfig
+// send_errors), it steps once more, as the glue does at the client's next response, and returns
+// that verdict; *out keeps the e= message.
+inline Status StepToVerdict(ServerSession& server, ByteView in, Bytes* out,
+                            Failure* failure = nullptr) {
+  Failure ignored;
+  Failure* f = failure != nullptr ? failure : &ignored;
+  Status status = server.Step(in, out, f);
+  if (status == Status::kContinue && IsServerError(*out)) {
+    Bytes none;
+    status = server.Step(ByteView(), &none, f);
+  }
+  return status;
+}
 
 // Exchange: what happened in a client<->server run.
 struct Exchange {
@@ -74,30 +105,38 @@ struct Exchange {
   int server_steps = 0;
 };
 
-// RunExchange drives client and server until one fails or both finish. When the server fails
-// with an e= message, the client is fed it (as an application would as additional data).
+// RunExchange drives client and server until one fails or both finish. A server that fails
+// sends its e= message first (as a challenge, ServerConfig::send_errors): the client is fed it,
+// and the server's verdict is taken at its next step (not counted in server_steps).
 inline Exchange RunExchange(ClientSession& client, ServerSession& server) {
   Exchange result;
+  Failure client_failure;
+  Failure server_failure;
   Bytes to_server;
   Bytes to_client;
-  result.client = client.Step(ByteView(), &to_server);
+  result.client = client.Step(ByteView(), &to_server, &client_failure);
   while (result.client == Status::kContinue) {
-    result.server = server.Step(to_server, &to_client);
+    result.server = server.Step(to_server, &to_client, &server_failure);
     ++result.server_steps;
     result.last_server_out = to_client;
     if (result.server != Status::kContinue && result.server != Status::kOk) {
-      if (!to_client.empty()) {
-        result.client = client.Step(to_client, &to_server);
-      }
       break;
     }
-    result.client = client.Step(to_client, &to_server);
+    result.client = client.Step(to_client, &to_server, &client_failure);
     if (result.server == Status::kOk) {
       break;
     }
+    if (result.client != Status::kContinue && IsServerError(to_client)) {
+      Bytes none;
+      result.server = server.Step(ByteView(), &none, &server_failure);
+    }
   }
-  result.client_detail = std::string(client.ErrorDetail());
-  result.server_detail = std::string(server.ErrorDetail());
+  if (result.client != Status::kOk && result.client != Status::kContinue) {
+    result.client_detail = client_failure.detail;
+  }
+  if (result.server != Status::kOk && result.server != Status::kContinue) {
+    result.server_detail = server_failure.detail;
+  }
   return result;
 }
 

@@ -1,6 +1,7 @@
 // ScramSessionTest: ClientSession <-> ServerSession for SHA-1/256/512, with and without channel
 // binding, and every failure the sessions must report (and report alike where it matters).
 #include <string>
+#include <vector>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -15,6 +16,7 @@ namespace {
 using test::Exchange;
 using test::MapCredentials;
 using test::RunExchange;
+using test::StepToVerdict;
 
 // Small iteration counts keep the suite fast; the policy under test is the range check.
 constexpr uint32_t kIterations = 64;
@@ -25,11 +27,30 @@ std::string Str(const Bytes& bytes) {
   return ToString(bytes);
 }
 
+// ClientBinding: the client's GS2 flag, binding name and data (ClientConfig gs2 / cb_data).
+struct ClientBinding {
+  gs2::CbFlag flag = gs2::CbFlag::kNone;
+  std::string cb_name;
+  Bytes cb_data;
+};
 ClientBinding Plus(std::string name, std::string data) {
   return ClientBinding{gs2::CbFlag::kUsed, std::move(name), ToBytes(data)};
 }
 ClientBinding Flag(gs2::CbFlag flag) {
   return ClientBinding{flag, "", {}};
+}
+
+// Client: a client session for alg with the policy of `config` (iteration range).
+ClientSession Client(HashAlg alg, std::string_view user, std::string_view authzid,
+                     std::string_view password, ClientBinding binding, ClientConfig config = {}) {
+  config.alg = alg;
+  config.authcid = std::string(user);
+  config.password = SecretString(password);
+  config.gs2.flag = binding.flag;
+  config.gs2.cb_name = std::move(binding.cb_name);
+  config.gs2.authzid = std::string(authzid);
+  config.cb_data = std::move(binding.cb_data);
+  return ClientSession(SystemRandom(), std::move(config));
 }
 ServerBinding Channel(std::string name, std::string data, bool critical = false) {
   return ServerBinding{std::move(name), ToBytes(data), critical};
@@ -41,33 +62,42 @@ struct Setup {
     credentials.Add(
         "alice", *StoredCredentials::Derive(alg, "pencil", ToBytes("salt-of-alice"), iterations));
   }
-  ServerOptions Options() const {
-    ServerOptions options;
-    options.fake_secret = SecretBytes(32, 0x11);
-    options.fake_iterations = kIterations;
-    return options;
+  // Config: the server's configuration; it advertises -PLUS whenever it holds a binding (as
+  // libsasl2 does).
+  ServerConfig Config(std::optional<ServerBinding> binding = std::nullopt) const {
+    ServerConfig config;
+    config.alg = alg;
+    config.plus_advertised = binding.has_value();
+    config.binding = std::move(binding);
+    config.fake_secret = SecretBytes(32, 0x11);
+    config.fake_iterations = kIterations;
+    config.password_fallback = password_fallback;
+    config.on_pbkdf2 = on_pbkdf2;
+    return config;
   }
   Exchange Run(std::string_view user, std::string_view password, ClientBinding client_binding,
                std::optional<ServerBinding> server_binding, std::string_view authzid = "",
-               ClientOptions client_options = Lenient()) {
-    ClientSession client(alg, SystemRandom(), client_options, user, authzid, SecretString(password),
-                         std::move(client_binding));
-    ServerSession server(alg, SystemRandom(), credentials, std::move(server_binding), Options());
+               ClientConfig client_policy = Lenient()) {
+    ClientSession client =
+        Client(alg, user, authzid, password, std::move(client_binding), std::move(client_policy));
+    ServerSession server(SystemRandom(), credentials, Config(std::move(server_binding)));
     Exchange result = RunExchange(client, server);
     authcid = server.Authcid();
     server_authzid = server.Authzid();
-    disposition = server.CbDisposition();
+    disposition = server.Disposition();
     cb_name = server.CbName();
     return result;
   }
-  static ClientOptions Lenient() {
-    ClientOptions options;
-    options.min_iterations = 1;
-    return options;
+  static ClientConfig Lenient() {
+    ClientConfig config;
+    config.min_iterations = 1;
+    return config;
   }
 
   HashAlg alg;
   MapCredentials credentials;
+  bool password_fallback = true;
+  Pbkdf2Observer on_pbkdf2;
   std::string authcid, server_authzid, cb_name;
   cb::Disposition disposition = cb::Disposition::kNone;
 };
@@ -86,6 +116,8 @@ class ScramSessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(AuthzidIsCarriedEscaped);
   CPPUNIT_TEST(WrongPasswordAndUnknownUserLookAlike);
   CPPUNIT_TEST(UnknownUserGetsStableFakeSalt);
+  CPPUNIT_TEST(PasswordFallbackWorksWithStableSalt);
+  CPPUNIT_TEST(EveryUserCostsTheSamePbkdf2);
   CPPUNIT_TEST(BindingDataMismatch);
   CPPUNIT_TEST(BindingNameMismatchOrAbsent);
   CPPUNIT_TEST(DowngradeWithYIsRefused);
@@ -158,11 +190,11 @@ class ScramSessionTest : public CppUnit::TestFixture {
   void UnknownUserGetsStableFakeSalt() {
     Setup s(HashAlg::kSha256);
     auto server_first = [&](std::string_view user) {
-      ServerSession server(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
-                           s.Options());
+      ServerSession server(SystemRandom(), s.credentials, s.Config());
       Bytes out;
+      Failure failure;
       const std::string first = "n,,n=" + std::string(user) + ",r=abc";
-      CPPUNIT_ASSERT(server.Step(AsBytes(first), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(server.Step(AsBytes(first), &out, &failure) == Status::kContinue);
       return *ServerFirst::Parse(out);
     };
     const ServerFirst a = server_first("mallory");
@@ -173,6 +205,72 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(kDefaultSaltSize, a.salt.size());
     CPPUNIT_ASSERT_EQUAL(kIterations, a.iterations);
     CPPUNIT_ASSERT(a.nonce != b.nonce);
+  }
+
+  // The userPassword fallback: the core derives the verifier from the plaintext with a salt
+  // keyed by the fake secret, stable per user.
+  void PasswordFallbackWorksWithStableSalt() {
+    for (HashAlg alg : kAlgs) {
+      Setup s(alg);
+      s.credentials.AddPassword("carol", "plain text");
+      Exchange ok = s.Run("carol", "plain text", Flag(gs2::CbFlag::kNone), std::nullopt);
+      CPPUNIT_ASSERT_MESSAGE(ok.server_detail + ok.client_detail,
+                             ok.client == Status::kOk && ok.server == Status::kOk);
+      Exchange wrong = s.Run("carol", "other", Flag(gs2::CbFlag::kNone), std::nullopt);
+      Exchange unknown = s.Run("mallory", "other", Flag(gs2::CbFlag::kNone), std::nullopt);
+      CPPUNIT_ASSERT(wrong.server == Status::kAuthFailed);
+      CPPUNIT_ASSERT_EQUAL(wrong.server_detail, unknown.server_detail);
+      auto salt = [&](std::string_view user) {
+        ServerSession server(SystemRandom(), s.credentials, s.Config());
+        Bytes out;
+        Failure failure;
+        const std::string first = "n,,n=" + std::string(user) + ",r=abc";
+        CPPUNIT_ASSERT(server.Step(AsBytes(first), &out, &failure) == Status::kContinue);
+        const ServerFirst message = *ServerFirst::Parse(out);
+        CPPUNIT_ASSERT_EQUAL(kIterations, message.iterations);
+        return message.salt;
+      };
+      CPPUNIT_ASSERT(salt("carol") == salt("carol"));
+      CPPUNIT_ASSERT_EQUAL(kDefaultSaltSize, salt("carol").size());
+      // Switched off, a stored password is not used: carol is then an unknown user.
+      s.password_fallback = false;
+      Exchange off = s.Run("carol", "plain text", Flag(gs2::CbFlag::kNone), std::nullopt);
+      CPPUNIT_ASSERT(off.server == Status::kAuthFailed);
+      CPPUNIT_ASSERT_EQUAL(unknown.server_detail, off.server_detail);
+    }
+  }
+
+  // Timing: with the fallback on, a user with a verifier, a fallback user and an unknown user
+  // each cost exactly one PBKDF2 of the same count at the server (issue 16 item 5); with it off,
+  // none does. Counted through ServerConfig::on_pbkdf2, not timed.
+  void EveryUserCostsTheSamePbkdf2() {
+    Setup s(HashAlg::kSha256);
+    s.credentials.AddPassword("carol", "plain text");
+    std::vector<uint32_t> runs;
+    s.on_pbkdf2 = [&runs](uint32_t iterations) { runs.push_back(iterations); };
+    for (const bool fallback : {true, false}) {
+      s.password_fallback = fallback;
+      for (const char* user : {"alice", "carol", "mallory"}) {
+        runs.clear();
+        ServerSession server(SystemRandom(), s.credentials, s.Config());
+        Bytes out;
+        Failure failure;
+        const std::string first = "n,,n=" + std::string(user) + ",r=abc";
+        CPPUNIT_ASSERT(server.Step(AsBytes(first), &out, &failure) == Status::kContinue);
+        const std::string what = std::string(user) + (fallback ? " (fallback on)" : " (off)");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(what, size_t{fallback ? 1u : 0u}, runs.size());
+        if (fallback) {
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(what, kIterations, runs[0]);
+        }
+        // The proof costs no further PBKDF2.
+        runs.clear();
+        CPPUNIT_ASSERT(
+            StepToVerdict(server,
+                          AsBytes("c=biws,r=" + ServerFirst::Parse(out)->nonce + ",p=dGVzdA=="),
+                          &out) == Status::kAuthFailed);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(what, size_t{0}, runs.size());
+      }
+    }
   }
 
   void BindingDataMismatch() {
@@ -225,7 +323,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
 
   void IterationCountOutsideClientRange() {
     Setup low(HashAlg::kSha256, 1000);
-    ClientOptions options;  // min 4096
+    ClientConfig options;  // min 4096
     Exchange e = low.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "", options);
     CPPUNIT_ASSERT(e.client == Status::kAuthFailed);
     CPPUNIT_ASSERT(e.client_detail.find("1000") != std::string::npos);
@@ -253,45 +351,49 @@ class ScramSessionTest : public CppUnit::TestFixture {
     for (const auto& c : cases) {
       ClientSession client = FreshClient();
       Bytes out;
-      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+      Failure failure;
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out, &failure) == Status::kContinue);
       const std::string first = "r=" + ClientFirst::Parse(out)->nonce + "xyz,s=QQ==,i=64";
-      CPPUNIT_ASSERT(client.Step(AsBytes(first), &out) == Status::kContinue);
-      CPPUNIT_ASSERT(client.Step(AsBytes(c.message), &out) == c.expected);
+      CPPUNIT_ASSERT(client.Step(AsBytes(first), &out, &failure) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(AsBytes(c.message), &out, &failure) == c.expected);
       const std::string value =
           std::string(c.message).substr(2, std::string(c.message).find(',') - 2);
       CPPUNIT_ASSERT_EQUAL(value, std::string(client.ServerError()));
-      CPPUNIT_ASSERT(std::string(client.ErrorDetail()).find(value) != std::string::npos);
+      CPPUNIT_ASSERT(failure.detail.find(value) != std::string::npos);
       // Failure is final.
-      CPPUNIT_ASSERT(client.Step(AsBytes("v=QQ=="), &out) == c.expected);
+      CPPUNIT_ASSERT(client.Step(AsBytes("v=QQ=="), &out, &failure) == c.expected);
     }
   }
 
   void ClientRejectsBadServerMessages() {
     Bytes out;
+    Failure failure;
     {
       ClientSession client = FreshClient();
-      CPPUNIT_ASSERT(client.Step(AsBytes("unexpected"), &out) == Status::kMalformed);
+      CPPUNIT_ASSERT(client.Step(AsBytes("unexpected"), &out, &failure) == Status::kMalformed);
     }
     {  // server nonce must extend the client nonce
       ClientSession client = FreshClient();
-      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
-      CPPUNIT_ASSERT(client.Step(AsBytes("r=other,s=QQ==,i=64"), &out) == Status::kAuthFailed);
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out, &failure) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(AsBytes("r=other,s=QQ==,i=64"), &out, &failure) ==
+                     Status::kAuthFailed);
     }
     {  // ... strictly
       ClientSession client = FreshClient();
-      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out, &failure) == Status::kContinue);
       const std::string first = "r=" + ClientFirst::Parse(out)->nonce + ",s=QQ==,i=64";
-      CPPUNIT_ASSERT(client.Step(AsBytes(first), &out) == Status::kAuthFailed);
+      CPPUNIT_ASSERT(client.Step(AsBytes(first), &out, &failure) == Status::kAuthFailed);
     }
     {  // malformed server-first, then a wrong server signature
       ClientSession client = FreshClient();
-      CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
-      CPPUNIT_ASSERT(client.Step(AsBytes("r=x,s=QQ==,i=064"), &out) == Status::kMalformed);
+      CPPUNIT_ASSERT(client.Step(ByteView(), &out, &failure) == Status::kContinue);
+      CPPUNIT_ASSERT(client.Step(AsBytes("r=x,s=QQ==,i=064"), &out, &failure) ==
+                     Status::kMalformed);
       ClientSession client2 = FreshClient();
-      CPPUNIT_ASSERT(client2.Step(ByteView(), &out) == Status::kContinue);
+      CPPUNIT_ASSERT(client2.Step(ByteView(), &out, &failure) == Status::kContinue);
       const std::string first = "r=" + ClientFirst::Parse(out)->nonce + "s,s=QQ==,i=64";
-      CPPUNIT_ASSERT(client2.Step(AsBytes(first), &out) == Status::kContinue);
-      CPPUNIT_ASSERT(client2.Step(AsBytes("v=rmF9pqV8S7suAoZWja4dJRkFsKQ="), &out) ==
+      CPPUNIT_ASSERT(client2.Step(AsBytes(first), &out, &failure) == Status::kContinue);
+      CPPUNIT_ASSERT(client2.Step(AsBytes("v=rmF9pqV8S7suAoZWja4dJRkFsKQ="), &out, &failure) ==
                      Status::kAuthFailed);
       CPPUNIT_ASSERT(!client2.IsComplete());
     }
@@ -299,57 +401,67 @@ class ScramSessionTest : public CppUnit::TestFixture {
 
   void ServerRejectsBadClientFinal() {
     Setup s(HashAlg::kSha256);
-    ServerSession server(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
-                         s.Options());
+    ServerSession server(SystemRandom(), s.credentials, s.Config());
     Bytes out;
-    CPPUNIT_ASSERT(server.Step(AsBytes("n,,n=alice,r=abc"), &out) == Status::kContinue);
+    Failure failure;
+    CPPUNIT_ASSERT(server.Step(AsBytes("n,,n=alice,r=abc"), &out, &failure) == Status::kContinue);
     const std::string nonce = ServerFirst::Parse(out)->nonce;
-    CPPUNIT_ASSERT(server.Step(AsBytes("c=biws,r=" + nonce + "X,p=dGVzdA=="), &out) ==
+    CPPUNIT_ASSERT(StepToVerdict(server, AsBytes("c=biws,r=" + nonce + "X,p=dGVzdA=="), &out) ==
                    Status::kAuthFailed);  // nonce changed
-    ServerSession server2(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
-                          s.Options());
-    CPPUNIT_ASSERT(server2.Step(AsBytes("n,,n=alice,r=abc"), &out) == Status::kContinue);
-    CPPUNIT_ASSERT(server2.Step(AsBytes("c=biws,r=abc"), &out) == Status::kMalformed);
+    ServerSession server2(SystemRandom(), s.credentials, s.Config());
+    CPPUNIT_ASSERT(server2.Step(AsBytes("n,,n=alice,r=abc"), &out, &failure) == Status::kContinue);
+    // The e= message goes out first (as a challenge), the failure comes at the next step.
+    CPPUNIT_ASSERT(server2.Step(AsBytes("c=biws,r=abc"), &out, &failure) == Status::kContinue);
     CPPUNIT_ASSERT_EQUAL(std::string("e=invalid-encoding"), Str(out));
-    CPPUNIT_ASSERT(server2.Step(AsBytes("anything"), &out) == Status::kMalformed);  // final
-    ServerSession server3(HashAlg::kSha256, SystemRandom(), s.credentials, std::nullopt,
-                          s.Options());
-    CPPUNIT_ASSERT(server3.Step(AsBytes("y,,n=alice,r=abc"), &out) == Status::kContinue);
+    CPPUNIT_ASSERT(server2.Step(AsBytes("anything"), &out, &failure) == Status::kMalformed);
+    CPPUNIT_ASSERT(out.empty());
+    CPPUNIT_ASSERT(server2.Step(AsBytes("anything"), &out, &failure) == Status::kMalformed);
+    // final
+    // Without send_errors the failure comes at once, with nothing to send.
+    ServerConfig quiet = s.Config();
+    quiet.send_errors = false;
+    ServerSession server4(SystemRandom(), s.credentials, std::move(quiet));
+    CPPUNIT_ASSERT(server4.Step(AsBytes("n,,n=alice,r=abc"), &out, &failure) == Status::kContinue);
+    CPPUNIT_ASSERT(server4.Step(AsBytes("c=biws,r=abc"), &out, &failure) == Status::kMalformed);
+    CPPUNIT_ASSERT(out.empty());
+    ServerSession server3(SystemRandom(), s.credentials, s.Config());
+    CPPUNIT_ASSERT(server3.Step(AsBytes("y,,n=alice,r=abc"), &out, &failure) == Status::kContinue);
     const std::string nonce3 = ServerFirst::Parse(out)->nonce;
     // c= must be base64("y,,"), not the "n,," of another header
-    CPPUNIT_ASSERT(server3.Step(AsBytes("c=biws,r=" + nonce3 + ",p=dGVzdA=="), &out) ==
+    CPPUNIT_ASSERT(StepToVerdict(server3, AsBytes("c=biws,r=" + nonce3 + ",p=dGVzdA=="), &out) ==
                    Status::kBadBinding);
   }
 
   void ServerAcceptsMissingInitialResponse() {
     Setup s(HashAlg::kSha1);
-    ServerSession server(HashAlg::kSha1, SystemRandom(), s.credentials, std::nullopt, s.Options());
+    ServerSession server(SystemRandom(), s.credentials, s.Config());
     Bytes out = ToBytes("junk");
-    CPPUNIT_ASSERT(server.Step(ByteView(), &out) == Status::kContinue);
+    Failure failure;
+    CPPUNIT_ASSERT(server.Step(ByteView(), &out, &failure) == Status::kContinue);
     CPPUNIT_ASSERT(out.empty());
-    CPPUNIT_ASSERT(server.Step(ByteView(), &out) == Status::kMalformed);  // only once
+    CPPUNIT_ASSERT(StepToVerdict(server, ByteView(), &out) == Status::kMalformed);  // only once
   }
 
   void BadLocalInputs() {
     Bytes out;
-    ClientSession bad_password(HashAlg::kSha256, SystemRandom(), ClientOptions{}, "alice", "",
-                               SecretString("pass\x07"), ClientBinding{});
-    CPPUNIT_ASSERT(bad_password.Step(ByteView(), &out) == Status::kInternal);
+    Failure failure;
+    ClientSession bad_password =
+        Client(HashAlg::kSha256, "alice", "", "pass\x07", ClientBinding{}, ClientConfig{});
+    CPPUNIT_ASSERT(bad_password.Step(ByteView(), &out, &failure) == Status::kInternal);
     CPPUNIT_ASSERT(out.empty());
-    ClientSession no_data(HashAlg::kSha256, SystemRandom(), ClientOptions{}, "alice", "",
-                          SecretString("pencil"), Plus("tls-exporter", ""));
-    CPPUNIT_ASSERT(no_data.Step(ByteView(), &out) == Status::kBadBinding);
+    ClientSession no_data =
+        Client(HashAlg::kSha256, "alice", "", "pencil", Plus("tls-exporter", ""), ClientConfig{});
+    CPPUNIT_ASSERT(no_data.Step(ByteView(), &out, &failure) == Status::kBadBinding);
     // Credentials of another hash are a server-side configuration error.
     MapCredentials mixed;
     mixed.Add("alice", *StoredCredentials::Derive(HashAlg::kSha1, "pencil", ToBytes("s"), 1));
-    ServerSession server(HashAlg::kSha256, SystemRandom(), mixed, std::nullopt, ServerOptions{});
-    CPPUNIT_ASSERT(server.Step(AsBytes("n,,n=alice,r=abc"), &out) == Status::kInternal);
+    ServerSession server(SystemRandom(), mixed, ServerConfig{});
+    CPPUNIT_ASSERT(StepToVerdict(server, AsBytes("n,,n=alice,r=abc"), &out) == Status::kInternal);
   }
 
  private:
   static ClientSession FreshClient() {
-    return ClientSession(HashAlg::kSha1, SystemRandom(), Setup::Lenient(), "user", "",
-                         SecretString("pencil"), ClientBinding{});
+    return Client(HashAlg::kSha1, "user", "", "pencil", ClientBinding{}, Setup::Lenient());
   }
 };
 

@@ -119,29 +119,36 @@ class ScramVectorsTest : public CppUnit::TestFixture {
 
     FixedRng client_rng(scram::test::NonceRngBytes(client_nonce));
     FixedRng server_rng(scram::test::NonceRngBytes(server_nonce));
-    ClientOptions client_options;
-    client_options.nonce_size = client_nonce.size();
-    ServerOptions server_options;
-    server_options.nonce_size = server_nonce.size();
-    server_options.fake_secret = SecretBytes(32, 0x5a);
-    ClientSession client(alg, client_rng, client_options, username, "", SecretString(password),
-                         ClientBinding{});
-    ServerSession server(alg, server_rng, credentials, std::nullopt, std::move(server_options));
+    auto client_config = [&] {
+      ClientConfig config;
+      config.alg = alg;
+      config.authcid = username;
+      config.password = SecretString(password);
+      config.nonce_size = client_nonce.size();
+      return config;
+    };
+    ServerConfig server_config;
+    server_config.alg = alg;
+    server_config.nonce_size = server_nonce.size();
+    server_config.fake_secret = SecretBytes(32, 0x5a);
+    ClientSession client(client_rng, client_config());
+    ServerSession server(server_rng, credentials, std::move(server_config));
 
     Bytes out;
-    CPPUNIT_ASSERT(client.Step(ByteView(), &out) == Status::kContinue);
+    Failure failure;
+    CPPUNIT_ASSERT(client.Step(ByteView(), &out, &failure) == Status::kContinue);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(name, client_first, Str(out));
     Bytes in = out;
-    CPPUNIT_ASSERT(server.Step(in, &out) == Status::kContinue);
+    CPPUNIT_ASSERT(server.Step(in, &out, &failure) == Status::kContinue);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(name, server_first, Str(out));
     in = out;
-    CPPUNIT_ASSERT(client.Step(in, &out) == Status::kContinue);
+    CPPUNIT_ASSERT(client.Step(in, &out, &failure) == Status::kContinue);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(name, client_final, Str(out));
     in = out;
-    CPPUNIT_ASSERT(server.Step(in, &out) == Status::kOk);
+    CPPUNIT_ASSERT(server.Step(in, &out, &failure) == Status::kOk);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(name, server_final, Str(out));
     in = out;
-    CPPUNIT_ASSERT(client.Step(in, &out) == Status::kOk);
+    CPPUNIT_ASSERT(client.Step(in, &out, &failure) == Status::kOk);
     CPPUNIT_ASSERT(out.empty());
     CPPUNIT_ASSERT(client.IsComplete() && server.IsComplete());
     CPPUNIT_ASSERT_EQUAL(username, std::string(server.Authcid()));
@@ -150,12 +157,11 @@ class ScramVectorsTest : public CppUnit::TestFixture {
 
     // The client alone, against the RFC's server messages (not our server's).
     FixedRng client_rng2(scram::test::NonceRngBytes(client_nonce));
-    ClientSession client2(alg, client_rng2, client_options, username, "", SecretString(password),
-                          ClientBinding{});
-    CPPUNIT_ASSERT(client2.Step(ByteView(), &out) == Status::kContinue);
-    CPPUNIT_ASSERT(client2.Step(AsBytes(server_first), &out) == Status::kContinue);
+    ClientSession client2(client_rng2, client_config());
+    CPPUNIT_ASSERT(client2.Step(ByteView(), &out, &failure) == Status::kContinue);
+    CPPUNIT_ASSERT(client2.Step(AsBytes(server_first), &out, &failure) == Status::kContinue);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(name, client_final, Str(out));
-    CPPUNIT_ASSERT(client2.Step(AsBytes(server_final), &out) == Status::kOk);
+    CPPUNIT_ASSERT(client2.Step(AsBytes(server_final), &out, &failure) == Status::kOk);
   }
 };
 
