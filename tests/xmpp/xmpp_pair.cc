@@ -287,6 +287,9 @@ void Party::Trace(void* user, const char* direction, const char* xml) {
 }
 
 void Router::Post(const std::string& from, const std::string& xml) {
+  if (parties_.count(from) == 0) {
+    return;  // a party being destroyed: its last stanzas go nowhere (and no filter runs)
+  }
   std::string text = filter ? filter(from, xml) : xml;
   if (text.empty()) {
     return;
