@@ -44,6 +44,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(ConnectionLost);
   CPPUNIT_TEST(UnusableLines);
   CPPUNIT_TEST(BadConfiguration);
+  CPPUNIT_TEST(AcceptOvertakesAck);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -305,6 +306,34 @@ class XmppFaultTest : public CppUnit::TestFixture {
       e2e_xmpp_free_string(error);
       CPPUNIT_ASSERT_MESSAGE(why, why.find(r.expected) != std::string::npos);
     }
+  }
+
+  // A server in the middle may deliver bob's session-accept before his ack of the
+  // session-initiate: the session still comes up, and the late ack is not taken for another.
+  void AcceptOvertakesAck() {
+    Router router;
+    Party alice(&router, Alice()), bob(&router, Bob());
+    std::string held;
+    router.filter = [&](const std::string& from, const std::string& xml) {
+      if (from == kBob && held.empty() && xml.find("type=\"result\"") != std::string::npos) {
+        held =
+            std::regex_replace(xml, std::regex("<iq "), "<iq from=\"" + std::string(kBob) + "\" ");
+        return std::string();
+      }
+      if (from == kBob && xml.find("session-accept") != std::string::npos) {
+        router.Inject(kAlice, std::regex_replace(xml, std::regex("<iq "),
+                                                 "<iq from=\"" + std::string(kBob) + "\" "));
+        router.Inject(kAlice, held);
+        return std::string();
+      }
+      return xml;
+    };
+    e2e_xmpp_session* s = alice.Start(kBob, kMech, "", kPassword);
+    std::string sid = e2e_xmpp_session_sid(s);
+    CPPUNIT_ASSERT(router.Run(
+        [&] { return alice.Events(sid).ended() || alice.Events(sid).identity.has_value(); }));
+    CPPUNIT_ASSERT_MESSAGE(alice.Events(sid).reason, alice.Events(sid).identity.has_value());
+    CPPUNIT_ASSERT(!held.empty());
   }
 
  private:

@@ -103,8 +103,10 @@ void Session::SendJingle(const char* action, bool with_content) {
     Fail(E2E_XMPP_ERR_CLOSED, "the XMPP connection refused to send", nullptr);
     return;
   }
-  if (std::string_view(action) == "session-terminate") {
-    terminate_iq_id_ = id;
+  if (std::string_view(action) == "session-initiate") {
+    initiate_iq_id_ = id;
+  } else if (std::string_view(action) == "session-accept") {
+    accept_iq_id_ = id;
   }
 }
 
@@ -184,7 +186,7 @@ int Session::Decline() {
 void Session::OnJingle(xmpp_stanza_t* iq, xmpp_stanza_t* jingle) {
   std::string_view action = AttrOf(jingle, "action");
   if (action == "session-accept") {
-    if (!initiator_ || state_ != State::kWaitingAccept) {
+    if (!initiator_ || (state_ != State::kWaitingAccept && state_ != State::kInitiating)) {
       // XEP-0166 s7.2: an action out of order.
       core_->Send(ErrorIq(core_->ctx(), std::string(AttrOf(iq, "id")), peer_, "cancel",
                           "unexpected-request"));
@@ -255,39 +257,41 @@ void Session::OnResponse(xmpp_stanza_t* iq) {
     }
     return;
   }
-  switch (state_) {
-    case State::kInitiating:
-      if (error) {
-        e2e_xmpp_code code = condition == "forbidden" || condition == "not-authorized"
-                                 ? E2E_XMPP_ERR_DECLINED
-                                 : E2E_XMPP_ERR_UNAVAILABLE;
-        state_ = State::kDone;
-        const e2e_xmpp_callbacks& cbs = core_->callbacks();
-        std::string message = "the session request to " + peer_ +
-                              " failed: " + (condition.empty() ? "error" : condition) +
-                              " (peer offline, unknown, or without this feature)";
-        if (cbs.failed != nullptr) {
-          cbs.failed(cbs.user, this, code, message.c_str());
-        }
-        return;
+  if (id == initiate_iq_id_) {
+    initiate_iq_id_.clear();
+    if (error && state_ < State::kHandshaking) {
+      e2e_xmpp_code code = condition == "forbidden" || condition == "not-authorized"
+                               ? E2E_XMPP_ERR_DECLINED
+                               : E2E_XMPP_ERR_UNAVAILABLE;
+      state_ = State::kDone;
+      const e2e_xmpp_callbacks& cbs = core_->callbacks();
+      std::string message = "the session request to " + peer_ +
+                            " failed: " + (condition.empty() ? "error" : condition) +
+                            " (peer offline, unknown, or without this feature)";
+      if (cbs.failed != nullptr) {
+        cbs.failed(cbs.user, this, code, message.c_str());
       }
+    } else if (state_ == State::kInitiating) {
       state_ = State::kWaitingAccept;
-      return;
-    case State::kAccepted:
-      if (error) {
-        Fail(E2E_XMPP_ERR_CLOSED, "the peer rejected our session-accept: " + condition, nullptr);
-      }
-      return;
-    case State::kOpening:
-      if (error) {
-        Fail(E2E_XMPP_ERR_PROTOCOL, "the peer refused the in-band bytestream: " + condition,
-             "failed-transport");
-        return;
-      }
+    }
+    return;
+  }
+  if (id == accept_iq_id_) {
+    accept_iq_id_.clear();
+    if (error) {
+      Fail(E2E_XMPP_ERR_CLOSED, "the peer rejected our session-accept: " + condition, nullptr);
+    }
+    return;
+  }
+  if (id == open_iq_id_) {
+    open_iq_id_.clear();
+    if (error) {
+      Fail(E2E_XMPP_ERR_PROTOCOL, "the peer refused the in-band bytestream: " + condition,
+           "failed-transport");
+    } else if (state_ == State::kOpening) {
       StartTls();
-      return;
-    default:
-      break;
+    }
+    return;
   }
   // A data acknowledgement.
   if (error) {
@@ -311,6 +315,7 @@ void Session::OpenBytestream() {
   Stanza iq = Stanza::Iq(ctx, "set", id, peer_);
   iq.Add(std::move(open));
   state_ = State::kOpening;
+  open_iq_id_ = id;
   if (!core_->SendIq(this, std::move(iq), id)) {
     Fail(E2E_XMPP_ERR_CLOSED, "the XMPP connection refused to send", nullptr);
   }

@@ -109,6 +109,9 @@ class Session final : public e2e_xmpp_session {
   Clock::time_point oldest_ack_due_{};
   size_t received_unauthenticated_ = 0;
   bool ibb_closed_ = false;
+  std::string initiate_iq_id_;
+  std::string accept_iq_id_;
+  std::string open_iq_id_;
   std::string close_iq_id_;
   std::string terminate_iq_id_;
 
