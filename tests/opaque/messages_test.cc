@@ -24,6 +24,7 @@ using namespace e2esasl::opaque;  // NOLINT: test file
 class OpaqueMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(OpaqueMessagesTest);
   CPPUNIT_TEST(testKsfText);
+  CPPUNIT_TEST(testDefaultKsfCap);
   CPPUNIT_TEST(testArgon2id);
   CPPUNIT_TEST(testStoredRecordRoundTrip);
   CPPUNIT_TEST(testKeyFile);
@@ -43,12 +44,37 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
           "argon2id:65536:3:256"}) {
       CPPUNIT_ASSERT_MESSAGE(bad, !KsfParams::Parse(bad).has_value());
     }
-    const KsfParams cap{KsfKind::kArgon2id, 1024, 2, 4};
+    const KsfCap cap{1024, 2, 4, 2048};
     CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 1024, 2, 4}.WithinCap(cap)));
     CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1025, 2, 4}.WithinCap(cap)));
     CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1024, 3, 4}.WithinCap(cap)));
     CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1024, 2, 5}.WithinCap(cap)));
     CPPUNIT_ASSERT(!KsfParams::Identity().WithinCap(cap));
+    // The total work m * t is capped on its own: each parameter within its cap is not enough.
+    const KsfCap work_cap{1024, 2, 4, 1536};
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 768, 2, 4}.WithinCap(work_cap)));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 1024, 1, 4}.WithinCap(work_cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 769, 2, 4}.WithinCap(work_cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1024, 2, 4}.WithinCap(work_cap)));
+  }
+
+  // The default cap (ksf.h): the default KSF and up to twice its memory and its work pass;
+  // more of either, and the review's 1 GiB x 16 passes x 16 lanes, do not.
+  void testDefaultKsfCap() {
+    const KsfCap cap;
+    CPPUNIT_ASSERT_EQUAL(uint32_t{131072}, cap.memory_kib);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{393216}, cap.work_kib);
+    CPPUNIT_ASSERT_EQUAL(std::string("m<=131072 t<=8 p<=8 m*t<=393216"), cap.Describe());
+    CPPUNIT_ASSERT(KsfParams{}.WithinCap(cap));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 131072, 3, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 65536, 6, 8}.WithinCap(cap)));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 49152, 8, 8}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 131072, 4, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 65536, 7, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 131080, 1, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 32768, 9, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 65536, 1, 9}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1u << 20, 16, 16}.WithinCap(cap)));
   }
 
   void testArgon2id() {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <cppunit/TestFixture.h>
@@ -44,6 +45,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNegotiationFailures);
   CPPUNIT_TEST(testTamperedKe3);
   CPPUNIT_TEST(testKsfCap);
+  CPPUNIT_TEST(testKsfCapBoundsTotalWork);
   CPPUNIT_TEST(testServerIdOption);
   CPPUNIT_TEST(testMissingKeyFile);
   CPPUNIT_TEST(testPasswordChangeAndDelete);
@@ -214,6 +216,28 @@ class OpaquePluginTest : public CppUnit::TestFixture {
                            {"e2esasl_opaque_max_parallelism", "4"}};
     const Exchange ok = RunExchange(spec);
     CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
+  }
+
+  // The default cap bounds the total work m * t, not only each parameter. The server announces
+  // its KSF options to an unknown user (the fake record), as a MITM before authentication could:
+  // 128 MiB and 4 passes (each within its own default cap, 2.7x the default work), then the
+  // review's 1 GiB, 16 passes, 16 lanes. The client refuses both before running Argon2id.
+  void testKsfCapBoundsTotalWork() {
+    for (const auto& [memory, time, lanes] :
+         {std::tuple{"131072", "4", "4"}, std::tuple{"1048576", "16", "16"}}) {
+      ExchangeSpec spec = Spec(kMech, "mallory", "any password");
+      spec.server_options["e2esasl_opaque_ksf_memory"] = memory;
+      spec.server_options["e2esasl_opaque_ksf_time"] = time;
+      spec.server_options["e2esasl_opaque_ksf_parallelism"] = lanes;
+      const Exchange ex = RunExchange(spec);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
+      CPPUNIT_ASSERT_MESSAGE(ex.client_detail,
+                             ex.client_detail.find(std::string("argon2id:") + memory + ":" + time +
+                                                   ":" + lanes + " exceeds") != std::string::npos);
+      CPPUNIT_ASSERT_MESSAGE(ex.client_detail,
+                             ex.client_detail.find("m*t<=393216") != std::string::npos);
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_messages.size());  // no KE3
+    }
   }
 
   void testServerIdOption() {
