@@ -1,12 +1,14 @@
 // messages_test.cc: the parsers of plugins/opaque beyond the SASL exchange tests: KSF text, stored
 // records, the key file format and the key file's creation (mode 0600, reuse), and the Argon2id
 // KSF itself (p = 4 through libargon2).
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <string>
 
 #include <cppunit/TestFixture.h>
@@ -29,6 +31,7 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testStoredRecordRoundTrip);
   CPPUNIT_TEST(testKeyFile);
   CPPUNIT_TEST(testKeyFileCache);
+  CPPUNIT_TEST(testKeyFileOwner);
   CPPUNIT_TEST(testFakeRecord);
   CPPUNIT_TEST_SUITE_END();
 
@@ -183,6 +186,45 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
     const std::optional<ServerKeyMaterial> fresh =
         LoadOrCreateKeyFileCached(path, SystemRandom(), &failure);
     CPPUNIT_ASSERT(fresh && !(fresh->public_key == other->public_key));
+    unlink(path.c_str());
+    rmdir(tmpl);
+  }
+
+  // The key file must belong to the effective user (or root): a 0600 file given to another user
+  // is refused, by the per-login cache too. Giving a file away (chown) needs root, as in CI;
+  // without root the test says it is skipped.
+  void testKeyFileOwner() {
+    if (geteuid() != 0) {
+      std::cerr << "SKIPPED OpaqueMessagesTest::testKeyFileOwner: not root, cannot chown a file "
+                   "to another user\n";
+      return;
+    }
+    const passwd* nobody = getpwnam("nobody");
+    CPPUNIT_ASSERT_MESSAGE("no user \"nobody\" to give the file to",
+                           nobody != nullptr && nobody->pw_uid != 0);
+    char tmpl[] = "/tmp/e2esasl-opaque-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(tmpl) != nullptr);
+    const std::string path = std::string(tmpl) + "/key";
+    Failure failure;
+    CPPUNIT_ASSERT_MESSAGE(failure.detail,
+                           LoadOrCreateKeyFileCached(path, SystemRandom(), &failure).has_value());
+    CPPUNIT_ASSERT_EQUAL(0, chown(path.c_str(), nobody->pw_uid, nobody->pw_gid));
+    struct stat st {};
+    CPPUNIT_ASSERT_EQUAL(0, stat(path.c_str(), &st));
+    CPPUNIT_ASSERT_EQUAL(0600u, static_cast<unsigned>(st.st_mode & 0777));
+    for (int cached = 0; cached < 2; ++cached) {
+      failure = Failure{};
+      const std::optional<ServerKeyMaterial> keys =
+          cached ? LoadOrCreateKeyFileCached(path, SystemRandom(), &failure)
+                 : LoadKeyFile(path, &failure);
+      CPPUNIT_ASSERT(!keys.has_value());
+      CPPUNIT_ASSERT(failure.status == Status::kUnavailable);
+      CPPUNIT_ASSERT_MESSAGE(
+          failure.detail, failure.detail.find("owned by uid " + std::to_string(nobody->pw_uid)) !=
+                              std::string::npos);
+    }
+    CPPUNIT_ASSERT_EQUAL(0, chown(path.c_str(), 0, 0));
+    CPPUNIT_ASSERT(LoadKeyFile(path, &failure).has_value());
     unlink(path.c_str());
     rmdir(tmpl);
   }

@@ -3,9 +3,12 @@
 // sasl_setpass, success in every binding form, and every failure with the documented SASL code:
 // wrong password, unknown user (the fake response, same sizes), binding mismatch, corrupted
 // record, KSF above the client's cap, server identity, missing key file.
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <tuple>
@@ -37,6 +40,7 @@ using namespace e2esasl::test;  // NOLINT: test file
 class OpaquePluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(OpaquePluginTest);
   CPPUNIT_TEST(testProvisioningCreatesKeyFile);
+  CPPUNIT_TEST(testKeyFileOwnedByAnotherUser);
   CPPUNIT_TEST(testMechanismsListed);
   CPPUNIT_TEST(testSuccessEveryBinding);
   CPPUNIT_TEST(testBaseNameWithPlusBinding);
@@ -86,6 +90,25 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_UNAVAIL, ex.server_result);
     CPPUNIT_ASSERT(ex.server_detail.find("0600") != std::string::npos);
+  }
+
+  // A key file given to another user (mode still 0600) is refused. Needs root to chown.
+  void testKeyFileOwnedByAnotherUser() {
+    if (geteuid() != 0) {
+      std::cerr << "SKIPPED OpaquePluginTest::testKeyFileOwnedByAnotherUser: not root, cannot "
+                   "chown a file to another user\n";
+      return;
+    }
+    const passwd* nobody = getpwnam("nobody");
+    CPPUNIT_ASSERT_MESSAGE("no user \"nobody\"", nobody != nullptr && nobody->pw_uid != 0);
+    CPPUNIT_ASSERT_EQUAL(0, chown(key_file_.c_str(), nobody->pw_uid, nobody->pw_gid));
+    const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_UNAVAIL, ex.server_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail,
+                           ex.server_detail.find("owned by uid") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(0, chown(key_file_.c_str(), geteuid(), getegid()));
+    const Exchange ok = RunExchange(Spec(kMech, "alice", "correct horse"));
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
   }
 
   void testMechanismsListed() {
