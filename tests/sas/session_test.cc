@@ -183,6 +183,14 @@ class SasSessionTest : public CppUnit::TestFixture {
     Bytes out;
     Failure f;
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kBadBinding);
+    // Nor with "p=" and no binding data: a string over nothing would protect nothing.
+    ClientSession empty(rng, ClientConfig{"alice", PlusHeader(), {}, 10});
+    Failure empty_failure;
+    CPPUNIT_ASSERT(empty.Step({}, &out, &empty_failure) == Status::kBadBinding);
+    CPPUNIT_ASSERT_EQUAL(std::string("SAS-R255-PLUS: the channel binding has no data (a binding of "
+                                     "nothing binds nothing)"),
+                         empty_failure.detail);
+    CPPUNIT_ASSERT(out.empty());
   }
 
   void DigitsPolicy() {

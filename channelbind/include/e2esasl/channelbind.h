@@ -137,11 +137,12 @@ E2ESASL_CB_EXPORT Result<Type> BestTypeGnutls(gnutls_session_t session, Role rol
 // the whole SASL exchange.
 class E2ESASL_CB_EXPORT SaslChannelBinding {
  public:
-  // Standard makes the standard form: name = TypeName(type), data = the binding bytes.
-  static SaslChannelBinding Standard(Type type, Bytes data, bool critical);
+  // Standard makes the standard form: name = TypeName(type), data = the binding bytes. Empty
+  // data (a binding of nothing binds nothing) is an Error with kInvalidArgument.
+  static Result<SaslChannelBinding> Standard(Type type, Bytes data, bool critical);
   // OpenLdap makes OpenLDAP 2.5's form: name "ldap", data "tls-unique:" or
   // "tls-server-end-point:" followed by the binding bytes. OpenLDAP has no tls-exporter form:
-  // an Error with kInvalidArgument for it.
+  // an Error with kInvalidArgument for it, and for empty binding bytes.
   static Result<SaslChannelBinding> OpenLdap(Type type, Bytes data, bool critical);
 
   SaslChannelBinding(SaslChannelBinding&& other) noexcept;
