@@ -125,19 +125,23 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
                                         &failure);
       }
     }
-    if (status == Status::kContinue || status == Status::kOk) {
+    if (status == Status::kContinue) {
+      // A challenge, even an empty one, is always sent: "" and not NULL.
       *serverout = conn->out.empty() ? "" : reinterpret_cast<const char*>(conn->out.data());
       *serveroutlen = static_cast<unsigned>(conn->out.size());
-    }
-    if (status == Status::kContinue) {
       return SASL_CONTINUE;
     }
     conn->finished = true;
     if (status != Status::kOk) {
-      *serverout = nullptr;
-      *serveroutlen = 0;
       SetError(params->utils, spec.name, failure.detail);
       return ToSaslCode(status);
+    }
+    // Success data only when there is some. libsasl2 tests the pointer, not the length: a
+    // non-NULL "" without SASL_SUCCESS_DATA becomes SASL_CONTINUE with an empty challenge, an
+    // extra round trip for nothing. NULL is "success, no additional data".
+    if (!conn->out.empty()) {
+      *serverout = reinterpret_cast<const char*>(conn->out.data());
+      *serveroutlen = static_cast<unsigned>(conn->out.size());
     }
     return Finish(*conn, params, oparams);
   });

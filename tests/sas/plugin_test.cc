@@ -114,13 +114,16 @@ class SasPluginTest : public CppUnit::TestFixture {
     }
   }
 
-  // Without SASL_SUCCESS_DATA the empty server-final travels as a last, empty challenge.
+  // Without SASL_SUCCESS_DATA: no success data, so no extra round trip (the same 3 / 2 messages).
   void testSuccessWithoutSuccessData() {
     ExchangeSpec spec = Spec();
     spec.server_flags = 0;
     const Exchange ex = RunExchange(spec);
     CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
     CPPUNIT_ASSERT_EQUAL(ex.client_confirm_texts.at(0), ex.server_confirm_texts.at(0));
+    CPPUNIT_ASSERT_EQUAL(size_t{3}, ex.client_messages.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.server_messages.size());
+    CPPUNIT_ASSERT(!ex.success_data);
   }
 
   void testSuccessWithEchoPrompt() {

@@ -88,7 +88,9 @@ struct Exchange {
   std::string server_detail;                 // sasl_errdetail of the server when it failed
   std::string mechanism;                     // the mechanism sasl_client_start chose
   std::vector<std::string> client_messages;  // what the client sent, in order
-  std::vector<std::string> server_messages;  // what the server sent, in order
+  std::vector<std::string> server_messages;  // what the server sent, in order (challenges, and
+                                             // success data when there was any)
+  bool success_data = false;                 // the server's SASL_OK came with data (non-NULL)
   std::string server_authid;                 // SASL_AUTHUSER after success
   std::string server_user;                   // SASL_USERNAME after success
   int prompts_answered = 0;
