@@ -33,7 +33,7 @@ std::vector<std::string> OfferedMechanisms(const SaslLibrary& lib) {
   auto binding = channelbind::SaslChannelBinding::Standard(channelbind::Type::kTlsExporter,
                                                            Bytes(32, 0), /*critical=*/false)
                      .value();  // 32 bytes: cannot fail
-  SasCallbacks sas{[](const std::string&) { return false; }, nullptr};
+  SasCallbacks sas{[](const std::string&) { return false; }, [](const std::string&) {}};
   SaslServerSession server(lib, &binding, &sas);
   std::vector<std::string> offered = SplitMechs(server.Mechanisms());
   // Base names listed only because a binding is set (SAS-R255: it runs only as -PLUS) are not

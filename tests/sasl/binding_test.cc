@@ -66,6 +66,7 @@ class SaslEmptyBindingTest : public CppUnit::TestFixture {
     spec.client_confirm = [](const std::string&) { return true; };
     spec.server_confirm = [](const std::string&) { return true; };
     spec.client_show = [](const std::string&) { return true; };
+    spec.server_show = [](const std::string&) { return true; };
     return spec;
   }
 

@@ -77,6 +77,7 @@ class SaslSuccessDataTest : public CppUnit::TestFixture {
     spec.client_confirm = [](const std::string&) { return true; };
     spec.server_confirm = [](const std::string&) { return true; };
     spec.client_show = [](const std::string&) { return true; };
+    spec.server_show = [](const std::string&) { return true; };
     return spec;
   }
 
