@@ -109,9 +109,11 @@ enum class EddsaPolicy {
 struct Options {
   EddsaPolicy eddsa_policy = EddsaPolicy::kRefuse;
   bool allow_renegotiation = false;
-  // GnuTLS server only: DER of the certificate this server presented. GnuTLS cannot report its own
-  // certificate on a resumed session; when empty, the library takes it from the session's
-  // certificate credentials if they hold exactly one certificate, else fails kNoCertificate.
+  // Servers, resumed sessions only: DER of the certificate this server presented. GnuTLS cannot
+  // report its own certificate on a resumed session, and OpenSSL reports the last one configured,
+  // which with several certificates (e.g. RSA and ECDSA) need not be the one presented. When
+  // empty, the library uses the server's only configured certificate, and fails kNoCertificate
+  // when it has several. Not one DER certificate (OpenSSL): kInvalidArgument.
   std::span<const uint8_t> server_certificate_der;
 };
 

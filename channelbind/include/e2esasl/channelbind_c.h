@@ -67,7 +67,7 @@ typedef enum {
 typedef struct {
   e2e_cb_eddsa_policy eddsa_policy;
   int allow_renegotiation;
-  const unsigned char* server_certificate_der; /* GnuTLS server only; may be NULL */
+  const unsigned char* server_certificate_der; /* resumed servers (Options); may be NULL */
   size_t server_certificate_der_len;
 } e2e_cb_options;
 
