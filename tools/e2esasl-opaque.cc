@@ -5,8 +5,9 @@
 //   server:  e2esasl-opaque respond  --key-file KEY --user USER --in REQUEST --out RESPONSE
 //                                    [--ksf argon2id:M:T:P] [--server-id ID]
 //   client:  e2esasl-opaque finalize --state STATE --in RESPONSE --out RECORD
-//                                    [--server-id ID] [--max-ksf argon2id:M:T:P] (password on
-//                                    stdin)
+//                                    [--server-id ID] [--max-ksf argon2id:M:T:P]
+//                                    [--max-work KIB_PASSES] (password on stdin; the cap
+//                                    defaults to the plugin's client cap, ksf.h)
 //   server:  e2esasl-opaque store    --sasldb PATH --user USER --in RECORD
 //   server:  e2esasl-opaque keygen   --key-file KEY
 //
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -101,6 +103,17 @@ std::map<std::string, std::string> Fields(const std::string& text) {
     }
   }
   return fields;
+}
+
+// ParseWork reads --max-work: decimal digits only, 8 <= value <= kMaxMemoryKib * kMaxIterations.
+std::optional<uint64_t> ParseWork(const std::string& text) {
+  uint64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || value < 8 ||
+      value > static_cast<uint64_t>(kMaxMemoryKib) * kMaxIterations) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 Identities IdentitiesFrom(const Args& args) {
@@ -210,8 +223,8 @@ int Finalize(const Args& args) {
   if (!user || user->empty() || !ksf || !response) {
     return Die("malformed registration response");
   }
-  KsfParams cap{KsfKind::kArgon2id, kDefaultMaxMemoryKib, kDefaultMaxIterations,
-                kDefaultMaxParallelism};
+  // The cap is the plugin's client cap (ksf.h): --max-ksf sets m, t and p, --max-work m * t.
+  KsfCap cap;
   if (auto it = args.find("max-ksf"); it != args.end()) {
     // A cap that does not parse is refused: falling back to the (looser) default would
     // silently accept what the user meant to refuse.
@@ -219,10 +232,20 @@ int Finalize(const Args& args) {
     if (!parsed) {
       return Die("--max-ksf must be argon2id:<m KiB>:<t>:<p>");
     }
-    cap = *parsed;
+    cap.memory_kib = parsed->memory_kib;
+    cap.iterations = parsed->iterations;
+    cap.parallelism = parsed->parallelism;
+  }
+  if (auto it = args.find("max-work"); it != args.end()) {
+    const std::optional<uint64_t> work = ParseWork(it->second);
+    if (!work) {
+      return Die("--max-work must be a decimal number of KiB-passes (m * t), at least 8");
+    }
+    cap.work_kib = *work;
   }
   if (!ksf->WithinCap(cap)) {
-    return Die("the server asks for KSF costs above the cap: " + ksf->Serialize());
+    return Die("the server asks for KSF costs above the cap: " + ksf->Serialize() + " exceeds " +
+               cap.Describe());
   }
   RegistrationClient client;
   RegistrationRequest request;
@@ -308,7 +331,8 @@ int Keygen(const Args& args) {
 int Usage() {
   return Die(
       "usage: request --state F --out F | respond --key-file F --user U --in F --out F [--ksf K] "
-      "| finalize --state F --in F --out F [--server-id ID] [--max-ksf K] | store --sasldb P "
+      "| finalize --state F --in F --out F [--server-id ID] [--max-ksf K] [--max-work W] | store "
+      "--sasldb P "
       "--user U --in F | keygen --key-file F");
 }
 

@@ -222,15 +222,14 @@ int NewSasl(bool openldap, const e2e_cb_type& type, const unsigned char* data, s
                 "invalid argument: NULL out, unknown type, or NULL data with a nonzero length");
   }
   *out = nullptr;
-  cb::Bytes bytes = data_len == 0 ? cb::Bytes() : cb::Bytes(data, data + data_len);
-  if (!openldap) {
-    *out = std::make_unique<e2e_cb_sasl>(
-               cb::SaslChannelBinding::Standard(*cpp_type, std::move(bytes), critical != 0))
-               .release();
-    return E2E_CB_OK;
+  if (data_len == 0) {
+    return Fail(errbuf, errbuf_len, E2E_CB_E_INVALID_ARGUMENT,
+                "invalid argument: empty channel-binding data");
   }
+  cb::Bytes bytes(data, data + data_len);
   cb::Result<cb::SaslChannelBinding> binding =
-      cb::SaslChannelBinding::OpenLdap(*cpp_type, std::move(bytes), critical != 0);
+      openldap ? cb::SaslChannelBinding::OpenLdap(*cpp_type, std::move(bytes), critical != 0)
+               : cb::SaslChannelBinding::Standard(*cpp_type, std::move(bytes), critical != 0);
   if (!binding) {
     return Fail(errbuf, errbuf_len, binding.error());
   }

@@ -10,6 +10,7 @@
 #include <gnutls/x509.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 namespace e2esasl::channelbind::internal {
 
@@ -57,6 +58,12 @@ class GnutlsX509Crt {
  private:
   gnutls_x509_crt_t crt_ = nullptr;
 };
+
+// X509Deleter / X509Ptr own an OpenSSL X509 (X509_free).
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+using X509Ptr = std::unique_ptr<X509, X509Deleter>;
 
 // OpensslErrorMark sets a mark on OpenSSL's thread-local error queue and, on destruction, removes
 // every error queued after it, so a failed call here never leaves errors behind that would confuse

@@ -149,6 +149,61 @@ SignatureHash SignatureHashOf(X509* cert) {
   }
 }
 
+// OnlyConfiguredCertificate returns the server connection's certificate when exactly one is
+// configured (one key type), else nullptr. It walks the connection's certificates with
+// SSL_set_current_cert and puts the current one back as it was.
+X509* OnlyConfiguredCertificate(SSL* ssl) {
+  X509* const current = SSL_get_certificate(ssl);
+  X509* only = nullptr;
+  int count = 0;
+  for (long op = SSL_CERT_SET_FIRST; SSL_set_current_cert(ssl, op) == 1; op = SSL_CERT_SET_NEXT) {
+    only = SSL_get_certificate(ssl);
+    ++count;
+  }
+  for (long op = SSL_CERT_SET_FIRST;
+       SSL_get_certificate(ssl) != current && SSL_set_current_cert(ssl, op) == 1;
+       op = SSL_CERT_SET_NEXT) {
+  }
+  return count == 1 ? only : nullptr;
+}
+
+// OwnCertificate returns the certificate this server presented (a borrowed pointer, or one
+// parsed from options.server_certificate_der into *parsed). In a full handshake OpenSSL makes the
+// presented certificate the connection's current one. A resumed handshake presents none and
+// leaves the current one as configured: with several certificates (RSA and ECDSA) that is the
+// last one loaded, not necessarily the one the original handshake presented (TLS 1.2 and 1.3;
+// tests/channelbind/known_answer_test.cc testEndPointSeveralServerCertificates). So a resumed
+// server uses options.server_certificate_der, else its only certificate, else refuses.
+Result<X509*> OwnCertificate(SSL* ssl, const Options& options, internal::X509Ptr* parsed) {
+  if (SSL_session_reused(ssl) != 1) {
+    X509* cert = SSL_get_certificate(ssl);
+    if (cert == nullptr) {
+      return MakeError(ErrorCode::kNoCertificate,
+                       "tls-server-end-point needs a server certificate; this connection has none");
+    }
+    return cert;
+  }
+  if (!options.server_certificate_der.empty()) {
+    const unsigned char* cursor = options.server_certificate_der.data();
+    parsed->reset(
+        d2i_X509(nullptr, &cursor, static_cast<long>(options.server_certificate_der.size())));
+    if (!*parsed ||
+        cursor != options.server_certificate_der.data() + options.server_certificate_der.size()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "Options::server_certificate_der is not one DER certificate");
+    }
+    return parsed->get();
+  }
+  if (X509* only = OnlyConfiguredCertificate(ssl); only != nullptr) {
+    return only;
+  }
+  return MakeError(
+      ErrorCode::kNoCertificate,
+      "tls-server-end-point: this resumed OpenSSL server session does not say which of "
+      "its several certificates the original handshake presented; pass "
+      "Options::server_certificate_der");
+}
+
 // TlsServerEndPoint hashes the server certificate: the peer's on a client, our own on a server.
 Result<Bytes> TlsServerEndPoint(SSL* ssl, const Options& options) {
   internal::OpensslErrorMark mark;
@@ -163,7 +218,17 @@ Result<Bytes> TlsServerEndPoint(SSL* ssl, const Options& options) {
                        "authenticates the server without one");
     }
   }
-  X509* cert = SSL_is_server(ssl) == 1 ? SSL_get_certificate(ssl) : SSL_get0_peer_certificate(ssl);
+  internal::X509Ptr parsed;
+  X509* cert = nullptr;
+  if (SSL_is_server(ssl) == 1) {
+    Result<X509*> own = OwnCertificate(ssl, options, &parsed);
+    if (!own) {
+      return own.error();
+    }
+    cert = own.value();
+  } else {
+    cert = SSL_get0_peer_certificate(ssl);
+  }
   if (cert == nullptr) {
     return MakeError(ErrorCode::kNoCertificate,
                      "tls-server-end-point needs a server certificate; this connection has none");

@@ -37,11 +37,19 @@ void SaslChannelBinding::Point() {
   cb_.data = data_.empty() ? nullptr : data_.data();
 }
 
-SaslChannelBinding SaslChannelBinding::Standard(Type type, Bytes data, bool critical) {
+Result<SaslChannelBinding> SaslChannelBinding::Standard(Type type, Bytes data, bool critical) {
+  if (data.empty()) {
+    return internal::MakeError(ErrorCode::kInvalidArgument,
+                               "empty channel-binding data (a binding of nothing binds nothing)");
+  }
   return SaslChannelBinding(std::string(TypeName(type)), std::move(data), critical);
 }
 
 Result<SaslChannelBinding> SaslChannelBinding::OpenLdap(Type type, Bytes data, bool critical) {
+  if (data.empty()) {
+    return internal::MakeError(ErrorCode::kInvalidArgument,
+                               "empty channel-binding data (a binding of nothing binds nothing)");
+  }
   // OpenLDAP 2.5 (libraries/libldap/cyrus.c) passes name "ldap" and data "<cb-type>:" + value,
   // for tls-unique and tls-server-end-point only.
   std::string_view prefix;

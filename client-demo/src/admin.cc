@@ -31,8 +31,9 @@ std::vector<std::string> OfferedMechanisms(const SaslLibrary& lib) {
   // A dummy non-critical binding makes the glue list the -PLUS names too; a (rejecting) SAS
   // person makes SAS-R255-PLUS available (it is offered only when the server can ask someone).
   auto binding = channelbind::SaslChannelBinding::Standard(channelbind::Type::kTlsExporter,
-                                                           Bytes(32, 0), /*critical=*/false);
-  SasCallbacks sas{[](const std::string&) { return false; }, nullptr};
+                                                           Bytes(32, 0), /*critical=*/false)
+                     .value();  // 32 bytes: cannot fail
+  SasCallbacks sas{[](const std::string&) { return false; }, [](const std::string&) {}};
   SaslServerSession server(lib, &binding, &sas);
   std::vector<std::string> offered = SplitMechs(server.Mechanisms());
   // Base names listed only because a binding is set (SAS-R255: it runs only as -PLUS) are not

@@ -59,8 +59,12 @@ std::unique_ptr<cb::SaslChannelBinding> MakeBinding(TlsChannel& tls, const PeerO
     Log(o, "channel binding " + std::string(cb::TypeName(type)) +
                (critical ? " (critical)" : " (optional)") + " = " + Hex(data.value()));
   }
-  return std::make_unique<cb::SaslChannelBinding>(
-      cb::SaslChannelBinding::Standard(type, std::move(data.value()), critical));
+  cb::Result<cb::SaslChannelBinding> binding =
+      cb::SaslChannelBinding::Standard(type, std::move(data.value()), critical);
+  if (!binding) {
+    throw DemoError(ExitCode::kSetup, "channel binding: " + binding.error().message);
+  }
+  return std::make_unique<cb::SaslChannelBinding>(std::move(binding).value());
 }
 
 // BindingOrTellPeer is MakeBinding, telling the peer why before the error propagates (so it

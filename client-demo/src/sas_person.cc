@@ -135,21 +135,23 @@ SasCallbacks MakeSasCallbacks(const PeerOptions& o, Report& report) {
                how + ")");
     return accept;
   };
-  if (o.role == "alice") {
-    cbs.show = [&o, &report, other](const std::string& sas) {
-      report.Set("sas", sas);
-      if (o.sas_answer == SasAnswer::kCompareFile) {
-        WriteOwn(o, sas);  // bob's person is asked first: he must be able to compare now
-      }
-      std::string text = o.role + ": Short authentication string: " + sas + " -- read it to " +
-                         other + " (" + other + " answers first, then you are asked)\n";
-      if (o.sas_answer == SasAnswer::kAsk) {
-        Terminal().Write(text);
-      } else {
-        std::cerr << text << std::flush;
-      }
-    };
-  }
+  // Both ends show the string as soon as they know it: bob's show runs before alice's person is
+  // asked (alice answers first, bob last), so each person can compare before answering.
+  cbs.show = [&o, &report, other](const std::string& sas) {
+    report.Set("sas", sas);
+    if (o.sas_answer == SasAnswer::kCompareFile) {
+      WriteOwn(o, sas);  // the other person may be asked before this one: compare from now on
+    }
+    std::string text =
+        o.role + ": Short authentication string: " + sas + " -- compare it with " + other + "'s (" +
+        (o.role == "alice" ? "you answer first, then bob" : "alice answers first, then you") +
+        ")\n";
+    if (o.sas_answer == SasAnswer::kAsk) {
+      Terminal().Write(text);
+    } else {
+      std::cerr << text << std::flush;
+    }
+  };
   return cbs;
 }
 

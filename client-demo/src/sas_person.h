@@ -10,7 +10,7 @@
 
 namespace e2esasl::demo {
 
-// MakeSasCallbacks returns alice's (show + confirm) or bob's (confirm) SAS callbacks for
+// MakeSasCallbacks returns the SAS callbacks (show + confirm, for alice and for bob) for
 // o.sas_answer. They record "sas" (this end's string), "sas_peer" (compare-file: the other end's)
 // and "sas_answer" (accepted / rejected) in report, which must outlive them. Nothing is ever
 // accepted without the terminal's "y"/"yes", --sas-answer yes, or equal strings in compare-file.

@@ -218,10 +218,15 @@ SaslServerSession::SaslServerSession(const SaslLibrary& lib,
                                      const SasCallbacks* sas)
     : callbacks_(lib.callbacks()) {
   if (sas != nullptr && sas->confirm) {
-    // Per-connection callbacks: the library's, plus the SAS person (before LIST_END).
+    // Per-connection callbacks: the library's, plus the SAS person (before LIST_END). The glue
+    // offers SAS-R255-PLUS only with both: the person sees the string before alice's is asked.
     void* ctx = const_cast<SasCallbacks*>(sas);
     callbacks_.insert(callbacks_.end() - 1,
                       sasl_callback_t{E2ESASL_CB_SAS_CONFIRM, Callback(&SasConfirm), ctx});
+    if (sas->show) {
+      callbacks_.insert(callbacks_.end() - 1,
+                        sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), ctx});
+    }
   }
   sasl_conn_t* raw = nullptr;
   const std::string& realm = lib.config().realm;

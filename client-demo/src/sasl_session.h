@@ -59,8 +59,9 @@ struct SaslStep {
 
 // SasCallbacks is how an end asks its person about SAS-R255-PLUS's short authentication string
 // (<e2esasl/confirm.h>): confirm returns true only when the person accepts the string (server and
-// client); show (client only, optional) displays it as soon as it is known, before the server's
-// person is asked. Exceptions are caught and count as a rejection.
+// client); show displays it as soon as it is known (required on the server, where it runs before
+// the client's person is asked; optional on the client). Exceptions are caught and count as a
+// rejection.
 struct SasCallbacks {
   std::function<bool(const std::string& sas)> confirm;
   std::function<void(const std::string& sas)> show;

@@ -38,6 +38,11 @@ Disposition DispositionOf(gs2::CbFlag flag) {
 
 Status ChooseClientFlag(ClientChoice* out_choice, Failure* out_failure, bool plus_selected,
                         const std::optional<ChannelBindingRef>& binding) {
+  if (binding && binding->data.empty()) {
+    return Fail(out_failure, Status::kBadBinding,
+                "the application's channel binding \"" + std::string(binding->name) +
+                    "\" has no data (a binding of nothing binds nothing)");
+  }
   if (plus_selected) {
     if (!binding) {
       return Fail(out_failure, Status::kBadBinding,
@@ -68,6 +73,12 @@ ServerVerdict JudgeServerFlag(const gs2::Gs2Header& header,
                               bool plus_advertised) {
   ServerVerdict verdict;
   verdict.disposition = DispositionOf(header.flag);
+  if (server_binding && server_binding->data.empty()) {
+    verdict.status = Status::kBadBinding;
+    verdict.detail = "the server's channel binding \"" + std::string(server_binding->name) +
+                     "\" has no data (a binding of nothing binds nothing)";
+    return verdict;
+  }
   switch (header.flag) {
     case gs2::CbFlag::kUsed:
       if (!server_binding) {

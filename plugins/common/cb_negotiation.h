@@ -64,7 +64,8 @@ struct ClientChoice {
 //   non-PLUS, critical binding held         -> kBadBinding (the application requires binding)
 //   non-PLUS, no binding                    -> "n"
 // Returns kOk and sets *out_choice, or a failure Status (with *out_failure set when not null;
-// *out_choice untouched). A binding whose name is not a valid cb-name is also kBadBinding.
+// *out_choice untouched). A binding whose name is not a valid cb-name, or whose data is empty
+// (whatever the selection: a binding of nothing binds nothing), is also kBadBinding.
 Status ChooseClientFlag(ClientChoice* out_choice, Failure* out_failure, bool plus_selected,
                         const std::optional<ChannelBindingRef>& binding);
 
@@ -86,6 +87,7 @@ struct ServerVerdict {
 //   "y",   neither                          -> kOk, kWant
 //   "n",   server's binding is critical     -> kBadBinding
 //   "n",   otherwise                        -> kOk, kNone
+// A server binding with empty data is kBadBinding whatever the flag (it binds nothing).
 // The mechanism name the server was started under (base or -PLUS) is deliberately not an input:
 // Cyrus starts the server under the base name even when the client chose -PLUS.
 ServerVerdict JudgeServerFlag(const gs2::Gs2Header& header,

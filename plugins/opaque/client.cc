@@ -83,7 +83,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   if (!message->ksf.WithinCap(config_.ksf_cap)) {
     return Abort(failure, Status::kAuthFailed,
                  "the server asks for KSF costs above this client's cap (" +
-                     message->ksf.Serialize() + " > " + config_.ksf_cap.Serialize() + ")");
+                     message->ksf.Serialize() + " exceeds " + config_.ksf_cap.Describe() + ")");
   }
   // context binds cbind-input = gs2-header || cb-data, the authcid sent and the KSF parameters.
   const Bytes cbind_input =

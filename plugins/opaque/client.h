@@ -22,15 +22,15 @@ namespace e2esasl::opaque {
 //   gs2, cb_data     the GS2 header decided by cb::ChooseClientFlag; cb_data set exactly for "p="
 //   server_identity  RFC 9807 server_identity as configured at registration (nullopt: the
 //                    server's public key, the default)
-//   ksf_cap          the costliest Argon2id the client agrees to run (DoS guard)
+//   ksf_cap          the costliest Argon2id the client agrees to run, per parameter and in
+//                    total work m * t (DoS guard)
 struct ClientConfig {
   std::string authcid;
   SecretString password;
   gs2::Gs2Header gs2;
   Bytes cb_data;
   std::optional<Bytes> server_identity;
-  KsfParams ksf_cap{KsfKind::kArgon2id, kDefaultMaxMemoryKib, kDefaultMaxIterations,
-                    kDefaultMaxParallelism};
+  KsfCap ksf_cap;
 };
 
 // ClientSession: one authentication as an OPAQUE-R255 client. Not thread-safe.

@@ -153,6 +153,14 @@ std::optional<ServerKeyMaterial> LoadKeyFile(const std::string& path, Failure* f
   if ((st.st_mode & 077) != 0) {
     return Unavailable(failure, path, "readable or writable by group or others (use mode 0600)");
   }
+  // Owned by another user, the file is that user's to rewrite (a key of their choosing that
+  // makes every record open to them) or to chmod: only our own or root's is trusted.
+  const uid_t euid = geteuid();
+  if (st.st_uid != euid && st.st_uid != 0) {
+    return Unavailable(failure, path,
+                       "owned by uid " + std::to_string(st.st_uid) + ", not by this process (uid " +
+                           std::to_string(euid) + ") or root");
+  }
   if (st.st_size <= 0 || static_cast<size_t>(st.st_size) > kMaxFileSize) {
     return Unavailable(failure, path, "empty or too large");
   }

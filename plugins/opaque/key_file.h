@@ -5,8 +5,10 @@
 //   oprf_seed=<64 bytes>
 //   private_key=<32 bytes, a canonical non-zero ristretto255 scalar>
 // The public key is derived. The file must be a regular file readable by its owner only (mode
-// 0600 or stricter); anything else is refused, since the seed and key are what a stolen record
-// database is useless without.
+// 0600 or stricter) and owned by the effective user or root; anything else is refused, since the
+// seed and key are what a stolen record database is useless without. Only the last path
+// component is opened without following symbolic links: the directories on the way must be
+// writable by root or this user only (docs/mechanisms/opaque.md).
 #ifndef E2ESASL_OPAQUE_KEY_FILE_H_
 #define E2ESASL_OPAQUE_KEY_FILE_H_
 
@@ -27,7 +29,8 @@ SecretString SerializeKeyMaterial(const ServerKeyMaterial& keys);
 std::optional<ServerKeyMaterial> GenerateKeyMaterial(Rng& rng);
 
 // LoadKeyFile reads path. nullopt with *failure set (kUnavailable) when it is missing, unreadable,
-// not a regular file, accessible to group or others, or malformed.
+// not a regular file, accessible to group or others, owned by a user other than the effective
+// user and root, or malformed.
 std::optional<ServerKeyMaterial> LoadKeyFile(const std::string& path, Failure* failure);
 
 // LoadOrCreateKeyFile loads path, or when it does not exist creates it with fresh key material

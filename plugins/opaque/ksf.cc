@@ -47,9 +47,16 @@ bool KsfParams::Valid() const {
          static_cast<uint64_t>(memory_kib) >= 8ull * parallelism;
 }
 
-bool KsfParams::WithinCap(const KsfParams& cap) const {
+std::string KsfCap::Describe() const {
+  return "m<=" + std::to_string(memory_kib) + " t<=" + std::to_string(iterations) +
+         " p<=" + std::to_string(parallelism) + " m*t<=" + std::to_string(work_kib);
+}
+
+bool KsfParams::WithinCap(const KsfCap& cap) const {
+  // Both factors are at most 2^24 and 2^16 (Valid): the product fits in 64 bits.
   return kind == KsfKind::kArgon2id && Valid() && memory_kib <= cap.memory_kib &&
-         iterations <= cap.iterations && parallelism <= cap.parallelism;
+         iterations <= cap.iterations && parallelism <= cap.parallelism &&
+         static_cast<uint64_t>(memory_kib) * iterations <= cap.work_kib;
 }
 
 std::optional<KsfParams> KsfParams::Parse(std::string_view text) {

@@ -26,16 +26,33 @@ inline constexpr uint32_t kDefaultMemoryKib = 65536;
 inline constexpr uint32_t kDefaultIterations = 3;
 inline constexpr uint32_t kDefaultParallelism = 4;
 // Client caps (a DoS guard against a server, or a MITM before authentication, announcing huge
-// costs): 1 GiB, 16 passes, 16 lanes; configurable.
-inline constexpr uint32_t kDefaultMaxMemoryKib = 1u << 20;
-inline constexpr uint32_t kDefaultMaxIterations = 16;
-inline constexpr uint32_t kDefaultMaxParallelism = 16;
+// costs), sized for a phone: at most twice the default memory (128 MiB) and twice the default
+// total work m * t (384 MiB-passes, ~0.5-0.75 s of CPU where the default costs 0.26-0.37 s),
+// 8 passes, 8 lanes (threads). Each parameter within its own cap is not enough: m = 128 MiB
+// with t = 8 would be 5x the default work. Configurable; see docs/mechanisms/opaque.md.
+inline constexpr uint32_t kDefaultMaxMemoryKib = 2 * kDefaultMemoryKib;
+inline constexpr uint32_t kDefaultMaxIterations = 8;
+inline constexpr uint32_t kDefaultMaxParallelism = 8;
+inline constexpr uint64_t kDefaultMaxWorkKib =
+    2 * static_cast<uint64_t>(kDefaultMemoryKib) * kDefaultIterations;
 // Hard limits of any parameter set we accept at all (Argon2 requires m >= 8 * p).
 inline constexpr uint32_t kMaxMemoryKib = 1u << 24;  // 16 GiB
 inline constexpr uint32_t kMaxIterations = 1u << 16;
 inline constexpr uint32_t kMaxParallelism = 255;
 
 enum class KsfKind { kIdentity, kArgon2id };
+
+// KsfCap: the costliest Argon2id a client agrees to run: each of m (KiB), t and p, and the total
+// work m * t (KiB-passes: Argon2id fills m KiB t times, whatever p is).
+struct KsfCap {
+  uint32_t memory_kib = kDefaultMaxMemoryKib;
+  uint32_t iterations = kDefaultMaxIterations;
+  uint32_t parallelism = kDefaultMaxParallelism;
+  uint64_t work_kib = kDefaultMaxWorkKib;
+
+  // Describe: "m<=M t<=T p<=P m*t<=W", for error details.
+  std::string Describe() const;
+};
 
 // KsfParams: one KSF with its parameters.
 struct KsfParams {
@@ -48,8 +65,9 @@ struct KsfParams {
   // Valid: Identity, or Argon2id with 1 <= p <= kMaxParallelism, 8 * p <= m <= kMaxMemoryKib,
   // 1 <= t <= kMaxIterations.
   bool Valid() const;
-  // WithinCap: Argon2id no costlier than cap in each parameter (Identity never is).
-  bool WithinCap(const KsfParams& cap) const;
+  // WithinCap: Valid Argon2id no costlier than cap in each parameter and in m * t (Identity
+  // never is).
+  bool WithinCap(const KsfCap& cap) const;
 
   // Parse reads the text form of an Argon2id parameter set; nullopt when malformed or not
   // Valid(). Serialize writes it (Identity has no text form: empty string).

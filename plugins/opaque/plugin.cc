@@ -12,9 +12,10 @@
 //   e2esasl_opaque_ksf_memory      server: Argon2id m (KiB) of new records, and announced to
 //   e2esasl_opaque_ksf_time          unknown users; t; p. Defaults 65536, 3, 4 (RFC 9106 s4,
 //   e2esasl_opaque_ksf_parallelism   second recommended option).
-//   e2esasl_opaque_max_memory      client: refuse servers asking for more (default 1048576 KiB,
-//   e2esasl_opaque_max_time          16 passes, 16 lanes).
-//   e2esasl_opaque_max_parallelism
+//   e2esasl_opaque_max_memory      client: refuse servers asking for more (default 131072 KiB,
+//   e2esasl_opaque_max_time          8 passes, 8 lanes, m * t at most 393216 KiB-passes: twice
+//   e2esasl_opaque_max_parallelism   the default memory and work; ksf.h).
+//   e2esasl_opaque_max_work
 // Stored credentials (auxprop, authentication identity):
 //   e2esasl-OPAQUE-R255   the registration record (records.h), written by setpass (saslpasswd2)
 //                         or uploaded after a client-side registration. No userPassword fallback.
@@ -50,21 +51,31 @@ std::optional<Bytes> ServerIdentity(const sasl::Options& options) {
   return ToBytes(*id);
 }
 
-KsfParams ReadKsf(const sasl::Options& options, const char* memory, const char* time,
-                  const char* parallelism, const KsfParams& fallback) {
-  KsfParams p;
-  p.memory_kib =
-      static_cast<uint32_t>(options.GetUint(memory, fallback.memory_kib, 8, kMaxMemoryKib));
-  p.iterations =
-      static_cast<uint32_t>(options.GetUint(time, fallback.iterations, 1, kMaxIterations));
-  p.parallelism =
-      static_cast<uint32_t>(options.GetUint(parallelism, fallback.parallelism, 1, kMaxParallelism));
-  return p.Valid() ? p : fallback;
+// ClientCap reads the client's cap, each missing or bad option giving its default.
+KsfCap ClientCap(const sasl::Options& options) {
+  KsfCap cap;
+  cap.memory_kib = static_cast<uint32_t>(
+      options.GetUint("e2esasl_opaque_max_memory", cap.memory_kib, 8, kMaxMemoryKib));
+  cap.iterations = static_cast<uint32_t>(
+      options.GetUint("e2esasl_opaque_max_time", cap.iterations, 1, kMaxIterations));
+  cap.parallelism = static_cast<uint32_t>(
+      options.GetUint("e2esasl_opaque_max_parallelism", cap.parallelism, 1, kMaxParallelism));
+  cap.work_kib = options.GetUint("e2esasl_opaque_max_work", cap.work_kib, 8,
+                                 static_cast<uint64_t>(kMaxMemoryKib) * kMaxIterations);
+  return cap;
 }
 
+// ServerKsf reads the KSF of new records; an invalid combination gives the defaults.
 KsfParams ServerKsf(const sasl::Options& options) {
-  return ReadKsf(options, "e2esasl_opaque_ksf_memory", "e2esasl_opaque_ksf_time",
-                 "e2esasl_opaque_ksf_parallelism", KsfParams{});
+  const KsfParams fallback;
+  KsfParams p;
+  p.memory_kib = static_cast<uint32_t>(
+      options.GetUint("e2esasl_opaque_ksf_memory", fallback.memory_kib, 8, kMaxMemoryKib));
+  p.iterations = static_cast<uint32_t>(
+      options.GetUint("e2esasl_opaque_ksf_time", fallback.iterations, 1, kMaxIterations));
+  p.parallelism = static_cast<uint32_t>(
+      options.GetUint("e2esasl_opaque_ksf_parallelism", fallback.parallelism, 1, kMaxParallelism));
+  return p.Valid() ? p : fallback;
 }
 
 std::optional<ServerKeyMaterial> LoadKeys(const sasl::Options& options, Failure* failure) {
@@ -109,8 +120,7 @@ std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl:
   config.gs2 = std::move(setup.gs2);
   config.cb_data = std::move(setup.cb_data);
   config.server_identity = ServerIdentity(*setup.options);
-  config.ksf_cap = ReadKsf(*setup.options, "e2esasl_opaque_max_memory", "e2esasl_opaque_max_time",
-                           "e2esasl_opaque_max_parallelism", config.ksf_cap);
+  config.ksf_cap = ClientCap(*setup.options);
   return std::make_unique<OpaqueClient>(*setup.rng, std::move(config));
 }
 

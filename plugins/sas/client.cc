@@ -16,6 +16,11 @@ Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
         return Abort(failure, Status::kBadBinding,
                      "SAS-R255-PLUS works only with a channel binding (gs2-cb-flag \"p=\")");
       }
+      if (config_.cb_data.empty()) {
+        return Abort(failure, Status::kBadBinding,
+                     "SAS-R255-PLUS: the channel binding has no data (a binding of nothing binds "
+                     "nothing)");
+      }
       if (!in.empty()) {
         return Abort(failure, Status::kMalformed, "the server spoke first: expected no challenge");
       }

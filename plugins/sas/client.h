@@ -38,11 +38,12 @@ enum class ClientState {
 // ClientSession: one exchange as a SAS-R255-PLUS client. Not thread-safe; one per connection.
 //
 //   Step("")             -> client-first (commitment), kContinue
-//   Step(server-first)   -> client-reveal, kContinue; Announcement() = the string (show it now)
+//   Step(server-first)   -> client-reveal, kContinue; Announcement() = the string (may be shown
+//                           now; the server's person answers only after this one's)
 //   Step(server-confirm) -> "" and kContinue once the server's tag verified;
 //                           PendingConfirmation() = the string: ask the person, then
 //   Confirm(true)        -> client-confirm, kContinue   (Confirm(false): kAuthFailed)
-//   Step("")             -> kOk (the server's empty success data)
+//   Step("")             -> kOk (the server's outcome: success, no data)
 // Failures are final (secrets wiped; every later call returns the same Status):
 //   kMalformed  a server message breaks the ABNF; data where the empty success data belongs
 //   kBadBinding the config has no "p=" flag (refused at construction time by the first Step)

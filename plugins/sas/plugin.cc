@@ -2,9 +2,10 @@
 // name is registered with SASL_FEAT_CHANNEL_BINDING and requires_binding, so the server hides it
 // without a binding and the client refuses any flag but "p=" (docs/mechanisms/sas.md).
 //
-// People: the application registers E2ESASL_CB_SAS_CONFIRM (and, on the client, preferably
-// E2ESASL_CB_SAS_SHOW) from <e2esasl/confirm.h>. The server offers the mechanism only with the
-// confirm callback; the client without it asks through a SASL_INTERACT echo prompt.
+// People: the application registers E2ESASL_CB_SAS_CONFIRM and E2ESASL_CB_SAS_SHOW from
+// <e2esasl/confirm.h>. The server offers the mechanism only with both (it shows the string
+// before the client's person is asked, and its person answers last); the client without the
+// confirm callback asks through a SASL_INTERACT echo prompt, and needs no show callback.
 //
 // Options (sasl.conf or the application's getopt callback):
 //   e2esasl_sas_digits   client: the number of decimal digits to ask for (10..18, default 10);

@@ -22,14 +22,17 @@ Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
     case State::kAwaitClientFirst:
       return HandleClientFirst(in, out, failure);
     case State::kSentServerFirst:
-      return HandleClientReveal(in, failure);
+      return HandleClientReveal(in, out, failure);
     case State::kSentConfirm: {
+      // The client's tag first: a relay between two TLS channels fails here, before the
+      // server's person is asked. Then the person, who has seen the string since
+      // server-confirm left (Announcement) and heard the client's person, answers last.
       const Status status = CheckPeerConfirmation(in, failure);
       if (status != Status::kOk) {
         return status;
       }
-      state_ = State::kComplete;
-      return Status::kOk;
+      state_ = State::kAwaitPerson;
+      return Status::kContinue;
     }
     default:  // kAwaitPerson, kComplete, kFailed: no message is due
       return StepOutOfTurn(failure);
@@ -79,7 +82,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   return Status::kContinue;
 }
 
-Status ServerSession::HandleClientReveal(ByteView in, Failure* failure) {
+Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failure) {
   Failure parse_failure;
   const std::optional<ClientReveal> reveal = ClientReveal::Parse(in, &parse_failure);
   if (!reveal) {
@@ -103,8 +106,18 @@ Status ServerSession::HandleClientReveal(ByteView in, Failure* failure) {
   if (!secrets_) {
     return Abort(failure, Status::kInternal, "key derivation failed");
   }
-  state_ = State::kAwaitPerson;
+  // server-confirm: key confirmation only (this end holds K for this transcript and binding);
+  // the server's person accepts or rejects last, after the client's confirmation.
+  *out = OwnConfirmation();
+  state_ = State::kSentConfirm;
   return Status::kContinue;
+}
+
+std::optional<std::string> ServerSession::Announcement() const {
+  if (state_ != State::kSentConfirm) {
+    return std::nullopt;
+  }
+  return secrets_->sas;
 }
 
 }  // namespace e2esasl::sas

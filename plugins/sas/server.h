@@ -39,8 +39,8 @@ enum class ServerState {
   kStart,
   kAwaitClientFirst,
   kSentServerFirst,
-  kAwaitPerson,
   kSentConfirm,
+  kAwaitPerson,
   kComplete,
   kFailed
 };
@@ -48,10 +48,12 @@ enum class ServerState {
 // ServerSession: one exchange as a SAS-R255-PLUS server. Not thread-safe; one per connection.
 //
 //   Step(client-first)   -> server-first, kContinue (an empty `in` first, once: "" kContinue)
-//   Step(client-reveal)  -> "" and kContinue once the commitment verified;
-//                           PendingConfirmation() = the string: ask the person, then
-//   Confirm(true)        -> server-confirm, kContinue   (Confirm(false): kAuthFailed)
-//   Step(client-confirm) -> "" (success data), kOk once the client's tag verified
+//   Step(client-reveal)  -> server-confirm (key confirmation only), kContinue, once the
+//                           commitment verified; Announcement() = the string: show it to the
+//                           person now, before the client's person is asked
+//   Step(client-confirm) -> "" and kContinue once the client's tag verified;
+//                           PendingConfirmation() = the string: ask the person (asked last), then
+//   Confirm(true)        -> nothing to send (no success data), kOk (Confirm(false): kAuthFailed)
 // Failures are final (secrets wiped; every later call returns the same Status):
 //   kMalformed  a client message breaks the ABNF
 //   kBadBinding "n" or "y" without a server binding (SAS needs one); "p=" without a server binding
@@ -67,6 +69,9 @@ class ServerSession final : public SessionCore<ServerState, Side::kServer> {
   ServerSession(Rng& rng, ServerConfig config);
 
   Status Step(ByteView in, Bytes* out, Failure* failure);
+  // Announcement: the string, right after Step(client-reveal) returned server-confirm (show it
+  // to the person before sending it); nullopt otherwise.
+  std::optional<std::string> Announcement() const;
 
   std::string_view Authcid() const { return client_first_.authcid; }
   std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
@@ -76,7 +81,7 @@ class ServerSession final : public SessionCore<ServerState, Side::kServer> {
   using State = ServerState;
 
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
-  Status HandleClientReveal(ByteView in, Failure* failure);
+  Status HandleClientReveal(ByteView in, Bytes* out, Failure* failure);
 
   Rng& rng_;
   ServerConfig config_;

@@ -33,8 +33,10 @@ class SessionCore {
   SessionCore(const SessionCore&) = delete;
   SessionCore& operator=(const SessionCore&) = delete;
 
-  // Confirm takes the person's answer while PendingConfirmation() has a value: accepted, this
-  // end's confirm message in *out and kContinue; rejected, kAuthFailed. Out of turn: kInternal.
+  // Confirm takes the person's answer while PendingConfirmation() has a value. Rejected:
+  // kAuthFailed. Accepted, at the client: client-confirm in *out and kContinue; at the server
+  // (asked last, after the client's confirmation verified): nothing in *out and kOk, the
+  // exchange is complete. Out of turn: kInternal.
   Status Confirm(bool accepted, Bytes* out, Failure* failure) {
     out->clear();
     if (state_ == State::kFailed) {
@@ -46,9 +48,11 @@ class SessionCore {
     if (!accepted) {
       return Abort(failure, Status::kAuthFailed, std::string(kRejectedDetail));
     }
-    OwnConfirm confirm;
-    confirm.tag = kSide == Side::kClient ? secrets_->client_tag : secrets_->server_tag;
-    *out = Serialized(confirm);
+    if constexpr (kSide == Side::kServer) {
+      state_ = State::kComplete;
+      return Status::kOk;
+    }
+    *out = OwnConfirmation();
     state_ = State::kSentConfirm;
     return Status::kContinue;
   }
@@ -74,6 +78,13 @@ class SessionCore {
   ~SessionCore() {
     ephemeral_.Wipe();
     WipeSecrets(&secrets_);
+  }
+
+  // OwnConfirmation: this end's confirm message (client-confirm or server-confirm "v=" tag).
+  Bytes OwnConfirmation() const {
+    OwnConfirm confirm;
+    confirm.tag = kSide == Side::kClient ? secrets_->client_tag : secrets_->server_tag;
+    return Serialized(confirm);
   }
 
   // StepOutOfTurn answers a Step in a state that takes no message: a person's answer pending,

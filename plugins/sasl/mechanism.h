@@ -77,9 +77,11 @@ class ServerSession {
   virtual std::string_view authzid() const = 0;
   // disposition: after kOk, the client's gs2-cb-flag (reported to libsasl2).
   virtual cb::Disposition disposition() const = 0;
-  // PendingConfirmation / Confirm: as on ClientSession; the server glue asks only through the
-  // E2ESASL_CB_SAS_CONFIRM callback (no callback: the exchange fails, kUnavailable).
+  // PendingConfirmation / Confirm / Announcement: as on ClientSession; the server glue asks only
+  // through the E2ESASL_CB_SAS_CONFIRM callback and shows only through E2ESASL_CB_SAS_SHOW
+  // (either missing when needed: the exchange fails, kUnavailable).
   virtual std::optional<std::string> PendingConfirmation() const { return std::nullopt; }
+  virtual std::optional<std::string> Announcement() const { return std::nullopt; }
   virtual Status Confirm(bool /*accepted*/, Bytes* /*out*/, Failure* failure) {
     return Fail(failure, Status::kInternal, "no confirmation was pending");
   }
@@ -151,8 +153,9 @@ struct NoSource {};
 // ServerAdapter presents a family's server session as a ServerSession, and owns the Source the
 // session reads the users' secrets from (built from *setup.identity; it outlives the session).
 // Session is built from (Rng&, Source&, Config), or from (Rng&, Config) when Source is NoSource,
-// and has Step(in, out, failure), Authzid() and Disposition(); PendingConfirmation and Confirm
-// are forwarded when Session has them (AsksPerson), otherwise the defaults above apply.
+// and has Step(in, out, failure), Authzid() and Disposition(); PendingConfirmation, Confirm and
+// Announcement are forwarded when Session has them (AsksPerson, Announces), otherwise the
+// defaults above apply.
 // setup.rng and setup.identity must outlive the adapter.
 template <class Session, class Source = NoSource>
 class ServerAdapter final : public ServerSession {
@@ -171,6 +174,13 @@ class ServerAdapter final : public ServerSession {
       return session_.PendingConfirmation();
     } else {
       return ServerSession::PendingConfirmation();
+    }
+  }
+  std::optional<std::string> Announcement() const override {
+    if constexpr (Announces<Session>) {
+      return session_.Announcement();
+    } else {
+      return ServerSession::Announcement();
     }
   }
   Status Confirm(bool accepted, Bytes* out, Failure* failure) override {
@@ -243,8 +253,9 @@ struct MechanismSpec {
   // setpass: provisions the family's stored secret; nullptr when the family stores none.
   int (*setpass)(const MechanismSpec& spec, const SetpassRequest& request);
   // needs_person: the sessions ask a person (PendingConfirmation). The server offers the
-  // mechanism only when the application registered E2ESASL_CB_SAS_CONFIRM; the client refuses to
-  // start when it can neither call that callback nor prompt (no prompt_need).
+  // mechanism only when the application registered E2ESASL_CB_SAS_CONFIRM and
+  // E2ESASL_CB_SAS_SHOW (its person must see the string before the client's is asked); the
+  // client refuses to start when it can neither call the confirm callback nor prompt.
   bool needs_person = false;
 };
 

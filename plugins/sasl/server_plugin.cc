@@ -111,6 +111,24 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
     conn->out.clear();
     Status status = conn->session->Step(in, &conn->out, &failure);
     if (status == Status::kContinue) {
+      if (const std::optional<std::string> notice = conn->session->Announcement()) {
+        // Shown to the person at the server before the challenge leaves, so that they see the
+        // string before the client's person is asked (mechanism.h); no answer is awaited.
+        const PersonCallback show = FindPersonCallback(params->utils, E2ESASL_CB_SAS_SHOW);
+        if (!show) {
+          conn->finished = true;
+          SetError(params->utils, spec.name,
+                   "the server's person must see the string before the client's person is "
+                   "asked, but the server application registered no E2ESASL_CB_SAS_SHOW callback");
+          return SASL_UNAVAIL;
+        }
+        if (!show.Ask(*notice, /*is_server=*/true)) {
+          conn->finished = true;
+          SetError(params->utils, spec.name,
+                   "the server application's show callback aborted the exchange");
+          return SASL_BADAUTH;
+        }
+      }
       if (const std::optional<std::string> question = conn->session->PendingConfirmation()) {
         // A person at the server must accept (mechanism.h); never accepted automatically.
         const PersonCallback confirm = FindPersonCallback(params->utils, E2ESASL_CB_SAS_CONFIRM);
@@ -125,19 +143,23 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
                                         &failure);
       }
     }
-    if (status == Status::kContinue || status == Status::kOk) {
+    if (status == Status::kContinue) {
+      // A challenge, even an empty one, is always sent: "" and not NULL.
       *serverout = conn->out.empty() ? "" : reinterpret_cast<const char*>(conn->out.data());
       *serveroutlen = static_cast<unsigned>(conn->out.size());
-    }
-    if (status == Status::kContinue) {
       return SASL_CONTINUE;
     }
     conn->finished = true;
     if (status != Status::kOk) {
-      *serverout = nullptr;
-      *serveroutlen = 0;
       SetError(params->utils, spec.name, failure.detail);
       return ToSaslCode(status);
+    }
+    // Success data only when there is some. libsasl2 tests the pointer, not the length: a
+    // non-NULL "" without SASL_SUCCESS_DATA becomes SASL_CONTINUE with an empty challenge, an
+    // extra round trip for nothing. NULL is "success, no additional data".
+    if (!conn->out.empty()) {
+      *serverout = reinterpret_cast<const char*>(conn->out.data());
+      *serveroutlen = static_cast<unsigned>(conn->out.size());
     }
     return Finish(*conn, params, oparams);
   });
@@ -152,8 +174,11 @@ int MechAvail(void* glob_context, sasl_server_params_t* params, void**) {
   if (entry->spec->requires_binding && params->cbinding == nullptr) {
     return SASL_NOMECH;  // e.g. SAS-R255-PLUS without a binding: hidden for this connection
   }
-  if (entry->spec->needs_person && !FindPersonCallback(params->utils, E2ESASL_CB_SAS_CONFIRM)) {
-    return SASL_NOMECH;  // nobody at the server to ask: never accept automatically
+  if (entry->spec->needs_person && (!FindPersonCallback(params->utils, E2ESASL_CB_SAS_CONFIRM) ||
+                                    !FindPersonCallback(params->utils, E2ESASL_CB_SAS_SHOW))) {
+    // Nobody at the server to ask (never accept automatically), or no way to show the string
+    // before the client's person is asked (the server's person would answer blind).
+    return SASL_NOMECH;
   }
   return SASL_OK;
 }

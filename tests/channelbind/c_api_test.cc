@@ -264,6 +264,21 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(errbuf[0] != '\0');
     e2e_cb_sasl_free(cb);  // NULL or not, must be safe
     e2e_cb_sasl_free(nullptr);
+
+    // Empty data is refused in both forms (a binding of nothing binds nothing).
+    for (const bool openldap : {false, true}) {
+      cb = nullptr;
+      errbuf[0] = '\0';
+      const auto make = openldap ? &e2e_cb_sasl_new_openldap : &e2e_cb_sasl_new;
+      CPPUNIT_ASSERT_EQUAL(E2E_CB_E_INVALID_ARGUMENT,
+                           make(E2E_CB_TLS_UNIQUE, data, 0, 1, &cb, errbuf, sizeof(errbuf)));
+      CPPUNIT_ASSERT(cb == nullptr);
+      CPPUNIT_ASSERT_EQUAL(std::string("invalid argument: empty channel-binding data"),
+                           std::string(errbuf));
+      CPPUNIT_ASSERT_EQUAL(E2E_CB_E_INVALID_ARGUMENT,
+                           make(E2E_CB_TLS_UNIQUE, nullptr, 0, 0, &cb, nullptr, 0));
+      CPPUNIT_ASSERT(cb == nullptr);
+    }
   }
 
   void testConfigure() {

@@ -80,6 +80,7 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testEndPointIsCertificateHash);
   CPPUNIT_TEST(testEndPointEddsaPolicies);
   CPPUNIT_TEST(testEndPointExplicitServerCertificate);
+  CPPUNIT_TEST(testEndPointSeveralServerCertificates);
   CPPUNIT_TEST(testExporterUsesEmptyContext);
   CPPUNIT_TEST(testTlsUniqueIsFirstFinished);
   CPPUNIT_TEST_SUITE_END();
@@ -129,6 +130,84 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
                       Digest(EVP_sha384(), creds.cert_der));
       }
     }
+  }
+
+  // An OpenSSL server with an RSA and an ECDSA certificate; the client accepts only one kind of
+  // signature, so the server presents that certificate. Full and resumed handshakes, TLS 1.2 and
+  // 1.3, either certificate loaded last (the context's "current" one): the server must hash the
+  // certificate the client received, or refuse; never the other one.
+  void testEndPointSeveralServerCertificates() {
+    const ServerCredentials& rsa = testing::DefaultServerCredentials(CertKind::kRsaSha256);
+    const ServerCredentials& ecdsa = testing::DefaultServerCredentials(CertKind::kEcdsaP384);
+    struct Row {
+      const ServerCredentials* presented;
+      const ServerCredentials* other;  // loaded last
+      const char* tls12_sigalgs;
+      const char* tls13_sigalgs;
+      const EVP_MD* md;
+    };
+    const Row rows[] = {
+        {&rsa, &ecdsa, "RSA+SHA256:RSA+SHA384", "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384",
+         EVP_sha256()},
+        {&ecdsa, &rsa, "ECDSA+SHA384:ECDSA+SHA256", "ECDSA+SHA384:ECDSA+SHA256", EVP_sha384()},
+    };
+    for (const Row& row : rows) {
+      for (TlsVersion version : {TlsVersion::kTls12, TlsVersion::kTls13}) {
+        for (bool resume : {false, true}) {
+          ConnectionSpec spec =
+              Spec({TlsLibrary::kOpenssl, TlsLibrary::kOpenssl}, version, resume, row.presented);
+          spec.server.extra_credentials = row.other;
+          spec.client.sigalgs =
+              version == TlsVersion::kTls12 ? row.tls12_sigalgs : row.tls13_sigalgs;
+          cb::Options explicit_der;
+          explicit_der.server_certificate_der = row.presented->cert_der;
+          std::optional<cb::Result<cb::Bytes>> client, server, server_explicit;
+          auto r = testing::RunConnection(
+              spec, [&](Endpoint& e) { client = Bind(e, cb::Type::kTlsServerEndPoint); },
+              [&](Endpoint& e) {
+                server = Bind(e, cb::Type::kTlsServerEndPoint);
+                server_explicit = Bind(e, cb::Type::kTlsServerEndPoint, explicit_der);
+              });
+          r.ThrowIfFailed();
+          const std::string label =
+              r.description + " + " + std::string(CertKindName(row.other->kind));
+          CPPUNIT_ASSERT_MESSAGE(label + ": the client saw another certificate",
+                                 r.peer_cert_der == row.presented->cert_der);
+          const Bytes want = Digest(row.md, row.presented->cert_der);
+          CPPUNIT_ASSERT_MESSAGE(label + ": client " + Show(*client), client->ok());
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(label, Hex(want), Hex(client->value()));
+          if (!resume) {
+            // Full handshake: the server knows what it presented.
+            CPPUNIT_ASSERT_MESSAGE(label + ": server " + Show(*server), server->ok());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(label, Hex(want), Hex(server->value()));
+          } else {
+            // Resumed: OpenSSL's current certificate is the one loaded last. Refused, never
+            // the other certificate's hash; right with the explicit DER.
+            CPPUNIT_ASSERT_MESSAGE(label + ": server " + Show(*server) +
+                                       (server->ok() ? " = " + Hex(server->value()) : ""),
+                                   !server->ok());
+            CPPUNIT_ASSERT(server->error().code == cb::ErrorCode::kNoCertificate);
+            CPPUNIT_ASSERT_MESSAGE(
+                server->error().message,
+                server->error().message.find("server_certificate_der") != std::string::npos);
+          }
+          CPPUNIT_ASSERT_MESSAGE(label + ": server " + Show(*server_explicit),
+                                 server_explicit->ok());
+          CPPUNIT_ASSERT_EQUAL_MESSAGE(label, Hex(want), Hex(server_explicit->value()));
+        }
+      }
+    }
+    // Not one DER certificate: refused as an invalid argument on a resumed server.
+    ConnectionSpec spec =
+        Spec({TlsLibrary::kOpenssl, TlsLibrary::kOpenssl}, TlsVersion::kTls12, true, &rsa);
+    cb::Options garbage;
+    const Bytes not_der(rsa.cert_der.begin(), rsa.cert_der.end() - 1);
+    garbage.server_certificate_der = not_der;
+    std::optional<cb::Result<cb::Bytes>> refused;
+    testing::RunConnection(spec, {}, [&](Endpoint& e) {
+      refused = Bind(e, cb::Type::kTlsServerEndPoint, garbage);
+    }).ThrowIfFailed();
+    CPPUNIT_ASSERT(!refused->ok() && refused->error().code == cb::ErrorCode::kInvalidArgument);
   }
 
   // RFC 9266: EMPTY context. On TLS 1.2 "no context" (use_context = 0) is a different value; on

@@ -53,7 +53,11 @@ class ChannelBindSaslTest : public CppUnit::TestFixture {
     for (cb::Type type : kTypes) {
       for (bool critical : {false, true}) {
         auto binding = cb::SaslChannelBinding::Standard(type, data, critical);
-        CheckConsistent(binding, cb::TypeName(type), data, critical);
+        CPPUNIT_ASSERT(binding.ok());
+        CheckConsistent(binding.value(), cb::TypeName(type), data, critical);
+        auto empty = cb::SaslChannelBinding::Standard(type, {}, critical);
+        CPPUNIT_ASSERT(!empty.ok());
+        CPPUNIT_ASSERT(empty.error().code == cb::ErrorCode::kInvalidArgument);
       }
     }
   }
@@ -71,6 +75,10 @@ class ChannelBindSaslTest : public CppUnit::TestFixture {
       auto exporter = cb::SaslChannelBinding::OpenLdap(cb::Type::kTlsExporter, data, critical);
       CPPUNIT_ASSERT(!exporter.ok());
       CPPUNIT_ASSERT(exporter.error().code == cb::ErrorCode::kInvalidArgument);
+      // "tls-unique:" alone would be non-empty, but binds nothing.
+      auto empty = cb::SaslChannelBinding::OpenLdap(cb::Type::kTlsUnique, {}, critical);
+      CPPUNIT_ASSERT(!empty.ok());
+      CPPUNIT_ASSERT(empty.error().code == cb::ErrorCode::kInvalidArgument);
     }
   }
 
@@ -86,9 +94,9 @@ class ChannelBindSaslTest : public CppUnit::TestFixture {
     CheckConsistent(*moved, "ldap", Concat("tls-unique:", data), true);
 
     // Move assignment over an existing binding.
-    auto target = cb::SaslChannelBinding::Standard(cb::Type::kTlsUnique, {0x01}, false);
+    auto target = cb::SaslChannelBinding::Standard(cb::Type::kTlsUnique, {0x01}, false).value();
     {
-      auto source = cb::SaslChannelBinding::Standard(cb::Type::kTlsExporter, data, true);
+      auto source = cb::SaslChannelBinding::Standard(cb::Type::kTlsExporter, data, true).value();
       target = std::move(source);
     }
     CheckConsistent(target, "tls-exporter", data, true);
@@ -96,7 +104,8 @@ class ChannelBindSaslTest : public CppUnit::TestFixture {
     // Many moves as a vector grows.
     std::vector<cb::SaslChannelBinding> many;
     for (uint8_t i = 0; i < 40; ++i) {
-      many.push_back(cb::SaslChannelBinding::Standard(kTypes[i % 3], cb::Bytes(i + 1u, i), i % 2));
+      many.push_back(
+          cb::SaslChannelBinding::Standard(kTypes[i % 3], cb::Bytes(i + 1u, i), i % 2).value());
     }
     for (uint8_t i = 0; i < 40; ++i) {
       CheckConsistent(many[i], cb::TypeName(kTypes[i % 3]), cb::Bytes(i + 1u, i), i % 2);
@@ -110,7 +119,8 @@ class ChannelBindSaslTest : public CppUnit::TestFixture {
       auto value = Bind(e, cb::Type::kTlsExporter);
       CPPUNIT_ASSERT(value.ok());
       out->emplace(
-          cb::SaslChannelBinding::Standard(cb::Type::kTlsExporter, std::move(value).value(), true));
+          cb::SaslChannelBinding::Standard(cb::Type::kTlsExporter, std::move(value).value(), true)
+              .value());
     };
     auto r = testing::RunConnection(
         Spec({TlsLibrary::kGnutls, TlsLibrary::kOpenssl}, TlsVersion::kTls13, false),

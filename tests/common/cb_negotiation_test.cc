@@ -39,6 +39,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(ClientNonPlusWithCriticalBindingFails);
   CPPUNIT_TEST(ClientWithoutBindingSendsN);
   CPPUNIT_TEST(ClientRejectsInvalidBindingName);
+  CPPUNIT_TEST(EmptyBindingDataRejected);
   CPPUNIT_TEST(ServerTable);
   CPPUNIT_TEST(ServerDetailsNameTheProblem);
   CPPUNIT_TEST(DispositionMirrorsFlag);
@@ -99,6 +100,27 @@ class CbNegotiationTest : public CppUnit::TestFixture {
                    Status::kBadBinding);
     CPPUNIT_ASSERT(ChooseClientFlag(&choice, nullptr, true, Binding("", false)) ==
                    Status::kBadBinding);
+  }
+
+  // A binding whose data is empty binds nothing: refused on both ends, whatever the flag.
+  void EmptyBindingDataRejected() {
+    const ChannelBindingRef empty{"tls-exporter", false, ByteView()};
+    for (const bool plus : {true, false}) {
+      ClientChoice choice;
+      Failure failure;
+      CPPUNIT_ASSERT(ChooseClientFlag(&choice, &failure, plus, empty) == Status::kBadBinding);
+      CPPUNIT_ASSERT_EQUAL(std::string("the application's channel binding \"tls-exporter\" has no "
+                                       "data (a binding of nothing binds nothing)"),
+                           failure.detail);
+    }
+    for (const CbFlag flag : {CbFlag::kUsed, CbFlag::kWant, CbFlag::kNone}) {
+      const ServerVerdict verdict =
+          JudgeServerFlag(Header(flag, flag == CbFlag::kUsed ? "tls-exporter" : ""), empty, true);
+      CPPUNIT_ASSERT(verdict.status == Status::kBadBinding);
+      CPPUNIT_ASSERT_EQUAL(std::string("the server's channel binding \"tls-exporter\" has no data "
+                                       "(a binding of nothing binds nothing)"),
+                           verdict.detail);
+    }
   }
 
   void ServerTable() {

@@ -62,7 +62,7 @@ constexpr std::string_view kBindingName = "tls-exporter";
 const KsfParams kRecordKsf{KsfKind::kArgon2id, 8, 1, 1};
 // kKsfCap: what the fuzzed client agrees to run at most (64 KiB, 2 passes, 1 lane): anything
 // costlier a fuzz input announces is refused, not computed.
-const KsfParams kKsfCap{KsfKind::kArgon2id, 64, 2, 1};
+const opaque::KsfCap kKsfCap{64, 2, 1, 128};
 constexpr std::string_view kCapDetailPrefix =
     "the server asks for KSF costs above this client's cap (";
 constexpr std::string_view kInvalidKe1Detail =

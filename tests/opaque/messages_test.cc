@@ -1,12 +1,14 @@
 // messages_test.cc: the parsers of plugins/opaque beyond the SASL exchange tests: KSF text, stored
 // records, the key file format and the key file's creation (mode 0600, reuse), and the Argon2id
 // KSF itself (p = 4 through libargon2).
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <string>
 
 #include <cppunit/TestFixture.h>
@@ -24,10 +26,12 @@ using namespace e2esasl::opaque;  // NOLINT: test file
 class OpaqueMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(OpaqueMessagesTest);
   CPPUNIT_TEST(testKsfText);
+  CPPUNIT_TEST(testDefaultKsfCap);
   CPPUNIT_TEST(testArgon2id);
   CPPUNIT_TEST(testStoredRecordRoundTrip);
   CPPUNIT_TEST(testKeyFile);
   CPPUNIT_TEST(testKeyFileCache);
+  CPPUNIT_TEST(testKeyFileOwner);
   CPPUNIT_TEST(testFakeRecord);
   CPPUNIT_TEST_SUITE_END();
 
@@ -43,12 +47,37 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
           "argon2id:65536:3:256"}) {
       CPPUNIT_ASSERT_MESSAGE(bad, !KsfParams::Parse(bad).has_value());
     }
-    const KsfParams cap{KsfKind::kArgon2id, 1024, 2, 4};
+    const KsfCap cap{1024, 2, 4, 2048};
     CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 1024, 2, 4}.WithinCap(cap)));
     CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1025, 2, 4}.WithinCap(cap)));
     CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1024, 3, 4}.WithinCap(cap)));
     CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1024, 2, 5}.WithinCap(cap)));
     CPPUNIT_ASSERT(!KsfParams::Identity().WithinCap(cap));
+    // The total work m * t is capped on its own: each parameter within its cap is not enough.
+    const KsfCap work_cap{1024, 2, 4, 1536};
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 768, 2, 4}.WithinCap(work_cap)));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 1024, 1, 4}.WithinCap(work_cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 769, 2, 4}.WithinCap(work_cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1024, 2, 4}.WithinCap(work_cap)));
+  }
+
+  // The default cap (ksf.h): the default KSF and up to twice its memory and its work pass;
+  // more of either, and the review's 1 GiB x 16 passes x 16 lanes, do not.
+  void testDefaultKsfCap() {
+    const KsfCap cap;
+    CPPUNIT_ASSERT_EQUAL(uint32_t{131072}, cap.memory_kib);
+    CPPUNIT_ASSERT_EQUAL(uint64_t{393216}, cap.work_kib);
+    CPPUNIT_ASSERT_EQUAL(std::string("m<=131072 t<=8 p<=8 m*t<=393216"), cap.Describe());
+    CPPUNIT_ASSERT(KsfParams{}.WithinCap(cap));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 131072, 3, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 65536, 6, 8}.WithinCap(cap)));
+    CPPUNIT_ASSERT((KsfParams{KsfKind::kArgon2id, 49152, 8, 8}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 131072, 4, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 65536, 7, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 131080, 1, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 32768, 9, 4}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 65536, 1, 9}.WithinCap(cap)));
+    CPPUNIT_ASSERT(!(KsfParams{KsfKind::kArgon2id, 1u << 20, 16, 16}.WithinCap(cap)));
   }
 
   void testArgon2id() {
@@ -157,6 +186,45 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
     const std::optional<ServerKeyMaterial> fresh =
         LoadOrCreateKeyFileCached(path, SystemRandom(), &failure);
     CPPUNIT_ASSERT(fresh && !(fresh->public_key == other->public_key));
+    unlink(path.c_str());
+    rmdir(tmpl);
+  }
+
+  // The key file must belong to the effective user (or root): a 0600 file given to another user
+  // is refused, by the per-login cache too. Giving a file away (chown) needs root, as in CI;
+  // without root the test says it is skipped.
+  void testKeyFileOwner() {
+    if (geteuid() != 0) {
+      std::cerr << "SKIPPED OpaqueMessagesTest::testKeyFileOwner: not root, cannot chown a file "
+                   "to another user\n";
+      return;
+    }
+    const passwd* nobody = getpwnam("nobody");
+    CPPUNIT_ASSERT_MESSAGE("no user \"nobody\" to give the file to",
+                           nobody != nullptr && nobody->pw_uid != 0);
+    char tmpl[] = "/tmp/e2esasl-opaque-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(tmpl) != nullptr);
+    const std::string path = std::string(tmpl) + "/key";
+    Failure failure;
+    CPPUNIT_ASSERT_MESSAGE(failure.detail,
+                           LoadOrCreateKeyFileCached(path, SystemRandom(), &failure).has_value());
+    CPPUNIT_ASSERT_EQUAL(0, chown(path.c_str(), nobody->pw_uid, nobody->pw_gid));
+    struct stat st {};
+    CPPUNIT_ASSERT_EQUAL(0, stat(path.c_str(), &st));
+    CPPUNIT_ASSERT_EQUAL(0600u, static_cast<unsigned>(st.st_mode & 0777));
+    for (int cached = 0; cached < 2; ++cached) {
+      failure = Failure{};
+      const std::optional<ServerKeyMaterial> keys =
+          cached ? LoadOrCreateKeyFileCached(path, SystemRandom(), &failure)
+                 : LoadKeyFile(path, &failure);
+      CPPUNIT_ASSERT(!keys.has_value());
+      CPPUNIT_ASSERT(failure.status == Status::kUnavailable);
+      CPPUNIT_ASSERT_MESSAGE(
+          failure.detail, failure.detail.find("owned by uid " + std::to_string(nobody->pw_uid)) !=
+                              std::string::npos);
+    }
+    CPPUNIT_ASSERT_EQUAL(0, chown(path.c_str(), 0, 0));
+    CPPUNIT_ASSERT(LoadKeyFile(path, &failure).has_value());
     unlink(path.c_str());
     rmdir(tmpl);
   }

@@ -3,11 +3,15 @@
 // sasl_setpass, success in every binding form, and every failure with the documented SASL code:
 // wrong password, unknown user (the fake response, same sizes), binding mismatch, corrupted
 // record, KSF above the client's cap, server identity, missing key file.
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <iostream>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <cppunit/TestFixture.h>
@@ -36,6 +40,7 @@ using namespace e2esasl::test;  // NOLINT: test file
 class OpaquePluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(OpaquePluginTest);
   CPPUNIT_TEST(testProvisioningCreatesKeyFile);
+  CPPUNIT_TEST(testKeyFileOwnedByAnotherUser);
   CPPUNIT_TEST(testMechanismsListed);
   CPPUNIT_TEST(testSuccessEveryBinding);
   CPPUNIT_TEST(testBaseNameWithPlusBinding);
@@ -44,6 +49,7 @@ class OpaquePluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testNegotiationFailures);
   CPPUNIT_TEST(testTamperedKe3);
   CPPUNIT_TEST(testKsfCap);
+  CPPUNIT_TEST(testKsfCapBoundsTotalWork);
   CPPUNIT_TEST(testServerIdOption);
   CPPUNIT_TEST(testMissingKeyFile);
   CPPUNIT_TEST(testPasswordChangeAndDelete);
@@ -86,6 +92,25 @@ class OpaquePluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(ex.server_detail.find("0600") != std::string::npos);
   }
 
+  // A key file given to another user (mode still 0600) is refused. Needs root to chown.
+  void testKeyFileOwnedByAnotherUser() {
+    if (geteuid() != 0) {
+      std::cerr << "SKIPPED OpaquePluginTest::testKeyFileOwnedByAnotherUser: not root, cannot "
+                   "chown a file to another user\n";
+      return;
+    }
+    const passwd* nobody = getpwnam("nobody");
+    CPPUNIT_ASSERT_MESSAGE("no user \"nobody\"", nobody != nullptr && nobody->pw_uid != 0);
+    CPPUNIT_ASSERT_EQUAL(0, chown(key_file_.c_str(), nobody->pw_uid, nobody->pw_gid));
+    const Exchange ex = RunExchange(Spec(kMech, "alice", "correct horse"));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_UNAVAIL, ex.server_result);
+    CPPUNIT_ASSERT_MESSAGE(ex.server_detail,
+                           ex.server_detail.find("owned by uid") != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(0, chown(key_file_.c_str(), geteuid(), getegid()));
+    const Exchange ok = RunExchange(Spec(kMech, "alice", "correct horse"));
+    CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
+  }
+
   void testMechanismsListed() {
     const std::string plain = ServerMechanisms(sasldb_, std::nullopt);
     const std::string bound = ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1));
@@ -107,13 +132,13 @@ class OpaquePluginTest : public CppUnit::TestFixture {
       const std::string gs2 = plus ? "p=" + binding->name + ",,n=alice,k=" : "n,,n=alice,k=";
       CPPUNIT_ASSERT_MESSAGE(ex.client_messages.front(),
                              ex.client_messages.front().rfind(gs2, 0) == 0);
-      // client-first, client-final; server-first, the empty success data.
+      // client-first, client-final; server-first, then success with no data.
       CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.client_messages.size());
-      CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.server_messages.size());
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.server_messages.size());  // success without data
+      CPPUNIT_ASSERT(!ex.success_data);
       CPPUNIT_ASSERT_MESSAGE(
           ex.server_messages[0],
           ex.server_messages[0].find(",f=argon2id:1024:1:4") != std::string::npos);
-      CPPUNIT_ASSERT_EQUAL(std::string(), ex.server_messages[1]);
     }
   }
 
@@ -214,6 +239,28 @@ class OpaquePluginTest : public CppUnit::TestFixture {
                            {"e2esasl_opaque_max_parallelism", "4"}};
     const Exchange ok = RunExchange(spec);
     CPPUNIT_ASSERT_MESSAGE(ok.What(), ok.ok());
+  }
+
+  // The default cap bounds the total work m * t, not only each parameter. The server announces
+  // its KSF options to an unknown user (the fake record), as a MITM before authentication could:
+  // 128 MiB and 4 passes (each within its own default cap, 2.7x the default work), then the
+  // review's 1 GiB, 16 passes, 16 lanes. The client refuses both before running Argon2id.
+  void testKsfCapBoundsTotalWork() {
+    for (const auto& [memory, time, lanes] :
+         {std::tuple{"131072", "4", "4"}, std::tuple{"1048576", "16", "16"}}) {
+      ExchangeSpec spec = Spec(kMech, "mallory", "any password");
+      spec.server_options["e2esasl_opaque_ksf_memory"] = memory;
+      spec.server_options["e2esasl_opaque_ksf_time"] = time;
+      spec.server_options["e2esasl_opaque_ksf_parallelism"] = lanes;
+      const Exchange ex = RunExchange(spec);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
+      CPPUNIT_ASSERT_MESSAGE(ex.client_detail,
+                             ex.client_detail.find(std::string("argon2id:") + memory + ":" + time +
+                                                   ":" + lanes + " exceeds") != std::string::npos);
+      CPPUNIT_ASSERT_MESSAGE(ex.client_detail,
+                             ex.client_detail.find("m*t<=393216") != std::string::npos);
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_messages.size());  // no KE3
+    }
   }
 
   void testServerIdOption() {

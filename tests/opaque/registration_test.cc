@@ -477,6 +477,19 @@ class OpaqueRegistrationTest : public CppUnit::TestFixture {
     // A cap that does not parse is refused, not replaced by the (looser) default.
     AssertFails(Finalize({"--max-ksf", "argon2id:1024"}), "--max-ksf");
     CPPUNIT_ASSERT(!Exists(record_));
+    // Total work m * t above --max-work, each parameter within --max-ksf (the plugin's
+    // e2esasl_opaque_max_work); a --max-work that does not parse is refused.
+    AssertOk(Respond("argon2id:2048:2:1"));
+    AssertFails(Finalize({"--max-ksf", "argon2id:4096:4:1", "--max-work", "4095"}),
+                "argon2id:2048:2:1 exceeds m<=4096 t<=4 p<=1 m*t<=4095");
+    for (const char* bad : {"", "7", "+4096", "4096x", "-1", "99999999999999999999"}) {
+      AssertFails(Finalize({"--max-work", bad}), "--max-work");
+    }
+    CPPUNIT_ASSERT(!Exists(record_));
+    // The default cap is the plugin's (ksf.h): twice the default memory and work.
+    AssertOk(Respond("argon2id:262144:1:1"));
+    AssertFails(Finalize(), "argon2id:262144:1:1 exceeds m<=131072 t<=8 p<=8 m*t<=393216");
+    AssertOk(Respond("argon2id:1024:1:2"));
     // Within the cap: the record is made.
     AssertOk(Finalize({"--max-ksf", "argon2id:1024:1:2"}));
     CPPUNIT_ASSERT(Exists(record_));

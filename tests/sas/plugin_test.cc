@@ -48,6 +48,8 @@ class SasPluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testListedOnlyWithBindingAndPerson);
   CPPUNIT_TEST(testSuccessWithCallbacks);
   CPPUNIT_TEST(testSuccessWithoutSuccessData);
+  CPPUNIT_TEST(testEveryPersonSeesTheStringBeforeAnyoneAnswers);
+  CPPUNIT_TEST(testServerWithoutShowCallback);
   CPPUNIT_TEST(testSuccessWithEchoPrompt);
   CPPUNIT_TEST(testClientRejects);
   CPPUNIT_TEST(testServerRejects);
@@ -78,11 +80,64 @@ class SasPluginTest : public CppUnit::TestFixture {
     spec.client_confirm = [](const std::string&) { return true; };
     spec.server_confirm = [](const std::string&) { return true; };
     spec.client_show = [](const std::string&) { return true; };
+    spec.server_show = [](const std::string&) { return true; };
     return spec;
   }
 
+  // Nobody answers before both people can see the string. The server shows it as soon as it
+  // knows it (before server-confirm), the client's person is asked next (callback or
+  // SASL_INTERACT prompt, with or without the client's show callback), the server's person last.
+  void testEveryPersonSeesTheStringBeforeAnyoneAnswers() {
+    struct Row {
+      const char* name;
+      bool client_callback;  // client CONFIRM callback (else the SASL_INTERACT echo prompt)
+      bool client_show;
+      std::vector<std::string> events;
+    };
+    const Row rows[] = {
+        {"callbacks + show",
+         true,
+         true,
+         {"client show", "server show", "client confirm", "server confirm"}},
+        {"callback, no show", true, false, {"server show", "client confirm", "server confirm"}},
+        {"SASL_INTERACT, no show",
+         false,
+         false,
+         {"server show", "client prompt", "server confirm"}},
+    };
+    for (const Row& row : rows) {
+      ExchangeSpec spec = Spec();
+      if (!row.client_callback) {
+        spec.client_confirm = nullptr;
+        spec.client_echo_answer = "yes";
+      }
+      if (!row.client_show) {
+        spec.client_show = nullptr;
+      }
+      const Exchange ex = RunExchange(spec);
+      CPPUNIT_ASSERT_MESSAGE(std::string(row.name) + ": " + ex.What(), ex.ok());
+      std::string got;
+      for (const std::string& e : ex.person_events) {
+        got += e + "; ";
+      }
+      CPPUNIT_ASSERT_MESSAGE(std::string(row.name) + ": " + got, row.events == ex.person_events);
+      CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.server_show_texts.size());
+      CPPUNIT_ASSERT_EQUAL(ex.server_show_texts[0], ex.server_confirm_texts.at(0));
+    }
+  }
+
+  // A server application without the show callback: the mechanism is not available, and
+  // sasl_server_start says so, instead of asking its person blind.
+  void testServerWithoutShowCallback() {
+    ExchangeSpec spec = Spec();
+    spec.server_show = nullptr;
+    const Exchange ex = RunExchange(spec);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_NOMECH, ex.server_result);
+    CPPUNIT_ASSERT(ex.server_confirm_texts.empty());
+  }
+
   void testListedOnlyWithBindingAndPerson() {
-    const std::string plain = ServerMechanisms(sasldb_, std::nullopt, /*confirm_callback=*/true);
+    const std::string plain = ServerMechanisms(sasldb_, std::nullopt, /*person_callbacks=*/true);
     CPPUNIT_ASSERT_MESSAGE(plain, !HasToken(plain, kMech) && !HasToken(plain, kPlus));
     const std::string bound = ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1), true);
     CPPUNIT_ASSERT_MESSAGE(bound, HasToken(bound, kPlus));
@@ -91,6 +146,11 @@ class SasPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(critical, HasToken(critical, kPlus) && !HasToken(critical, kMech));
     const std::string nobody = ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1), false);
     CPPUNIT_ASSERT_MESSAGE(nobody, !HasToken(nobody, kMech) && !HasToken(nobody, kPlus));
+    // A confirm callback without the show callback: the server's person could not see the
+    // string before the client's person is asked. Not offered.
+    const std::string blind =
+        ServerMechanisms(sasldb_, MakeBinding("tls-exporter", 1), true, /*show_callback=*/false);
+    CPPUNIT_ASSERT_MESSAGE(blind, !HasToken(blind, kMech) && !HasToken(blind, kPlus));
   }
 
   void testSuccessWithCallbacks() {
@@ -114,13 +174,16 @@ class SasPluginTest : public CppUnit::TestFixture {
     }
   }
 
-  // Without SASL_SUCCESS_DATA the empty server-final travels as a last, empty challenge.
+  // Without SASL_SUCCESS_DATA: no success data, so no extra round trip (the same 3 / 2 messages).
   void testSuccessWithoutSuccessData() {
     ExchangeSpec spec = Spec();
     spec.server_flags = 0;
     const Exchange ex = RunExchange(spec);
     CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
     CPPUNIT_ASSERT_EQUAL(ex.client_confirm_texts.at(0), ex.server_confirm_texts.at(0));
+    CPPUNIT_ASSERT_EQUAL(size_t{3}, ex.client_messages.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, ex.server_messages.size());
+    CPPUNIT_ASSERT(!ex.success_data);
   }
 
   void testSuccessWithEchoPrompt() {
@@ -170,7 +233,9 @@ class SasPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.server_detail,
                                                "SAS-R255: authentication failed: the person at the "
                                                "server rejected the short authentication string"));
-    CPPUNIT_ASSERT(ex.client_confirm_texts.empty());  // the client's person is never asked
+    // The server's person answers last: the client's person has already accepted.
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_confirm_texts.size());
+    CPPUNIT_ASSERT_EQUAL(ex.client_confirm_texts[0], ex.server_confirm_texts.at(0));
   }
 
   void testCommitmentMismatch() {
@@ -303,9 +368,11 @@ class SasPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(ex.What(),
                            Contains(ex.client_detail, "key confirmation did not verify"));
     CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_show_texts.size());
-    CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.server_confirm_texts.size());
-    CPPUNIT_ASSERT(ex.client_show_texts[0] != ex.server_confirm_texts[0]);
+    CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.server_show_texts.size());
+    CPPUNIT_ASSERT(ex.client_show_texts[0] != ex.server_show_texts[0]);
+    // The server's key confirmation fails at the client: neither person is ever asked.
     CPPUNIT_ASSERT(ex.client_confirm_texts.empty());
+    CPPUNIT_ASSERT(ex.server_confirm_texts.empty());
   }
 
   void testDigitsOption() {

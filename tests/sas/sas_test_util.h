@@ -54,8 +54,9 @@ struct RunResult {
   std::string client_detail;
   std::string server_detail;
   std::optional<std::string> client_sas;    // the string the client's person saw
-  std::optional<std::string> server_sas;    // the string the server's person saw
-  std::optional<std::string> client_shown;  // the client's Announcement (before the server asks)
+  std::optional<std::string> server_sas;    // the string the server's person was asked about
+  std::optional<std::string> client_shown;  // the client's Announcement (after server-first)
+  std::optional<std::string> server_shown;  // the server's Announcement (with server-confirm)
   std::vector<Bytes> messages;              // in order: c1, s1, c2, s2, c3
   bool ok() const { return client == Status::kOk && server == Status::kOk; }
 };
@@ -95,9 +96,7 @@ inline RunResult RunCore(Rng& client_rng, Rng& server_rng, const Bytes& client_c
   r.messages.push_back(c2);
   if ((r.server = server.Step(c2, &s2, &sf)) != Status::kContinue)
     return done();
-  r.server_sas = server.PendingConfirmation();
-  if ((r.server = server.Confirm(accept_server, &s2, &sf)) != Status::kContinue)
-    return done();
+  r.server_shown = server.Announcement();
   r.messages.push_back(s2);
   if ((r.client = client.Step(s2, &c3, &cf)) != Status::kContinue)
     return done();
@@ -105,7 +104,10 @@ inline RunResult RunCore(Rng& client_rng, Rng& server_rng, const Bytes& client_c
   if ((r.client = client.Confirm(accept_client, &c3, &cf)) != Status::kContinue)
     return done();
   r.messages.push_back(c3);
-  if ((r.server = server.Step(c3, &s3, &sf)) != Status::kOk)
+  if ((r.server = server.Step(c3, &s3, &sf)) != Status::kContinue)
+    return done();
+  r.server_sas = server.PendingConfirmation();  // the server's person answers last
+  if ((r.server = server.Confirm(accept_server, &s3, &sf)) != Status::kOk)
     return done();
   r.client = client.Step(s3, &c3, &cf);
   return done();

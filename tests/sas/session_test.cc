@@ -99,6 +99,7 @@ class SasSessionTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(r.client_detail + " / " + r.server_detail, r.ok());
       CPPUNIT_ASSERT_EQUAL(*r.client_sas, *r.server_sas);
       CPPUNIT_ASSERT_EQUAL(*r.client_sas, *r.client_shown);
+      CPPUNIT_ASSERT_EQUAL(*r.client_sas, *r.server_shown);
       CPPUNIT_ASSERT_EQUAL(size_t{digits + (digits - 1) / 3}, r.client_sas->size());
     }
   }
@@ -113,7 +114,9 @@ class SasSessionTest : public CppUnit::TestFixture {
                 /*accept_server=*/false);
     CPPUNIT_ASSERT(r.server == Status::kAuthFailed);
     CPPUNIT_ASSERT_EQUAL(std::string(kServerRejectedDetail), r.server_detail);
-    CPPUNIT_ASSERT_EQUAL(size_t{3}, r.messages.size());  // no server-confirm was sent
+    // The server's person answers last: all five messages went, the exchange still fails.
+    CPPUNIT_ASSERT_EQUAL(size_t{5}, r.messages.size());
+    CPPUNIT_ASSERT(r.client_sas.has_value() && r.server_sas.has_value());
   }
 
   void CommitmentMismatch() {
@@ -183,6 +186,14 @@ class SasSessionTest : public CppUnit::TestFixture {
     Bytes out;
     Failure f;
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kBadBinding);
+    // Nor with "p=" and no binding data: a string over nothing would protect nothing.
+    ClientSession empty(rng, ClientConfig{"alice", PlusHeader(), {}, 10});
+    Failure empty_failure;
+    CPPUNIT_ASSERT(empty.Step({}, &out, &empty_failure) == Status::kBadBinding);
+    CPPUNIT_ASSERT_EQUAL(std::string("SAS-R255-PLUS: the channel binding has no data (a binding of "
+                                     "nothing binds nothing)"),
+                         empty_failure.detail);
+    CPPUNIT_ASSERT(out.empty());
   }
 
   void DigitsPolicy() {
@@ -205,11 +216,12 @@ class SasSessionTest : public CppUnit::TestFixture {
   void RelayBetweenTwoChannels() {
     const RunResult r =
         RunCore(SystemRandom(), SystemRandom(), PatternBinding(1), PatternBinding(2));
-    CPPUNIT_ASSERT(r.server_sas.has_value() && r.client_shown.has_value());
-    CPPUNIT_ASSERT(*r.server_sas != *r.client_shown);
+    CPPUNIT_ASSERT(r.server_shown.has_value() && r.client_shown.has_value());
+    CPPUNIT_ASSERT(*r.server_shown != *r.client_shown);
     CPPUNIT_ASSERT(r.client == Status::kAuthFailed);
     CPPUNIT_ASSERT_EQUAL(std::string(kServerConfirmationDetail), r.client_detail);
-    CPPUNIT_ASSERT(!r.client_sas.has_value());  // the client's person is never asked
+    CPPUNIT_ASSERT(!r.client_sas.has_value());  // neither person is ever asked
+    CPPUNIT_ASSERT(!r.server_sas.has_value());
   }
 
   // An active man in the middle runs one exchange per channel with his own keys: his two
@@ -235,11 +247,26 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(server.Step(c1, &s1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(c.Step(s1, &c2, &f) == Status::kContinue);
     CPPUNIT_ASSERT(server.Step(c2, &s2, &f) == Status::kContinue);
-    CPPUNIT_ASSERT(server.PendingConfirmation().has_value());
+    // server-confirm went out with the string to show; nobody is asked yet.
+    CPPUNIT_ASSERT(!s2.empty() && server.Announcement().has_value());
+    CPPUNIT_ASSERT(!server.PendingConfirmation().has_value());
+    CPPUNIT_ASSERT(server.Confirm(true, &s1, &f) == Status::kInternal);
+    ServerSession fresh(rng, ServerWith(PatternBinding(1)));
+    ClientSession c_fresh(rng, ClientConfig{"alice", PlusHeader(), PatternBinding(1), 10});
+    Bytes c3, s3;
+    CPPUNIT_ASSERT(c_fresh.Step({}, &c1, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(fresh.Step(c1, &s1, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(c_fresh.Step(s1, &c2, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(fresh.Step(c2, &s2, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(c_fresh.Step(s2, &c3, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(c_fresh.Confirm(true, &c3, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(fresh.Step(c3, &s3, &f) == Status::kContinue);
+    CPPUNIT_ASSERT(s3.empty() && fresh.PendingConfirmation().has_value());
+    CPPUNIT_ASSERT(!fresh.Announcement().has_value());
     // A message while the person is being asked is a caller bug; the session is then finished.
-    CPPUNIT_ASSERT(server.Step(c2, &s2, &f) == Status::kInternal);
-    CPPUNIT_ASSERT(server.Confirm(true, &s2, &f) == Status::kInternal);
-    CPPUNIT_ASSERT(!server.Sas().has_value());
+    CPPUNIT_ASSERT(fresh.Step(c3, &s3, &f) == Status::kInternal);
+    CPPUNIT_ASSERT(fresh.Confirm(true, &s3, &f) == Status::kInternal);
+    CPPUNIT_ASSERT(!fresh.Sas().has_value());
   }
 
   void FuzzSmoke() {

@@ -74,6 +74,7 @@ ExchangeSpec Spec(const cbind::Bytes& client_cb, const cbind::Bytes& server_cb) 
   spec.client_confirm = [](const std::string&) { return true; };
   spec.server_confirm = [](const std::string&) { return true; };
   spec.client_show = [](const std::string&) { return true; };
+  spec.server_show = [](const std::string&) { return true; };
   return spec;
 }
 
@@ -121,6 +122,7 @@ class SasTlsTest : public CppUnit::TestFixture {
         const Ends ends = Connect(c, s, version);
         const Exchange ex = RunExchange(Spec(ends.client, ends.server));
         CPPUNIT_ASSERT_MESSAGE(ex.client_detail + " / " + ex.server_detail, ex.ok());
+        CPPUNIT_ASSERT_EQUAL(ex.client_show_texts.at(0), ex.server_show_texts.at(0));
         CPPUNIT_ASSERT_EQUAL(ex.client_show_texts.at(0), ex.server_confirm_texts.at(0));
         CPPUNIT_ASSERT_EQUAL(ex.client_confirm_texts.at(0), ex.server_confirm_texts.at(0));
       }
@@ -136,9 +138,10 @@ class SasTlsTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!ex.ok());
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.client_result);
     const std::string alice = ex.client_show_texts.at(0);
-    const std::string bob = ex.server_confirm_texts.at(0);
+    const std::string bob = ex.server_show_texts.at(0);
     CPPUNIT_ASSERT_MESSAGE(alice + " vs " + bob, alice != bob);
-    CPPUNIT_ASSERT(ex.client_confirm_texts.empty());
+    CPPUNIT_ASSERT(ex.client_confirm_texts.empty());  // nobody is asked: the tags differ
+    CPPUNIT_ASSERT(ex.server_confirm_texts.empty());
   }
 
   // Mallory runs a full exchange with each side, with his own keys.

@@ -57,25 +57,30 @@ struct ConnContext {
   Person show;
   std::vector<std::string>* confirm_log = nullptr;
   std::vector<std::string>* show_log = nullptr;
+  std::vector<std::string>* events = nullptr;  // shared by both ends of an exchange
+  std::string side;                            // "client" or "server", for events
 };
 
-int PersonAnswer(const Person& person, std::vector<std::string>* log, const char* text,
-                 unsigned len) {
+int PersonAnswer(ConnContext* ctx, const Person& person, std::vector<std::string>* log,
+                 const char* what, const char* text, unsigned len) {
   const std::string value(text, len);
   if (log != nullptr) {
     log->push_back(value);
+  }
+  if (ctx->events != nullptr) {
+    ctx->events->push_back(ctx->side + " " + what);
   }
   return person(value) ? SASL_OK : SASL_NOAUTHZ;
 }
 
 int ConfirmCallback(void* context, const char* text, unsigned len, int) {
   auto* ctx = static_cast<ConnContext*>(context);
-  return PersonAnswer(ctx->confirm, ctx->confirm_log, text, len);
+  return PersonAnswer(ctx, ctx->confirm, ctx->confirm_log, "confirm", text, len);
 }
 
 int ShowCallback(void* context, const char* text, unsigned len, int) {
   auto* ctx = static_cast<ConnContext*>(context);
-  return PersonAnswer(ctx->show, ctx->show_log, text, len);
+  return PersonAnswer(ctx, ctx->show, ctx->show_log, "show", text, len);
 }
 
 int GetOpt(void* context, const char*, const char* option, const char** result, unsigned* len) {
@@ -187,9 +192,12 @@ struct Conn {
 };
 
 std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, unsigned flags,
-                                bool allow_proxy = false, const Person& confirm = {}) {
+                                bool allow_proxy = false, const Person& confirm = {},
+                                const Person& show = {}) {
   auto c = std::make_unique<Conn>();
+  c->ctx->side = "server";
   c->ctx->confirm = confirm;
+  c->ctx->show = show;
   c->ctx->allow_proxy = allow_proxy;
   c->ctx->options = std::move(options);
   c->ctx->options["sasldb_path"] = sasldb;
@@ -207,6 +215,7 @@ std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, un
 std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap options,
                                 const Person& confirm = {}, const Person& show = {}) {
   auto c = std::make_unique<Conn>();
+  c->ctx->side = "client";
   c->ctx->confirm = confirm;
   c->ctx->show = show;
   c->ctx->options = std::move(options);
@@ -226,7 +235,8 @@ std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap option
 // and where their challenges are recorded.
 int AnswerPrompts(sasl_interact_t* prompts, const ClientIdentity& identity,
                   const std::optional<std::string>* echo_answer = nullptr,
-                  std::vector<std::string>* echo_log = nullptr) {
+                  std::vector<std::string>* echo_log = nullptr,
+                  std::vector<std::string>* events = nullptr) {
   int n = 0;
   for (sasl_interact_t* p = prompts; p != nullptr && p->id != SASL_CB_LIST_END; ++p) {
     const std::optional<std::string>* value = nullptr;
@@ -245,6 +255,9 @@ int AnswerPrompts(sasl_interact_t* prompts, const ClientIdentity& identity,
           value = echo_answer;
           if (echo_log != nullptr) {
             echo_log->push_back(p->challenge != nullptr ? p->challenge : "");
+          }
+          if (events != nullptr) {
+            events->push_back("client prompt");
           }
         }
         break;
@@ -355,12 +368,15 @@ Exchange RunExchange(const ExchangeSpec& spec) {
   SaslLibrary::Init();
   Exchange ex;
   auto server = NewServer(spec.sasldb_path, spec.server_options, spec.server_flags,
-                          spec.allow_proxy, spec.server_confirm);
+                          spec.allow_proxy, spec.server_confirm, spec.server_show);
   auto client =
       NewClient(spec.identity, spec.client_options, spec.client_confirm, spec.client_show);
   server->ctx->confirm_log = &ex.server_confirm_texts;
   client->ctx->confirm_log = &ex.client_confirm_texts;
   client->ctx->show_log = &ex.client_show_texts;
+  server->ctx->show_log = &ex.server_show_texts;
+  server->ctx->events = &ex.person_events;
+  client->ctx->events = &ex.person_events;
   server->SetBinding(spec.server_binding);
   client->SetBinding(spec.client_binding);
 
@@ -402,23 +418,25 @@ Exchange RunExchange(const ExchangeSpec& spec) {
     if (s == SASL_OK && c == SASL_OK) {
       break;
     }
-    // The server has a challenge (CONTINUE) or success data (OK) for the client.
+    // The server has a challenge (CONTINUE) or success data (OK) for the client. A SASL_OK
+    // without data (NULL) is an outcome with no additional data: the client application hands
+    // the client an empty message, as libldap and the e2e demo do. Tamper sees that empty
+    // outcome too (a man in the middle may add success data); what it adds counts as a message.
     std::string smsg(sout != nullptr ? sout : "", soutlen);
+    if (s == SASL_OK) {
+      ex.success_data = sout != nullptr;
+    }
     if (spec.tamper) {
       smsg = spec.tamper(false, index, smsg);
     }
-    ex.server_messages.push_back(smsg);
-    if (s == SASL_OK && sout == nullptr) {
-      ex.client_result = c;
-      ex.client_detail = "server finished but the client did not";
-      ex.client_result = SASL_BADPROT;
-      return ex;
+    if (s == SASL_CONTINUE || sout != nullptr || !smsg.empty()) {
+      ex.server_messages.push_back(smsg);
     }
     c = sasl_client_step(client->conn, smsg.data(), static_cast<unsigned>(smsg.size()), &prompts,
                          &out, &outlen);
     while (c == SASL_INTERACT) {
-      ex.prompts_answered +=
-          AnswerPrompts(prompts, spec.identity, &spec.client_echo_answer, &ex.echo_challenges);
+      ex.prompts_answered += AnswerPrompts(prompts, spec.identity, &spec.client_echo_answer,
+                                           &ex.echo_challenges, &ex.person_events);
       c = sasl_client_step(client->conn, smsg.data(), static_cast<unsigned>(smsg.size()), &prompts,
                            &out, &outlen);
     }
@@ -488,10 +506,12 @@ int StoreProperty(const std::string& sasldb_path, const std::string& user, const
 }
 
 std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding,
-                             bool confirm_callback) {
+                             bool person_callbacks, bool show_callback) {
   SaslLibrary::Init();
   const Person reject = [](const std::string&) { return false; };
-  auto server = NewServer(sasldb_path, {}, 0, false, confirm_callback ? reject : Person());
+  const Person show = [](const std::string&) { return true; };
+  auto server = NewServer(sasldb_path, {}, 0, false, person_callbacks ? reject : Person(),
+                          person_callbacks && show_callback ? show : Person());
   server->SetBinding(binding);
   const char* list = nullptr;
   if (sasl_listmech(server->conn, nullptr, "", " ", "", &list, nullptr, nullptr) != SASL_OK ||

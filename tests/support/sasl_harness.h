@@ -88,7 +88,9 @@ struct Exchange {
   std::string server_detail;                 // sasl_errdetail of the server when it failed
   std::string mechanism;                     // the mechanism sasl_client_start chose
   std::vector<std::string> client_messages;  // what the client sent, in order
-  std::vector<std::string> server_messages;  // what the server sent, in order
+  std::vector<std::string> server_messages;  // what the server sent, in order (challenges, and
+                                             // success data when there was any)
+  bool success_data = false;                 // the server's SASL_OK came with data (non-NULL)
   std::string server_authid;                 // SASL_AUTHUSER after success
   std::string server_user;                   // SASL_USERNAME after success
   int prompts_answered = 0;
@@ -96,7 +98,12 @@ struct Exchange {
   std::vector<std::string> client_confirm_texts;  // E2ESASL_CB_SAS_CONFIRM on the client
   std::vector<std::string> server_confirm_texts;  // E2ESASL_CB_SAS_CONFIRM on the server
   std::vector<std::string> client_show_texts;     // E2ESASL_CB_SAS_SHOW on the client
+  std::vector<std::string> server_show_texts;     // E2ESASL_CB_SAS_SHOW on the server
   std::vector<std::string> echo_challenges;       // SASL_CB_ECHOPROMPT challenges answered
+  // person_events: every time a person was shown or asked something, in order across both
+  // ends: "client show", "server show", "client confirm", "server confirm", "client prompt"
+  // (a SASL_CB_ECHOPROMPT answered).
+  std::vector<std::string> person_events;
   bool ok() const { return client_result == SASL_OK && server_result == SASL_OK; }
   // What: both sides' error details, for an assertion's message.
   std::string What() const { return "client: " + client_detail + " / server: " + server_detail; }
@@ -127,6 +134,7 @@ struct ExchangeSpec {
   Person client_confirm;  // E2ESASL_CB_SAS_CONFIRM on the client
   Person server_confirm;  // E2ESASL_CB_SAS_CONFIRM on the server
   Person client_show;     // E2ESASL_CB_SAS_SHOW on the client
+  Person server_show;     // E2ESASL_CB_SAS_SHOW on the server
   // client_echo_answer: when set, the harness answers SASL_CB_ECHOPROMPT prompts with it (and
   // records their challenges); unset, such prompts get NULL like any unknown prompt.
   std::optional<std::string> client_echo_answer;
@@ -147,9 +155,10 @@ int StoreProperty(const std::string& sasldb_path, const std::string& user, const
 
 // ServerMechanisms lists the mechanisms a server connection offers (sasl_listmech), with an
 // optional binding set.
-// With confirm_callback the server connection registers E2ESASL_CB_SAS_CONFIRM (rejecting).
+// With person_callbacks the server connection registers E2ESASL_CB_SAS_CONFIRM (rejecting) and
+// E2ESASL_CB_SAS_SHOW; with show_callback false, only the first.
 std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding,
-                             bool confirm_callback = false);
+                             bool person_callbacks = false, bool show_callback = true);
 
 }  // namespace e2esasl::test
 

@@ -97,6 +97,15 @@ class OpensslSide final : public TlsSide {
     if (role_ == TlsRole::kServer && !LoadCredentials(creds, error)) {
       return false;
     }
+    if (role_ == TlsRole::kServer && config.extra_credentials != nullptr &&
+        !LoadCredentials(*config.extra_credentials, error)) {
+      return false;
+    }
+    if (!config.sigalgs.empty() &&
+        SSL_CTX_set1_sigalgs_list(ctx_.get(), config.sigalgs.c_str()) != 1) {
+      *error = "SSL_CTX_set1_sigalgs_list(\"" + config.sigalgs + "\"): " + OpensslErrors();
+      return false;
+    }
     if (config.use_library_configure && !config.disable_ems) {
       auto configured = channelbind::ConfigureOpensslContext(ctx_.get());
       if (!configured) {

@@ -60,6 +60,13 @@ struct EndpointConfig {
   // allow_renegotiation: OpenSSL only: clear SSL_OP_NO_RENEGOTIATION after configuring (and on a
   // server set SSL_OP_ALLOW_CLIENT_RENEGOTIATION). GnuTLS has no such switch: ignored.
   bool allow_renegotiation = false;
+  // extra_credentials: OpenSSL server only: a second key and certificate loaded after the
+  // spec's (a server with several certificates, e.g. RSA and ECDSA; OpenSSL keeps one per key
+  // type and presents the one the handshake negotiates). Must outlive RunConnection.
+  const ServerCredentials* extra_credentials = nullptr;
+  // sigalgs: OpenSSL only: SSL_CTX_set1_sigalgs_list (e.g. "RSA+SHA256"); on a client it decides
+  // which of a multi-certificate server's certificates can be presented. Empty: the default.
+  std::string sigalgs;
 };
 
 // ConnectionSpec describes one connection (or, with resume, a full one then a resumed one).

@@ -109,9 +109,11 @@ enum class EddsaPolicy {
 struct Options {
   EddsaPolicy eddsa_policy = EddsaPolicy::kRefuse;
   bool allow_renegotiation = false;
-  // GnuTLS server only: DER of the certificate this server presented. GnuTLS cannot report its own
-  // certificate on a resumed session; when empty, the library takes it from the session's
-  // certificate credentials if they hold exactly one certificate, else fails kNoCertificate.
+  // Servers, resumed sessions only: DER of the certificate this server presented. GnuTLS cannot
+  // report its own certificate on a resumed session, and OpenSSL reports the last one configured,
+  // which with several certificates (e.g. RSA and ECDSA) need not be the one presented. When
+  // empty, the library uses the server's only configured certificate, and fails kNoCertificate
+  // when it has several. Not one DER certificate (OpenSSL): kInvalidArgument.
   std::span<const uint8_t> server_certificate_der;
 };
 
@@ -137,11 +139,12 @@ E2ESASL_CB_EXPORT Result<Type> BestTypeGnutls(gnutls_session_t session, Role rol
 // the whole SASL exchange.
 class E2ESASL_CB_EXPORT SaslChannelBinding {
  public:
-  // Standard makes the standard form: name = TypeName(type), data = the binding bytes.
-  static SaslChannelBinding Standard(Type type, Bytes data, bool critical);
+  // Standard makes the standard form: name = TypeName(type), data = the binding bytes. Empty
+  // data (a binding of nothing binds nothing) is an Error with kInvalidArgument.
+  static Result<SaslChannelBinding> Standard(Type type, Bytes data, bool critical);
   // OpenLdap makes OpenLDAP 2.5's form: name "ldap", data "tls-unique:" or
   // "tls-server-end-point:" followed by the binding bytes. OpenLDAP has no tls-exporter form:
-  // an Error with kInvalidArgument for it.
+  // an Error with kInvalidArgument for it, and for empty binding bytes.
   static Result<SaslChannelBinding> OpenLdap(Type type, Bytes data, bool critical);
 
   SaslChannelBinding(SaslChannelBinding&& other) noexcept;

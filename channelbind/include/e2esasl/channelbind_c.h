@@ -67,7 +67,7 @@ typedef enum {
 typedef struct {
   e2e_cb_eddsa_policy eddsa_policy;
   int allow_renegotiation;
-  const unsigned char* server_certificate_der; /* GnuTLS server only; may be NULL */
+  const unsigned char* server_certificate_der; /* resumed servers (Options); may be NULL */
   size_t server_certificate_der_len;
 } e2e_cb_options;
 
@@ -94,8 +94,9 @@ E2ESASL_CB_EXPORT int e2e_cb_best_type_gnutls(gnutls_session_t session, e2e_cb_r
 
 /* e2e_cb_sasl: an owned sasl_channel_binding_t. Create with e2e_cb_sasl_new (standard names) or
  * e2e_cb_sasl_new_openldap (name "ldap", data "tls-unique:"/"tls-server-end-point:" + value);
- * pass e2e_cb_sasl_get() to sasl_setprop(conn, SASL_CHANNEL_BINDING, ...); keep it alive for the
- * whole exchange; e2e_cb_sasl_free wipes and frees it (NULL is allowed). */
+ * empty data (data_len 0: a binding of nothing binds nothing) is E2E_CB_E_INVALID_ARGUMENT; pass
+ * e2e_cb_sasl_get() to sasl_setprop(conn, SASL_CHANNEL_BINDING, ...); keep it alive for the whole
+ * exchange; e2e_cb_sasl_free wipes and frees it (NULL is allowed). */
 typedef struct e2e_cb_sasl e2e_cb_sasl;
 E2ESASL_CB_EXPORT int e2e_cb_sasl_new(e2e_cb_type type, const unsigned char* data, size_t data_len,
                                       int critical, e2e_cb_sasl** out, char* errbuf,

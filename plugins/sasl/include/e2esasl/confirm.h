@@ -23,12 +23,14 @@
  *                         Required on the server (without it the mechanism is not offered). On the
  *                         client it is optional: without it the client asks through SASL_INTERACT
  *                         (one SASL_CB_ECHOPROMPT prompt whose challenge is the string; the answer
- *                         "yes" or "y", any case, accepts; anything else rejects).
- * E2ESASL_CB_SAS_SHOW     e2esasl_confirm_t, optional, client only. Called as soon as the client
- *                         knows the string, one round trip BEFORE the server's person is asked:
- * show it to the client's person (who reads it aloud) and return SASL_OK without waiting for a
- * decision; any other value aborts the exchange. Without it the server's person is asked before the
- * client's person can see anything (see docs/mechanisms/sas.md, "Procedure for people").
+ *                         "yes" or "y", any case, accepts; anything else rejects). The client's
+ *                         person is asked first, the server's person last.
+ * E2ESASL_CB_SAS_SHOW     e2esasl_confirm_t. Show the string to the person and return SASL_OK
+ *                         without waiting for a decision; any other value aborts the exchange.
+ *                         Required on the server (without it the mechanism is not offered): the
+ *                         server calls it as soon as it knows the string, BEFORE the client's
+ * person is asked, so that both people can compare before anyone answers. Optional on the client
+ * (called one round trip earlier still). See docs/mechanisms/sas.md, "Procedure for people".
  */
 #ifndef E2ESASL_CONFIRM_H_
 #define E2ESASL_CONFIRM_H_
