@@ -69,9 +69,14 @@ bool Session::MakeBinding() {
          "security-error");
     return false;
   }
+  auto binding = cb::SaslChannelBinding::Standard(type, std::move(data.value()), /*critical=*/true);
+  if (!binding) {
+    SendInner("FAIL no channel binding on this connection");
+    Fail(E2E_XMPP_ERR_TLS, binding.error().message, "security-error");
+    return false;
+  }
   binding_name_ = std::string(cb::TypeName(type));
-  binding_ = std::make_unique<cb::SaslChannelBinding>(
-      cb::SaslChannelBinding::Standard(type, std::move(data.value()), /*critical=*/true));
+  binding_ = std::make_unique<cb::SaslChannelBinding>(std::move(binding).value());
   return true;
 }
 
@@ -248,7 +253,7 @@ void Session::InitiatorLine(const std::string& command, const std::string& rest)
       mechlist = requested_mech_;
     } else {
       for (const std::string& m : offered) {
-        if (!m.starts_with("SAS-") || hooks_.confirm) {
+        if (!m.starts_with("SAS-") || (hooks_.confirm && hooks_.show)) {
           mechlist += (mechlist.empty() ? "" : " ") + m;
         }
       }

@@ -214,9 +214,13 @@ std::unique_ptr<SaslServerEnd> SaslServerEnd::New(const SaslSettings& settings,
   void* ctx = &end->settings_;
   end->callbacks_ = {{SASL_CB_GETOPT, Callback(&GetOpt), ctx},
                      {SASL_CB_LOG, Callback(&QuietLog), nullptr}};
-  if (hooks != nullptr && hooks->confirm) {
+  // SAS-R255-PLUS is offered only when this end can both show the string to its person and ask
+  // them (the server shows it before either person answers: docs/mechanisms/sas.md).
+  if (hooks != nullptr && hooks->confirm && hooks->show) {
     end->callbacks_.push_back(sasl_callback_t{E2ESASL_CB_SAS_CONFIRM, Callback(&SasConfirm),
                                               const_cast<PersonHooks*>(hooks)});
+    end->callbacks_.push_back(
+        sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), const_cast<PersonHooks*>(hooks)});
   }
   end->callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});
   sasl_conn_t* raw = nullptr;

@@ -97,12 +97,13 @@ typedef struct e2e_xmpp_callbacks {
   void (*data)(void* user, e2e_xmpp_session* session, const char* text, size_t len);
   /* closed: the session ended normally (either side closed it after authentication). */
   void (*closed)(void* user, e2e_xmpp_session* session);
-  /* sas_confirm: SAS-R255-PLUS asks this end's person whether the other end shows `sas`; return
-   * 1 only when the person says yes. Called inside e2e_xmpp_handle_stanza; it may block (the XMPP
-   * connection is not served meanwhile). Without it SAS-R255-PLUS is neither offered nor used. */
+  /* sas_show / sas_confirm: SAS-R255-PLUS's person on this end. sas_show: show `sas` to the
+   * person as soon as it is known (the responder shows it before either person answers; the
+   * initiator when it learns it). sas_confirm: ask whether the other end shows `sas`; return 1
+   * only when the person says yes. Called inside e2e_xmpp_handle_stanza; sas_confirm may block
+   * (the XMPP connection is not served meanwhile). Without both, SAS-R255-PLUS is neither offered
+   * (responder) nor negotiated (initiator). */
   int (*sas_confirm)(void* user, e2e_xmpp_session* session, const char* sas, int is_server);
-  /* sas_show: initiator only: show `sas` to the person as soon as it is known (before the
-   * responder's person is asked), so they can read it aloud. */
   void (*sas_show)(void* user, e2e_xmpp_session* session, const char* sas);
   /* trace: every stanza sent ("out") or taken ("in") by the core, for logs and docs. */
   void (*trace)(void* user, const char* direction, const char* xml);
