@@ -45,6 +45,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(UnusableLines);
   CPPUNIT_TEST(BadConfiguration);
   CPPUNIT_TEST(AcceptOvertakesAck);
+  CPPUNIT_TEST(SessionFlood);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -334,6 +335,40 @@ class XmppFaultTest : public CppUnit::TestFixture {
         [&] { return alice.Events(sid).ended() || alice.Events(sid).identity.has_value(); }));
     CPPUNIT_ASSERT_MESSAGE(alice.Events(sid).reason, alice.Events(sid).identity.has_value());
     CPPUNIT_ASSERT(!held.empty());
+  }
+
+  // More than 64 session requests at once: the extra ones are refused (resource-constraint,
+  // reported as unavailable), the first 64 are untouched.
+  void SessionFlood() {
+    Router router;
+    PartySpec b = Bob();
+    b.incoming_answer = E2E_XMPP_PENDING;  // bob's person never answers: sessions pile up
+    PartySpec c = Alice();
+    c.jid = "carol@localhost/desk";
+    Party alice(&router, Alice()), bob(&router, b), carol(&router, c);
+    // alice may have at most 64 sessions herself: the 65th start is refused locally.
+    std::vector<std::string> sids;
+    for (int i = 0; i < 64; ++i) {
+      e2e_xmpp_session* s = alice.Start(kBob, kMech, "", kPassword);
+      CPPUNIT_ASSERT(s != nullptr);
+      sids.push_back(e2e_xmpp_session_sid(s));
+    }
+    CPPUNIT_ASSERT(alice.Start(kBob, kMech, "", kPassword) == nullptr);
+    router.Run([&] { return e2e_xmpp_session_count(bob.xmpp()) == 64; }, 5000);
+    // carol's requests find bob full.
+    std::vector<std::string> carols;
+    for (int i = 0; i < 2; ++i) {
+      carols.push_back(e2e_xmpp_session_sid(carol.Start(kBob, kMech, "", kPassword)));
+    }
+    router.Run([&] { return carol.Events(carols[1]).ended(); }, 5000);
+    CPPUNIT_ASSERT_EQUAL(size_t{64}, e2e_xmpp_session_count(bob.xmpp()));
+    for (const std::string& sid : carols) {
+      CPPUNIT_ASSERT_EQUAL(int{E2E_XMPP_ERR_UNAVAILABLE}, carol.Events(sid).failed.value_or(-1));
+      CPPUNIT_ASSERT(carol.Events(sid).reason.find("resource-constraint") != std::string::npos);
+    }
+    for (const std::string& sid : sids) {
+      CPPUNIT_ASSERT(!alice.Events(sid).ended());
+    }
   }
 
  private:

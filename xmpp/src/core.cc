@@ -214,6 +214,11 @@ int Core::HandleIq(xmpp_stanza_t* iq, const std::string& text) {
         Answer(iq, "cancel", "conflict");
         return 1;
       }
+      if (sessions_.size() >= kMaxSessions) {
+        // A flood of session requests: each would cost a TLS handshake and a libsasl2 connection.
+        Answer(iq, "wait", "resource-constraint");
+        return 1;
+      }
       xmpp_stanza_t* transport = ChildNs(content, "transport", E2E_XMPP_NS_JINGLE_IBB);
       std::string_view size_text = AttrOf(transport, "block-size");
       unsigned size = 0;
@@ -294,7 +299,8 @@ void Core::Disconnected() {
 
 Session* Core::Start(const std::string& peer, const e2e_xmpp_start_options& options) {
   Entry entry(this);
-  if (disconnected_ || peer.find('/') == std::string::npos || peer.find('@') == 0) {
+  if (disconnected_ || peer.find('/') == std::string::npos || peer.find('@') == 0 ||
+      sessions_.size() >= kMaxSessions) {
     return nullptr;
   }
   std::string sid = RandomHex(12);

@@ -35,6 +35,7 @@ inline constexpr size_t kMaxOutstandingBlocks = 4;          // IBB data IQs in f
 inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;  // ciphertext waiting for the window
 inline constexpr std::chrono::milliseconds kCloseTimeout{5000};
 inline constexpr std::chrono::milliseconds kAckTimeout{30000};
+inline constexpr size_t kMaxSessions = 64;  // per core; more session-initiates are refused
 
 // Settings: e2e_xmpp_config, validated and copied.
 struct Settings {
