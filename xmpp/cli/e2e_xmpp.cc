@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -608,6 +609,9 @@ int Passwd(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A server that vanishes must end us with "the XMPP connection was lost" (exit 7), not kill us
+  // with SIGPIPE when libstrophe next writes to its socket (e.g. after a blocking SAS question).
+  std::signal(SIGPIPE, SIG_IGN);
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
     std::cout << kUsage;
     return argc < 2 ? E2E_XMPP_ERR_USAGE : 0;
