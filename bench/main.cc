@@ -344,6 +344,10 @@ void Record(const PairResult& result, const Args& args, Row* row) {
   row->server_floor_us = result.server_floor_us;
   row->client_floor_mean_us = result.client_floor_mean_us;
   row->server_floor_mean_us = result.server_floor_mean_us;
+  row->client_limit_us = result.client_limit_us;
+  row->client_limit_mean_us = result.client_limit_mean_us;
+  row->client_chain_us = result.client_chain_us;
+  row->client_chain_mean_us = result.client_chain_mean_us;
   if (!args.json) {
     std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", row->mechanism.c_str(),
                  std::string(ImplementationName(row->impl)).c_str(),
@@ -406,6 +410,7 @@ int Run(const Args& args) {
       row.mechanism = mech.name;
       row.impl = impl;
       row.floor_text = std::string(mech.info->floor_text);
+      row.limit_text = std::string(mech.info->limit_text);
       row.baseline = mech.info->baseline;
       if (ksf) {
         row.client_excluded_us = ksf->cpu_us;
