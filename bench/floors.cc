@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "cpu_timer.h"
 #include "peer.h"
@@ -129,11 +131,18 @@ bool DependentCompressions(const FloorParams& params) {
     Ops::Set(&ctx, pad_state);
     Ops::Compress(&ctx, block.data());
     Ops::Get(ctx, out);
+    // The digest is big-endian words (FIPS 180-4); one byte swap and store per word (a
+    // shift-and-mask loop compiles into slow byte assembly for SHA-1's five words).
     for (size_t w = 0; w < Ops::kWords; ++w) {
-      for (size_t b = 0; b < sizeof(Word); ++b) {
-        block[w * sizeof(Word) + b] =
-            static_cast<unsigned char>(out[w] >> (8 * (sizeof(Word) - 1 - b)));
+      Word big = out[w];
+      if constexpr (std::endian::native == std::endian::little) {
+        if constexpr (sizeof(Word) == 4) {
+          big = __builtin_bswap32(big);
+        } else {
+          big = __builtin_bswap64(big);
+        }
       }
+      std::memcpy(block.data() + w * sizeof(Word), &big, sizeof big);
     }
   }
   return true;

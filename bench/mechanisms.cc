@@ -17,12 +17,12 @@ constexpr std::string_view kPlusSuffix = "-PLUS";
 // PLAIN and ANONYMOUS: libsasl2's own per-connection cost (sasl_*_new with its getaddrinfo,
 // start, canon_user, dispose), and for PLAIN one sasldb read of userPassword on the server.
 constexpr std::array<MechanismInfo, 7> kMechanisms = {{
-    {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so", nullptr,
-     false, &LimitScramSha1, "2 i SHA1_Transform", &ChainScramSha1},
+    {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so",
+     &RunScramSha1Core, false, &LimitScramSha1, "2 i SHA1_Transform", &ChainScramSha1},
     {"SCRAM-SHA-256", &FloorScramSha256, nullptr, "PKCS5_PBKDF2_HMAC(SHA-256, i)", "libscram.so",
-     nullptr, false, &LimitScramSha256, "2 i SHA256_Transform", &ChainScramSha256},
+     &RunScramSha256Core, false, &LimitScramSha256, "2 i SHA256_Transform", &ChainScramSha256},
     {"SCRAM-SHA-512", &FloorScramSha512, nullptr, "PKCS5_PBKDF2_HMAC(SHA-512, i)", "libscram.so",
-     nullptr, false, &LimitScramSha512, "2 i SHA512_Transform", &ChainScramSha512},
+     &RunScramSha512Core, false, &LimitScramSha512, "2 i SHA512_Transform", &ChainScramSha512},
     {"CPACE-R255", &FloorCpaceRistretto255, &FloorCpaceRistretto255,
      "ristretto255 from_hash + 2 scalarmult (libsodium)", "", &RunCpaceCore, false, nullptr, "",
      nullptr},
