@@ -21,6 +21,9 @@
 #include "opaque/server.h"
 #include "pair.h"
 #include "peer.h"
+#include "scram/client.h"
+#include "scram/key_schedule.h"
+#include "scram/server.h"
 #include "stats.h"
 
 namespace e2esasl::bench {
@@ -56,16 +59,20 @@ class Sides {
         batches_(BatchesFor(spec.count)),
         client_(batches_),
         server_(batches_),
-        client_floor_(spec.client_floor, FloorParams{}, spec.warmup, spec.count),
-        server_floor_(spec.server_floor, FloorParams{}, spec.warmup, spec.count) {}
+        client_floor_(spec.client_floor, FloorParams{spec.iterations}, spec.warmup, spec.count),
+        server_floor_(spec.server_floor, FloorParams{spec.iterations}, spec.warmup, spec.count),
+        client_limit_(spec.client_limit, FloorParams{spec.iterations}, spec.warmup, spec.count),
+        client_chain_(spec.client_chain, FloorParams{spec.iterations}, spec.warmup, spec.count) {}
 
   // For authentication i (warmup first): the timers to use, or null while warming up.
   CpuTimer* client(int i) { return Timer(client_, i); }
   CpuTimer* server(int i) { return Timer(server_, i); }
-  // After authentication i: each side's floor once.
+  // After authentication i: each side's floor (and the client's limit and chain) once.
   void RunFloors(int i) {
     client_floor_.Run(i);
     server_floor_.Run(i);
+    client_limit_.Run(i);
+    client_chain_.Run(i);
   }
 
   PairResult Result() const {
@@ -75,6 +82,8 @@ class Sides {
     Fill(server_, &r.server_us, &r.server_mean_us);
     Floor(spec_.client_floor, client_floor_, &r.client_floor_us, &r.client_floor_mean_us);
     Floor(spec_.server_floor, server_floor_, &r.server_floor_us, &r.server_floor_mean_us);
+    Floor(spec_.client_limit, client_limit_, &r.client_limit_us, &r.client_limit_mean_us);
+    Floor(spec_.client_chain, client_chain_, &r.client_chain_us, &r.client_chain_mean_us);
     return r;
   }
 
@@ -108,6 +117,8 @@ class Sides {
   std::vector<CpuTimer> server_;
   FloorRunner client_floor_;
   FloorRunner server_floor_;
+  FloorRunner client_limit_;
+  FloorRunner client_chain_;
 };
 
 PairResult Failed(const std::string& detail) {
@@ -220,6 +231,63 @@ std::optional<opaque::StoredRecord> RegisterOpaque(Rng& rng, const opaque::Serve
   return stored;
 }
 
+// ScramVerifiers hands the server a copy of the bench user's stored verifier per lookup (what
+// the plugin reads from auxprop).
+class ScramVerifiers final : public scram::CredentialSource {
+ public:
+  explicit ScramVerifiers(const scram::StoredCredentials& stored) : stored_(stored) {}
+  std::optional<scram::StoredSecret> Lookup(HashAlg, std::string_view, std::string_view) override {
+    return scram::StoredSecret(stored_);
+  }
+
+ private:
+  const scram::StoredCredentials& stored_;
+};
+
+PairResult RunScramCore(HashAlg alg, const CoreSpec& spec) {
+  Rng& rng = SystemRandom();
+  // What setpass stores (a fresh salt, spec.iterations), and the server's fake-salt key.
+  const std::optional<scram::StoredCredentials> stored =
+      scram::StoredCredentials::Generate(alg, rng, kPassword, spec.iterations);
+  SecretBytes fake_secret(32);
+  if (!stored || !rng.Fill(fake_secret)) {
+    return Failed("provisioning failed");
+  }
+  ScramVerifiers verifiers(*stored);
+  Sides sides(spec);
+  for (int i = 0; i < spec.warmup + spec.count; ++i) {
+    std::string error;
+    const bool ok = Exchange<scram::ClientSession, scram::ServerSession>(
+        [&](std::optional<scram::ClientSession>* out) {
+          scram::ClientConfig config;
+          config.alg = alg;
+          config.authcid = std::string(kUser);
+          config.password = SecretString(kPassword);
+          config.gs2 = Header(spec.plus);
+          config.cb_data = BindingData(spec.plus);
+          out->emplace(rng, std::move(config));
+        },
+        [&](std::optional<scram::ServerSession>* out) {
+          scram::ServerConfig config;
+          config.alg = alg;
+          if (spec.plus) {
+            config.binding = scram::ServerBinding{std::string(kBindingName), BindingData(true)};
+            config.plus_advertised = true;
+          }
+          config.fake_secret = fake_secret;
+          config.fake_iterations = spec.iterations;
+          config.password_fallback = false;
+          out->emplace(rng, verifiers, std::move(config));
+        },
+        sides.client(i), sides.server(i), &error);
+    if (!ok) {
+      return Failed("authentication " + std::to_string(i + 1) + ": " + error);
+    }
+    sides.RunFloors(i);
+  }
+  return sides.Result();
+}
+
 int64_t WallNanos() {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -305,6 +373,16 @@ PairResult RunOpaqueCore(const CoreSpec& spec) {
     sides.RunFloors(i);
   }
   return sides.Result();
+}
+
+PairResult RunScramSha1Core(const CoreSpec& spec) {
+  return RunScramCore(HashAlg::kSha1, spec);
+}
+PairResult RunScramSha256Core(const CoreSpec& spec) {
+  return RunScramCore(HashAlg::kSha256, spec);
+}
+PairResult RunScramSha512Core(const CoreSpec& spec) {
+  return RunScramCore(HashAlg::kSha512, spec);
 }
 
 std::optional<KsfFigures> MeasureOpaqueKsf(const OpaqueKsf& ksf, int runs) {

@@ -29,9 +29,12 @@ struct CoreSpec {
   bool plus = false;  // bind a synthetic tls-exporter value, as the -PLUS libsasl2 rows do
   int warmup = 2;
   int count = 200;
+  uint32_t iterations = 4096;  // SCRAM's PBKDF2 count (the verifier's and the floors')
   OpaqueKsf opaque_ksf;
   FloorFn client_floor = nullptr;  // run after each authentication, as in the libsasl2 rows
   FloorFn server_floor = nullptr;
+  FloorFn client_limit = nullptr;  // likewise (MechanismInfo::client_limit, client_chain)
+  FloorFn client_chain = nullptr;
 };
 
 // CoreFn runs warmup + count authentications and returns the per-side figures (ok false with a
@@ -40,6 +43,12 @@ using CoreFn = PairResult (*)(const CoreSpec& spec);
 
 PairResult RunCpaceCore(const CoreSpec& spec);
 PairResult RunOpaqueCore(const CoreSpec& spec);
+// RunScramSha*Core: SCRAM's ClientSession against its ServerSession holding the bench user's
+// stored verifier (spec.iterations), the server configured as the e2esasl rows' (no
+// userPassword fallback, so no PBKDF2 at login).
+PairResult RunScramSha1Core(const CoreSpec& spec);
+PairResult RunScramSha256Core(const CoreSpec& spec);
+PairResult RunScramSha512Core(const CoreSpec& spec);
 
 // KsfFigures: one Argon2id parameter set's cost in this process.
 struct KsfFigures {

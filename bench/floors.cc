@@ -2,9 +2,13 @@
 #include "floors.h"
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "cpu_timer.h"
 #include "peer.h"
@@ -36,6 +40,133 @@ bool FloorScramSha256(const FloorParams& params) {
 }
 bool FloorScramSha512(const FloorParams& params) {
   return Pbkdf2(EVP_sha512(), params);
+}
+
+// OpenSSL 3.0 deprecates the low-level SHA API (EVP has no call that runs one compression on a
+// state); the limits need exactly that, as plugins/common/pbkdf2.cc does. Silenced for the three
+// Ops structs below only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+namespace {
+
+// Ops: one hash's context, its compression function, and its state words (which are the whole
+// digest for SHA-1, SHA-256 and SHA-512).
+struct Sha1Ops {
+  using Ctx = SHA_CTX;
+  using Word = SHA_LONG;
+  static constexpr size_t kWords = 5;
+  static int Init(Ctx* c) { return SHA1_Init(c); }
+  static void Compress(Ctx* c, const unsigned char* block) { SHA1_Transform(c, block); }
+  static void Get(const Ctx& c, Word* h) {
+    h[0] = c.h0;
+    h[1] = c.h1;
+    h[2] = c.h2;
+    h[3] = c.h3;
+    h[4] = c.h4;
+  }
+  static void Set(Ctx* c, const Word* h) {
+    c->h0 = h[0];
+    c->h1 = h[1];
+    c->h2 = h[2];
+    c->h3 = h[3];
+    c->h4 = h[4];
+  }
+};
+struct Sha256Ops {
+  using Ctx = SHA256_CTX;
+  using Word = SHA_LONG;
+  static constexpr size_t kWords = 8;
+  static int Init(Ctx* c) { return SHA256_Init(c); }
+  static void Compress(Ctx* c, const unsigned char* block) { SHA256_Transform(c, block); }
+  static void Get(const Ctx& c, Word* h) { std::copy(c.h, c.h + kWords, h); }
+  static void Set(Ctx* c, const Word* h) { std::copy(h, h + kWords, c->h); }
+};
+struct Sha512Ops {
+  using Ctx = SHA512_CTX;
+  using Word = SHA_LONG64;
+  static constexpr size_t kWords = 8;
+  static int Init(Ctx* c) { return SHA512_Init(c); }
+  static void Compress(Ctx* c, const unsigned char* block) { SHA512_Transform(c, block); }
+  static void Get(const Ctx& c, Word* h) { std::copy(c.h, c.h + kWords, h); }
+  static void Set(Ctx* c, const Word* h) { std::copy(h, h + kWords, c->h); }
+};
+
+#pragma GCC diagnostic pop
+
+// Compressions runs 2 * iterations compressions, each on the state the previous one left, of
+// a fixed block (the cost of a compression does not depend on its input): the limit.
+template <typename Ops>
+bool Compressions(const FloorParams& params) {
+  std::array<unsigned char, SHA512_CBLOCK> block{};
+  block[0] = 0x80;
+  typename Ops::Ctx ctx;
+  if (Ops::Init(&ctx) != 1) {
+    return false;
+  }
+  for (uint64_t k = 0; k < 2 * uint64_t{params.iterations}; ++k) {
+    Ops::Compress(&ctx, block.data());
+  }
+  return true;
+}
+
+// DependentCompressions runs 2 * iterations compressions chained as Hi() chains them: each
+// starts from the same saved state (a pad state) and takes the previous one's output, written
+// out as digest bytes, as the start of its message block. A compression can then only begin
+// once the previous one's result has gone through memory into the next message, which on this
+// kind of CPU costs more than chaining the state does (docs/performance.md).
+template <typename Ops>
+bool DependentCompressions(const FloorParams& params) {
+  using Word = typename Ops::Word;
+  std::array<unsigned char, SHA512_CBLOCK> block{};
+  block[Ops::kWords * sizeof(Word)] = 0x80;
+  typename Ops::Ctx ctx;
+  if (Ops::Init(&ctx) != 1) {
+    return false;
+  }
+  Word pad_state[Ops::kWords];
+  Word out[Ops::kWords];
+  Ops::Get(ctx, pad_state);
+  for (uint64_t k = 0; k < 2 * uint64_t{params.iterations}; ++k) {
+    Ops::Set(&ctx, pad_state);
+    Ops::Compress(&ctx, block.data());
+    Ops::Get(ctx, out);
+    // The digest is big-endian words (FIPS 180-4); one byte swap and store per word (a
+    // shift-and-mask loop compiles into slow byte assembly for SHA-1's five words).
+    for (size_t w = 0; w < Ops::kWords; ++w) {
+      Word big = out[w];
+      if constexpr (std::endian::native == std::endian::little) {
+        if constexpr (sizeof(Word) == 4) {
+          big = __builtin_bswap32(big);
+        } else {
+          big = __builtin_bswap64(big);
+        }
+      }
+      std::memcpy(block.data() + w * sizeof(Word), &big, sizeof big);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool LimitScramSha1(const FloorParams& params) {
+  return Compressions<Sha1Ops>(params);
+}
+bool LimitScramSha256(const FloorParams& params) {
+  return Compressions<Sha256Ops>(params);
+}
+bool LimitScramSha512(const FloorParams& params) {
+  return Compressions<Sha512Ops>(params);
+}
+bool ChainScramSha1(const FloorParams& params) {
+  return DependentCompressions<Sha1Ops>(params);
+}
+bool ChainScramSha256(const FloorParams& params) {
+  return DependentCompressions<Sha256Ops>(params);
+}
+bool ChainScramSha512(const FloorParams& params) {
+  return DependentCompressions<Sha512Ops>(params);
 }
 
 bool FloorCpaceRistretto255(const FloorParams&) {

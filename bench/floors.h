@@ -27,6 +27,24 @@ bool FloorScramSha1(const FloorParams& params);
 bool FloorScramSha256(const FloorParams& params);
 bool FloorScramSha512(const FloorParams& params);
 
+// LimitScramSha1 / 256 / 512: 2 * iterations calls of the hash's compression function on one
+// chained state (OpenSSL's SHA1/SHA256/SHA512_Transform: the same code PKCS5_PBKDF2_HMAC's
+// digests and our Pbkdf2 run) — the physical limit of Hi(): once the HMAC pads are hashed,
+// each iteration U_j = HMAC(P, U_{j-1}) costs one inner and one outer compression. The pads,
+// U_1 and SCRAM's few HMACs are left out, so no client can quite reach 1.0 x.
+bool LimitScramSha1(const FloorParams& params);
+bool LimitScramSha256(const FloorParams& params);
+bool LimitScramSha512(const FloorParams& params);
+
+// ChainScramSha1 / 256 / 512: the same 2 * iterations compressions with Hi()'s own data
+// dependency: each from a fixed (pad) state, its message block starting with the previous
+// compression's output as digest bytes — the inner loop of Pbkdf2 (plugins/common/pbkdf2.cc)
+// without the XOR into T. Reported next to the limit, to tell what Hi()'s chaining costs
+// through a library's compression function from what the rest of the client costs.
+bool ChainScramSha1(const FloorParams& params);
+bool ChainScramSha256(const FloorParams& params);
+bool ChainScramSha512(const FloorParams& params);
+
 // FloorCpaceRistretto255: one hash-to-group and two scalar multiplications with libsodium —
 // what each CPace party must do (draft-irtf-cfrg-cpace-21 s6.2: g = calculate_generator(...),
 // Ya = scalar_mult(ya, g), K = scalar_mult_vfy(ya, Yb)).

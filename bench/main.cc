@@ -71,7 +71,8 @@ void Usage(std::FILE* out) {
       "                    (default %s; known: %s)\n"
       "  --impl LIST       comma-separated of e2esasl (our modules through libsasl2), e2esasl-mem\n"
       "                    (the same with an in-memory auxprop instead of sasldb), core (our\n"
-      "                    protocol core in-process, CPace and OPAQUE), cyrus (default config:\n"
+      "                    protocol core in-process: SCRAM, CPace, OPAQUE), cyrus (default "
+      "config:\n"
       "                    userPassword), cyrus-stored (scram_secret_generate: authPassword)\n"
       "                    (default all)\n"
       "  --iterations I    SCRAM iteration count, %u..%u (default 4096)\n"
@@ -344,6 +345,10 @@ void Record(const PairResult& result, const Args& args, Row* row) {
   row->server_floor_us = result.server_floor_us;
   row->client_floor_mean_us = result.client_floor_mean_us;
   row->server_floor_mean_us = result.server_floor_mean_us;
+  row->client_limit_us = result.client_limit_us;
+  row->client_limit_mean_us = result.client_limit_mean_us;
+  row->client_chain_us = result.client_chain_us;
+  row->client_chain_mean_us = result.client_chain_mean_us;
   if (!args.json) {
     std::fprintf(stderr, "e2esasl-bench: %-19s %-13s %s\n", row->mechanism.c_str(),
                  std::string(ImplementationName(row->impl)).c_str(),
@@ -397,7 +402,7 @@ int Run(const Args& args) {
     }
     for (const Implementation impl : args.impls) {
       if (impl == Implementation::kCore && mech.info->core == nullptr) {
-        continue;  // no in-process core for this family (SCRAM's is timed through libsasl2)
+        continue;  // no in-process core for this mechanism (the baselines)
       }
       if (mech.info->baseline && impl != Implementation::kCyrus) {
         continue;  // a baseline is Cyrus's module in its default configuration only
@@ -406,6 +411,7 @@ int Run(const Args& args) {
       row.mechanism = mech.name;
       row.impl = impl;
       row.floor_text = std::string(mech.info->floor_text);
+      row.limit_text = std::string(mech.info->limit_text);
       row.baseline = mech.info->baseline;
       if (ksf) {
         row.client_excluded_us = ksf->cpu_us;
@@ -416,9 +422,12 @@ int Run(const Args& args) {
         core_spec.plus = mech.plus;
         core_spec.warmup = args.warmup;
         core_spec.count = args.count;
+        core_spec.iterations = args.iterations;
         core_spec.opaque_ksf = args.opaque_ksf;
         core_spec.client_floor = mech.info->client_floor;
         core_spec.server_floor = mech.info->server_floor;
+        core_spec.client_limit = mech.info->client_limit;
+        core_spec.client_chain = mech.info->client_chain;
         Record(mech.info->core(core_spec), args, &row);
         all_ok = all_ok && row.ok;
         rows.push_back(row);

@@ -25,6 +25,14 @@ struct MechanismInfo {
   // implementation, to show what libsasl2 (and one auxprop read) costs every mechanism per
   // connection.
   bool baseline = false;
+  // client_limit: the physical limit of the client's unavoidable work where it is below the
+  // floor's library call (SCRAM: the 2 * i compressions of Hi(), floors.h), run interleaved
+  // like the floor; nullptr: none.
+  FloorFn client_limit = nullptr;
+  std::string_view limit_text;
+  // client_chain: the limit's compressions with the mechanism's own data dependency (SCRAM:
+  // floors.h ChainScramSha*), measured likewise; nullptr: none.
+  FloorFn client_chain = nullptr;
 };
 
 // Mechanism: a requested name resolved against the table.

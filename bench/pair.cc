@@ -181,6 +181,10 @@ PairResult RunPair(const PeerSpec& spec) {
                  &result.client_floor_mean_us);
     FloorFigures(s.floor_state, s.floor_batch_ns, spec.count, &result.server_floor_us,
                  &result.server_floor_mean_us);
+    FloorFigures(c.limit_state, c.limit_batch_ns, spec.count, &result.client_limit_us,
+                 &result.client_limit_mean_us);
+    FloorFigures(c.chain_state, c.chain_batch_ns, spec.count, &result.client_chain_us,
+                 &result.client_chain_mean_us);
   }
   return result;
 }

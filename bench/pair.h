@@ -26,6 +26,12 @@ struct PairResult {
   std::optional<double> server_floor_us;
   std::optional<double> client_floor_mean_us;
   std::optional<double> server_floor_mean_us;
+  // The client's limit and chain (MechanismInfo::client_limit, client_chain), measured the
+  // same way.
+  std::optional<double> client_limit_us;
+  std::optional<double> client_limit_mean_us;
+  std::optional<double> client_chain_us;
+  std::optional<double> client_chain_mean_us;
 };
 
 // FloorFigures: the median-of-batches and the mean per run of a side's floor from its report.

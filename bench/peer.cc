@@ -362,10 +362,12 @@ void Fail(SideReport* report, const std::string& why) {
 using AuthFn = bool (*)(const PeerSpec&, int, int, CpuTimer*, std::string*);
 
 void RunLoop(const PeerSpec& spec, int in_fd, int out_fd, AuthFn auth, FloorFn floor_fn,
-             SideReport* report) {
+             FloorFn limit_fn, FloorFn chain_fn, SideReport* report) {
   const int batches = BatchesFor(spec.count);
   std::array<CpuTimer, kMaxBatches> timers;
   FloorRunner floor(floor_fn, FloorParams{spec.iterations}, spec.warmup, spec.count);
+  FloorRunner limit(limit_fn, FloorParams{spec.iterations}, spec.warmup, spec.count);
+  FloorRunner chain(chain_fn, FloorParams{spec.iterations}, spec.warmup, spec.count);
   for (int i = 0; i < spec.warmup + spec.count; ++i) {
     const int timed = i - spec.warmup;
     CpuTimer* timer = timed >= 0 ? &timers[BatchOf(timed, spec.count, batches)] : nullptr;
@@ -376,13 +378,19 @@ void RunLoop(const PeerSpec& spec, int in_fd, int out_fd, AuthFn auth, FloorFn f
     }
     ++report->completed;
     floor.Run(i);
+    limit.Run(i);
+    chain.Run(i);
   }
   for (int b = 0; b < batches; ++b) {
     report->batch_ns[b] = timers[b].Nanos();
     report->cpu_ns += timers[b].Nanos();
     report->floor_batch_ns[b] = floor.BatchNanos(b);
+    report->limit_batch_ns[b] = limit.BatchNanos(b);
+    report->chain_batch_ns[b] = chain.BatchNanos(b);
   }
   report->floor_state = floor_fn == nullptr ? 0 : (floor.ok() ? 1 : 2);
+  report->limit_state = limit_fn == nullptr ? 0 : (limit.ok() ? 1 : 2);
+  report->chain_state = chain_fn == nullptr ? 0 : (chain.ok() ? 1 : 2);
 }
 
 }  // namespace
@@ -428,7 +436,8 @@ void RunClient(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report) 
     WriteFrame(out_fd, FrameKind::kFail, report->detail);
     return;
   }
-  RunLoop(spec, in_fd, out_fd, &ClientAuth, spec.mech.info->client_floor, report);
+  RunLoop(spec, in_fd, out_fd, &ClientAuth, spec.mech.info->client_floor,
+          spec.mech.info->client_limit, spec.mech.info->client_chain, report);
   sasl_done();
 }
 
@@ -451,7 +460,8 @@ void RunServer(const PeerSpec& spec, int in_fd, int out_fd, SideReport* report) 
     Fail(report, error);
     WriteFrame(out_fd, FrameKind::kFail, error);
   } else {
-    RunLoop(spec, in_fd, out_fd, &ServerAuth, spec.mech.info->server_floor, report);
+    RunLoop(spec, in_fd, out_fd, &ServerAuth, spec.mech.info->server_floor, nullptr, nullptr,
+            report);
   }
   sasl_done();
 }

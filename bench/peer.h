@@ -57,6 +57,12 @@ struct SideReport {
   // floor_state 0 none, 1 measured (floor_batch_ns as batch_ns), 2 the primitive failed.
   int32_t floor_state = 0;
   int64_t floor_batch_ns[kMaxBatches] = {};
+  // The same for the side's limit and chain (MechanismInfo::client_limit, client_chain; the
+  // server has neither).
+  int32_t limit_state = 0;
+  int64_t limit_batch_ns[kMaxBatches] = {};
+  int32_t chain_state = 0;
+  int64_t chain_batch_ns[kMaxBatches] = {};
   char detail[512] = {};  // why it stopped, when completed < warmup + count
 };
 

@@ -30,6 +30,15 @@ struct Row {
   std::optional<double> client_floor_mean_us;
   std::optional<double> server_floor_mean_us;
   std::string floor_text;
+  // client_limit_us: the client's physical limit (SCRAM: 2 * i compressions), measured like the
+  // floor; std::nullopt: none.
+  std::optional<double> client_limit_us;
+  std::optional<double> client_limit_mean_us;
+  std::string limit_text;
+  // client_chain_us: the limit's compressions chained as the mechanism chains them (SCRAM:
+  // each message the previous output, floors.h ChainScramSha*).
+  std::optional<double> client_chain_us;
+  std::optional<double> client_chain_mean_us;
   bool baseline = false;  // a libsasl2 baseline row (MechanismInfo::baseline)
   // client_excluded_us: CPU the floor does not count and the client ratio leaves out (OPAQUE's
   // KSF at the bench's parameters, measured in this process); excluded_text says what it is.

@@ -1,4 +1,5 @@
-// hash.cc: digests, HMAC, HKDF (SHA-256/512 on libsodium, SHA-1 on OpenSSL) and PBKDF2 (OpenSSL).
+// hash.cc: digests, HMAC, HKDF (SHA-256/512 on libsodium, SHA-1 on OpenSSL). PBKDF2 is in
+// pbkdf2.cc.
 #include "common/hash.h"
 
 #include <openssl/core_names.h>
@@ -7,7 +8,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <climits>
 #include <utility>
 
 namespace e2esasl {
@@ -281,25 +281,6 @@ std::optional<SecretBytes> HkdfExpand(HashAlg alg, ByteView prk, ByteView info, 
     previous = std::move(*block);
   }
   return okm;
-}
-
-std::optional<SecretBytes> Pbkdf2(HashAlg alg, ByteView password, ByteView salt,
-                                  uint32_t iterations, size_t out_len) {
-  const EVP_MD* md = Md(alg);
-  if (md == nullptr || iterations == 0 || iterations > INT_MAX || out_len == 0 ||
-      out_len > INT_MAX || password.size() > INT_MAX || salt.size() > INT_MAX) {
-    return std::nullopt;
-  }
-  SecretBytes out(out_len);
-  // RFC 8018 s5.2: DK = T_1 || T_2 || ... , T_i = F(P, S, c, i), PRF = HMAC-H. OpenSSL keys the
-  // HMAC once for all c iterations (unlike Cyrus's Hi()).
-  if (PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(DataOrEmpty(password)),
-                        static_cast<int>(password.size()), DataOrEmpty(salt),
-                        static_cast<int>(salt.size()), static_cast<int>(iterations), md,
-                        static_cast<int>(out_len), out.data()) != 1) {
-    return std::nullopt;
-  }
-  return out;
 }
 
 }  // namespace e2esasl

@@ -1,5 +1,6 @@
 // hash.h: the hash functions and hash-based KDFs the mechanism families need: SHA-256 and SHA-512
-// digests and HMACs on libsodium, SHA-1 and PBKDF2 on OpenSSL 3.0 EVP (no deprecated API).
+// digests and HMACs on libsodium, SHA-1 on OpenSSL 3.0 EVP (hash.cc), and PBKDF2 on OpenSSL's
+// SHA compression functions (pbkdf2.cc, the only user of OpenSSL's deprecated low-level API).
 // (OpenSSL 3 spends more on its per-call provider machinery than on hashing a short message:
 // ~2.7 us per HMAC-SHA-512 of 100 bytes against ~1 us with libsodium, and OPAQUE or CPace run
 // dozens per login.)
@@ -106,8 +107,10 @@ std::optional<SecretBytes> HkdfExtract(HashAlg alg, ByteView salt, ByteView ikm)
 // length > 255 * HashLen, or on an OpenSSL failure. length 0 gives an empty result.
 std::optional<SecretBytes> HkdfExpand(HashAlg alg, ByteView prk, ByteView info, size_t length);
 
-// Pbkdf2 returns PBKDF2-HMAC-H(password, salt, iterations, out_len) (RFC 8018 s5.2) via
-// OpenSSL's PKCS5_PBKDF2_HMAC. nullopt when iterations or out_len is 0 or above INT_MAX, or on
+// Pbkdf2 returns PBKDF2-HMAC-H(password, salt, iterations, out_len) (RFC 8018 s5.2),
+// byte-identical to OpenSSL's PKCS5_PBKDF2_HMAC, at 2 * iterations calls of the hash's
+// compression function per hLen bytes of output, plus the keying (pbkdf2.cc). Any password and
+// salt length, including empty. nullopt when iterations or out_len is 0 or above INT_MAX, or on
 // an OpenSSL failure. The caller enforces its own iteration policy (minimum / maximum).
 std::optional<SecretBytes> Pbkdf2(HashAlg alg, ByteView password, ByteView salt,
                                   uint32_t iterations, size_t out_len);

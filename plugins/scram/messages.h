@@ -141,8 +141,10 @@ bool IsValidNonce(std::string_view nonce);
 
 // GenerateNonce returns `size` characters drawn uniformly from the 93 printable characters
 // (%x21-2B / %x2D-7E) using rng: each random byte b < 186 gives kNonceAlphabet[b % 93], other
-// bytes are discarded and more are drawn. std::nullopt when rng fails or size is 0. The mapping
-// is public so known-answer tests can feed the bytes that reproduce a given nonce.
+// bytes are discarded and more are drawn: first `size` bytes (min 64), then 64 at a time, the
+// characters taken in order until the nonce is complete. std::nullopt when rng fails or size is
+// 0. The mapping is public so known-answer tests can feed the bytes that reproduce a given
+// nonce.
 std::optional<std::string> GenerateNonce(Rng& rng, size_t size);
 inline constexpr std::string_view kNonceAlphabet =
     "!\"#$%&'()*+-./"

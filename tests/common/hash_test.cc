@@ -1,5 +1,5 @@
-// HashTest: RFC 4231 HMAC, RFC 5869 HKDF and RFC 6070 PBKDF2 vectors (data files under
-// tests/vectors/common/), the keyed-once HMAC agreeing with the one-shot, and argument limits.
+// HashTest: RFC 4231 HMAC and RFC 5869 HKDF vectors (data files under tests/vectors/common/), the
+// keyed-once HMAC agreeing with the one-shot, and argument limits. PBKDF2: pbkdf2_test.cc.
 #include <string>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -29,8 +29,6 @@ class HashTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(HmacEmptyKeyEqualsZeroKey);
   CPPUNIT_TEST(HkdfRfc5869);
   CPPUNIT_TEST(HkdfExpandLimits);
-  CPPUNIT_TEST(Pbkdf2Rfc6070);
-  CPPUNIT_TEST(Pbkdf2RejectsBadArguments);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -174,33 +172,6 @@ class HashTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{255 * 64}, max->size());
     std::optional<SecretBytes> none = HkdfExpand(HashAlg::kSha512, prk, ByteView(), 0);
     CPPUNIT_ASSERT(none.has_value() && none->empty());
-  }
-
-  void Pbkdf2Rfc6070() {
-    VectorFile file = VectorFile::Load("common/pbkdf2-rfc6070.txt");
-    CPPUNIT_ASSERT_EQUAL(size_t{5}, file.blocks().size());  // vector 4 omitted (see the file)
-    for (test::VectorBlock& block : file.blocks()) {
-      const Bytes password = block.Hex("P");
-      const Bytes salt = block.Hex("S");
-      const uint64_t iterations = block.Uint("c");
-      const uint64_t length = block.Uint("dkLen");
-      std::optional<SecretBytes> dk =
-          Pbkdf2(HashAlg::kSha1, password, salt, static_cast<uint32_t>(iterations), length);
-      CPPUNIT_ASSERT_MESSAGE(block.name(), dk.has_value());
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(block.name(), test::Hex(block.Hex("DK")), test::Hex(*dk));
-    }
-    file.CheckAllRead();
-  }
-
-  void Pbkdf2RejectsBadArguments() {
-    CPPUNIT_ASSERT(!Pbkdf2(HashAlg::kSha256, AsBytes("p"), AsBytes("s"), 0, 32).has_value());
-    CPPUNIT_ASSERT(!Pbkdf2(HashAlg::kSha256, AsBytes("p"), AsBytes("s"), 1, 0).has_value());
-    CPPUNIT_ASSERT(
-        !Pbkdf2(HashAlg::kSha256, AsBytes("p"), AsBytes("s"), 0x80000000u, 32).has_value());
-    // Empty password and salt are valid inputs.
-    std::optional<SecretBytes> empty = Pbkdf2(HashAlg::kSha256, ByteView(), ByteView(), 1, 32);
-    CPPUNIT_ASSERT(empty.has_value());
-    CPPUNIT_ASSERT_EQUAL(size_t{32}, empty->size());
   }
 };
 

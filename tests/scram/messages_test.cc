@@ -375,8 +375,11 @@ class ScramMessagesTest : public CppUnit::TestFixture {
   }
 
   void NonceGeneration() {
-    // Each byte b < 186 gives kNonceAlphabet[b % 93]; bytes >= 186 are discarded.
-    const Bytes bytes = {0, 92, 93, 185, 186, 255, 11};
+    // Each byte b < 186 gives kNonceAlphabet[b % 93]; bytes >= 186 are discarded. The first
+    // draw is the nonce's size (5 bytes: one discarded), the shortfall comes from one draw of 64
+    // (255 discarded, 11 taken, the rest unused).
+    Bytes bytes = {0, 92, 93, 185, 186, 255, 11};
+    bytes.resize(5 + 64, 0);
     FixedRng rng(bytes);
     std::optional<std::string> nonce = GenerateNonce(rng, 5);
     CPPUNIT_ASSERT(nonce.has_value());
