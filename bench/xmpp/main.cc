@@ -45,7 +45,8 @@ const char* kUsage =
     "  --servers LIST       memory,limits,no-limits,nodelay,nodelay-all (default all):\n"
     "                       memory: the floor (no server); limits: Debian's mod_limits;\n"
     "                       nodelay: no limits, TCP_NODELAY on the client sockets;\n"
-    "                       nodelay-all: the same and on Prosody's (--no-nagle)\n"
+    "                       nodelay-all: the same and on Prosody's (--no-nagle);\n"
+    "                       also limits-nodelay: mod_limits, TCP_NODELAY everywhere\n"
     "  --auth-block N       IBB block size of the authentication runs (default 4096)\n"
     "  --blocks LIST        block sizes of the transfers (default 4096,8192,16384,32768,65535)\n"
     "  --flow-reps R        transfers per block size and server (default 3)\n"
@@ -130,7 +131,7 @@ Options ParseOptions(int argc, char** argv) {
       o.servers = SplitList(value());
       for (const std::string& s : o.servers) {
         if (s != "memory" && s != "limits" && s != "no-limits" && s != "nodelay" &&
-            s != "nodelay-all") {
+            s != "nodelay-all" && s != "limits-nodelay") {
           throw std::invalid_argument("unknown server " + s);
         }
       }
@@ -222,6 +223,9 @@ std::string ServerName(const std::string& server) {
   if (server == "nodelay-all") {
     return "Prosody, no limits, NODELAY all";
   }
+  if (server == "limits-nodelay") {
+    return "Prosody, mod_limits, NODELAY all";
+  }
   return server == "limits" ? "Prosody, mod_limits" : "Prosody, no limits";
 }
 
@@ -287,8 +291,9 @@ class Bench {
       link = NewMemoryLink();
     } else {
       const std::string dir = work_.path() + "/" + server;
-      prosody = std::make_unique<Prosody>(o_.prosody_script, dir, server == "limits",
-                                          /*nagle=*/server != "nodelay-all");
+      prosody = std::make_unique<Prosody>(
+          o_.prosody_script, dir, server.starts_with("limits"),
+          /*nagle=*/server != "nodelay-all" && server != "limits-nodelay");
       prosody->Register("alice", "alice xmpp password");
       prosody->Register("bob", "bob xmpp password");
       StropheOptions so;
@@ -297,7 +302,7 @@ class Bench {
       so.alice_password = "alice xmpp password";
       so.bob_password = "bob xmpp password";
       so.verbose = o_.verbose;
-      so.nodelay = server.starts_with("nodelay");
+      so.nodelay = server.starts_with("nodelay") || server == "limits-nodelay";
       link = NewStropheLink(so);
       Prosody* p = prosody.get();
       meters.server = [p] { return p->CpuNanos(); };
@@ -330,7 +335,7 @@ class Bench {
       }
     }
     // Throughput.
-    const size_t bytes = server == "limits" ? o_.flow_bytes_limited : o_.flow_bytes;
+    const size_t bytes = server.starts_with("limits") ? o_.flow_bytes_limited : o_.flow_bytes;
     const Credentials c{"CPACE-R255-PLUS", kUser, kSecret};
     for (unsigned block : o_.blocks) {
       if (o_.flow_reps == 0) {
