@@ -4,6 +4,7 @@
 #ifndef E2ESASL_XMPP_SESSION_H_
 #define E2ESASL_XMPP_SESSION_H_
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -104,8 +105,8 @@ class Session final : public e2e_xmpp_session {
   // IBB.
   uint16_t seq_out_ = 0;
   uint16_t seq_in_ = 0;
-  Bytes queued_;            // ciphertext waiting for the window
-  size_t outstanding_ = 0;  // data IQs not acknowledged yet
+  std::deque<uint8_t> queued_;  // ciphertext waiting for the window (taken from the front)
+  size_t outstanding_ = 0;      // data IQs not acknowledged yet
   Clock::time_point oldest_ack_due_{};
   size_t received_unauthenticated_ = 0;
   bool ibb_closed_ = false;
