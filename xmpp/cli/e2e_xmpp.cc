@@ -10,7 +10,10 @@
 //
 // Exit codes are the e2e_xmpp_code values (0 ok, 2 usage, 3 setup, 4 tls, 5 refused,
 // 6 protocol, 7 closed, 8 timeout, 9 unavailable, 10 declined, 11 limit).
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -242,6 +245,9 @@ class Program {
     xmpp_conn_set_pass(conn_, xmpp_password_.c_str());
     std::fill(xmpp_password_.begin(), xmpp_password_.end(), '\0');
     xmpp_conn_set_flags(conn_, XMPP_CONN_FLAG_MANDATORY_TLS);
+    // The session core answers each data IQ and sends the next as two small writes: with Nagle's
+    // algorithm the second waits for a delayed ACK (~40 ms a round trip; docs/performance.md).
+    xmpp_conn_set_sockopt_callback(conn_, &Program::SocketOptions);
     if (args_.Has("cafile")) {
       xmpp_conn_set_cafile(conn_, args_.Get("cafile").c_str());
     }
@@ -260,6 +266,15 @@ class Program {
       throw Error{E2E_XMPP_ERR_SETUP, "cannot connect to the XMPP server"};
     }
     deadline_ = Clock::now() + std::chrono::seconds(timeout_s_ + 30);
+  }
+
+  static int SocketOptions(xmpp_conn_t* conn, void* sock) {
+    int fd = *static_cast<int*>(sock);
+    int one = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0) {
+      return -1;
+    }
+    return xmpp_sockopt_cb_keepalive(conn, sock);
   }
 
   void Connected(xmpp_conn_t* conn) {
