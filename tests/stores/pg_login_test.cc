@@ -8,7 +8,7 @@
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "stores/pg_store.h"
+#include "stores/store_env.h"
 
 namespace {
 

@@ -1,5 +1,5 @@
-// pg_store.cc: see pg_store.h.
-#include "stores/pg_store.h"
+// store_env.cc: see store_env.h.
+#include "stores/store_env.h"
 
 #include <glob.h>
 #include <netinet/in.h>
@@ -42,6 +42,27 @@ int FreePort() {
   }
   close(fd);
   return ntohs(addr.sin_port);
+}
+
+// FreePortPair: a free port whose successor is free too (slapd's ldap:// and ldaps://).
+int FreePortPair() {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const int port = FreePort();
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port + 1));
+    const bool free =
+        fd >= 0 && port < 65535 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    if (fd >= 0) {
+      close(fd);
+    }
+    if (free) {
+      return port;
+    }
+  }
+  throw std::runtime_error("no two free ports in a row");
 }
 
 // RandomWord: 24 letters from /dev/urandom (role passwords; they go into conninfo quotes, so no
@@ -192,7 +213,106 @@ std::string PgServer::Sql(const std::string& statement) const {
   return out;
 }
 
-// --- PgSasl -----------------------------------------------------------------------------------
+// --- LdapServer -------------------------------------------------------------------------------
+
+LdapServer::LdapServer() : port_(FreePortPair()), admin_password_(RandomWord()) {
+  std::string templ = "/tmp/e2esasl-ldap-XXXXXX";
+  if (mkdtemp(templ.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  dir_ = templ;
+  Start();
+}
+
+LdapServer::~LdapServer() {
+  try {
+    Run({"remove", dir_}, kTimeoutMs);
+  } catch (const std::exception&) {
+    // The watcher removes it once this process is gone.
+  }
+}
+
+void LdapServer::Run(const std::vector<std::string>& args, int timeout_ms, std::string* out) const {
+  std::vector<std::string> argv = {SourcePath("tests/stores/ldap-sandbox")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string output;
+  const int status = interop::RunCommand(argv, {}, timeout_ms, &output);
+  if (status != 0) {
+    throw std::runtime_error("ldap-sandbox " + args.front() + " failed (exit " +
+                             std::to_string(status) + "): " + output);
+  }
+  if (out != nullptr) {
+    *out = output;
+  }
+}
+
+void LdapServer::Start() {
+  // ldap:// on port_, ldaps:// on port_ + 1: make sure both are free.
+  Run({"start", dir_, std::to_string(port_), std::to_string(getpid()), admin_password_}, 60000);
+}
+
+void LdapServer::Stop() {
+  Run({"stop", dir_}, kTimeoutMs);
+}
+
+std::string LdapServer::ldapi_uri() const {
+  std::string uri = "ldapi://";
+  for (char c : dir_ + "/ldapi") {
+    uri += c == '/' ? std::string("%2F") : std::string(1, c);
+  }
+  return uri;
+}
+
+int LdapServer::Ldap(const std::vector<std::string>& argv, const std::string& input,
+                     std::string* out) const {
+  std::vector<std::string> full = argv;
+  full[0] = "/usr/bin/" + full[0];  // RunCommand does not search PATH (ldap-utils)
+  full.insert(full.end(),
+              {"-x", "-H", ldapi_uri(), "-D", "cn=admin,dc=example,dc=org", "-w", admin_password_});
+  return interop::RunCommand(full, {"LDAPCONF=/dev/null"}, kTimeoutMs, out, input);
+}
+
+void LdapServer::AddUser(const std::string& user) const {
+  std::string out;
+  const std::string ldif = "dn: uid=" + user +
+                           ",ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\n"
+                           "objectClass: e2esaslAccount\nuid: " +
+                           user + "\ncn: " + user + "\nsn: " + user + "\n";
+  if (Ldap({"ldapadd"}, ldif, &out) != 0) {
+    throw std::runtime_error("ldapadd " + user + " failed: " + out);
+  }
+}
+
+void LdapServer::Modify(const std::string& ldif) const {
+  std::string out;
+  if (Ldap({"ldapmodify"}, ldif, &out) != 0) {
+    throw std::runtime_error("ldapmodify failed: " + out);
+  }
+}
+
+std::string LdapServer::Attributes(const std::string& user) const {
+  std::string out;
+  if (Ldap({"ldapsearch", "-LLL", "-o", "ldif-wrap=no", "-b",
+            "uid=" + user + ",ou=people,dc=example,dc=org", "-s", "base", "*"},
+           "", &out) != 0) {
+    throw std::runtime_error("ldapsearch " + user + " failed: " + out);
+  }
+  return out;
+}
+
+// --- StoreSasl --------------------------------------------------------------------------------
+
+Backend PgBackend(const PgServer& db) {
+  return Backend{"docs/stores/postgresql",
+                 "libsql",
+                 {{"@PORT@", std::to_string(db.port())},
+                  {"@READER_PASSWORD@", db.reader_password()},
+                  {"@WRITER_PASSWORD@", db.writer_password()}}};
+}
+
+Backend LdapBackend(const LdapServer& directory) {
+  return Backend{"docs/stores/openldap", "libldapdb", {{"@LDAPI_URI@", directory.ldapi_uri()}}};
+}
 
 Binding SyntheticBinding(unsigned char seed) {
   Binding b;
@@ -202,18 +322,18 @@ Binding SyntheticBinding(unsigned char seed) {
   return b;
 }
 
-std::vector<std::string> PgSasl::DefaultExtraLines() {
+std::vector<std::string> StoreSasl::DefaultExtraLines() {
   // Tests only: a cheap Argon2id for OPAQUE records (the default costs 64 MiB and ~0.3 s).
   return {"e2esasl_opaque_ksf_memory: 1024", "e2esasl_opaque_ksf_time: 1"};
 }
 
-PgSasl::PgSasl(const PgServer& db, const std::string& scram_secret, const std::string& key_file,
-               const std::vector<std::string>& extra_lines)
+StoreSasl::StoreSasl(const Backend& backend, const std::string& scram_secret,
+                     const std::string& key_file, const std::vector<std::string>& extra_lines)
     : dir_(NewTempDir("e2esasl-store")), key_file_(key_file) {
   fs::create_directory(dir_ + "/conf");
-  sql_plugins_ = dir_ + "/sql-plugins";
-  fs::create_directory(sql_plugins_);
-  LinkSystemModule("libsql", sql_plugins_);
+  module_dir_ = dir_ + "/auxprop-plugins";
+  fs::create_directory(module_dir_);
+  LinkSystemModule(backend.module, module_dir_);
   if (key_file_.empty()) {
     key_file_ = dir_ + "/opaque.key";
     std::string out;
@@ -227,11 +347,11 @@ PgSasl::PgSasl(const PgServer& db, const std::string& scram_secret, const std::s
     extra += line + "\n";
   }
   const auto render = [&](const std::string& name, const std::string& out_name) {
-    std::string text = ReadText(SourcePath("docs/stores/postgresql/" + name));
+    std::string text = ReadText(SourcePath(backend.docs_dir + "/" + name));
     Replace(&text, "@APP@", kApp);
-    Replace(&text, "@PORT@", std::to_string(db.port()));
-    Replace(&text, "@READER_PASSWORD@", db.reader_password());
-    Replace(&text, "@WRITER_PASSWORD@", db.writer_password());
+    for (const auto& [from, to] : backend.fill) {
+      Replace(&text, from, to);
+    }
     Replace(&text, "@OPAQUE_KEY_FILE@", key_file_);
     if (scram_secret.empty()) {
       Replace(&text, "e2esasl_scram_secret: @SCRAM_SECRET@\n", "");
@@ -247,8 +367,8 @@ PgSasl::PgSasl(const PgServer& db, const std::string& scram_secret, const std::s
   render("saslpasswd.conf", "saslpasswd.conf");
 }
 
-int PgSasl::Provision(const std::string& user, const std::optional<std::string>& password,
-                      const std::vector<std::string>& flags, std::string* output) const {
+int StoreSasl::Provision(const std::string& user, const std::optional<std::string>& password,
+                         const std::vector<std::string>& flags, std::string* output) const {
 #ifdef E2ESASL_SANITIZER_BUILD
   // The system's saslpasswd2 is not instrumented and cannot load ASan-built modules: the peer
   // runs the same sasl_setpass with the same saslpasswd.conf instead (create only).
@@ -256,7 +376,7 @@ int PgSasl::Provision(const std::string& user, const std::optional<std::string>&
     std::string out;
     const int status = interop::RunCommand(
         {E2ESASL_SASL_PEER, "--role", "server", "--setpass", "--plugin-dir",
-         Env("E2ESASL_PLUGIN_DIR"), "--plugin-dir", sql_plugins_, "--conf-dir", dir_ + "/conf",
+         Env("E2ESASL_PLUGIN_DIR"), "--plugin-dir", module_dir_, "--conf-dir", dir_ + "/conf",
          "--app", "saslpasswd", "--user", user, "--password", *password},
         {}, kTimeoutMs, &out);
     if (output != nullptr) {
@@ -277,7 +397,7 @@ int PgSasl::Provision(const std::string& user, const std::optional<std::string>&
   const int status = interop::RunCommand(
       {"/bin/sh", "-c", command},
       {"SASL_CONF_PATH=" + dir_ + "/conf",
-       "SASL_PATH=" + Env("E2ESASL_PLUGIN_DIR") + ":" + sql_plugins_, "E2ESASL_USER=" + user},
+       "SASL_PATH=" + Env("E2ESASL_PLUGIN_DIR") + ":" + module_dir_, "E2ESASL_USER=" + user},
       kTimeoutMs, &out, password ? *password + "\n" : "");
   if (output != nullptr) {
     *output = out;
@@ -285,7 +405,7 @@ int PgSasl::Provision(const std::string& user, const std::optional<std::string>&
   return status;
 }
 
-void PgSasl::ProvisionOrThrow(const std::string& user, const std::string& password) const {
+void StoreSasl::ProvisionOrThrow(const std::string& user, const std::string& password) const {
   std::string out;
   const int status = Provision(user, password, {}, &out);
   if (status != 0) {
@@ -310,8 +430,8 @@ void AddBinding(const std::optional<Binding>& binding, std::vector<std::string>*
 
 }  // namespace
 
-interop::Side PgSasl::Server(const std::string& mech, const std::optional<Binding>& binding,
-                             const std::vector<std::string>& env) const {
+interop::Side StoreSasl::Server(const std::string& mech, const std::optional<Binding>& binding,
+                                const std::vector<std::string>& env) const {
   interop::Side side;
   side.argv = {E2ESASL_SASL_PEER,
                "--role",
@@ -319,7 +439,7 @@ interop::Side PgSasl::Server(const std::string& mech, const std::optional<Bindin
                "--plugin-dir",
                Env("E2ESASL_PLUGIN_DIR"),
                "--plugin-dir",
-               sql_plugins_,
+               module_dir_,
                "--conf-dir",
                dir_ + "/conf",
                "--app",
@@ -336,8 +456,8 @@ interop::Side PgSasl::Server(const std::string& mech, const std::optional<Bindin
   return side;
 }
 
-std::string PgSasl::ServerFirst(const std::string& mech, const std::string& client_first,
-                                std::string* output) const {
+std::string StoreSasl::ServerFirst(const std::string& mech, const std::string& client_first,
+                                   std::string* output) const {
   interop::Side side = Server(mech, std::nullopt);
   std::string out;
   interop::RunCommand(side.argv, side.env, kTimeoutMs, &out,

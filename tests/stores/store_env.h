@@ -1,21 +1,27 @@
-// pg_store.h: a real PostgreSQL for the store tests, and the SASL set-up of docs/stores.md
-// around it (issue 14).
+// store_env.h: real PostgreSQL and OpenLDAP servers for the store tests, and the SASL set-up of
+// docs/stores.md around them (issue 14).
 //
 // PgServer runs tests/stores/pg-sandbox: a private cluster in a new directory under /tmp (the
 // postgres user must reach it), on 127.0.0.1 and a free port, database e2esasl with
 // docs/stores/postgresql/schema.sql loaded. The destructor stops it and removes the directory;
 // a watcher started by the script does the same if this process dies first.
 //
-// PgSasl is one server's SASL configuration directory: docs/stores/postgresql/server.conf and
+// LdapServer runs tests/stores/ldap-sandbox: a private slapd (generated cn=config, MDB database
+// dc=example,dc=org, docs/stores/openldap/e2esasl.ldif loaded) as the openldap user, stopped and
+// removed like PgServer.
+//
+// StoreSasl is one server's SASL configuration directory: docs/stores/<backend>/server.conf and
 // saslpasswd.conf with the placeholders filled in, the plugin directories (the build's modules,
-// and one holding only the system's libsql.so*), and command lines for saslpasswd2 and for the
-// server and client peer processes (tests/interop/sasl_peer.cc).
+// and one holding only the system's auxprop module, libsql.so* or libldapdb.so*), and command
+// lines for saslpasswd2 and for the server and client peer processes
+// (tests/interop/sasl_peer.cc). PgSasl and LdapSasl make one for each backend.
 // Everything throws std::runtime_error on failure.
-#ifndef E2ESASL_TESTS_STORES_PG_STORE_H_
-#define E2ESASL_TESTS_STORES_PG_STORE_H_
+#ifndef E2ESASL_TESTS_STORES_STORE_ENV_H_
+#define E2ESASL_TESTS_STORES_STORE_ENV_H_
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "interop/peer_process.h"
@@ -60,6 +66,46 @@ class PgServer {
   std::string reader_password_, writer_password_;
 };
 
+class LdapServer {
+ public:
+  LdapServer();
+  ~LdapServer();
+  LdapServer(const LdapServer&) = delete;
+  LdapServer& operator=(const LdapServer&) = delete;
+
+  void Stop();
+  void Start();
+  // AddUser adds uid=<user>,ou=people,dc=example,dc=org (inetOrgPerson, e2esaslAccount), which
+  // must exist before saslpasswd2 can store its credentials.
+  void AddUser(const std::string& user) const;
+  // Attributes: the user entry's attributes as ldapsearch prints them (LDIF, unwrapped).
+  std::string Attributes(const std::string& user) const;
+  // Modify applies an LDIF modification (ldapmodify as the directory's administrator).
+  void Modify(const std::string& ldif) const;
+
+  int port() const { return port_; }  // ldap:// (StartTLS); ldaps:// is port() + 1
+  const std::string& dir() const { return dir_; }
+  std::string ldapi_uri() const;
+  std::string ca_path() const { return dir_ + "/ca.pem"; }
+
+ private:
+  void Run(const std::vector<std::string>& args, int timeout_ms, std::string* out = nullptr) const;
+  int Ldap(const std::vector<std::string>& argv, const std::string& input, std::string* out) const;
+  std::string dir_;
+  int port_ = 0;
+  std::string admin_password_;
+};
+
+// Backend: what a StoreSasl needs of its store: the docs directory with server.conf and
+// saslpasswd.conf, the system module to load, and the placeholders to fill.
+struct Backend {
+  std::string docs_dir;  // e.g. "docs/stores/postgresql"
+  std::string module;    // e.g. "libsql"
+  std::vector<std::pair<std::string, std::string>> fill;
+};
+Backend PgBackend(const PgServer& db);
+Backend LdapBackend(const LdapServer& directory);
+
 // Binding: a synthetic channel binding given to both peers (the PLUS variants).
 struct Binding {
   std::string name = "tls-exporter";
@@ -67,13 +113,14 @@ struct Binding {
 };
 Binding SyntheticBinding(unsigned char seed);
 
-class PgSasl {
+class StoreSasl {
  public:
-  // PgSasl: a configuration for db. scram_secret and key_file are the cluster secrets (an empty
-  // scram_secret leaves the option out; key_file "" makes a new key file here with
+  // StoreSasl: a configuration for backend. scram_secret and key_file are the cluster secrets
+  // (an empty scram_secret leaves the option out; key_file "" makes a new key file here with
   // e2esasl-opaque keygen). extra_lines are appended to both files (the tests' cheap KSF).
-  PgSasl(const PgServer& db, const std::string& scram_secret, const std::string& key_file = "",
-         const std::vector<std::string>& extra_lines = DefaultExtraLines());
+  StoreSasl(const Backend& backend, const std::string& scram_secret,
+            const std::string& key_file = "",
+            const std::vector<std::string>& extra_lines = DefaultExtraLines());
 
   static std::vector<std::string> DefaultExtraLines();
 
@@ -95,9 +142,25 @@ class PgSasl {
   const std::string& dir() const { return dir_; }
   const std::string& key_file() const { return key_file_; }
   std::string server_conf() const { return dir_ + "/conf/" + kApp + ".conf"; }
+  const std::string& module_dir() const { return module_dir_; }
 
  private:
-  std::string dir_, key_file_, sql_plugins_;
+  std::string dir_, key_file_, module_dir_;
+};
+
+class PgSasl : public StoreSasl {
+ public:
+  PgSasl(const PgServer& db, const std::string& scram_secret, const std::string& key_file = "",
+         const std::vector<std::string>& extra_lines = DefaultExtraLines())
+      : StoreSasl(PgBackend(db), scram_secret, key_file, extra_lines) {}
+};
+
+class LdapSasl : public StoreSasl {
+ public:
+  LdapSasl(const LdapServer& directory, const std::string& scram_secret,
+           const std::string& key_file = "",
+           const std::vector<std::string>& extra_lines = DefaultExtraLines())
+      : StoreSasl(LdapBackend(directory), scram_secret, key_file, extra_lines) {}
 };
 
 // Client: our peer as a client (the build's modules only).
@@ -114,4 +177,4 @@ inline constexpr int kTimeoutMs = 30000;
 
 }  // namespace e2esasl::stores
 
-#endif  // E2ESASL_TESTS_STORES_PG_STORE_H_
+#endif  // E2ESASL_TESTS_STORES_STORE_ENV_H_
