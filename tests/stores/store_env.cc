@@ -215,7 +215,8 @@ std::string PgServer::Sql(const std::string& statement) const {
 
 // --- LdapServer -------------------------------------------------------------------------------
 
-LdapServer::LdapServer() : port_(FreePortPair()), admin_password_(RandomWord()) {
+LdapServer::LdapServer(const std::string& slapd_sasl_dir)
+    : port_(FreePortPair()), admin_password_(RandomWord()), slapd_sasl_dir_(slapd_sasl_dir) {
   std::string templ = "/tmp/e2esasl-ldap-XXXXXX";
   if (mkdtemp(templ.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
@@ -235,8 +236,12 @@ LdapServer::~LdapServer() {
 void LdapServer::Run(const std::vector<std::string>& args, int timeout_ms, std::string* out) const {
   std::vector<std::string> argv = {SourcePath("tests/stores/ldap-sandbox")};
   argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> env;
+  if (!slapd_sasl_dir_.empty()) {
+    env = {"E2ESASL_SLAPD_SASL_DIR=" + slapd_sasl_dir_, "SASL_PATH=" + Env("E2ESASL_PLUGIN_DIR")};
+  }
   std::string output;
-  const int status = interop::RunCommand(argv, {}, timeout_ms, &output);
+  const int status = interop::RunCommand(argv, env, timeout_ms, &output);
   if (status != 0) {
     throw std::runtime_error("ldap-sandbox " + args.front() + " failed (exit " +
                              std::to_string(status) + "): " + output);

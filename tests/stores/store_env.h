@@ -68,7 +68,10 @@ class PgServer {
 
 class LdapServer {
  public:
-  LdapServer();
+  // LdapServer starts the directory. With slapd_sasl_dir, slapd itself loads the build's plugin
+  // modules (SASL_PATH) and reads slapd_sasl_dir/slapd.conf as its SASL configuration (in a
+  // private mount namespace, see ldap-sandbox): slapd as the Cyrus application.
+  explicit LdapServer(const std::string& slapd_sasl_dir = "");
   ~LdapServer();
   LdapServer(const LdapServer&) = delete;
   LdapServer& operator=(const LdapServer&) = delete;
@@ -94,6 +97,7 @@ class LdapServer {
   std::string dir_;
   int port_ = 0;
   std::string admin_password_;
+  std::string slapd_sasl_dir_;
 };
 
 // Backend: what a StoreSasl needs of its store: the docs directory with server.conf and
