@@ -62,6 +62,7 @@ class StoresLdapTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testTwoInstancesOneDirectory);
   CPPUNIT_TEST(testCorruptedValue);
   CPPUNIT_TEST(testDirectoryDownThenRestarted);
+  CPPUNIT_TEST(testFrozenDirectoryIsBounded);
   CPPUNIT_TEST(testDocsShowTheFilesTheTestsUse);
   CPPUNIT_TEST_SUITE_END();
 
@@ -177,6 +178,24 @@ class StoresLdapTest : public CppUnit::TestFixture {
       Row(mech, "directory restarted", r);
       CPPUNIT_ASSERT_MESSAGE(r.Describe(), r.ok());
     }
+  }
+
+  // slapd frozen (SIGSTOP): without a timeout libldap waits for ever; LDAPTIMEOUT and
+  // LDAPNETWORK_TIMEOUT in the server's environment (libldap's ldap.conf options TIMEOUT and
+  // NETWORK_TIMEOUT, docs/stores.md) bound the wait.
+  void testFrozenDirectoryIsBounded() {
+    Directory().Freeze();
+    const ExchangeResult r = Login(
+        Sasl().Server("SCRAM-SHA-256", std::nullopt, {"LDAPTIMEOUT=2", "LDAPNETWORK_TIMEOUT=2"}),
+        "SCRAM-SHA-256", "alice", "pencil");
+    Directory().Thaw();
+    Row("SCRAM-SHA-256", "directory frozen", r);
+    CPPUNIT_ASSERT_MESSAGE(r.Describe(), !r.ok() && !r.timed_out);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.Describe(), std::string("SASL_UNAVAIL"), r.server.code_name);
+    CPPUNIT_ASSERT_MESSAGE(r.Describe(), r.seconds < 8.0);
+    const ExchangeResult after =
+        Login(Sasl().Server("SCRAM-SHA-256", std::nullopt), "SCRAM-SHA-256", "alice", "pencil");
+    CPPUNIT_ASSERT_MESSAGE(after.Describe(), after.ok());
   }
 
   void testDocsShowTheFilesTheTestsUse() {

@@ -260,6 +260,14 @@ void LdapServer::Stop() {
   Run({"stop", dir_}, kTimeoutMs);
 }
 
+void LdapServer::Freeze() {
+  Run({"freeze", dir_}, kTimeoutMs);
+}
+
+void LdapServer::Thaw() {
+  Run({"thaw", dir_}, kTimeoutMs);
+}
+
 std::string LdapServer::ldapi_uri() const {
   std::string uri = "ldapi://";
   for (char c : dir_ + "/ldapi") {

@@ -78,6 +78,8 @@ class LdapServer {
 
   void Stop();
   void Start();
+  void Freeze();  // SIGSTOP slapd: a directory that accepts connections and never answers
+  void Thaw();
   // AddUser adds uid=<user>,ou=people,dc=example,dc=org (inetOrgPerson, e2esaslAccount), which
   // must exist before saslpasswd2 can store its credentials.
   void AddUser(const std::string& user) const;
