@@ -178,6 +178,13 @@ interop::ExchangeResult Login(const interop::Side& server, const std::string& me
                               const std::string& user, const std::string& password,
                               const std::optional<Binding>& binding = std::nullopt);
 
+// kSanitizerBuild: the sanitizer build runs smaller matrices (each peer process is slow there).
+#ifdef E2ESASL_SANITIZER_BUILD
+inline constexpr bool kSanitizerBuild = true;
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+
 // kTimeoutMs bounds every exchange and command.
 inline constexpr int kTimeoutMs = 30000;
 
