@@ -164,7 +164,18 @@ PgServer::PgServer()
     throw std::runtime_error("mkdtemp failed");
   }
   dir_ = templ;
-  Start();
+  try {
+    Start();
+  } catch (...) {
+    // No destructor runs for a constructor that throws: remove what was made.
+    try {
+      Run({"remove", dir_}, kTimeoutMs);
+    } catch (...) {
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
 }
 
 PgServer::~PgServer() {
@@ -222,7 +233,17 @@ LdapServer::LdapServer(const std::string& slapd_sasl_dir)
     throw std::runtime_error("mkdtemp failed");
   }
   dir_ = templ;
-  Start();
+  try {
+    Start();
+  } catch (...) {
+    try {
+      Run({"remove", dir_}, kTimeoutMs);
+    } catch (...) {
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    throw;
+  }
 }
 
 LdapServer::~LdapServer() {
