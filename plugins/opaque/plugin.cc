@@ -3,9 +3,10 @@
 //
 // Options (sasl.conf or the application's getopt callback):
 //   e2esasl_opaque_key_file        server: the key file (oprf_seed and AKE key pair), created on
-//                                  first use with mode 0600. Required: without it the server side
-//                                  and setpass fail (SASL_UNAVAIL / SASL_NOCHANGE). Kept in
-//                                  memory while the file is unchanged (key_file.h).
+//                                  first use with mode 0600 (never with e2esasl_cluster: yes).
+//                                  Required: without it the server side and setpass fail
+//                                  (SASL_UNAVAIL / SASL_NOCHANGE). Kept in memory while the file is
+//                                  unchanged (key_file.h).
 //   e2esasl_opaque_server_id       both ends: RFC 9807 server_identity, bound at registration and
 //                                  at every login. Default: none (the server's public key, the
 //                                  RFC's default). Set it on both ends or on neither.
@@ -19,6 +20,8 @@
 // Stored credentials (auxprop, authentication identity):
 //   e2esasl-OPAQUE-R255   the registration record (records.h), written by setpass (saslpasswd2)
 //                         or uploaded after a client-side registration. No userPassword fallback.
+#include <sys/stat.h>
+
 #include <array>
 #include <memory>
 #include <utility>
@@ -84,6 +87,19 @@ std::optional<ServerKeyMaterial> LoadKeys(const sasl::Options& options, Failure*
     Fail(failure, Status::kUnavailable, "e2esasl_opaque_key_file is not set");
     return std::nullopt;
   }
+  struct stat st {};
+  if (options.Cluster() && lstat(path->c_str(), &st) != 0) {
+    // One of several servers on one store: a key file made here would hold another OPRF seed
+    // and server key than the others', so this server could not log in anybody they registered
+    // and would answer unknown users differently.
+    const std::string why = "the key file " + *path +
+                            " does not exist, and e2esasl_cluster says this server shares its "
+                            "credential store: a cluster member never creates it; make it once "
+                            "(e2esasl-opaque keygen) and copy it to every server (docs/stores.md)";
+    options.Error(kKeyFileOption, why);
+    Fail(failure, Status::kUnavailable, std::string("option ") + kKeyFileOption + ": " + why);
+    return std::nullopt;
+  }
   return LoadOrCreateKeyFileCached(*path, SystemRandom(), failure);
 }
 
@@ -100,7 +116,11 @@ class AuxpropRecords final : public RecordSource {
       return std::nullopt;
     }
     // A corrupted record is answered like an unknown user (the fake path): the login fails.
-    return StoredRecord::Parse(found.values[0]->view());
+    std::optional<StoredRecord> record = StoredRecord::Parse(found.values[0]->view());
+    if (!record) {
+      identity_.ReportMalformed(kPropertyLookup);
+    }
+    return record;
   }
 
  private:

@@ -6,6 +6,27 @@
 #include "sasl/errors.h"
 
 namespace e2esasl::sasl {
+namespace {
+
+// StoreFailureCode names the canon_user results that mean the auxprop backends failed (rather
+// than the name or the user): sql returns SASL_FAIL when it reaches no database, ldapdb
+// SASL_UNAVAIL or SASL_FAIL when the directory is down; SASL_NOMECH means no backend answered.
+const char* StoreFailureCode(int r) {
+  switch (r) {
+    case SASL_FAIL:
+      return "SASL_FAIL";
+    case SASL_UNAVAIL:
+      return "SASL_UNAVAIL";
+    case SASL_TRYAGAIN:
+      return "SASL_TRYAGAIN";
+    case SASL_NOMECH:
+      return "SASL_NOMECH";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
 
 int Identity::LookupAuthcid(std::string_view authcid, std::span<const char* const> properties,
                             AuthcidLookup* out) {
@@ -28,6 +49,12 @@ int Identity::LookupAuthcid(std::string_view authcid, std::span<const char* cons
   if (r == SASL_NOUSER) {
     return SASL_OK;  // unknown user: the mechanism continues with fake data
   }
+  if (const char* code = StoreFailureCode(r)) {
+    store_failure_ = std::string("the credential store could not be read (auxprop lookup: ") +
+                     code + "); the server's log has the backend's own error";
+    SetError(utils, mechanism_, *store_failure_);
+    return SASL_UNAVAIL;
+  }
   if (r != SASL_OK) {
     SetError(utils, mechanism_, "cannot canonicalize the authentication identity");
     return r;
@@ -46,6 +73,16 @@ int Identity::LookupAuthcid(std::string_view authcid, std::span<const char* cons
   // With no value at all the backends know nothing of this user: treat like an unknown user.
   out->user_found = any;
   return SASL_OK;
+}
+
+void Identity::ReportMalformed(std::string_view property) const {
+  if (!property.empty() && property.front() == '*') {
+    property.remove_prefix(1);
+  }
+  Log(sparams_->utils, SASL_LOG_ERR, mechanism_,
+      "the stored " + std::string(property) + " of user \"" + authcid_ +
+          "\" is malformed (corrupted or written by something else); the login fails as for "
+          "a wrong password: provision the user again");
 }
 
 int Identity::CanonAuthcid(std::string_view authcid) {

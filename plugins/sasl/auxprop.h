@@ -45,7 +45,8 @@ class Identity {
   // leading '*' that selects the authentication identity's entry). The values are copied into
   // wiped buffers and erased from libsasl2's property context. Returns SASL_OK (also for an
   // unknown user: see AuthcidLookup::user_found) or the error of canon_user / prop_request with
-  // the error detail set.
+  // the error detail set. When the auxprop backends themselves failed (a database or directory
+  // that is down, see StoreFailure) it returns SASL_UNAVAIL and remembers why.
   int LookupAuthcid(std::string_view authcid, std::span<const char* const> properties,
                     AuthcidLookup* out);
 
@@ -60,11 +61,25 @@ class Identity {
   // authorization policy (SASL_CB_PROXY_POLICY) itself.
   int SetAuthzid(std::string_view authzid);
 
+  // StoreFailure: after LookupAuthcid, the sasl_errdetail text when the credential store could
+  // not be read (canon_user's auxprop lookup returned SASL_FAIL, SASL_UNAVAIL, SASL_TRYAGAIN or
+  // SASL_NOMECH: a backend that is down, misconfigured or not loaded), else nullopt. The
+  // server glue then ends the exchange with SASL_UNAVAIL instead of the family's answer for
+  // an unknown user: a store outage is not a wrong password.
+  const std::optional<std::string>& StoreFailure() const { return store_failure_; }
+
+  // ReportMalformed logs (SASL_LOG_ERR, for the operator) that the authentication identity's
+  // stored property (its name as requested, e.g. "*e2esasl-OPAQUE-R255") does not parse. The
+  // client is told nothing more than for a wrong password: the family goes on as it does for an
+  // unknown user.
+  void ReportMalformed(std::string_view property) const;
+
  private:
   sasl_server_params_t* sparams_;
   sasl_out_params_t* oparams_;
   std::string mechanism_;
   std::string authcid_;
+  std::optional<std::string> store_failure_;
 };
 
 // PropertyUpdate is one property to store for setpass: value nullopt deletes it.

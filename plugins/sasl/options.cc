@@ -65,4 +65,8 @@ void Options::Warn(const char* key, std::string_view why) const {
   Log(utils_, SASL_LOG_WARN, plugin_name_, std::string("option ") + key + ": " + std::string(why));
 }
 
+void Options::Error(const char* key, std::string_view why) const {
+  Log(utils_, SASL_LOG_ERR, plugin_name_, std::string("option ") + key + ": " + std::string(why));
+}
+
 }  // namespace e2esasl::sasl

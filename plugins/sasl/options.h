@@ -30,6 +30,14 @@ class Options {
   bool GetBool(const char* key, bool fallback) const;
   // Warn logs "option <key>: <why>" at SASL_LOG_WARN through the application's log callback.
   void Warn(const char* key, std::string_view why) const;
+  // Error logs "option <key>: <why>" at SASL_LOG_ERR.
+  void Error(const char* key, std::string_view why) const;
+  // Cluster tells whether kClusterOption says this server is one of several sharing a
+  // credential store (docs/stores.md): then a family never makes up a per-process secret (SCRAM's
+  // fake-salt key) or creates one of its own (OPAQUE's key file); it refuses to serve instead.
+  bool Cluster() const { return GetBool(kClusterOption, false); }
+
+  static constexpr const char* kClusterOption = "e2esasl_cluster";
 
  private:
   const sasl_utils_t* utils_;

@@ -143,6 +143,12 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
                                         &failure);
       }
     }
+    if (const std::optional<std::string>& store = conn->identity->StoreFailure()) {
+      // The family answered as for an unknown user; the truth is that the store is down.
+      conn->finished = true;
+      SetError(params->utils, spec.name, *store);
+      return SASL_UNAVAIL;
+    }
     if (status == Status::kContinue) {
       // A challenge, even an empty one, is always sent: "" and not NULL.
       *serverout = conn->out.empty() ? "" : reinterpret_cast<const char*>(conn->out.data());

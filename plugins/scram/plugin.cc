@@ -112,6 +112,10 @@ class AuxpropCredentials final : public CredentialSource {
                 StoredCredentials::Parse(alg, found.values[i]->view())) {
           return StoredSecret(std::move(*parsed));
         }
+        if (i == 0) {
+          // Our own property must parse (authPassword may hold another hash's verifier).
+          identity_.ReportMalformed(properties[0]);
+        }
       }
     }
     if (!found.values[2]) {
@@ -145,8 +149,18 @@ std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec& spec,
 }
 
 std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec& spec,
-                                               sasl::ServerSetup setup, Failure*) {
+                                               sasl::ServerSetup setup, Failure* failure) {
   const sasl::Options& options = *setup.options;
+  if (options.Cluster() && !options.Get(kSecretOption)) {
+    // One of several servers on one store: a per-process key would make this server's answers
+    // for unknown users differ from the others' (an oracle for which users exist).
+    const char* why =
+        "not set, but e2esasl_cluster says this server shares its credential store: every "
+        "server must have the same e2esasl_scram_secret (docs/stores.md); refusing to serve";
+    options.Error(kSecretOption, why);
+    Fail(failure, Status::kUnavailable, std::string("option ") + kSecretOption + ": " + why);
+    return nullptr;
+  }
   ServerConfig config;
   config.alg = AlgOf(spec);
   config.binding = cb::CopyBinding(setup.binding);

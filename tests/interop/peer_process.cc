@@ -468,11 +468,23 @@ ExchangeResult RunExchange(const Side& client, const Side& server, int timeout_m
 }
 
 int RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-               int timeout_ms, std::string* out) {
+               int timeout_ms, std::string* out, const std::string& input) {
   signal(SIGPIPE, SIG_IGN);
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   Child c;
   Spawn(argv, env, &c);
+  // The input is small (a few lines): it fits the pipe, so writing it all first cannot block
+  // on a child that is itself blocked writing output.
+  for (size_t done = 0; done < input.size() && c.in >= 0;) {
+    const ssize_t n = write(c.in, input.data() + done, input.size() - done);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      break;
+    }
+    done += static_cast<size_t>(n);
+  }
   CloseFd(&c.in);
   while (c.out >= 0 || c.err >= 0) {
     const auto left =

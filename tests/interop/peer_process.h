@@ -61,10 +61,11 @@ struct ExchangeResult {
 // at timeout_ms. Throws std::runtime_error when a process cannot be started.
 ExchangeResult RunExchange(const Side& client, const Side& server, int timeout_ms);
 
-// RunCommand runs argv to completion (killed at timeout_ms) with env added; returns the exit
-// status (-1 when killed) and its stdout and stderr in *out.
+// RunCommand runs argv to completion (killed at timeout_ms) with env added and input (at most
+// a pipe's buffer, 64 KiB) on its standard input; returns the exit status (-1 when killed) and
+// its stdout and stderr in *out.
 int RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-               int timeout_ms, std::string* out);
+               int timeout_ms, std::string* out, const std::string& input = "");
 
 // Base64 helpers (RFC 4648 with padding, as SASL profiles use it).
 std::string ToBase64(const std::string& data);

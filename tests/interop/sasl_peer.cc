@@ -5,12 +5,16 @@
 //   e2esasl-sasl-peer --role client|server --plugin-dir DIR [--plugin-dir DIR ...]
 //       [--sasldb FILE] --mech NAME [--user NAME] [--password PASS]
 //       [--binding-name NAME --binding-hex HEX [--critical]] [--option KEY=VALUE ...]
-//       [--timeout SECONDS] [--setpass]
+//       [--timeout SECONDS] [--setpass] [--conf-dir DIR] [--app NAME]
 //
 // --plugin-dir gives exactly the directories libsasl2 loads plugins from (SASL_PATH is
 // replaced, never extended). --setpass provisions --user/--password in --sasldb through
 // sasl_setpass on a server connection (libsasl2 stores userPassword, then every loaded
 // mechanism's setpass runs) and exits.
+// --conf-dir makes libsasl2 read its configuration file <DIR>/<NAME>.conf (--app, default
+// e2esasl-interop), as an installed server reads /etc/sasl2/<app>.conf: auxprop plugins such as
+// sql read their settings there, once, at sasl_server_init. A server then needs no --sasldb;
+// --option answers still come first (the connection's getopt), the file answers the rest.
 //
 // Wire format on stdin/stdout, one line each:
 //   <base64>            one SASL message (an empty line is an empty message)
@@ -58,6 +62,8 @@ struct PeerOptions {
   bool critical = false;
   bool setpass = false;
   int timeout_s = 10;
+  std::string conf_dir;
+  std::string app = "e2esasl-interop";
   std::map<std::string, std::string> getopt_answers;
 };
 
@@ -175,6 +181,10 @@ std::optional<PeerOptions> ParseArgs(int argc, char** argv) {
       binding_hex = *v;
     } else if (arg == "--timeout") {
       o.timeout_s = std::atoi(v->c_str());
+    } else if (arg == "--conf-dir") {
+      o.conf_dir = *v;
+    } else if (arg == "--app") {
+      o.app = *v;
     } else if (arg == "--option") {
       const size_t eq = v->find('=');
       if (eq == std::string::npos) {
@@ -187,7 +197,8 @@ std::optional<PeerOptions> ParseArgs(int argc, char** argv) {
       return std::nullopt;
     }
   }
-  const bool roles_ok = o.role == "client" || (o.role == "server" && !o.sasldb.empty());
+  const bool roles_ok =
+      o.role == "client" || (o.role == "server" && (!o.sasldb.empty() || !o.conf_dir.empty()));
   const bool binding_ok = o.binding_name.has_value() == binding_hex.has_value() &&
                           (!binding_hex || ParseHex(*binding_hex, &o.binding_data));
   if (!roles_ok || !binding_ok || o.plugin_dirs.empty() || (o.mech.empty() && !o.setpass) ||
@@ -464,6 +475,11 @@ int Run(const PeerOptions& o) {
     std::fprintf(stderr, "sasl_peer: sasl_set_path failed\n");
     return kExitSetup;
   }
+  if (!o.conf_dir.empty() &&
+      sasl_set_path(SASL_PATH_TYPE_CONFIG, const_cast<char*>(o.conf_dir.c_str())) != SASL_OK) {
+    std::fprintf(stderr, "sasl_peer: sasl_set_path(CONFIG) failed\n");
+    return kExitSetup;
+  }
   CallbackContext ctx{&o, {}};
   std::vector<sasl_callback_t> callbacks = {{SASL_CB_GETOPT, AsFn(&GetOpt), &ctx},
                                             {SASL_CB_LOG, AsFn(&LogToStderr), nullptr}};
@@ -474,15 +490,15 @@ int Run(const PeerOptions& o) {
   callbacks.push_back({SASL_CB_LIST_END, nullptr, nullptr});
 
   const bool client = o.role == "client";
-  int r = client ? sasl_client_init(nullptr) : sasl_server_init(nullptr, "e2esasl-interop");
+  int r = client ? sasl_client_init(nullptr) : sasl_server_init(nullptr, o.app.c_str());
   if (r != SASL_OK) {
     std::fprintf(stderr, "sasl_peer: sasl_*_init: %s\n", sasl_errstring(r, nullptr, nullptr));
     return kExitSetup;
   }
   sasl_conn_t* conn = nullptr;
-  r = client ? sasl_client_new("e2esasl-interop", "server.example", nullptr, nullptr,
-                               callbacks.data(), 0, &conn)
-             : sasl_server_new("e2esasl-interop", "server.example", nullptr, nullptr, nullptr,
+  r = client ? sasl_client_new(o.app.c_str(), "server.example", nullptr, nullptr, callbacks.data(),
+                               0, &conn)
+             : sasl_server_new(o.app.c_str(), "server.example", nullptr, nullptr, nullptr,
                                callbacks.data(), SASL_SUCCESS_DATA, &conn);
   if (r != SASL_OK) {
     std::fprintf(stderr, "sasl_peer: sasl_*_new: %s\n", sasl_errstring(r, nullptr, nullptr));
