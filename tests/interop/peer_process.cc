@@ -309,6 +309,11 @@ class Relay {
       // response, or an empty line after the server's v=): give it that line.
       WriteLine(peer, "");
     } else if (peer.pid >= 0) {
+      if (ok && side == 1 && spec_[other].kind == SideKind::kPeer) {
+        // The server succeeded without success data (libsasl2 returns NULL then): like an
+        // application's "success" with nothing attached, the client takes one empty message.
+        WriteLine(peer, "");
+      }
       if (!ok && side == 0 && spec_[other].kind == SideKind::kPeer) {
         // The client gave up (e.g. on a SCRAM "e=" error sent as a challenge): like an
         // application handling the client's abort, let the server finish with an empty response
