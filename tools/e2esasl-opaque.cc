@@ -140,7 +140,7 @@ int Request(const Args& args) {
   Scalar blind;
   RegistrationClient client;
   RegistrationRequest request;
-  if (!RandomScalar(SystemRandom(), &blind) ||
+  if (!ristretto255::RandomScalar(SystemRandom(), &blind) ||
       !StartWithBlind(&client, blind, password->bytes(), &request)) {
     return Die("OPRF blind failed");
   }

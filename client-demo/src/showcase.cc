@@ -64,8 +64,9 @@ std::vector<std::string> SplitPath(const std::string& path) {
 }
 
 // PluginPath returns dirs, plus a directory holding only the system's libsasldb.so* symlinks
-// when no listed directory has an auxprop sasldb plugin (FACTS.md: SASL_PATH replaces the
-// default, and the system directory would also load Cyrus's own SCRAM).
+// when no listed directory has an auxprop sasldb plugin (SASL_PATH replaces libsasl2's default,
+// and the whole system directory would also load Cyrus's own SCRAM under our names; see
+// docs/integration.md).
 std::string PluginPath(const std::string& dirs, const std::string& tmp) {
   bool has_sasldb = false;
   for (const std::string& dir : SplitPath(dirs)) {

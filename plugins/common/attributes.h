@@ -1,6 +1,6 @@
 // attributes.h: the attribute syntax every e2esasl family shares after the GS2 header
-// (DESIGN.md "one wire-format convention"): `letter=value` pairs separated by ',', binary values
-// in base64 (RFC 4648, canonical, padded).
+// (one wire-format convention for every family: docs/architecture.md): `letter=value` pairs
+// separated by ',', binary values in base64 (RFC 4648, canonical, padded).
 #ifndef E2ESASL_COMMON_ATTRIBUTES_H_
 #define E2ESASL_COMMON_ATTRIBUTES_H_
 

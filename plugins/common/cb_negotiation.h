@@ -1,7 +1,7 @@
 // cb_negotiation.h: the channel-binding negotiation every family runs identically (RFC 5802
-// s6 / RFC 5801 s5 rules, plus the Cyrus gaps DESIGN.md says we close). Pure logic: no I/O, no
-// Cyrus types. The channel-binding name and data are the application's and are treated as
-// opaque bytes: OpenLDAP's "ldap" behaves exactly like "tls-unique" or "tls-exporter".
+// s6 / RFC 5801 s5 rules, plus the Cyrus gaps we close: docs/architecture.md). Pure logic: no I/O,
+// no Cyrus types. The channel-binding name and data are the application's and are treated as opaque
+// bytes: OpenLDAP's "ldap" behaves exactly like "tls-unique" or "tls-exporter".
 #ifndef E2ESASL_COMMON_CB_NEGOTIATION_H_
 #define E2ESASL_COMMON_CB_NEGOTIATION_H_
 

@@ -1,8 +1,9 @@
 // secret.h: containers for secrets that are wiped when their memory is released.
 //
-// Rules (STYLE.md rule 6): passwords, salted passwords, keys, ISKs, export keys and scalars live
-// in SecretBytes / SecretString / FixedSecret<N>; they are compared only with CtEqual (ct.h);
-// a buffer that held a secret and is reused or dropped early is wiped with Wipe().
+// Rules (docs/architecture.md, "Rules every layer keeps"): passwords, salted passwords, keys, ISKs,
+// export keys and scalars live in SecretBytes / SecretString / FixedSecret<N>; they are compared
+// only with CtEqual (ct.h); a buffer that held a secret and is reused or dropped early is wiped
+// with Wipe().
 #ifndef E2ESASL_COMMON_SECRET_H_
 #define E2ESASL_COMMON_SECRET_H_
 

@@ -10,10 +10,8 @@
 namespace e2esasl::cpace {
 namespace {
 
-static_assert(kElementSize == crypto_core_ristretto255_BYTES);
-static_assert(kScalarSize == crypto_core_ristretto255_SCALARBYTES);
 static_assert(kHashSize == crypto_hash_sha512_BYTES);
-static_assert(kHashSize == crypto_core_ristretto255_HASHBYTES);
+static_assert(kHashSize == ristretto255::kHashSize);
 static_assert(kTagSize == crypto_auth_hmacsha512_BYTES);
 
 constexpr std::string_view kIskLabel = "_ISK";
@@ -43,11 +41,6 @@ size_t Leb128Size(size_t n) {
 }
 
 }  // namespace
-
-bool SodiumReady() {
-  static const bool ready = sodium_init() >= 0;
-  return ready;
-}
 
 void AddPrependLen(ByteWriter& out, ByteView data) {
   // prepend_len(data) = LEB128(len(data)) || data: 7 bits per byte, least significant first,
@@ -88,62 +81,13 @@ SecretBytes GeneratorString(ByteView dsi, ByteView prs, ByteView ci, ByteView si
 }
 
 bool CalculateGenerator(ByteView prs, ByteView ci, ByteView sid, Generator* out) {
-  if (!SodiumReady()) {
-    return false;
-  }
   // gen_str = generator_string(G.DSI, PRS, CI, sid, H.s_in_bytes)   (draft s8.3)
   const SecretBytes gen_str = GeneratorString(AsBytes(kDsi), prs, ci, sid, kHashBlockSize);
   // gen_str_hash = H.hash(gen_str, 2 * G.field_size_bytes)
   FixedSecret<kHashSize> gen_str_hash;
   Sha512({ByteView(gen_str)}, gen_str_hash.data());
   // _g = element_derivation(gen_str_hash): the ristretto255 one-way map
-  return crypto_core_ristretto255_from_hash(out->data(), gen_str_hash.data()) == 0;
-}
-
-bool SampleScalar(Rng& rng, Scalar* out) {
-  if (!SodiumReady()) {
-    return false;
-  }
-  // G.sample_scalar(): uniform in [1, L-1], L = 2^252 + 27742317777372353535851937790883648493.
-  // Rejection sampling: a draw below 2^253 is accepted when it is canonical (reducing it mod L
-  // changes nothing) and not zero. Each draw is accepted with probability about 1/2.
-  for (int attempt = 0; attempt < 256; ++attempt) {
-    if (!rng.Fill(out->span())) {
-      return false;
-    }
-    out->data()[kScalarSize - 1] &= 0x1f;
-    FixedSecret<crypto_core_ristretto255_NONREDUCEDSCALARBYTES> wide;
-    std::copy(out->data(), out->data() + kScalarSize, wide.data());
-    Scalar reduced;
-    crypto_core_ristretto255_scalar_reduce(reduced.data(), wide.data());
-    if (CtEqual(reduced.view(), out->view()) && !sodium_is_zero(out->data(), kScalarSize)) {
-      return true;
-    }
-  }
-  return false;  // 256 rejections in a row: the generator is broken
-}
-
-bool ScalarMult(const Scalar& y, ByteView g, Element* out) {
-  if (!SodiumReady() || g.size() != kElementSize) {
-    return false;
-  }
-  // Y = G.scalar_mult(y, g) = encode(y * g)   (draft s7.2, s8.3)
-  return crypto_scalarmult_ristretto255(out->data(), y.data(), g.data()) == 0;
-}
-
-bool ScalarMultVfy(const Scalar& y, ByteView x, SharedPoint* out) {
-  std::fill(out->data(), out->data() + kElementSize, 0);
-  if (!SodiumReady() || x.size() != kElementSize) {
-    return false;
-  }
-  // K = G.scalar_mult_vfy(y, X): G.I when decode(X) fails, else encode(y * decode(X)); "MUST
-  // abort if K = G.I" (draft s7.2, s8.3). libsodium returns -1 for both: an invalid encoding and
-  // an identity result. (crypto_core_ristretto255_is_valid_point accepts the identity: not enough.)
-  if (crypto_scalarmult_ristretto255(out->data(), y.data(), x.data()) != 0) {
-    std::fill(out->data(), out->data() + kElementSize, 0);
-    return false;
-  }
-  return true;
+  return ristretto255::ElementFromHash(gen_str_hash.view(), out->span());
 }
 
 Bytes TranscriptIr(ByteView ya, ByteView ada, ByteView yb, ByteView adb) {
@@ -220,7 +164,7 @@ bool KeySchedule::Start(Rng& rng, ByteView prs, ByteView ci, ByteView sid) {
     return false;
   }
   // y = G.sample_scalar(); Y = G.scalar_mult(y, g)
-  return SampleScalar(rng, &y_) && ScalarMult(y_, g.view(), &own_share_);
+  return ristretto255::RandomScalar(rng, &y_) && ristretto255::ScalarMult(y_, g.view(), own_share_);
 }
 
 bool KeySchedule::Finish(ByteView peer_share) {
@@ -232,7 +176,7 @@ bool KeySchedule::Finish(ByteView peer_share) {
   }
   // K = G.scalar_mult_vfy(y, Y_peer); MUST abort if K = G.I   (draft s7.2)
   SharedPoint k;
-  const bool valid = ScalarMultVfy(y_, peer_share, &k);
+  const bool valid = ristretto255::ScalarMult(y_, peer_share, k.span());
   y_ = Scalar();  // the scalar is used once (draft s10.9)
   if (!valid) {
     Wipe();

@@ -21,13 +21,14 @@
 #include "common/byte_reader.h"
 #include "common/bytes.h"
 #include "common/random.h"
+#include "common/ristretto255.h"
 #include "common/secret.h"
 
 namespace e2esasl::cpace {
 
 // Sizes of the suite: ristretto255 encodings and scalars, SHA-512 (draft s6.2, s8.3).
-inline constexpr size_t kElementSize = 32;     // encoded group element (Ya, Yb, g, K)
-inline constexpr size_t kScalarSize = 32;      // little-endian scalar (ya, yb)
+using ristretto255::kElementSize;              // encoded group element (Ya, Yb, g, K)
+using ristretto255::kScalarSize;               // little-endian scalar (ya, yb)
 inline constexpr size_t kHashSize = 64;        // H.b_in_bytes for SHA-512
 inline constexpr size_t kHashBlockSize = 128;  // H.s_in_bytes for SHA-512
 inline constexpr size_t kIskSize = kHashSize;
@@ -39,17 +40,13 @@ inline constexpr std::string_view kDsi = "CPaceRistretto255";
 // "-PLUS"; whether the channel is bound is said by the GS2 header, which CI binds too).
 inline constexpr std::string_view kMechanismName = "CPACE-R255";
 
-using Element = std::array<uint8_t, kElementSize>;
+using ristretto255::Element;
+using ristretto255::Scalar;
 using Tag = std::array<uint8_t, kTagSize>;
-using Scalar = FixedSecret<kScalarSize>;
-using Generator = FixedSecret<kElementSize>;
-using SharedPoint = FixedSecret<kElementSize>;
+using Generator = ristretto255::SharedElement;
+using SharedPoint = ristretto255::SharedElement;
 using Isk = FixedSecret<kIskSize>;
 using MacKey = FixedSecret<kHashSize>;
-
-// SodiumReady initialises libsodium once per process (thread-safe) and returns whether it is
-// usable. Every function below calls it; a false return makes them fail.
-bool SodiumReady();
 
 // AddPrependLen writes prepend_len(data) = LEB128(len(data)) || data (draft s6.3, A.1.1).
 void AddPrependLen(ByteWriter& out, ByteView data);
@@ -66,19 +63,9 @@ SecretBytes GeneratorString(ByteView dsi, ByteView prs, ByteView ci, ByteView si
 // crypto_core_ristretto255_from_hash). False only on a local failure.
 [[nodiscard]] bool CalculateGenerator(ByteView prs, ByteView ci, ByteView sid, Generator* out);
 
-// SampleScalar draws G.sample_scalar(): a uniform scalar in [1, L-1] by rejection sampling of
-// 32 random bytes with the top three bits cleared (the first canonical non-zero draw wins, so a
-// FixedRng holding the draft's ya reproduces it). False when rng fails.
-[[nodiscard]] bool SampleScalar(Rng& rng, Scalar* out);
-
-// ScalarMult sets *out to G.scalar_mult(y, g) = encode(y * g). False when g does not decode or the
-// product is the identity (impossible for a generator and a scalar from SampleScalar).
-[[nodiscard]] bool ScalarMult(const Scalar& y, ByteView g, Element* out);
-
-// ScalarMultVfy sets *out to G.scalar_mult_vfy(y, X) = encode(y * decode(X)) and returns true,
-// or returns false - the protocol MUST abort (draft s7.2) - when X is not a canonical
-// ristretto255 encoding or the product is the identity G.I (*out is then all zeros).
-[[nodiscard]] bool ScalarMultVfy(const Scalar& y, ByteView x, SharedPoint* out);
+// G.sample_scalar() is ristretto255::RandomScalar, G.scalar_mult and G.scalar_mult_vfy are
+// ristretto255::ScalarMult (it fails on an invalid encoding and on the identity G.I, and the
+// protocol MUST then abort: draft s7.2).
 
 // TranscriptIr returns transcript_ir(Ya, ADa, Yb, ADb) = lv_cat(Ya, ADa) || lv_cat(Yb, ADb)
 // (draft s6.3, A.3.4).

@@ -5,7 +5,7 @@
 //   e2esasl_cpace_server_id   the responder identity bound into CI, on BOTH ends (default empty).
 //                             Set it only when client and server are configured with the same
 //                             explicit value: a server's host name as the client dialled it and as
-//                             the server knows itself often differ (DESIGN.md).
+//                             the server knows itself often differ (docs/architecture.md).
 // Stored secrets (auxprop, authentication identity), first match wins:
 //   e2esasl-CPACE-R255   the password shared with that user, SASLprep'd, in PLAINTEXT: CPace is a
 //                        balanced PAKE, the server needs the same secret as the client (an

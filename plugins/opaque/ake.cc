@@ -96,9 +96,11 @@ bool Macs(const Keys& keys, ByteView preamble, Mac* out_server_mac, Mac* out_cli
 // Ikm: concat(dh1, dh2, dh3); false when any share is invalid or the identity.
 bool Ikm(const Scalar& k1, const Element& p1, const Scalar& k2, const Element& p2, const Scalar& k3,
          const Element& p3, SecretBytes* out) {
-  FixedSecret<kElementSize> dh1, dh2, dh3;
-  if (!DiffieHellman(k1, p1, &dh1) || !DiffieHellman(k2, p2, &dh2) ||
-      !DiffieHellman(k3, p3, &dh3)) {
+  // RFC 9807 s6.4.1: DiffieHellman(k, B) = SerializeElement(k * B)
+  ristretto255::SharedElement dh1, dh2, dh3;
+  if (!ristretto255::ScalarMult(k1, p1, dh1.span()) ||
+      !ristretto255::ScalarMult(k2, p2, dh2.span()) ||
+      !ristretto255::ScalarMult(k3, p3, dh3.span())) {
     return false;
   }
   out->assign(dh1.view().begin(), dh1.view().end());

@@ -16,18 +16,8 @@
 #include "common/byte_reader.h"
 #include "common/ct.h"
 
-#include <sodium.h>
-
 namespace e2esasl::opaque {
 namespace {
-
-bool IsCanonicalNonZeroScalar(const Scalar& scalar) {
-  FixedSecret<64> wide;
-  std::copy(scalar.view().begin(), scalar.view().end(), wide.data());
-  Scalar reduced;
-  crypto_core_ristretto255_scalar_reduce(reduced.data(), wide.data());
-  return CtEqual(reduced.view(), scalar.view()) && sodium_is_zero(scalar.data(), kScalarSize) == 0;
-}
 
 constexpr size_t kMaxFileSize = 4096;
 constexpr std::string_view kHeader =
@@ -110,8 +100,8 @@ std::optional<ServerKeyMaterial> ParseKeyMaterial(std::string_view text) {
     }
   }
   // The private key must be a canonical, non-zero scalar: reduce(sk || 0^32) == sk, sk != 0.
-  if (!have_seed || !have_key || !IsCanonicalNonZeroScalar(keys.private_key) ||
-      !ScalarMultBase(keys.private_key, &keys.public_key)) {
+  if (!have_seed || !have_key || !ristretto255::IsCanonicalNonZeroScalar(keys.private_key) ||
+      !ristretto255::ScalarMultBase(keys.private_key, keys.public_key)) {
     return std::nullopt;
   }
   return keys;
@@ -134,8 +124,8 @@ SecretString SerializeKeyMaterial(const ServerKeyMaterial& keys) {
 
 std::optional<ServerKeyMaterial> GenerateKeyMaterial(Rng& rng) {
   ServerKeyMaterial keys;
-  if (!rng.Fill(keys.oprf_seed.span()) || !RandomScalar(rng, &keys.private_key) ||
-      !ScalarMultBase(keys.private_key, &keys.public_key)) {
+  if (!rng.Fill(keys.oprf_seed.span()) || !ristretto255::RandomScalar(rng, &keys.private_key) ||
+      !ristretto255::ScalarMultBase(keys.private_key, keys.public_key)) {
     return std::nullopt;
   }
   return keys;

@@ -2,13 +2,9 @@
 #include "opaque/oprf.h"
 
 #include <algorithm>
-#include <mutex>
 #include <string_view>
 
-#include <sodium.h>
-
 #include "common/byte_reader.h"
-#include "common/ct.h"
 #include "common/hash.h"
 
 namespace e2esasl::opaque {
@@ -33,13 +29,6 @@ void AddLengthPrefixed(ByteWriter& writer, ByteView bytes) {
 }
 
 }  // namespace
-
-bool EnsureSodium() {
-  static std::once_flag once;
-  static bool ready = false;
-  std::call_once(once, [] { ready = sodium_init() >= 0; });
-  return ready;
-}
 
 std::optional<SecretBytes> ExpandMessageXmd(ByteView msg, ByteView dst, size_t len) {
   // RFC 9380 s5.3.1: ell = ceil(len_in_bytes / b_in_bytes); ABORT if ell > 255 or
@@ -96,9 +85,6 @@ std::optional<SecretBytes> ExpandMessageXmd(ByteView msg, ByteView dst, size_t l
 }
 
 bool HashToGroup(ByteView input, Element* out) {
-  if (!EnsureSodium()) {
-    return false;
-  }
   // RFC 9497 s4.1: HashToGroup = hash_to_ristretto255(input, DST = "HashToGroup-" ||
   // contextString); RFC 9380 appendix B: uniform_bytes = expand_message_xmd(msg, DST, 64),
   // P = ristretto255_map(uniform_bytes) (libsodium's from_hash).
@@ -107,21 +93,17 @@ bool HashToGroup(ByteView input, Element* out) {
   if (!uniform) {
     return false;
   }
-  return crypto_core_ristretto255_from_hash(out->data(), uniform->data()) == 0;
+  return ristretto255::ElementFromHash(*uniform, *out);
 }
 
 bool HashToScalar(ByteView input, ByteView dst, Scalar* out) {
-  if (!EnsureSodium()) {
-    return false;
-  }
   // RFC 9497 s4.1: HashToScalar: uniform_bytes = expand_message_xmd(input, DST, 64), then
   // interpret as little-endian and reduce modulo the group order.
   std::optional<SecretBytes> uniform = ExpandMessageXmd(input, dst, 64);
   if (!uniform) {
     return false;
   }
-  crypto_core_ristretto255_scalar_reduce(out->data(), uniform->data());
-  return true;
+  return ristretto255::ReduceScalar(*uniform, out);
 }
 
 bool DeriveKeyPair(ByteView seed, ByteView info, Scalar* out_sk, Element* out_pk) {
@@ -142,39 +124,17 @@ bool DeriveKeyPair(ByteView seed, ByteView info, Scalar* out_sk, Element* out_pk
     if (!HashToScalar(*derive_input, dst, out_sk)) {
       return false;
     }
-    if (sodium_is_zero(out_sk->data(), kScalarSize) == 0) {
+    if (!ristretto255::IsZeroScalar(*out_sk)) {
       // pkS = G.ScalarMultGen(skS)
-      return out_pk == nullptr || ScalarMultBase(*out_sk, out_pk);
+      return out_pk == nullptr || ristretto255::ScalarMultBase(*out_sk, *out_pk);
     }
   }
   return false;  // DeriveKeyPairError
 }
 
-bool RandomScalar(Rng& rng, Scalar* out) {
-  if (!EnsureSodium()) {
-    return false;
-  }
-  // RFC 9497 s4.7.2 RandomScalar: rejection sampling over canonical encodings.
-  for (int attempt = 0; attempt < 128; ++attempt) {
-    if (!rng.Fill(out->span())) {
-      return false;
-    }
-    out->data()[kScalarSize - 1] &= 0x1f;
-    // canonical iff reduce(s || 0^32) == s
-    FixedSecret<64> wide;
-    std::copy(out->view().begin(), out->view().end(), wide.data());
-    Scalar reduced;
-    crypto_core_ristretto255_scalar_reduce(reduced.data(), wide.data());
-    if (CtEqual(reduced.view(), out->view()) && sodium_is_zero(out->data(), kScalarSize) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
 bool Blind(Rng& rng, ByteView input, Scalar* out_blind, Element* out_blinded) {
   // RFC 9497 s3.3.1: blind = G.RandomScalar()
-  if (!RandomScalar(rng, out_blind)) {
+  if (!ristretto255::RandomScalar(rng, out_blind)) {
     return false;
   }
   // inputElement = G.HashToGroup(input); if inputElement == G.Identity(): InvalidInputError
@@ -183,30 +143,23 @@ bool Blind(Rng& rng, ByteView input, Scalar* out_blind, Element* out_blinded) {
     return false;
   }
   // blindedElement = blind * inputElement
-  return crypto_scalarmult_ristretto255(out_blinded->data(), out_blind->data(),
-                                        input_element.data()) == 0;
+  return ristretto255::ScalarMult(*out_blind, input_element, *out_blinded);
 }
 
 bool BlindEvaluate(const Scalar& sk, const Element& blinded, Element* out_evaluated) {
-  if (!EnsureSodium()) {
-    return false;
-  }
   // RFC 9497 s3.3.1: evaluatedElement = skS * blindedElement (DeserializeElement rejects
   // invalid encodings and the identity; libsodium fails on both and on an identity result).
-  return crypto_scalarmult_ristretto255(out_evaluated->data(), sk.data(), blinded.data()) == 0;
+  return ristretto255::ScalarMult(sk, blinded, *out_evaluated);
 }
 
 std::optional<SecretBytes> Finalize(ByteView input, const Scalar& blind, const Element& evaluated) {
-  if (!EnsureSodium()) {
-    return std::nullopt;
-  }
   // RFC 9497 s3.3.1: N = G.ScalarInverse(blind) * evaluatedElement
   Scalar inverse;
-  if (crypto_core_ristretto255_scalar_invert(inverse.data(), blind.data()) != 0) {
+  if (!ristretto255::InvertScalar(blind, &inverse)) {
     return std::nullopt;
   }
-  FixedSecret<kElementSize> unblinded;
-  if (crypto_scalarmult_ristretto255(unblinded.data(), inverse.data(), evaluated.data()) != 0) {
+  ristretto255::SharedElement unblinded;
+  if (!ristretto255::ScalarMult(inverse, evaluated, unblinded.span())) {
     return std::nullopt;
   }
   // hashInput = I2OSP(len(input), 2) || input || I2OSP(len(unblindedElement), 2) ||
@@ -220,26 +173,6 @@ std::optional<SecretBytes> Finalize(ByteView input, const Scalar& blind, const E
     return std::nullopt;
   }
   return Digest(HashAlg::kSha512, *hash_input);
-}
-
-bool IsValidElement(const Element& element) {
-  return EnsureSodium() && crypto_core_ristretto255_is_valid_point(element.data()) == 1 &&
-         sodium_is_zero(element.data(), element.size()) == 0;  // the identity encodes as zeros
-}
-
-bool ScalarMultBase(const Scalar& sk, Element* out) {
-  if (!EnsureSodium()) {
-    return false;
-  }
-  return crypto_scalarmult_ristretto255_base(out->data(), sk.data()) == 0;
-}
-
-bool DiffieHellman(const Scalar& k, const Element& b, FixedSecret<kElementSize>* out) {
-  if (!EnsureSodium()) {
-    return false;
-  }
-  // RFC 9807 s6.4.1: DiffieHellman(k, B) = SerializeElement(k * B)
-  return crypto_scalarmult_ristretto255(out->data(), k.data(), b.data()) == 0;
 }
 
 }  // namespace e2esasl::opaque

@@ -16,19 +16,21 @@
 
 #include "common/bytes.h"
 #include "common/random.h"
+#include "common/ristretto255.h"
 #include "common/secret.h"
 
 namespace e2esasl::opaque {
 
-inline constexpr size_t kElementSize = 32;  // Noe = Npk (RFC 9497 s4.1: Ne)
-inline constexpr size_t kScalarSize = 32;   // Nsk (RFC 9497 s4.1: Ns)
-inline constexpr size_t kHashSize = 64;     // Nh (SHA-512)
+using ristretto255::kElementSize;        // Noe = Npk (RFC 9497 s4.1: Ne)
+using ristretto255::kScalarSize;         // Nsk (RFC 9497 s4.1: Ns)
+inline constexpr size_t kHashSize = 64;  // Nh (SHA-512)
 
-using Element = std::array<uint8_t, kElementSize>;
-using Scalar = FixedSecret<kScalarSize>;
+using ristretto255::Element;
+using ristretto255::Scalar;
 
-// EnsureSodium initialises libsodium once per process (thread-safe); false when it cannot.
-bool EnsureSodium();
+// The group's own operations are common/ristretto255.h: RandomScalar (RFC 9497 s4.7.2),
+// ScalarMultBase (pk = sk * G), IsValidElement (DeserializeElement's checks) and ScalarMult
+// (RFC 9807 s6.4.1 DiffieHellman(k, B) = SerializeElement(k * B)).
 
 // ExpandMessageXmd returns expand_message_xmd(msg, dst, len) with SHA-512 (RFC 9380 s5.3.1).
 // nullopt when len > 255 * 64 or len > 65535, dst is longer than 255 bytes, or on an OpenSSL
@@ -48,11 +50,6 @@ bool HashToScalar(ByteView input, ByteView dst, Scalar* out);
 // multiplication per login for nothing).
 bool DeriveKeyPair(ByteView seed, ByteView info, Scalar* out_sk, Element* out_pk);
 
-// RandomScalar draws a uniformly random non-zero scalar from rng (32 bytes per try, top three bits
-// cleared, rejected unless canonical and non-zero), so a FixedRng holding a canonical scalar
-// replays it exactly (the RFC's blind values).
-bool RandomScalar(Rng& rng, Scalar* out);
-
 // Blind is RFC 9497 s3.3.1 Blind(input): blind = RandomScalar, blindedElement =
 // blind * HashToGroup(input). False also when HashToGroup gives the identity (InvalidInputError).
 bool Blind(Rng& rng, ByteView input, Scalar* out_blind, Element* out_blinded);
@@ -63,16 +60,6 @@ bool BlindEvaluate(const Scalar& sk, const Element& blinded, Element* out_evalua
 
 // Finalize is RFC 9497 s3.3.1 Finalize(input, blind, evaluatedElement): Nh bytes.
 std::optional<SecretBytes> Finalize(ByteView input, const Scalar& blind, const Element& evaluated);
-
-// IsValidElement: element is a canonical ristretto255 encoding and not the identity.
-bool IsValidElement(const Element& element);
-
-// ScalarMultBase returns sk * G (false when sk is zero).
-bool ScalarMultBase(const Scalar& sk, Element* out);
-
-// DiffieHellman is RFC 9807 s6.4.1 DiffieHellman(k, B) = SerializeElement(k * B); false when B is
-// not a valid encoding or the shared element is the identity. The result is secret.
-bool DiffieHellman(const Scalar& k, const Element& b, FixedSecret<kElementSize>* out);
 
 }  // namespace e2esasl::opaque
 

@@ -1,8 +1,6 @@
 // records.cc: the stored-record text and the fake record of unknown users.
 #include "opaque/records.h"
 
-#include <sodium.h>
-
 #include "common/base64.h"
 #include "common/hash.h"
 #include "opaque/oprf.h"
@@ -16,7 +14,7 @@ constexpr size_t kRecordSize = kElementSize + kHashSize + kEnvelopeSize;
 // (credential_identifier || "OprfKey", RFC 9807 s5.2.2) can equal it.
 constexpr std::string_view kFakeKeyLabel = "e2esasl OPAQUE-R255 fake records";
 // crypto_core_ristretto255_from_hash takes 64 uniform bytes.
-constexpr size_t kFakeElementInputSize = crypto_core_ristretto255_HASHBYTES;
+constexpr size_t kFakeElementInputSize = ristretto255::kHashSize;
 
 // NextField returns the text before the next '$' (or all that is left when last) and consumes it.
 std::optional<std::string_view> NextField(std::string_view* text, bool last) {
@@ -49,7 +47,7 @@ std::optional<StoredRecord> StoredRecord::Parse(std::string_view text) {
     return std::nullopt;
   }
   std::optional<RegistrationRecord> record = RegistrationRecord::Parse(*record_bytes);
-  if (!record || !IsValidElement(record->client_public_key)) {
+  if (!record || !ristretto255::IsValidElement(record->client_public_key)) {
     return std::nullopt;
   }
   StoredRecord stored;
@@ -85,7 +83,7 @@ bool FakeRecordFor(const ServerKeyMaterial& keys, ByteView credential_identifier
       fake_key ? HkdfExpand(HashAlg::kSha512, *fake_key, credential_identifier,
                             kFakeElementInputSize + kHashSize)
                : std::nullopt;
-  if (!material || !EnsureSodium()) {
+  if (!material) {
     return false;
   }
   const ByteView view(*material);
@@ -94,7 +92,7 @@ bool FakeRecordFor(const ServerKeyMaterial& keys, ByteView credential_identifier
   // square root as well), so neither path does a scalar multiplication the other does not, and
   // the time to answer does not tell a registered user from an unknown one.
   Element client_public_key;
-  if (crypto_core_ristretto255_from_hash(client_public_key.data(), view.data()) != 0) {
+  if (!ristretto255::ElementFromHash(view.first(kFakeElementInputSize), client_public_key)) {
     return false;
   }
   *out = MakeFakeRecord(client_public_key, view.subspan(kFakeElementInputSize));

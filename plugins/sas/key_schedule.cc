@@ -12,8 +12,6 @@
 namespace e2esasl::sas {
 namespace {
 
-static_assert(kElementSize == crypto_core_ristretto255_BYTES);
-static_assert(kScalarSize == crypto_core_ristretto255_SCALARBYTES);
 static_assert(kHashSize == crypto_hash_sha512_BYTES);
 
 constexpr std::string_view kCommitLabel = "e2esasl SAS-R255 commit";
@@ -56,42 +54,28 @@ bool ConfirmTag(ByteView prk, std::string_view label, const TranscriptHash& th, 
 
 }  // namespace
 
-bool SodiumReady() {
-  static const bool ready = sodium_init() >= 0;
-  return ready;
-}
-
 bool Ephemeral::Generate(Rng& rng) {
-  if (!SodiumReady()) {
-    return false;
-  }
-  SecretBytes wide(crypto_core_ristretto255_NONREDUCEDSCALARBYTES, 0);
+  SecretBytes wide(ristretto255::kWideScalarSize, 0);
   if (!rng.Fill(wide)) {
     return false;
   }
   // x = wide mod L (uniform up to 2^-259); X = x * G
-  crypto_core_ristretto255_scalar_reduce(scalar_.data(), wide.data());
-  if (sodium_is_zero(scalar_.data(), scalar_.size())) {
+  if (!ristretto255::ReduceScalar(wide, &scalar_) || ristretto255::IsZeroScalar(scalar_)) {
     return false;
   }
-  return crypto_scalarmult_ristretto255_base(public_.data(), scalar_.data()) == 0;
+  return ristretto255::ScalarMultBase(scalar_, public_);
 }
 
 bool Ephemeral::SharedSecret(const Element& peer, FixedSecret<kElementSize>* out) const {
   if (CtEqual(peer, public_)) {
     return false;  // our own element reflected back
   }
-  // K = x * peer; libsodium returns -1 for a non-canonical encoding or the identity result.
-  if (crypto_scalarmult_ristretto255(out->data(), scalar_.data(), peer.data()) != 0) {
-    WipeMemory(out->data(), out->size());
-    return false;
-  }
-  return true;
+  // K = x * peer; fails (out zeroed) for a non-canonical encoding or the identity result.
+  return ristretto255::ScalarMult(scalar_, peer, out->span());
 }
 
 void Ephemeral::Wipe() {
-  FixedSecret<kScalarSize> empty;
-  scalar_ = std::move(empty);
+  scalar_ = ristretto255::Scalar();
 }
 
 Commitment Commit(ByteView client_first_prefix, const Element& client_element) {

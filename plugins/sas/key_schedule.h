@@ -14,29 +14,26 @@
 
 #include "common/bytes.h"
 #include "common/random.h"
+#include "common/ristretto255.h"
 #include "common/secret.h"
 
 namespace e2esasl::sas {
 
 inline constexpr std::string_view kMechanismName = "SAS-R255-PLUS";
-inline constexpr size_t kElementSize = 32;  // an encoded ristretto255 element (X, Y)
-inline constexpr size_t kScalarSize = 32;   // a scalar mod the group order (x, y)
-inline constexpr size_t kHashSize = 64;     // SHA-512
-inline constexpr size_t kTagSize = 64;      // HMAC-SHA-512
-inline constexpr size_t kSasBytes = 16;     // HKDF output the digits are taken from
+using ristretto255::kElementSize;        // an encoded ristretto255 element (X, Y)
+inline constexpr size_t kHashSize = 64;  // SHA-512
+inline constexpr size_t kTagSize = 64;   // HMAC-SHA-512
+inline constexpr size_t kSasBytes = 16;  // HKDF output the digits are taken from
 // The short authentication string has kMinDigits..kMaxDigits decimal digits: 10 digits are
 // log2(10^10) = 33.2 bits (the issue asks for at least 30), 18 are 59.8 bits.
 inline constexpr unsigned kMinDigits = 10;
 inline constexpr unsigned kMaxDigits = 18;
 inline constexpr unsigned kDefaultDigits = 10;
 
-using Element = std::array<uint8_t, kElementSize>;
+using ristretto255::Element;
 using Commitment = std::array<uint8_t, kHashSize>;
 using TranscriptHash = std::array<uint8_t, kHashSize>;
 using Tag = std::array<uint8_t, kTagSize>;
-
-// SodiumReady initialises libsodium once (thread-safe); false when sodium_init failed.
-bool SodiumReady();
 
 // Ephemeral: one side's ephemeral ristretto255 key pair. The scalar is wiped by Wipe() and on
 // destruction.
@@ -54,7 +51,7 @@ class Ephemeral {
   ~Ephemeral() { Wipe(); }
 
  private:
-  FixedSecret<kScalarSize> scalar_;
+  ristretto255::Scalar scalar_;
   Element public_{};
 };
 

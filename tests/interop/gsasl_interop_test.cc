@@ -23,8 +23,8 @@
 //   prompt after reading client-first, then its server-first. One answer sufficed each time
 //   (no tls-unique prompt followed a non-empty answer). gsasl sends "p=tls-exporter".
 // - In this stdin/stdout mode a non-PLUS gsasl client sends "n,," with or without --no-cb (no
-//   TLS, hence no binding to hold). FACTS.md's "y" without --no-cb is its TLS (--connect) mode,
-//   which these tests do not exercise; we pass --no-cb anyway, as FACTS.md advises.
+//   TLS, hence no binding to hold). gsasl sends "y" without --no-cb only in its TLS (--connect)
+//   mode, which these tests do not exercise; we pass --no-cb anyway.
 // - Failure: gsasl prints "gsasl: mechanism error: <text>" on stderr and exits 1 without
 //   sending anything (no e= attribute): the mismatch fails at the server with "Error
 //   authenticating user"; the other side then sees the end of the connection.
@@ -150,7 +150,7 @@ class InteropGsaslTest : public CppUnit::TestFixture {
   }
 
   // Without --no-cb, in stdin/stdout mode (no TLS), gsasl 2.2.0 still sends "n" on a plain
-  // mechanism; the "y" of FACTS.md needs its TLS mode. Pinned so a change shows up here.
+  // mechanism; its "y" needs its TLS mode. Pinned so a change shows up here.
   void testGsaslClientWithoutNoCb() {
     const ExchangeResult r = GsaslToOurs(ours_db_, "SCRAM-SHA-256", std::nullopt, std::nullopt,
                                          "no --no-cb", /*no_cb=*/false);

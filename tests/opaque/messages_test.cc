@@ -240,7 +240,7 @@ class OpaqueMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(FakeRecordFor(*keys, ToBytes("mallory"), &again));
     CPPUNIT_ASSERT(FakeRecordFor(*keys, ToBytes("trudy"), &b));
     CPPUNIT_ASSERT(FakeRecordFor(*other_keys, ToBytes("mallory"), &c));
-    CPPUNIT_ASSERT(IsValidElement(a.client_public_key));
+    CPPUNIT_ASSERT(ristretto255::IsValidElement(a.client_public_key));
     CPPUNIT_ASSERT(a.client_public_key == again.client_public_key);
     CPPUNIT_ASSERT(a.masking_key == again.masking_key);
     CPPUNIT_ASSERT(!(a.client_public_key == b.client_public_key));

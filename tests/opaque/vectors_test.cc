@@ -80,7 +80,7 @@ ServerKeyMaterial ReadServerKeys(VectorBlock& block) {
   CPPUNIT_ASSERT(keys.private_key.CopyFrom(block.Hex("server_private_key")));
   keys.public_key = Array<kElementSize>(block.Hex("server_public_key"));
   Element derived;
-  CPPUNIT_ASSERT(ScalarMultBase(keys.private_key, &derived));
+  CPPUNIT_ASSERT(ristretto255::ScalarMultBase(keys.private_key, derived));
   AssertHexEqual("server_public_key = sk * G", V(keys.public_key), V(derived));
   return keys;
 }
@@ -198,7 +198,7 @@ class OpaqueVectorsTest : public CppUnit::TestFixture {
     Scalar client_private_key;
     CPPUNIT_ASSERT(client_private_key.CopyFrom(block.Hex("client_private_key")));
     Element client_public_key;
-    CPPUNIT_ASSERT(ScalarMultBase(client_private_key, &client_public_key));
+    CPPUNIT_ASSERT(ristretto255::ScalarMultBase(client_private_key, client_public_key));
     AssertHexEqual("client_public_key", block.Hex("client_public_key"), V(client_public_key));
     // KE1 is an input here; its keyshare comes from client_keyshare_seed.
     const std::optional<Ke1> ke1 = Ke1::Parse(block.Hex("KE1"));

@@ -3,7 +3,8 @@
 //
 // SaslLibrary::Init() runs once per process: it points libsasl2 at the build's plugin
 // directory (E2ESASL_PLUGIN_DIR) plus a private directory holding only the system's
-// libsasldb.so* (so sasldb works without the system's own SCRAM plugin, see FACTS.md), then
+// libsasldb.so* (so sasldb works without the system's own SCRAM plugin, which registers our
+// SCRAM names; SASL_PATH replaces libsasl2's default directory), then
 // calls sasl_server_init and sasl_client_init. Every connection gets its own getopt callback,
 // so each test has its own sasldb file and options.
 #ifndef E2ESASL_TESTS_SUPPORT_SASL_HARNESS_H_

@@ -1,7 +1,7 @@
 // vector_file.h: loader for the known-answer vector files under tests/vectors/, shared by every
 // family's tests.
 //
-// File format (the same as the vectors in /work/shared/vectors):
+// File format:
 //   - '#' starts a comment line (the first non-blank character); comments may appear anywhere.
 //   - Blank lines separate blocks. A block may start with a "[Name]" line; then "key = value"
 //     lines. The value is everything after the first " = " (it may contain '=' and ','); a line
