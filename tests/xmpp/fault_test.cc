@@ -46,6 +46,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(BadConfiguration);
   CPPUNIT_TEST(AcceptOvertakesAck);
   CPPUNIT_TEST(SessionFlood);
+  CPPUNIT_TEST(OversizedStanza);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -369,6 +370,18 @@ class XmppFaultTest : public CppUnit::TestFixture {
     for (const std::string& sid : sids) {
       CPPUNIT_ASSERT(!alice.Events(sid).ended());
     }
+  }
+
+  // A data stanza far over any block size (300 KiB of base64, as a server without a stanza
+  // limit would pass it): refused before decoding, the session ends with a limit failure.
+  void OversizedStanza() {
+    Router router;
+    Party alice(&router, Alice()), bob(&router, Bob());
+    std::string huge(300 * 1024, 'A');
+    router.filter = FirstDataFrom(kBob, [&](const std::string& xml) {
+      return std::regex_replace(xml, std::regex(">[A-Za-z0-9+/=]+</data>"), ">" + huge + "</data>");
+    });
+    Fails(router, alice, bob, E2E_XMPP_ERR_LIMIT, "over the negotiated block size of 4096");
   }
 
  private:
