@@ -44,7 +44,7 @@ std::string PluginDir() {
 }
 
 // LinkSasldb: symlinks to the system's libsasldb.so* in dir (SASL_PATH replaces the default
-// path; the whole system directory would also load Cyrus's own SCRAM, see FACTS.md).
+// path; the whole system directory would also load Cyrus's own SCRAM).
 void LinkSasldb(const std::string& dir) {
   for (const char* pattern : {"/usr/lib/*-linux-gnu/sasl2/libsasldb.so*",
                               "/usr/lib/sasl2/libsasldb.so*", "/usr/lib64/sasl2/libsasldb.so*"}) {

@@ -33,17 +33,14 @@
 
 #include <strophe.h>
 
+#include "cli_util.h"
 #include "e2esasl/xmpp.h"
 #include "e2esasl/xmpp_strophe.h"
 
 namespace {
 
+using namespace e2e_xmpp_cli;  // NOLINT: the program's own helpers
 using Clock = std::chrono::steady_clock;
-
-struct Error {
-  int code;
-  std::string message;
-};
 
 const char* kUsage =
     "usage:\n"
@@ -57,138 +54,6 @@ const char* kUsage =
     "        --tls-version any|1.2|1.3 --cb default|none|TYPE --block-size N --timeout S\n"
     "        --sas-answer ask|yes|no|compare:PATH --status-file F --trace\n"
     "Secrets are read from files (or the terminal), never from the command line.\n";
-
-// Args: --name VALUE options (repeatable), --flag options.
-class Args {
- public:
-  Args(int argc, char** argv, int first, const std::set<std::string>& values,
-       const std::set<std::string>& flags) {
-    for (int i = first; i < argc; ++i) {
-      std::string a = argv[i];
-      if (!a.starts_with("--")) {
-        throw Error{E2E_XMPP_ERR_USAGE, "unexpected argument '" + a + "'"};
-      }
-      std::string name = a.substr(2), value;
-      size_t eq = name.find('=');
-      if (eq != std::string::npos) {
-        value = name.substr(eq + 1);
-        name = name.substr(0, eq);
-      }
-      if (flags.count(name) != 0 && eq == std::string::npos) {
-        v_[name].push_back("1");
-        continue;
-      }
-      if (values.count(name) == 0) {
-        throw Error{E2E_XMPP_ERR_USAGE, "unknown option --" + name};
-      }
-      if (eq == std::string::npos) {
-        if (i + 1 >= argc) {
-          throw Error{E2E_XMPP_ERR_USAGE, "--" + name + " needs a value"};
-        }
-        value = argv[++i];
-      }
-      v_[name].push_back(value);
-    }
-  }
-  bool Has(const std::string& n) const { return v_.count(n) != 0; }
-  std::string Get(const std::string& n, const std::string& fallback = "") const {
-    auto it = v_.find(n);
-    return it == v_.end() ? fallback : it->second.back();
-  }
-  std::vector<std::string> All(const std::string& n) const {
-    auto it = v_.find(n);
-    return it == v_.end() ? std::vector<std::string>{} : it->second;
-  }
-  std::string Need(const std::string& n) const {
-    if (!Has(n)) {
-      throw Error{E2E_XMPP_ERR_USAGE, "--" + n + " is required"};
-    }
-    return Get(n);
-  }
-  unsigned Number(const std::string& n, unsigned fallback) const {
-    if (!Has(n)) {
-      return fallback;
-    }
-    try {
-      size_t used = 0;
-      unsigned long v = std::stoul(Get(n), &used);
-      if (used != Get(n).size() || v > 100000000) {
-        throw std::invalid_argument(n);
-      }
-      return static_cast<unsigned>(v);
-    } catch (const std::exception&) {
-      throw Error{E2E_XMPP_ERR_USAGE, "--" + n + " needs a number"};
-    }
-  }
-
- private:
-  std::map<std::string, std::vector<std::string>> v_;
-};
-
-// ReadSecret: the first line of a file, or a line typed on the terminal without echo.
-std::string ReadSecret(const std::string& file, const std::string& prompt) {
-  std::string line;
-  if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in || !std::getline(in, line)) {
-      throw Error{E2E_XMPP_ERR_SETUP, "cannot read a secret from " + file};
-    }
-    return line;
-  }
-  FILE* tty = std::fopen("/dev/tty", "r+");
-  if (tty == nullptr) {
-    throw Error{E2E_XMPP_ERR_USAGE, prompt + ": no terminal; give it with a --*-file option"};
-  }
-  std::fprintf(tty, "%s: ", prompt.c_str());
-  std::fflush(tty);
-  termios old{};
-  bool have = tcgetattr(fileno(tty), &old) == 0;
-  if (have) {
-    termios quiet = old;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(fileno(tty), TCSANOW, &quiet);
-  }
-  char buf[1024];
-  bool ok = std::fgets(buf, sizeof(buf), tty) != nullptr;
-  if (have) {
-    tcsetattr(fileno(tty), TCSANOW, &old);
-  }
-  std::fprintf(tty, "\n");
-  std::fclose(tty);
-  if (!ok) {
-    throw Error{E2E_XMPP_ERR_USAGE, prompt + ": nothing typed"};
-  }
-  line = buf;
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
-    line.pop_back();
-  }
-  std::memset(buf, 0, sizeof(buf));
-  return line;
-}
-
-// Report: the --status-file ("key value" lines).
-struct Report {
-  std::vector<std::pair<std::string, std::string>> lines;
-  void Set(const std::string& k, const std::string& v) {
-    for (auto& [key, value] : lines) {
-      if (key == k) {
-        value = v;
-        return;
-      }
-    }
-    lines.emplace_back(k, v);
-  }
-  void Add(const std::string& k, const std::string& v) { lines.emplace_back(k, v); }
-  void Write(const std::string& path) const {
-    if (path.empty()) {
-      return;
-    }
-    std::ofstream out(path, std::ios::trunc);
-    for (const auto& [k, v] : lines) {
-      out << k << " " << v << "\n";
-    }
-  }
-};
 
 // Program: one e2e-xmpp process (one XMPP connection, one core).
 class Program {

@@ -133,6 +133,11 @@ class Session final : public e2e_xmpp_session {
   std::string requested_mech_;
 };
 
+// StateName: what a session in state s is doing, for failure reasons ("during authentication").
+std::string StateName(Session::State s);
+// ParseUnsigned: a decimal attribute value in 0..max (no sign, no spaces), or std::nullopt.
+std::optional<unsigned> ParseUnsigned(std::string_view text, unsigned max);
+
 }  // namespace e2esasl::xmpp
 
 #endif  // E2ESASL_XMPP_SESSION_H_
