@@ -13,10 +13,7 @@ using namespace e2esasl::test;  // NOLINT: test file
 
 namespace {
 
-constexpr const char* kAlice = "alice@localhost/laptop";
-constexpr const char* kBob = "bob@localhost/phone";
 constexpr const char* kMallory = "mallory@localhost/relay";
-constexpr const char* kPassword = "correct horse battery staple";
 
 struct Outcome {
   SessionEvents alice;
@@ -93,23 +90,10 @@ class XmppCoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void setUp() override {
-    sasldb_ = dir_.path() + "/bob.sasldb";
-    Provision(sasldb_, "alice@localhost", kPassword);
-  }
+  void setUp() override { store_.Provision(); }
 
-  PartySpec Bob() {
-    PartySpec s;
-    s.jid = kBob;
-    s.sasldb = sasldb_;
-    s.echo = true;
-    return s;
-  }
-  PartySpec Alice() {
-    PartySpec s;
-    s.jid = kAlice;
-    return s;
-  }
+  PartySpec Bob() { return store_.Bob(); }
+  PartySpec Alice() { return PairStore::Alice(); }
 
   void EveryPlusMechanismBothLibraries() {
     int n = 0;
@@ -271,8 +255,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
   }
 
  private:
-  TempDir dir_;
-  std::string sasldb_;
+  PairStore store_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(XmppCoreTest);

@@ -11,9 +11,6 @@ using namespace e2esasl::test;  // NOLINT: test file
 
 namespace {
 
-constexpr const char* kAlice = "alice@localhost/laptop";
-constexpr const char* kBob = "bob@localhost/phone";
-constexpr const char* kPassword = "correct horse battery staple";
 constexpr const char* kMech = "CPACE-R255-PLUS";
 
 bool IsData(const std::string& xml) {
@@ -50,24 +47,10 @@ class XmppFaultTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void setUp() override {
-    sasldb_ = dir_.path() + "/bob.sasldb";
-    Provision(sasldb_, "alice@localhost", kPassword);
-  }
+  void setUp() override { store_.Provision(); }
 
-  PartySpec Bob() {
-    PartySpec s;
-    s.jid = kBob;
-    s.sasldb = sasldb_;
-    s.echo = true;
-    return s;
-  }
-  PartySpec Alice() {
-    PartySpec s;
-    s.jid = kAlice;
-    s.timeout_ms = 5000;
-    return s;
-  }
+  PartySpec Bob() { return store_.Bob(); }
+  PartySpec Alice() { return PairStore::Alice(5000); }
 
   // Fails runs alice -> bob and expects alice to fail with code; returns alice's events.
   SessionEvents Fails(Router& router, Party& alice, Party& bob, int code,
@@ -393,8 +376,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     return n;
   }
 
-  TempDir dir_;
-  std::string sasldb_;
+  PairStore store_;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(XmppFaultTest);

@@ -2,6 +2,8 @@
 #include "xmpp/xmpp_pair.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
@@ -94,6 +96,39 @@ void Provision(const std::string& sasldb, const std::string& user, const std::st
     e2e_xmpp_free_string(error);
     throw std::runtime_error("provisioning " + user + ": " + why);
   }
+}
+
+PairStore::PairStore() {
+  char pattern[] = "/tmp/e2esasl-pair-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) {
+    throw std::runtime_error("mkdtemp failed");
+  }
+  dir_ = pattern;
+  sasldb_ = dir_ + "/bob.sasldb";
+}
+
+void PairStore::Provision() const {
+  e2esasl::test::Provision(sasldb_, "alice@localhost", kPassword);
+}
+
+PairStore::~PairStore() {
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+PartySpec PairStore::Bob() const {
+  PartySpec s;
+  s.jid = kBob;
+  s.sasldb = sasldb_;
+  s.echo = true;
+  return s;
+}
+
+PartySpec PairStore::Alice(unsigned timeout_ms) {
+  PartySpec s;
+  s.jid = kAlice;
+  s.timeout_ms = timeout_ms;
+  return s;
 }
 
 Party::Party(Router* router, PartySpec spec) : spec_(std::move(spec)), router_(router) {

@@ -141,6 +141,30 @@ class Router {
   std::map<std::string, Party*> parties_;
 };
 
+// The two people of the core tests, and alice's secret as bob's store holds it.
+inline constexpr const char* kAlice = "alice@localhost/laptop";
+inline constexpr const char* kBob = "bob@localhost/phone";
+inline constexpr const char* kPassword = "correct horse battery staple";
+
+// PairStore: a temporary directory for bob's sasldb, and the specs of the two parties the core
+// tests start from. Provision (a fixture's setUp) stores kPassword for alice in every family.
+class PairStore {
+ public:
+  PairStore();
+  ~PairStore();
+  void Provision() const;
+  PairStore(const PairStore&) = delete;
+  PairStore& operator=(const PairStore&) = delete;
+  // Bob: the responder with this store, echoing every line.
+  PartySpec Bob() const;
+  // Alice: the initiator (no store), with the given session timeout.
+  static PartySpec Alice(unsigned timeout_ms = 20000);
+
+ private:
+  std::string dir_;
+  std::string sasldb_;
+};
+
 // PluginPath: the build's plugins plus a sasldb-only directory (tests/support's harness).
 std::string PluginPath();
 // Provision stores user/password in sasldb for every family (e2e_xmpp_set_password).
