@@ -15,6 +15,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "stores/store_env.h"
+#include "stores/tls_relay.h"
 
 namespace {
 
@@ -62,8 +63,10 @@ void WriteSlapdConf(const std::string& key_file) {
 }
 
 // Whoami runs ldapwhoami with a SASL mechanism; returns its exit status, output in *out.
+// cacert: the certificates the client trusts (default: the directory's own).
 int Whoami(const std::string& uri, bool starttls, const std::string& mech,
-           const std::string& password, const std::string& cbinding, std::string* out) {
+           const std::string& password, const std::string& cbinding, std::string* out,
+           const std::string& cacert = "") {
   std::vector<std::string> argv = {
       "/usr/bin/ldapwhoami", "-H", uri, "-Y", mech, "-U", "alice", "-w", password};
   if (starttls) {
@@ -73,7 +76,8 @@ int Whoami(const std::string& uri, bool starttls, const std::string& mech,
   return e2esasl::interop::RunCommand(
       argv,
       {std::string("SASL_PATH=") + (plugins != nullptr ? plugins : ""), "LDAPCONF=/dev/null",
-       "LDAPTLS_CACERT=" + Directory().ca_path(), "LDAPSASL_CBINDING=" + cbinding},
+       "LDAPTLS_CACERT=" + (cacert.empty() ? Directory().ca_path() : cacert),
+       "LDAPSASL_CBINDING=" + cbinding},
       kTimeoutMs, out);
 }
 
@@ -85,6 +89,7 @@ class StoresSlapdTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testPlusMechanismsOverStartTlsAndLdaps);
   CPPUNIT_TEST(testWrongPasswordFails);
   CPPUNIT_TEST(testPlusNeedsTheClientsBinding);
+  CPPUNIT_TEST(testManInTheMiddleBreaksEveryPlus);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -160,6 +165,68 @@ class StoresSlapdTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(out, out.find("no mechanism available") != std::string::npos);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0,
                                  Whoami(ldaps, false, "SCRAM-SHA-256", "pencil", "none", &out));
+  }
+
+  // A man in the middle with a certificate the client trusts (as a mis-issuing CA or a
+  // TLS-terminating proxy would have) relays LDAPS to slapd: the unbound mechanisms succeed
+  // through it, unnoticed; every -PLUS mechanism fails, because ldapwhoami and slapd hash
+  // different server certificates (tls-server-end-point).
+  void testManInTheMiddleBreaksEveryPlus() {
+    if (kSanitizerBuild) {
+      std::printf("testManInTheMiddleBreaksEveryPlus: skipped in the sanitizer build\n");
+      return;
+    }
+    const std::string dir = NewTempDir("e2esasl-slapd-mitm");
+    e2esasl::stores::MakeSelfSignedCertificate(dir + "/mitm.pem", dir + "/mitm.key");
+    const std::string trusted = dir + "/trusted.pem";
+    {
+      std::ofstream bundle(trusted);
+      bundle << e2esasl::stores::ReadText(Directory().ca_path())
+             << e2esasl::stores::ReadText(dir + "/mitm.pem");
+    }
+    e2esasl::stores::TlsRelay relay(Directory().port() + 1, dir + "/mitm.pem", dir + "/mitm.key");
+    const std::string through = "ldaps://127.0.0.1:" + std::to_string(relay.port());
+    for (const std::string mech : {"SCRAM-SHA-256", "CPACE-R255", "OPAQUE-R255"}) {
+      const int before = relay.connections();
+      std::string out;
+      const int status = Whoami(through, false, mech, "pencil", "none", &out, trusted);
+      std::printf("\n| through the man in the middle | %-20s | exit %d", mech.c_str(), status);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(mech + ": " + out, 0, status);
+      CPPUNIT_ASSERT_MESSAGE(out, out.find(kAliceDn) != std::string::npos);
+      CPPUNIT_ASSERT(relay.connections() > before);
+    }
+    for (const std::string mech : {"SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512-PLUS",
+                                   "CPACE-R255-PLUS", "OPAQUE-R255-PLUS"}) {
+      const int before = relay.connections();
+      std::string out;
+      const int status = Whoami(through, false, mech, "pencil", "tls-endpoint", &out, trusted);
+      std::printf("\n| through the man in the middle | %-20s | exit %d", mech.c_str(), status);
+      CPPUNIT_ASSERT_MESSAGE(mech + " passed the man in the middle: " + out, status != 0);
+      CPPUNIT_ASSERT_MESSAGE(out, out.find(kAliceDn) == std::string::npos);
+      // SCRAM's server names the mismatch (e=channel-bindings-dont-match); a PAKE folds the
+      // binding into its key schedule, so the middle looks like a wrong password: OPAQUE's
+      // client finds out first (the server's MAC), CPace's server (slapd: invalid credentials).
+      const std::string expected =
+          mech.rfind("SCRAM-", 0) == 0    ? "channel-bindings-dont-match"
+          : mech.rfind("OPAQUE-", 0) == 0 ? "or a different channel binding"
+                                          : "Invalid credentials (49)";
+      CPPUNIT_ASSERT_MESSAGE(out, out.find(expected) != std::string::npos);
+      // The TLS legs were made: the refusal came from the binding, not from TLS.
+      CPPUNIT_ASSERT(relay.connections() > before);
+    }
+    // The limit of tls-server-end-point (RFC 5929 section 4): a middle that holds the server's
+    // own certificate and key presents the same certificate, so the hashes agree and -PLUS
+    // passes. The check above is therefore about the certificate, and this is why docs/stores.md
+    // tells operators to protect the key (tls-exporter, which slapd does not offer, binds the
+    // connection itself).
+    e2esasl::stores::TlsRelay holder(Directory().port() + 1, Directory().dir() + "/server.pem",
+                                     Directory().dir() + "/server.key");
+    std::string out;
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 0,
+        Whoami("ldaps://127.0.0.1:" + std::to_string(holder.port()), false, "SCRAM-SHA-256-PLUS",
+               "pencil", "tls-endpoint", &out, trusted));
+    CPPUNIT_ASSERT_EQUAL(1, holder.connections());
   }
 
  private:
