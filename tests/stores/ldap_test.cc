@@ -8,6 +8,7 @@
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "stores/store_checks.h"
 #include "stores/store_env.h"
 
 namespace {
@@ -76,6 +77,8 @@ class StoresLdapTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testLoginMatrix);
   CPPUNIT_TEST(testWrongPasswordAndUnknownUser);
   CPPUNIT_TEST(testTwoInstancesOneDirectory);
+  CPPUNIT_TEST(testOpaqueUnknownUserSameOnBothInstances);
+  CPPUNIT_TEST(testSetpassRacingLogins);
   CPPUNIT_TEST(testCorruptedValue);
   CPPUNIT_TEST(testDirectoryDownThenRestarted);
   CPPUNIT_TEST(testFrozenDirectoryIsBounded);
@@ -151,6 +154,30 @@ class StoresLdapTest : public CppUnit::TestFixture {
       const ExchangeResult r = Login(second.Server(mech, std::nullopt), mech, "alice", "pencil");
       CPPUNIT_ASSERT_MESSAGE(mech + ": " + r.Describe(), r.ok());
     }
+  }
+
+  // One KE1 to two servers with copies of one key file: the same evaluation and KSF for an
+  // unknown user and a known one; a server with its own key file differs.
+  void testOpaqueUnknownUserSameOnBothInstances() {
+    if (e2esasl::stores::kSanitizerBuild) {
+      std::printf("testOpaqueUnknownUserSameOnBothInstances: skipped in the sanitizer build\n");
+      return;
+    }
+    const LdapSasl second(Directory(), kSecret, Sasl().key_file());
+    const LdapSasl other(Directory(), "another key");
+    for (const std::string user : {"nobody", "alice"}) {
+      e2esasl::stores::CheckOpaqueSameOnBoth(Sasl(), second, other, user);
+    }
+  }
+
+  // saslpasswd2 rewriting dave's entry through ldapdb while logins read it.
+  void testSetpassRacingLogins() {
+    if (e2esasl::stores::kSanitizerBuild) {
+      std::printf("testSetpassRacingLogins: skipped in the sanitizer build\n");
+      return;
+    }
+    Directory().AddUser("dave");
+    e2esasl::stores::CheckSetpassRacingLogins(Sasl(), "dave");
   }
 
   // A corrupted OPAQUE record: SASL_BADAUTH for the client, the server logs which attribute of

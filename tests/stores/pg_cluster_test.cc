@@ -12,17 +12,18 @@
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "stores/store_checks.h"
 #include "stores/store_env.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using e2esasl::interop::ExchangeResult;
-using e2esasl::interop::FromBase64;
 using e2esasl::stores::Login;
 using e2esasl::stores::NewTempDir;
 using e2esasl::stores::PgSasl;
 using e2esasl::stores::PgServer;
+using e2esasl::stores::ScramFromSalt;
 
 const char kSecret[] = "the cluster's one fake-salt key";
 
@@ -49,27 +50,6 @@ const PgSasl& B() {
 const PgSasl& C() {
   static const PgSasl c(Db(), "another key");
   return c;
-}
-
-// FromSalt: a SCRAM server-first-message from ",s=" on (salt and count; the nonce before it is
-// fresh in every exchange).
-std::string FromSalt(const std::string& server_first) {
-  const size_t at = server_first.find(",s=");
-  CPPUNIT_ASSERT_MESSAGE("no salt in: " + server_first, at != std::string::npos);
-  return server_first.substr(at);
-}
-
-// OpaqueEvaluated: from an OPAQUE-R255 server-first "k=<KE2>,f=<ksf>": the evaluated element
-// (KE2's first 32 bytes) and the KSF; masking_nonce and everything after it are fresh per
-// exchange.
-std::string OpaqueEvaluated(const std::string& server_first) {
-  CPPUNIT_ASSERT_MESSAGE(server_first, server_first.rfind("k=", 0) == 0);
-  const size_t comma = server_first.find(",f=");
-  CPPUNIT_ASSERT(comma != std::string::npos);
-  std::string ke2;
-  CPPUNIT_ASSERT(FromBase64(server_first.substr(2, comma - 2), &ke2));
-  CPPUNIT_ASSERT_EQUAL(size_t{320}, ke2.size());
-  return ke2.substr(0, 32) + server_first.substr(comma);
 }
 
 }  // namespace
@@ -103,14 +83,14 @@ class StoresPgClusterTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(out, !a.empty());
       const std::string b = B().ServerFirst(mech, first, &out);
       CPPUNIT_ASSERT_MESSAGE(out, !b.empty());
-      std::printf("\n%s unknown user: A %s | B %s", mech.c_str(), FromSalt(a).c_str(),
-                  FromSalt(b).c_str());
-      CPPUNIT_ASSERT_EQUAL(FromSalt(a), FromSalt(b));
-      CPPUNIT_ASSERT(FromSalt(a) != FromSalt(C().ServerFirst(mech, first)));
+      std::printf("\n%s unknown user: A %s | B %s", mech.c_str(), ScramFromSalt(a).c_str(),
+                  ScramFromSalt(b).c_str());
+      CPPUNIT_ASSERT_EQUAL(ScramFromSalt(a), ScramFromSalt(b));
+      CPPUNIT_ASSERT(ScramFromSalt(a) != ScramFromSalt(C().ServerFirst(mech, first)));
 
       const std::string known = "n,,n=alice,r=fyko+d2lbbFgONRv9qkxdawL";
       const std::string ka = A().ServerFirst(mech, known);
-      CPPUNIT_ASSERT_EQUAL(FromSalt(ka), FromSalt(B().ServerFirst(mech, known)));
+      CPPUNIT_ASSERT_EQUAL(ScramFromSalt(ka), ScramFromSalt(B().ServerFirst(mech, known)));
       const std::string stored = Db().Sql(
           "SELECT value FROM e2esasl_property WHERE username = 'alice' AND property = "
           "'e2esasl-" +
@@ -119,7 +99,7 @@ class StoresPgClusterTest : public CppUnit::TestFixture {
       const size_t dollar = stored.find('$'), colon = stored.find(':');
       const std::string salt = stored.substr(colon + 1, stored.find('$', colon) - colon - 1);
       const std::string count = stored.substr(dollar + 1, colon - dollar - 1);
-      CPPUNIT_ASSERT_EQUAL(",s=" + salt + ",i=" + count, FromSalt(ka));
+      CPPUNIT_ASSERT_EQUAL(",s=" + salt + ",i=" + count, ScramFromSalt(ka));
     }
   }
 
@@ -128,19 +108,7 @@ class StoresPgClusterTest : public CppUnit::TestFixture {
   // unknown user as for a known one; C, with its own key file, evaluates it differently.
   void testOpaqueUnknownUserSameOnEveryInstance() {
     for (const std::string user : {"nobody", "alice"}) {
-      const ExchangeResult captured =
-          Login(A().Server("OPAQUE-R255", std::nullopt), "OPAQUE-R255", user, "guess");
-      CPPUNIT_ASSERT_MESSAGE(captured.Describe(), !captured.client.messages.empty());
-      const std::string& ke1 = captured.client.messages.front();
-      std::string out;
-      const std::string a = A().ServerFirst("OPAQUE-R255", ke1, &out);
-      CPPUNIT_ASSERT_MESSAGE(out, !a.empty());
-      const std::string b = B().ServerFirst("OPAQUE-R255", ke1, &out);
-      CPPUNIT_ASSERT_MESSAGE(out, !b.empty());
-      CPPUNIT_ASSERT(OpaqueEvaluated(a) == OpaqueEvaluated(b));
-      CPPUNIT_ASSERT(OpaqueEvaluated(a) != OpaqueEvaluated(C().ServerFirst("OPAQUE-R255", ke1)));
-      // The masked part is fresh every time, even from one server.
-      CPPUNIT_ASSERT(a != b);
+      e2esasl::stores::CheckOpaqueSameOnBoth(A(), B(), C(), user);
     }
   }
 

@@ -1,14 +1,13 @@
 // pg_fault_test.cc: the PostgreSQL store's faults (issue 14, part 4): the database down at
 // login, frozen (accepts connections and never answers), restarted mid-run, a corrupted row,
 // and provisioning racing logins for the same user.
-#include <atomic>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "stores/store_checks.h"
 #include "stores/store_env.h"
 
 namespace {
@@ -135,47 +134,7 @@ class StoresPgFaultTest : public CppUnit::TestFixture {
   // saslpasswd2 switching dave between two passwords while logins run: every login either
   // succeeds or fails as a wrong password (never a malformed secret, a store error or a hang);
   // each family's secret is one row written in one statement.
-  void testSetpassRacingLogins() {
-    Sasl().ProvisionOrThrow("dave", "old password");
-    std::atomic<bool> done{false};
-    std::string setpass_error;
-    std::thread writer([&] {
-      for (int i = 0; i < 4 && setpass_error.empty(); ++i) {
-        std::string out;
-        if (Sasl().Provision("dave", i % 2 == 0 ? "new password" : "old password", {}, &out) != 0) {
-          setpass_error = out;
-        }
-      }
-      done = true;
-    });
-    int logins = 0, accepted = 0;
-    std::string bad;
-    while (!done && logins < 40) {
-      for (const std::string mech : {"SCRAM-SHA-256", "OPAQUE-R255"}) {
-        const ExchangeResult r =
-            Login(Sasl().Server(mech, std::nullopt), mech, "dave", "old password");
-        ++logins;
-        if (r.ok()) {
-          ++accepted;
-          continue;
-        }
-        // Checked after the join (an assertion here would leave the writer thread running).
-        const std::string code = r.server.order == 1 ? r.server.code_name : r.client.code_name;
-        if (bad.empty() && (code != "SASL_BADAUTH" ||
-                            r.server.stderr_text.find("malformed") != std::string::npos)) {
-          bad = r.Describe();
-        }
-      }
-    }
-    writer.join();
-    CPPUNIT_ASSERT_MESSAGE(bad, bad.empty());
-    std::printf("\nsetpass racing logins: %d logins, %d accepted", logins, accepted);
-    CPPUNIT_ASSERT_MESSAGE(setpass_error, setpass_error.empty());
-    CPPUNIT_ASSERT(logins > 0);
-    // The last write was "old password".
-    ExpectLogin("dave after the race", "SCRAM-SHA-256", "dave", "old password");
-    ExpectLogin("dave after the race", "OPAQUE-R255", "dave", "old password");
-  }
+  void testSetpassRacingLogins() { e2esasl::stores::CheckSetpassRacingLogins(Sasl(), "dave"); }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(StoresPgFaultTest);

@@ -206,10 +206,10 @@ class StoresSlapdTest : public CppUnit::TestFixture {
       // SCRAM's server names the mismatch (e=channel-bindings-dont-match); a PAKE folds the
       // binding into its key schedule, so the middle looks like a wrong password: OPAQUE's
       // client finds out first (the server's MAC), CPace's server (slapd: invalid credentials).
-      const std::string expected =
-          mech.rfind("SCRAM-", 0) == 0    ? "channel-bindings-dont-match"
-          : mech.rfind("OPAQUE-", 0) == 0 ? "or a different channel binding"
-                                          : "Invalid credentials (49)";
+      const std::string expected = mech.rfind("SCRAM-", 0) == 0 ? "channel-bindings-dont-match"
+                                   : mech.rfind("OPAQUE-", 0) == 0
+                                       ? "or a different channel binding"
+                                       : "Invalid credentials (49)";
       CPPUNIT_ASSERT_MESSAGE(out, out.find(expected) != std::string::npos);
       // The TLS legs were made: the refusal came from the binding, not from TLS.
       CPPUNIT_ASSERT(relay.connections() > before);

@@ -21,9 +21,13 @@ namespace {
 
 constexpr int kIdleMs = 10000;  // a leg silent this long ends the relayed connection
 
-SSL_CTX* Ctx(void* p) { return static_cast<SSL_CTX*>(p); }
+SSL_CTX* Ctx(void* p) {
+  return static_cast<SSL_CTX*>(p);
+}
 
-void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void SetNonBlocking(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 int ConnectLoopback(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
