@@ -1,0 +1,262 @@
+// retained.cc: see retained.h.
+#include "sas/retained.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <utility>
+
+#include "common/base64.h"
+#include "common/byte_reader.h"
+#include "common/secret_file.h"
+
+namespace e2esasl::sas {
+namespace {
+
+bool Malformed(Failure* failure, size_t line, const std::string& why) {
+  Fail(failure, Status::kMalformed, "line " + std::to_string(line) + ": " + why);
+  return false;
+}
+
+// Fields splits a line at single spaces (no empty field).
+std::vector<std::string_view> Fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t space = line.find(' ', start);
+    out.push_back(line.substr(start, space - start));
+    if (space == std::string_view::npos) {
+      return out;
+    }
+    start = space + 1;
+  }
+}
+
+bool ParseDevice(std::string_view text, DeviceId* out) {
+  const std::optional<Bytes> bytes = Base64Decode(text, kDeviceIdSize);
+  if (!bytes || bytes->size() != kDeviceIdSize) {
+    return false;
+  }
+  std::copy(bytes->begin(), bytes->end(), out->begin());
+  return true;
+}
+
+bool ParseTime(std::string_view text, int64_t* out) {
+  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0')) {
+    return false;
+  }
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size() && *out >= 0;
+}
+
+bool ParseSecret(std::string_view text, RetainedSecret* out) {
+  const std::optional<SecretBytes> bytes = Base64DecodeSecret(text, kRetainedSecretSize);
+  return bytes && out->CopyFrom(*bytes);
+}
+
+bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* peer,
+               Failure* failure) {
+  if (f.size() != 9) {
+    return Malformed(failure, n, "a peer line has 9 fields");
+  }
+  const std::optional<Bytes> identity = Base64Decode(f[1], kMaxIdentitySize);
+  if (!identity || identity->empty()) {
+    return Malformed(failure, n, "identity: expected base64 of 1 to 1024 bytes");
+  }
+  peer->identity.assign(identity->begin(), identity->end());
+  if (!ParseDevice(f[2], &peer->device)) {
+    return Malformed(failure, n, "device: expected base64 of 16 bytes");
+  }
+  if (f[3] != "0" && f[3] != "1") {
+    return Malformed(failure, n, "verified: expected 0 or 1");
+  }
+  peer->verified = f[3] == "1";
+  if (!ParseTime(f[4], &peer->created) || !ParseTime(f[5], &peer->confirmed) ||
+      !ParseTime(f[6], &peer->updated)) {
+    return Malformed(failure, n, "times: expected Unix seconds");
+  }
+  if (!ParseSecret(f[7], &peer->rs1)) {
+    return Malformed(failure, n, "rs1: expected base64 of 32 bytes");
+  }
+  if (f[8] != "-") {
+    peer->rs2.emplace();
+    if (!ParseSecret(f[8], &*peer->rs2)) {
+      return Malformed(failure, n, "rs2: expected base64 of 32 bytes or -");
+    }
+  }
+  return true;
+}
+
+void AppendSecret(SecretString* out, ByteView secret) {
+  std::string text = Base64Encode(secret);
+  out->Append(text);
+  WipeMemory(text.data(), text.size());
+}
+
+}  // namespace
+
+RetainedPeer* RetainedFile::Find(std::string_view identity, const DeviceId& device) {
+  for (RetainedPeer& peer : peers) {
+    if (peer.identity == identity && peer.device == device) {
+      return &peer;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<const RetainedPeer*> RetainedFile::ForIdentity(std::string_view identity) const {
+  std::vector<const RetainedPeer*> out;
+  for (const RetainedPeer& peer : peers) {
+    if (peer.identity == identity) {
+      out.push_back(&peer);
+    }
+  }
+  return out;
+}
+
+size_t RetainedFile::Forget(std::string_view identity) {
+  const size_t before = peers.size();
+  std::erase_if(peers, [&](const RetainedPeer& peer) { return peer.identity == identity; });
+  return before - peers.size();
+}
+
+std::optional<RetainedFile> ParseRetained(std::string_view text, Failure* failure) {
+  RetainedFile file;
+  std::set<std::pair<std::string, DeviceId>> seen;
+  size_t n = 0;
+  bool have_self = false;
+  while (!text.empty()) {
+    ++n;
+    const size_t newline = text.find('\n');
+    if (newline == std::string_view::npos) {
+      Malformed(failure, n, "the last line does not end with a newline");
+      return std::nullopt;
+    }
+    const std::string_view line = text.substr(0, newline);
+    text.remove_prefix(newline + 1);
+    if (n == 1) {
+      if (line != kRetainedHeader) {
+        Malformed(failure, n,
+                  line.rfind("e2esasl-sas-retained ", 0) == 0
+                      ? "unsupported version (this program reads version 1)"
+                      : "not an e2esasl SAS retained-secret store");
+        return std::nullopt;
+      }
+      continue;
+    }
+    const std::vector<std::string_view> f = Fields(line);
+    if (n == 2) {
+      if (f.size() != 2 || f[0] != "self" || !ParseDevice(f[1], &file.self)) {
+        Malformed(failure, n, "expected self <base64 of 16 bytes>");
+        return std::nullopt;
+      }
+      have_self = true;
+      continue;
+    }
+    if (f[0] != "peer") {
+      Malformed(failure, n, "expected a peer line");
+      return std::nullopt;
+    }
+    if (file.peers.size() == kMaxRetainedPeers) {
+      Malformed(failure, n, "more than " + std::to_string(kMaxRetainedPeers) + " peers");
+      return std::nullopt;
+    }
+    RetainedPeer peer;
+    if (!ParsePeer(f, n, &peer, failure)) {
+      return std::nullopt;
+    }
+    if (!seen.emplace(peer.identity, peer.device).second) {
+      Malformed(failure, n, "the same identity and device twice");
+      return std::nullopt;
+    }
+    file.peers.push_back(std::move(peer));
+  }
+  if (!have_self) {
+    Malformed(failure, n + 1, n == 0 ? "empty file" : "no self line");
+    return std::nullopt;
+  }
+  return file;
+}
+
+SecretString SerializeRetained(const RetainedFile& file) {
+  SecretString out;
+  out.Append(kRetainedHeader);
+  out.Append("\nself ");
+  out.Append(Base64Encode(file.self));
+  out.Append("\n");
+  for (const RetainedPeer& peer : file.peers) {
+    out.Append("peer ");
+    out.Append(Base64Encode(AsBytes(peer.identity)));
+    out.Append(" ");
+    out.Append(Base64Encode(peer.device));
+    out.Append(peer.verified ? " 1 " : " 0 ");
+    out.Append(std::to_string(peer.created) + " " + std::to_string(peer.confirmed) + " " +
+               std::to_string(peer.updated) + " ");
+    AppendSecret(&out, peer.rs1.view());
+    out.Append(" ");
+    if (peer.rs2) {
+      AppendSecret(&out, peer.rs2->view());
+    } else {
+      out.Append("-");
+    }
+    out.Append("\n");
+  }
+  return out;
+}
+
+namespace {
+
+std::optional<RetainedFile> LoadLocked(const std::string& path, Failure* failure, bool* exists) {
+  bool found = false;
+  const std::optional<SecretString> text =
+      ReadSecretFile(path, kMaxRetainedFileSize, failure, /*missing_ok=*/true, &found);
+  if (exists != nullptr) {
+    *exists = found;
+  }
+  if (!text) {
+    return std::nullopt;
+  }
+  if (!found) {
+    return RetainedFile();
+  }
+  Failure parse;
+  std::optional<RetainedFile> file = ParseRetained(text->view(), &parse);
+  if (!file) {
+    Fail(failure, Status::kUnavailable, path + ": " + parse.detail);
+  }
+  return file;
+}
+
+}  // namespace
+
+std::optional<RetainedFile> LoadRetained(const std::string& path, Failure* failure, bool* exists) {
+  SecretFileLock lock;
+  if (!lock.Acquire(path, /*exclusive=*/false, failure)) {
+    return std::nullopt;
+  }
+  return LoadLocked(path, failure, exists);
+}
+
+bool UpdateRetained(const std::string& path, Rng& rng,
+                    const std::function<bool(RetainedFile&)>& change, Failure* failure) {
+  SecretFileLock lock;
+  if (!lock.Acquire(path, /*exclusive=*/true, failure)) {
+    return false;
+  }
+  bool exists = false;
+  std::optional<RetainedFile> file = LoadLocked(path, failure, &exists);
+  if (!file) {
+    return false;
+  }
+  if (!exists && !rng.Fill(file->self)) {
+    Fail(failure, Status::kInternal, "the random generator failed");
+    return false;
+  }
+  if (!change(*file) && exists) {
+    return true;
+  }
+  const SecretString text = SerializeRetained(*file);
+  return WriteSecretFile(path, text.view(), failure);
+}
+
+}  // namespace e2esasl::sas
