@@ -60,8 +60,9 @@ bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* p
     return Malformed(failure, n, "a peer line has 9 fields");
   }
   const std::optional<Bytes> identity = Base64Decode(f[1], kMaxIdentitySize);
-  if (!identity || identity->empty()) {
-    return Malformed(failure, n, "identity: expected base64 of 1 to 1024 bytes");
+  if (!identity || identity->empty() ||
+      std::find(identity->begin(), identity->end(), 0) != identity->end()) {
+    return Malformed(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
   }
   peer->identity.assign(identity->begin(), identity->end());
   if (!ParseDevice(f[2], &peer->device)) {

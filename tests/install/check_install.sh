@@ -43,6 +43,13 @@ libdir="$(pkg-config --variable=libdir channelbind)"
 LD_LIBRARY_PATH="$libdir" "$prefix/c_user"
 LD_LIBRARY_PATH="$libdir" "$prefix/cxx_user"
 
+# The SAS store's C header, library and program: the installed program runs on a new store.
+[[ -f "$prefix/include/e2esasl/sas_store.h" ]] ||
+  { echo "FAIL: <e2esasl/sas_store.h> not installed"; exit 1; }
+out="$(LD_LIBRARY_PATH="$libdir" "$prefix/bin/e2esasl-sas-peers" --store "$prefix/sas-store" list)"
+grep -q "^0 remembered devices$" <<<"$out" ||
+  { echo "FAIL: installed e2esasl-sas-peers: $out"; exit 1; }
+
 # libsasl2 lists the installed mechanisms.
 out="$(SASL_PATH="$plugdir" saslpluginviewer -c 2>&1)"
 grep -q "SCRAM-SHA-256" <<<"$out" || { echo "FAIL: saslpluginviewer does not list SCRAM-SHA-256"; echo "$out"; exit 1; }

@@ -125,9 +125,9 @@ class SasRetainedTest : public CppUnit::TestFixture {
         {head + peer + " - extra\n", "line 3: a peer line has 9 fields"},
         {head + "friend x\n", "line 3: expected a peer line"},
         {head + "peer = " + kDev + " 1 1 2 3 " + kRs + " -\n",
-         "line 3: identity: expected base64 of 1 to 1024 bytes"},
+         "line 3: identity: expected base64 of 1 to 1024 bytes, no NUL"},
         {head + "peer " + B64(std::string(1025, 'x')) + " " + kDev + " 1 1 2 3 " + kRs + " -\n",
-         "line 3: identity: expected base64 of 1 to 1024 bytes"},
+         "line 3: identity: expected base64 of 1 to 1024 bytes, no NUL"},
         {head + "peer " + B64("bob") + " " + B64("short") + " 1 1 2 3 " + kRs + " -\n",
          "line 3: device: expected base64 of 16 bytes"},
         {head + "peer " + B64("bob") + " " + kDev + " yes 1 2 3 " + kRs + " -\n",
@@ -144,6 +144,8 @@ class SasRetainedTest : public CppUnit::TestFixture {
         {head + peer + " -\n" + peer + " " + kRs2 + "\n",
          "line 4: the same identity and device twice"},
         {head + peer + "  -\n", "line 3: a peer line has 9 fields"},
+        {head + "peer " + B64(std::string("b\0b", 3)) + " " + kDev + " 1 1 2 3 " + kRs + " -\n",
+         "line 3: identity: expected base64 of 1 to 1024 bytes, no NUL"},
     };
     for (const auto& c : cases) {
       Failure failure;
