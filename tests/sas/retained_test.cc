@@ -77,18 +77,18 @@ sas::RetainedPeer NewPeer(const std::string& identity, unsigned char device, uns
 // At global scope: Debian's CppUnit names suites by the fully qualified type name.
 class SasRetainedTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SasRetainedTest);
-  CPPUNIT_TEST(ParsesAndSerializesBack);
-  CPPUNIT_TEST(RefusesEveryMalformedLine);
-  CPPUNIT_TEST(MissingFileIsAnEmptyStore);
-  CPPUNIT_TEST(FirstUpdateMakesAStableSelfId);
-  CPPUNIT_TEST(UnsafeFilesAreRefusedAndLeftAlone);
-  CPPUNIT_TEST(CorruptedStoreIsNeverOverwritten);
-  CPPUNIT_TEST(ForgetRemovesEveryDeviceOfAPeer);
-  CPPUNIT_TEST(ConcurrentProcessesLoseNoUpdate);
+  CPPUNIT_TEST(testParsesAndSerializesBack);
+  CPPUNIT_TEST(testRefusesEveryMalformedLine);
+  CPPUNIT_TEST(testMissingFileIsAnEmptyStore);
+  CPPUNIT_TEST(testFirstUpdateMakesAStableSelfId);
+  CPPUNIT_TEST(testUnsafeFilesAreRefusedAndLeftAlone);
+  CPPUNIT_TEST(testCorruptedStoreIsNeverOverwritten);
+  CPPUNIT_TEST(testForgetRemovesEveryDeviceOfAPeer);
+  CPPUNIT_TEST(testConcurrentProcessesLoseNoUpdate);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ParsesAndSerializesBack() {
+  void testParsesAndSerializesBack() {
     Failure failure;
     std::optional<sas::RetainedFile> file = sas::ParseRetained(Valid(), &failure);
     CPPUNIT_ASSERT_MESSAGE(failure.detail, file.has_value());
@@ -107,7 +107,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(file->Find("bob", bob.device) == nullptr);
   }
 
-  void RefusesEveryMalformedLine() {
+  void testRefusesEveryMalformedLine() {
     const std::string head = "e2esasl-sas-retained 1\nself " + kSelf + "\n";
     const std::string peer = "peer " + B64("bob") + " " + kDev + " 1 1 2 3 " + kRs;
     const struct {
@@ -155,7 +155,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
     }
   }
 
-  void MissingFileIsAnEmptyStore() {
+  void testMissingFileIsAnEmptyStore() {
     const std::string dir = TempDir();
     Failure failure;
     bool exists = true;
@@ -166,7 +166,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
     fs::remove_all(dir);
   }
 
-  void FirstUpdateMakesAStableSelfId() {
+  void testFirstUpdateMakesAStableSelfId() {
     const std::string dir = TempDir();
     const std::string path = dir + "/store";
     Failure failure;
@@ -196,7 +196,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
     fs::remove_all(dir);
   }
 
-  void UnsafeFilesAreRefusedAndLeftAlone() {
+  void testUnsafeFilesAreRefusedAndLeftAlone() {
     const std::string dir = TempDir();
     const std::string path = dir + "/store";
     Write(path, Valid(), 0640);
@@ -232,7 +232,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
     fs::remove_all(dir);
   }
 
-  void CorruptedStoreIsNeverOverwritten() {
+  void testCorruptedStoreIsNeverOverwritten() {
     const std::string dir = TempDir();
     const std::string path = dir + "/store";
     const std::string valid = Valid();
@@ -258,7 +258,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
     fs::remove_all(dir);
   }
 
-  void ForgetRemovesEveryDeviceOfAPeer() {
+  void testForgetRemovesEveryDeviceOfAPeer() {
     sas::RetainedFile file;
     file.peers.push_back(NewPeer("bob", 1, 1));
     file.peers.push_back(NewPeer("bob", 2, 2));
@@ -271,7 +271,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
 
   // Four processes add 25 peers each to one store, one update at a time each: every one of the
   // 100 is there afterwards (the lock serialises read-modify-write; rename keeps readers whole).
-  void ConcurrentProcessesLoseNoUpdate() {
+  void testConcurrentProcessesLoseNoUpdate() {
     const std::string dir = TempDir();
     const std::string path = dir + "/store";
     constexpr int kProcesses = 4, kEach = 25;
