@@ -138,6 +138,13 @@ int e2e_xmpp_accept(e2e_xmpp_session* session) {
   return Guard(-1, [&] { return AsSession(session)->Accept(); });
 }
 
+int e2e_xmpp_sas_answer(e2e_xmpp_session* session, int same) {
+  if (session == nullptr) {
+    return -1;
+  }
+  return Guard(-1, [&] { return AsSession(session)->SasAnswer(same == 1); });
+}
+
 int e2e_xmpp_decline(e2e_xmpp_session* session) {
   if (session == nullptr) {
     return -1;

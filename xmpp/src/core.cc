@@ -158,10 +158,12 @@ int Core::HandleStanza(const char* xml) {
   if (!stanza) {
     return -1;
   }
-  if (NameOf(stanza->get()) != "iq") {
-    return 0;
+  int handled = NameOf(stanza->get()) == "iq" ? HandleIq(stanza->get(), xml) : 0;
+  // A person may have answered a SAS question since the last entry point (e2e_xmpp_sas_answer).
+  for (auto& [sid, session] : sessions_) {
+    session->Resume();
   }
-  return HandleIq(stanza->get(), xml);
+  return handled;
 }
 
 int Core::HandleIq(xmpp_stanza_t* iq, const std::string& text) {
