@@ -283,6 +283,17 @@ int Core::HandleIq(xmpp_stanza_t* iq, const std::string& text) {
   return 0;
 }
 
+void Core::SetSaslOption(const std::string& name, const std::string& value) {
+  auto& options = settings_.sasl.options;
+  for (auto& [n, v] : options) {
+    if (n == name) {
+      v = value;
+      return;
+    }
+  }
+  options.emplace_back(name, value);
+}
+
 void Core::Tick() {
   Entry entry(this);
   Clock::time_point now = Clock::now();

@@ -216,7 +216,8 @@ void Session::ResponderLine(const std::string& command, const std::string& rest)
       }
     }
     RunSaslStep(
-        mech.starts_with("SAS-"), [this, mech, initial] { return server_->Start(mech, initial); },
+        mech.starts_with("SAS-"),
+        [this, name = std::string(mech), initial] { return server_->Start(name, initial); },
         [this](SaslStep done) { ResponderStepDone(std::move(done)); });
     return;
   } else if (command == "R" && !mechanism_.empty()) {
@@ -275,7 +276,8 @@ void Session::InitiatorLine(const std::string& command, const std::string& rest)
       }
     }
     std::string error;
-    client_ = SaslClientEnd::New(user_, password_, authzid_, binding_.get(), &hooks_, &error);
+    client_ = SaslClientEnd::New(core_->settings().sasl, user_, password_, authzid_, binding_.get(),
+                                  &hooks_, &error);
     OPENSSL_cleanse(password_.data(), password_.size());
     password_.clear();
     if (!client_) {

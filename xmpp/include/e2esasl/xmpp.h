@@ -156,6 +156,13 @@ E2ESASL_XMPP_EXPORT size_t e2e_xmpp_session_count(const e2e_xmpp* xmpp);
  * E2E_XMPP_ERR_CLOSED (a closing one ends with `closed`). Nothing more is sent. */
 E2ESASL_XMPP_EXPORT void e2e_xmpp_disconnected(e2e_xmpp* xmpp);
 
+/* e2e_xmpp_set_sasl_option: a mechanism option (docs/mechanisms/), e.g. "e2esasl_sas_digits" =
+ * "12", that both ends of the sessions started or accepted from now on read through libsasl2's
+ * getopt callback. Only names starting with "e2esasl_"; name and value are copied. 0 on success,
+ * -1 for an unusable name or value. */
+E2ESASL_XMPP_EXPORT int e2e_xmpp_set_sasl_option(e2e_xmpp* xmpp, const char* name,
+                                                 const char* value);
+
 /* e2e_xmpp_start_options: what the initiator authenticates with. */
 typedef struct e2e_xmpp_start_options {
   const char* mechanism; /* NULL: negotiate (the strongest both ends have) */
