@@ -100,17 +100,17 @@ void Plugin::Command(char** args) {
   } else if (sub == "set") {
     Set(Arg(args, 1), Arg(args, 2));
   } else {
-    ConsShow("e2esasl: unknown subcommand '" + sub + "' (see /help e2esasl)");
+    Notice("e2esasl: unknown subcommand '" + sub + "' (see /help e2esasl)");
   }
 }
 
 void Plugin::Start(const std::string& peer, const std::string& mechanism_arg) {
   if (core_ == nullptr) {
-    ConsShow("e2esasl: not connected");
+    Notice("e2esasl: not connected");
     return;
   }
   if (peer.find('/') == std::string::npos || peer.find('@') == std::string::npos) {
-    ConsShow("e2esasl: start needs the contact's full JID (user@host/resource)");
+    Notice("e2esasl: start needs the contact's full JID (user@host/resource)");
     return;
   }
   std::string mechanism = mechanism_arg;
@@ -118,7 +118,7 @@ void Plugin::Start(const std::string& peer, const std::string& mechanism_arg) {
     mechanism = password_.empty() ? kSas : SettingString("mechanism", kDefaultMechanism);
   }
   if (mechanism != kSas && password_.empty()) {
-    ConsShow("e2esasl: " + mechanism + " needs the password you share with " + BareJid(peer) +
+    Notice("e2esasl: " + mechanism + " needs the password you share with " + BareJid(peer) +
              ": type /e2esasl password first (or use " + kSas + ")");
     return;
   }
@@ -128,7 +128,7 @@ void Plugin::Start(const std::string& peer, const std::string& mechanism_arg) {
   e2e_xmpp_session* s = e2e_xmpp_start(core_, peer.c_str(), &options);
   WipePassword();
   if (s == nullptr) {
-    ConsShow("e2esasl: cannot start a session with " + peer);
+    Notice("e2esasl: cannot start a session with " + peer);
     return;
   }
   Entry& e = Add(s, peer, /*initiator=*/true);
@@ -138,17 +138,17 @@ void Plugin::Start(const std::string& peer, const std::string& mechanism_arg) {
 }
 
 void Plugin::Password() {
-  ConsShow("e2esasl: type the password you share with your contact, then Enter (not shown):");
+  Notice("e2esasl: type the password you share with your contact, then Enter (not shown):");
   std::string secret;
   if (!AskSecret(&secret)) {
-    ConsShow("e2esasl: this Profanity has no hidden prompt; the password was not asked");
+    Notice("e2esasl: this Profanity has no hidden prompt; the password was not asked");
     return;
   }
   WipePassword();
   password_ = std::move(secret);
   OPENSSL_cleanse(secret.data(), secret.size());
-  ConsShow(password_.empty() ? "e2esasl: no password given"
-                             : "e2esasl: password taken for the next /e2esasl start or accept");
+  Notice(password_.empty() ? "e2esasl: no password given"
+                           : "e2esasl: password taken for the next /e2esasl start or accept");
 }
 
 void Plugin::Accept(const std::string& peer, bool accept) {
@@ -159,7 +159,7 @@ void Plugin::Accept(const std::string& peer, bool accept) {
   if (!accept) {
     e2e_xmpp_decline(e->session);
     Ended(*e, "you declined");
-    ConsShow("e2esasl: declined " + e->peer);
+    Notice("e2esasl: declined " + e->peer);
     return;
   }
   if (!password_.empty()) {
@@ -174,7 +174,7 @@ void Plugin::Accept(const std::string& peer, bool accept) {
     int rc = e2e_xmpp_set_password(&config, BareJid(e->peer).c_str(), password_.c_str(), &error);
     WipePassword();
     if (rc != 0) {
-      ConsShow("e2esasl: cannot store the password: " +
+      Notice("e2esasl: cannot store the password: " +
                std::string(error != nullptr ? error : "?"));
       e2e_xmpp_free_string(error);
       return;
@@ -193,7 +193,7 @@ void Plugin::Accept(const std::string& peer, bool accept) {
 
 void Plugin::SasAnswer(const std::string& answer, const std::string& peer) {
   if (answer != "yes" && answer != "no") {
-    ConsShow("e2esasl: answer /e2esasl sas yes or /e2esasl sas no");
+    Notice("e2esasl: answer /e2esasl sas yes or /e2esasl sas no");
     return;
   }
   Entry* e = Pick(peer, Entry::State::kSasAsked, "is waiting for a string comparison");
@@ -211,10 +211,10 @@ void Plugin::SasAnswer(const std::string& answer, const std::string& peer) {
 
 void Plugin::Status() {
   if (entries_.empty()) {
-    ConsShow("e2esasl: no sessions");
+    Notice("e2esasl: no sessions");
   }
   for (const auto& e : entries_) {
-    ConsShow("e2esasl: " + e->peer + (e->initiator ? " (you asked)" : " (they asked)") + ": " +
+    Notice("e2esasl: " + e->peer + (e->initiator ? " (you asked)" : " (they asked)") + ": " +
              (e->state == Entry::State::kEnded ? "ended: " + e->outcome
                                                : (e->state == Entry::State::kOpen
                                                       ? e->outcome
@@ -234,19 +234,19 @@ void Plugin::Set(const std::string& key, const std::string& value) {
   static const char* const kStrings[] = {"mechanism", "offer", "sasldb", "plugin_path"};
   static const char* const kInts[] = {"sas_digits", "timeout"};
   if (key.empty()) {
-    ConsShow("e2esasl settings (changes apply from the next connection):");
+    Notice("e2esasl settings (changes apply from the next connection):");
     for (const char* k : kStrings) {
-      ConsShow(std::string("  ") + k + " = " + SettingString(k, ""));
+      Notice(std::string("  ") + k + " = " + SettingString(k, ""));
     }
     for (const char* k : kInts) {
-      ConsShow(std::string("  ") + k + " = " + std::to_string(SettingInt(k, 0)));
+      Notice(std::string("  ") + k + " = " + std::to_string(SettingInt(k, 0)));
     }
     return;
   }
   for (const char* k : kStrings) {
     if (key == k) {
       SetSettingString(key, value);
-      ConsShow("e2esasl: " + key + " = " + value);
+      Notice("e2esasl: " + key + " = " + value);
       return;
     }
   }
@@ -255,15 +255,15 @@ void Plugin::Set(const std::string& key, const std::string& value) {
       char* end = nullptr;
       long v = std::strtol(value.c_str(), &end, 10);
       if (value.empty() || *end != '\0' || v < 0 || v > 86400) {
-        ConsShow("e2esasl: " + key + " takes a number");
+        Notice("e2esasl: " + key + " takes a number");
         return;
       }
       SetSettingInt(key, static_cast<int>(v));
-      ConsShow("e2esasl: " + key + " = " + value);
+      Notice("e2esasl: " + key + " = " + value);
       return;
     }
   }
-  ConsShow("e2esasl: unknown setting '" + key + "'");
+  Notice("e2esasl: unknown setting '" + key + "'");
 }
 
 }  // namespace e2esasl::profanity

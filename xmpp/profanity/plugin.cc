@@ -175,7 +175,7 @@ Entry* Plugin::Pick(const std::string& peer, Entry::State state, const char* wha
       return &e;
     }
   }
-  ConsShow(std::string("e2esasl: no session ") + what +
+  Notice(std::string("e2esasl: no session ") + what +
            (peer.empty() ? "" : " with " + peer));
   return nullptr;
 }
@@ -195,6 +195,20 @@ void Plugin::OpenWindow(Entry& e, bool focus) {
 
 void Plugin::Say(Entry& e, const std::string& line) {
   WindowShow(e.tag, "[e2esasl] " + line);
+}
+
+void Plugin::Notice(const std::string& line) {
+  ConsShow(line);
+  if (CurrentIsConsole()) {
+    return;
+  }
+  if (std::string chat = CurrentChat(); !chat.empty()) {
+    ChatShow(chat, line);
+    return;
+  }
+  if (!entries_.empty() && WindowExists(entries_.back()->tag)) {
+    WindowShow(entries_.back()->tag, line);
+  }
 }
 
 void Plugin::Ended(Entry& e, const std::string& outcome) {
@@ -237,6 +251,9 @@ int Plugin::OnIncoming(void* user, e2e_xmpp_session* s, const char* peer) {
                      "on: /e2esasl password, then /e2esasl accept. To compare a short "
                      "authentication string instead: /e2esasl accept. To refuse: /e2esasl reject";
   ChatShow(BareJid(e.peer), text);
+  if (WindowExists(e.tag)) {
+    WindowShow(e.tag, text);  // an earlier session's window with this peer
+  }
   ConsShow(text);
   ConsAlert();
   return E2E_XMPP_PENDING;

@@ -68,6 +68,9 @@ class Plugin {
   Entry& Add(e2e_xmpp_session* s, const std::string& peer, bool initiator);
   void OpenWindow(Entry& e, bool focus);
   void Say(Entry& e, const std::string& line);
+  // Notice: a line for the person wherever they look: the console, and the current chat window
+  // or else our latest session window.
+  void Notice(const std::string& line);
   void Ended(Entry& e, const std::string& outcome);
   void WipePassword();
   std::string SasldbPath();

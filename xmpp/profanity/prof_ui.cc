@@ -55,6 +55,25 @@ void ConsAlert() {
   prof_cons_alert();
 }
 
+bool CurrentIsConsole() {
+  return prof_current_win_is_console() != 0;
+}
+
+std::string CurrentChat() {
+  char* jid = prof_get_current_recipient();
+  if (jid == nullptr) {
+    return "";
+  }
+  std::string out = jid;
+  std::free(jid);
+  return out;
+}
+
+bool WindowExists(const std::string& tag) {
+  std::vector<char> t = Mutable(tag);
+  return prof_win_exists(t.data()) != 0;
+}
+
 bool ChatShow(const std::string& barejid, const std::string& line) {
   return prof_chat_show(barejid.c_str(), line.c_str()) != 0;
 }

@@ -13,6 +13,11 @@ namespace e2esasl::profanity {
 // Console (window 1).
 void ConsShow(const std::string& line);
 void ConsAlert();
+// CurrentIsConsole / CurrentChat: what the person looks at (CurrentChat: the bare JID of the
+// current chat window, "" when it is not one).
+bool CurrentIsConsole();
+std::string CurrentChat();
+bool WindowExists(const std::string& tag);
 // ChatShow: a line in the chat window with barejid; false when there is none.
 bool ChatShow(const std::string& barejid, const std::string& line);
 // Plugin windows: WindowInput gets every line typed into one of ours.
