@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <regex>
@@ -84,6 +85,15 @@ std::string Sas(const std::string& screen) {
   return std::regex_search(screen, m, kSasLine) ? m[1].str() : "";
 }
 
+// SaveTranscript: with E2ESASL_PROFANITY_TRANSCRIPT=PREFIX, both screens go to PREFIX.name
+// (how docs/profanity.md's transcripts were taken).
+void SaveTranscript(ProfanityUser& alice, ProfanityUser& bob, const std::string& name) {
+  if (const char* prefix = std::getenv("E2ESASL_PROFANITY_TRANSCRIPT"); prefix != nullptr) {
+    std::ofstream(std::string(prefix) + "." + name)
+        << "--- alice ---\n" << alice.Screen() << "--- bob ---\n" << bob.Screen();
+  }
+}
+
 std::string Authenticated(const std::string& peer, const std::string& mech) {
   return "authenticated " + peer + " with " + mech + " (tls-exporter)";
 }
@@ -117,6 +127,7 @@ class ProfanityCpaceTest : public CppUnit::TestFixture {
     alice.Type("/e2esasl end");
     WAIT_FOR(alice, "session with bob@localhost/phone ended");
     WAIT_FOR(bob, "session with alice@localhost/laptop ended");
+    SaveTranscript(alice, bob, "cpace");
 
     // A wrong password: both are told, nobody is authenticated.
     TypePassword(alice, kWrongSecret);
@@ -169,10 +180,15 @@ class ProfanitySasTest : public CppUnit::TestFixture {
         alice.Type("/e2esasl end");
         WAIT_FOR(bob, "session with alice@localhost/laptop ended");
         WAIT_FOR(alice, "session with bob@localhost/phone ended");
+        SaveTranscript(alice, bob, "sas");
       } else {
         WAIT_FOR(bob, "refused alice@localhost/laptop: refused the peer's SAS-R255-PLUS");
         WAIT_FOR(alice, "refused bob@localhost/phone: the peer refused SAS-R255-PLUS");
+        SaveTranscript(alice, bob, "sas-no");
       }
+      // The next round reads fresh windows.
+      alice.Type("/clear");
+      bob.Type("/clear");
     }
   }
 };
@@ -227,6 +243,8 @@ class ProfanityCompromiseTest : public CppUnit::TestFixture {
                                who->Screen().find(std::string("with ") + mech + " (") ==
                                    std::string::npos);  // never "authenticated ... with MECH"
       }
+      // It went through mallory: she relayed alice's session to bob.
+      CPPUNIT_ASSERT_MESSAGE(mech, e2esasl::xmpp_test::CountText(log, "relaying") >= 1);
       mallory.Wait(std::chrono::seconds(20));
       std::remove(password_file.c_str());
       std::remove(log.c_str());

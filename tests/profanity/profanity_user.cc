@@ -75,7 +75,8 @@ ProfanityUser::ProfanityUser(const ProfanitySpec& spec) : spec_(spec) {
   fs::create_directories(data + "/plugins");
   fs::copy_file(spec_.plugin_file, data + "/plugins/e2esasl.so");
 
-  const std::string command = "env HOME=" + dir_ + " XDG_CONFIG_HOME=" + dir_ +
+  // COLUMNS / LINES from the caller's environment would override the pane's size in ncurses.
+  const std::string command = "env -u COLUMNS -u LINES HOME=" + dir_ + " XDG_CONFIG_HOME=" + dir_ +
                               "/config XDG_DATA_HOME=" + dir_ + "/data TERM=xterm " +
                               kProfanity + " -a " + jid + " -l DEBUG";
   Tmux({"-f", "/dev/null", "new-session", "-d", "-s", "p", "-x", "230", "-y", "50", command});
