@@ -110,6 +110,14 @@ class ProfanityCpaceTest : public CppUnit::TestFixture {
     World w;
     ProfanityUser& alice = *w.alice;
     ProfanityUser& bob = *w.bob;
+    // Profanity's help and tab completion know the command.
+    alice.Type("/help e2esasl");
+    WAIT_FOR(alice, "/e2esasl sas yes|no [<jid>]");
+    alice.Type("/clear");
+    CPPUNIT_ASSERT_MESSAGE(alice.last_screen(), alice.WaitGone("/e2esasl", kStep));
+    alice.Keys("/e2esasl passw", {"Tab"});
+    WAIT_FOR(alice, "/e2esasl password");  // completed on the input line (not sent)
+    alice.Keys("", {"C-u"});
     TypePassword(alice, kSecret);
     alice.Type("/e2esasl start bob@localhost/phone");
     WAIT_FOR(alice, "asking bob@localhost/phone for an end-to-end session with CPACE-R255-PLUS");

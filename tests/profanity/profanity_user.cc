@@ -122,6 +122,15 @@ void ProfanityUser::Type(const std::string& text) {
   Tmux({"send-keys", "-t", "p", "Enter"});
 }
 
+void ProfanityUser::Keys(const std::string& text, const std::vector<std::string>& named) {
+  if (!text.empty()) {
+    Tmux({"send-keys", "-t", "p", "-l", text});
+  }
+  for (const std::string& key : named) {
+    Tmux({"send-keys", "-t", "p", key});
+  }
+}
+
 std::string ProfanityUser::Screen() const {
   return Tmux({"capture-pane", "-p", "-t", "p"});
 }
@@ -131,6 +140,20 @@ bool ProfanityUser::WaitFor(const std::string& text, std::chrono::milliseconds t
   while (true) {
     last_screen_ = Screen();
     if (last_screen_.find(text) != std::string::npos) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+bool ProfanityUser::WaitGone(const std::string& text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    last_screen_ = Screen();
+    if (last_screen_.find(text) == std::string::npos) {
       return true;
     }
     if (std::chrono::steady_clock::now() >= deadline) {

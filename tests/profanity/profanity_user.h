@@ -33,12 +33,16 @@ class ProfanityUser {
   std::string jid() const { return spec_.user + "@localhost/" + spec_.resource; }
   // Type: the keys of text, then Enter.
   void Type(const std::string& text);
+  // Keys: text as typed (no Enter), then the named tmux keys (e.g. "Tab", "C-u").
+  void Keys(const std::string& text, const std::vector<std::string>& named = {});
   // Screen: what the terminal shows now (the current window).
   std::string Screen() const;
   // WaitFor: whether the screen comes to show text within timeout (the screen is kept for
   // messages: last_screen()).
   bool WaitFor(const std::string& text, std::chrono::milliseconds timeout);
   const std::string& last_screen() const { return last_screen_; }
+  // WaitGone: whether the screen comes to show no text within timeout.
+  bool WaitGone(const std::string& text, std::chrono::milliseconds timeout);
   // Log: Profanity's log file (every stanza and typed line at level DEBUG).
   std::string Log() const;
   // FilesContain: whether any file under this user's directories holds text, other than the

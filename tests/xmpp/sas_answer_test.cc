@@ -2,6 +2,8 @@
 // E2E_XMPP_PENDING, then e2e_xmpp_sas_answer), as a chat client's person does by typing a
 // command: the connection keeps being served meanwhile, and a pending answer survives no fault
 // (timeout, close, free) as anything but "no".
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
 
@@ -30,6 +32,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(CloseWhilePending);
   CPPUNIT_TEST(FreeWhilePending);
   CPPUNIT_TEST(AnswerWhenNotAsked);
+  CPPUNIT_TEST(SasDigitsOption);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -154,6 +157,35 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(router.Run([&] { return alice.Events(sid).identity.has_value(); }));
     CPPUNIT_ASSERT_EQUAL(-1, e2e_xmpp_sas_answer(s, 1));
     CPPUNIT_ASSERT(alice.Events(sid).sas_asked.empty());
+  }
+
+  // e2e_xmpp_set_sasl_option reaches both ends' mechanism: 12 digits when both ask for 12; a
+  // responder that requires 14 refuses an initiator that asks for 12.
+  void SasDigitsOption() {
+    for (const char* bob_digits : {"12", "14"}) {
+      Router router;
+      PartySpec a = PairStore::Alice(), b = store_.Bob();
+      a.sas_compare = b.sas_compare = true;
+      Party alice(&router, a), bob(&router, b);
+      CPPUNIT_ASSERT_EQUAL(-1, e2e_xmpp_set_sasl_option(alice.xmpp(), "sasldb_path", "/x"));
+      CPPUNIT_ASSERT_EQUAL(-1, e2e_xmpp_set_sasl_option(nullptr, "e2esasl_sas_digits", "12"));
+      CPPUNIT_ASSERT_EQUAL(0, e2e_xmpp_set_sasl_option(alice.xmpp(), "e2esasl_sas_digits", "12"));
+      CPPUNIT_ASSERT_EQUAL(0, e2e_xmpp_set_sasl_option(bob.xmpp(), "e2esasl_sas_digits",
+                                                       bob_digits));
+      e2e_xmpp_session* s = alice.Start(kBob, kSas, "", "");
+      std::string sid = e2e_xmpp_session_sid(s);
+      CPPUNIT_ASSERT(router.Run([&] { return alice.Events(sid).ended() ||
+                                             alice.Events(sid).identity.has_value(); }));
+      if (std::string(bob_digits) == "12") {
+        CPPUNIT_ASSERT_MESSAGE(alice.Events(sid).reason, alice.Events(sid).identity.has_value());
+        std::string sas = alice.Events(sid).sas_shown.at(0);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(sas, size_t{12}, size_t(std::count_if(sas.begin(), sas.end(),
+                                                                        ::isdigit)));
+      } else {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(alice.Events(sid).reason, int{E2E_XMPP_ERR_REFUSED},
+                                     alice.Events(sid).failed.value_or(-1));
+      }
+    }
   }
 
   PairStore store_;

@@ -12,7 +12,6 @@
 namespace e2esasl::profanity {
 namespace {
 
-constexpr const char* kSas = "SAS-R255-PLUS";
 constexpr const char* kDefaultMechanism = "CPACE-R255-PLUS";
 
 std::string Arg(char** args, int i) {
@@ -22,10 +21,6 @@ std::string Arg(char** args, int i) {
     }
   }
   return args[i] != nullptr ? args[i] : "";
-}
-
-std::string BareJid(const std::string& jid) {
-  return jid.substr(0, jid.find('/'));
 }
 
 }  // namespace

@@ -13,12 +13,7 @@
 namespace e2esasl::profanity {
 namespace {
 
-constexpr const char* kSas = "SAS-R255-PLUS";
 constexpr int kDefaultTimeoutSeconds = 300;  // people compare strings and type passwords
-
-std::string BareJid(const std::string& jid) {
-  return jid.substr(0, jid.find('/'));
-}
 
 std::string StateName(Entry::State s) {
   switch (s) {

@@ -12,6 +12,13 @@
 
 namespace e2esasl::profanity {
 
+inline constexpr const char* kSas = "SAS-R255-PLUS";
+
+// BareJid: user@host of a full JID.
+inline std::string BareJid(const std::string& jid) {
+  return jid.substr(0, jid.find('/'));
+}
+
 // Entry: one session as the person sees it (kept after it ended, for /e2esasl status).
 struct Entry {
   enum class State { kAsking, kRunning, kSasAsked, kOpen, kEnded };
