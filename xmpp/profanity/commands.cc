@@ -161,10 +161,10 @@ void Plugin::Accept(const std::string& peer, bool accept) {
     // The responder's SASL store holds the secret the peer's account authenticates with.
     std::string sasldb = SasldbPath();
     e2e_xmpp_config config{};
-    std::string plugin_path = SettingString("plugin_path", "");
+    std::string plugin_path = SaslPath();
     config.jid = jid_.c_str();
     config.sasldb_path = sasldb.c_str();
-    config.plugin_path = plugin_path.empty() ? nullptr : plugin_path.c_str();
+    config.plugin_path = plugin_path.c_str();
     char* error = nullptr;
     int rc = e2e_xmpp_set_password(&config, BareJid(e->peer).c_str(), password_.c_str(), &error);
     WipePassword();
@@ -241,7 +241,9 @@ void Plugin::Set(const std::string& key, const std::string& value) {
   for (const char* k : kStrings) {
     if (key == k) {
       SetSettingString(key, value);
-      Notice("e2esasl: " + key + " = " + value);
+      Notice("e2esasl: " + key + " = " + value +
+             (key == "plugin_path" ? " (libsasl2 reads it once: restart Profanity)"
+                                   : " (from the next connection)"));
       return;
     }
   }

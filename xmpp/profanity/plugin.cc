@@ -1,7 +1,9 @@
 // plugin.cc: see plugin.h.
 #include "plugin.h"
 
+#include <glob.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -61,18 +63,45 @@ std::string Plugin::SasldbPath() {
   return SettingString("sasldb", def);
 }
 
+std::string Plugin::SaslPath() {
+  std::string path = SettingString("plugin_path", "");
+  if (!path.empty()) {
+    return path;
+  }
+  // SASL_PATH replaces libsasl2's default directory, so the store's module (sasldb) must be on
+  // it too; the whole system directory would also load Cyrus's own SCRAM under the same names.
+  std::string store = SasldbPath();
+  std::string modules = store.substr(0, store.rfind('/') + 1) + "sasl-modules";
+  EnsurePrivateDir(modules + "/x");
+  glob_t g{};
+  for (const char* pattern : {"/usr/lib/*-linux-gnu/sasl2/libsasldb.so*",
+                              "/usr/lib/sasl2/libsasldb.so*", "/usr/lib64/sasl2/libsasldb.so*"}) {
+    if (glob(pattern, 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        std::string target = g.gl_pathv[i];
+        std::string link = modules + target.substr(target.rfind('/'));
+        symlink(target.c_str(), link.c_str());  // an existing link stays
+      }
+      globfree(&g);
+      break;
+    }
+    globfree(&g);
+  }
+  return std::string(E2ESASL_PROFANITY_SASL_DIR) + ":" + modules;
+}
+
 void Plugin::Connected(const std::string& fulljid) {
   if (core_ != nullptr) {
     return;
   }
   jid_ = fulljid;
-  std::string plugin_path = SettingString("plugin_path", "");
+  std::string plugin_path = SaslPath();
   std::string sasldb = SasldbPath();
   std::string offer = SettingString("offer", "");
   EnsurePrivateDir(sasldb);
   e2e_xmpp_config config{};
   config.jid = jid_.c_str();
-  config.plugin_path = plugin_path.empty() ? nullptr : plugin_path.c_str();
+  config.plugin_path = plugin_path.c_str();
   config.sasldb_path = sasldb.c_str();
   config.mechanisms = offer.empty() ? nullptr : offer.c_str();
   config.timeout_ms = static_cast<unsigned>(SettingInt("timeout", kDefaultTimeoutSeconds)) * 1000;

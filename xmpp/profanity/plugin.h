@@ -81,6 +81,9 @@ class Plugin {
   void Ended(Entry& e, const std::string& outcome);
   void WipePassword();
   std::string SasldbPath();
+  // SaslPath: the "plugin_path" setting, or by default the installed mechanisms plus a private
+  // directory holding only links to the system's sasldb module (made on first use).
+  std::string SaslPath();
 
   e2e_xmpp* core_ = nullptr;
   std::string jid_;
