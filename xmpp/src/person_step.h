@@ -5,9 +5,11 @@
 // has no prompt list (lib/server.c passes the plugin's result straight through), and the
 // plugin's confirm callback must return the answer. So the step itself waits, on a worker
 // thread; its person hooks post each question to the caller's thread and block until it is
-// answered. Only one thread runs at a time: the caller waits in Drive while the worker computes,
-// and the worker waits inside a hook while the caller serves stanzas. No application callback
-// ever runs on the worker: Drive makes them in the caller's thread.
+// answered. The caller's thread never touches the session's SASL end while the worker runs: it
+// waits in Drive while the worker computes, serves other stanzas while the worker waits inside a
+// hook, and after Answer only Drive (waits), Cancel (answers "no" and joins) or Take (after the
+// join) reach the step. No application callback ever runs on the worker: Drive makes them in the
+// caller's thread.
 #ifndef E2ESASL_XMPP_PERSON_STEP_H_
 #define E2ESASL_XMPP_PERSON_STEP_H_
 
