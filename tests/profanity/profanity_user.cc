@@ -53,7 +53,7 @@ ProfanityUser::ProfanityUser(const ProfanitySpec& spec) : spec_(spec) {
     throw std::runtime_error("mkdtemp failed");
   }
   dir_ = pattern;
-  socket_ = "e2esasl-" + std::to_string(getpid()) + "-" + spec_.user;
+  socket_ = dir_ + "/tmux.sock";  // a private server, its socket removed with the directory
   const std::string data = dir_ + "/data/profanity";
   const std::string config = dir_ + "/config/profanity";
   const std::string jid = spec_.user + "@localhost";
@@ -91,14 +91,14 @@ ProfanityUser::~ProfanityUser() {
     Type("/quit");
     for (int i = 0; i < 20; ++i) {  // up to 2 s for Profanity to end the sessions and quit
       std::string out;
-      if (RunProgram({kTmux, "-L", socket_, "has-session", "-t", "p"}, &out,
+      if (RunProgram({kTmux, "-S", socket_, "has-session", "-t", "p"}, &out,
                      std::chrono::seconds(5)) != 0) {
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     std::string out;
-    RunProgram({kTmux, "-L", socket_, "kill-server"}, &out, std::chrono::seconds(5));
+    RunProgram({kTmux, "-S", socket_, "kill-server"}, &out, std::chrono::seconds(5));
   } catch (...) {
   }
   if (std::getenv("E2ESASL_KEEP_PROFANITY_DIR") == nullptr) {
@@ -108,7 +108,7 @@ ProfanityUser::~ProfanityUser() {
 }
 
 std::string ProfanityUser::Tmux(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {kTmux, "-L", socket_};
+  std::vector<std::string> argv = {kTmux, "-S", socket_};
   argv.insert(argv.end(), args.begin(), args.end());
   std::string out;
   if (RunProgram(argv, &out, std::chrono::seconds(10)) != 0) {
