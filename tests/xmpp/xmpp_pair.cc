@@ -153,7 +153,7 @@ Party::Party(Router* router, PartySpec spec) : spec_(std::move(spec)), router_(r
   cbs.failed = &Party::Failed;
   cbs.data = &Party::Data;
   cbs.closed = &Party::Closed;
-  if (spec_.sas_answer || spec_.sas_compare) {
+  if (spec_.sas_answer || spec_.sas_compare || spec_.sas_later) {
     cbs.sas_confirm = &Party::SasConfirm;
     cbs.sas_show = &Party::SasShow;
   }
@@ -295,6 +295,9 @@ int Party::SasConfirm(void* user, e2e_xmpp_session* s, const char* sas, int /*is
   auto* self = static_cast<Party*>(user);
   self->For(s).sas_asked.push_back(sas);
   self->router_->sas_seen[self->spec_.jid].push_back(sas);
+  if (self->spec_.sas_later) {
+    return E2E_XMPP_PENDING;
+  }
   if (self->spec_.sas_compare) {
     for (const auto& [jid, seen] : self->router_->sas_seen) {
       if (jid != self->spec_.jid) {

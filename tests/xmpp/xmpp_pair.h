@@ -53,6 +53,8 @@ struct PartySpec {
   // "same string as the other end" by looking at what the other party's person was shown.
   std::optional<bool> sas_answer;
   bool sas_compare = false;  // answer yes only when another party was shown the same string
+  // sas_later: sas_confirm returns E2E_XMPP_PENDING; the test answers with e2e_xmpp_sas_answer.
+  bool sas_later = false;
   // echo: reply every received line with "echo: <line>" (responder side chat check).
   bool echo = false;
   // relay_target: in relay mode, each incoming session makes a session to this JID and the

@@ -138,6 +138,24 @@ int e2e_xmpp_accept(e2e_xmpp_session* session) {
   return Guard(-1, [&] { return AsSession(session)->Accept(); });
 }
 
+int e2e_xmpp_set_sasl_option(e2e_xmpp* xmpp, const char* name, const char* value) {
+  if (xmpp == nullptr || name == nullptr || value == nullptr ||
+      std::strncmp(name, "e2esasl_", 8) != 0 || std::strlen(name) > 64 || std::strlen(value) > 256) {
+    return -1;
+  }
+  return Guard(-1, [&] {
+    xmpp->core->SetSaslOption(name, value);
+    return 0;
+  });
+}
+
+int e2e_xmpp_sas_answer(e2e_xmpp_session* session, int same) {
+  if (session == nullptr) {
+    return -1;
+  }
+  return Guard(-1, [&] { return AsSession(session)->SasAnswer(same == 1); });
+}
+
 int e2e_xmpp_decline(e2e_xmpp_session* session) {
   if (session == nullptr) {
     return -1;

@@ -158,10 +158,12 @@ int Core::HandleStanza(const char* xml) {
   if (!stanza) {
     return -1;
   }
-  if (NameOf(stanza->get()) != "iq") {
-    return 0;
+  int handled = NameOf(stanza->get()) == "iq" ? HandleIq(stanza->get(), xml) : 0;
+  // A person may have answered a SAS question since the last entry point (e2e_xmpp_sas_answer).
+  for (auto& [sid, session] : sessions_) {
+    session->Resume();
   }
-  return HandleIq(stanza->get(), xml);
+  return handled;
 }
 
 int Core::HandleIq(xmpp_stanza_t* iq, const std::string& text) {
@@ -279,6 +281,17 @@ int Core::HandleIq(xmpp_stanza_t* iq, const std::string& text) {
     return 1;
   }
   return 0;
+}
+
+void Core::SetSaslOption(const std::string& name, const std::string& value) {
+  auto& options = settings_.sasl.options;
+  for (auto& [n, v] : options) {
+    if (n == name) {
+      v = value;
+      return;
+    }
+  }
+  options.emplace_back(name, value);
 }
 
 void Core::Tick() {

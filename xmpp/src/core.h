@@ -72,6 +72,8 @@ class Core {
 
   // For sessions.
   const Settings& settings() const { return settings_; }
+  // SetSaslOption: a mechanism option for the sessions started or accepted from now on.
+  void SetSaslOption(const std::string& name, const std::string& value);
   const e2e_xmpp_callbacks& callbacks() const { return callbacks_; }
   xmpp_ctx_t* ctx() const { return ctx_.get(); }
   const TlsCredentials& credentials();  // made on first use; throws std::runtime_error

@@ -6,6 +6,7 @@
 //   either    -> "FAIL <reason>" to give up
 //   then both ways: "MSG <text>" ..., "BYE".
 #include <algorithm>
+#include <memory>
 
 #include <openssl/crypto.h>
 
@@ -141,6 +142,13 @@ void Session::OnLine(const std::string& line) {
     return;
   }
   auto [command, rest] = SplitCommand(line);
+  if (person_.running() && command != "FAIL") {
+    // Lock-step: while our step waits for the person, the peer waits for us.
+    Fail(E2E_XMPP_ERR_PROTOCOL,
+         "the peer sent '" + Shorten(command) + "' while this end's person was deciding",
+         "failed-application");
+    return;
+  }
   if (command == "FAIL") {
     std::string what = mechanism_.empty() ? "the session" : mechanism_;
     Fail(E2E_XMPP_ERR_REFUSED, "the peer refused " + what + ": " + rest, "security-error");
@@ -187,7 +195,6 @@ void Session::ResponderStart() {
 }
 
 void Session::ResponderLine(const std::string& command, const std::string& rest) {
-  SaslStep step;
   if (command == "AUTH" && mechanism_.empty()) {
     auto [mech, initial_field] = SplitCommand(rest);
     std::vector<std::string> offered = SplitWords(requested_mech_);
@@ -208,7 +215,11 @@ void Session::ResponderLine(const std::string& command, const std::string& rest)
         return;
       }
     }
-    step = server_->Start(mech, initial);
+    RunSaslStep(
+        mech.starts_with("SAS-"),
+        [this, name = std::string(mech), initial] { return server_->Start(name, initial); },
+        [this](SaslStep done) { ResponderStepDone(std::move(done)); });
+    return;
   } else if (command == "R" && !mechanism_.empty()) {
     std::optional<Bytes> data = DecodeData(rest);
     if (!data) {
@@ -216,7 +227,10 @@ void Session::ResponderLine(const std::string& command, const std::string& rest)
       Fail(E2E_XMPP_ERR_PROTOCOL, "the peer's response is not base64", "failed-application");
       return;
     }
-    step = server_->Step(*data);
+    RunSaslStep(
+        mechanism_.starts_with("SAS-"), [this, in = std::move(*data)] { return server_->Step(in); },
+        [this](SaslStep done) { ResponderStepDone(std::move(done)); });
+    return;
   } else {
     SendInner("FAIL unexpected " + Shorten(command));
     Fail(E2E_XMPP_ERR_PROTOCOL,
@@ -225,6 +239,9 @@ void Session::ResponderLine(const std::string& command, const std::string& rest)
          "failed-application");
     return;
   }
+}
+
+void Session::ResponderStepDone(SaslStep step) {
   if (state_ == State::kDone) {
     return;
   }
@@ -259,7 +276,8 @@ void Session::InitiatorLine(const std::string& command, const std::string& rest)
       }
     }
     std::string error;
-    client_ = SaslClientEnd::New(user_, password_, authzid_, binding_.get(), &hooks_, &error);
+    client_ = SaslClientEnd::New(core_->settings().sasl, user_, password_, authzid_, binding_.get(),
+                                  &hooks_, &error);
     OPENSSL_cleanse(password_.data(), password_.size());
     password_.clear();
     if (!client_) {
@@ -267,30 +285,32 @@ void Session::InitiatorLine(const std::string& command, const std::string& rest)
       Fail(E2E_XMPP_ERR_SETUP, error, "failed-application");
       return;
     }
-    std::string mech;
-    SaslStep step = client_->Start(mechlist, &mech);
-    if (state_ == State::kDone) {
-      return;
-    }
-    if (step.rc != SASL_OK && step.rc != SASL_CONTINUE) {
-      std::string why = client_->ErrorText(step.rc);
-      bool any_plus = std::any_of(offered.begin(), offered.end(),
-                                  [](const std::string& m) { return m.ends_with("-PLUS"); });
-      if (step.rc == SASL_NOMECH && binding_ && !any_plus) {
-        why = "no channel-bound (-PLUS) mechanism offered: downgrade refused (" + why + ")";
-      }
-      SendInner("FAIL no usable mechanism");
-      Fail(E2E_XMPP_ERR_REFUSED, why, "security-error");
-      return;
-    }
-    // libsasl2 returns the base name; it used "-PLUS" iff a binding is set and the list names
-    // the -PLUS variant.
-    std::vector<std::string> chosen_from = SplitWords(mechlist);
-    bool plus = binding_ != nullptr && std::find(chosen_from.begin(), chosen_from.end(),
-                                                 mech + "-PLUS") != chosen_from.end();
-    mechanism_ = plus ? mech + "-PLUS" : mech;
-    sasl_done_ = step.rc == SASL_OK;
-    SendInner("AUTH " + mechanism_ + (step.out ? " " + EncodeData(*step.out) : std::string()));
+    auto mech = std::make_shared<std::string>();
+    bool any_plus = std::any_of(offered.begin(), offered.end(),
+                                [](const std::string& m) { return m.ends_with("-PLUS"); });
+    RunSaslStep(
+        mechlist.find("SAS-") != std::string::npos,
+        [this, mechlist, mech] { return client_->Start(mechlist, mech.get()); },
+        [this, mechlist, mech, any_plus](SaslStep step) {
+          if (step.rc != SASL_OK && step.rc != SASL_CONTINUE) {
+            std::string why = client_->ErrorText(step.rc);
+            if (step.rc == SASL_NOMECH && binding_ && !any_plus) {
+              why = "no channel-bound (-PLUS) mechanism offered: downgrade refused (" + why + ")";
+            }
+            SendInner("FAIL no usable mechanism");
+            Fail(E2E_XMPP_ERR_REFUSED, why, "security-error");
+            return;
+          }
+          // libsasl2 returns the base name; it used "-PLUS" iff a binding is set and the list
+          // names the -PLUS variant.
+          std::vector<std::string> chosen_from = SplitWords(mechlist);
+          bool plus = binding_ != nullptr && std::find(chosen_from.begin(), chosen_from.end(),
+                                                       *mech + "-PLUS") != chosen_from.end();
+          mechanism_ = plus ? *mech + "-PLUS" : *mech;
+          sasl_done_ = step.rc == SASL_OK;
+          SendInner("AUTH " + mechanism_ +
+                    (step.out ? " " + EncodeData(*step.out) : std::string()));
+        });
     return;
   }
   if (command == "C" && client_ && !sasl_done_) {
@@ -300,46 +320,92 @@ void Session::InitiatorLine(const std::string& command, const std::string& rest)
       Fail(E2E_XMPP_ERR_PROTOCOL, "the peer's challenge is not base64", "failed-application");
       return;
     }
-    SaslStep step = client_->Step(*data);
-    if (state_ == State::kDone) {
-      return;
-    }
-    if (step.rc != SASL_OK && step.rc != SASL_CONTINUE) {
-      std::string why = client_->ErrorText(step.rc);
-      SendInner("FAIL " + why);
-      Fail(E2E_XMPP_ERR_REFUSED, "refused the peer's " + mechanism_ + " challenge: " + why,
-           "security-error");
-      return;
-    }
-    sasl_done_ = step.rc == SASL_OK;
-    SendInner("R " + EncodeData(step.out.value_or(Bytes{})));
+    RunSaslStep(
+        mechanism_.starts_with("SAS-"), [this, in = std::move(*data)] { return client_->Step(in); },
+        [this](SaslStep step) {
+          if (step.rc != SASL_OK && step.rc != SASL_CONTINUE) {
+            std::string why = client_->ErrorText(step.rc);
+            SendInner("FAIL " + why);
+            Fail(E2E_XMPP_ERR_REFUSED, "refused the peer's " + mechanism_ + " challenge: " + why,
+                 "security-error");
+            return;
+          }
+          sasl_done_ = step.rc == SASL_OK;
+          SendInner("R " + EncodeData(step.out.value_or(Bytes{})));
+        });
     return;
   }
   if (command == "OK" && client_) {
-    if (!sasl_done_ || !rest.empty()) {
-      // Success data (e.g. SCRAM's server signature): the client must verify it.
-      std::optional<Bytes> data = DecodeData(rest.empty() ? "=" : rest);
-      SaslStep step;
-      if (data) {
-        step = client_->Step(*data);
-      }
-      if (state_ == State::kDone) {
-        return;
-      }
-      if (!data || step.rc != SASL_OK) {
-        std::string why = data ? client_->ErrorText(step.rc) : "not base64";
-        SendInner("FAIL " + why);
-        Fail(E2E_XMPP_ERR_REFUSED, "the peer's success message did not verify: " + why,
-             "security-error");
-        return;
-      }
+    if (sasl_done_ && rest.empty()) {
+      Authenticated(user_);
+      return;
     }
-    Authenticated(user_);
+    // Success data (e.g. SCRAM's server signature): the client must verify it.
+    std::optional<Bytes> data = DecodeData(rest.empty() ? "=" : rest);
+    if (!data) {
+      SendInner("FAIL not base64");
+      Fail(E2E_XMPP_ERR_REFUSED, "the peer's success message did not verify: not base64",
+           "security-error");
+      return;
+    }
+    RunSaslStep(
+        mechanism_.starts_with("SAS-"), [this, in = std::move(*data)] { return client_->Step(in); },
+        [this](SaslStep step) {
+          if (step.rc != SASL_OK) {
+            std::string why = client_->ErrorText(step.rc);
+            SendInner("FAIL " + why);
+            Fail(E2E_XMPP_ERR_REFUSED, "the peer's success message did not verify: " + why,
+                 "security-error");
+            return;
+          }
+          Authenticated(user_);
+        });
     return;
   }
   SendInner("FAIL unexpected " + Shorten(command));
   Fail(E2E_XMPP_ERR_PROTOCOL, "unexpected inner line '" + Shorten(command) + "'",
        "failed-application");
+}
+
+void Session::RunSaslStep(bool may_ask_person, std::function<SaslStep()> step,
+                          std::function<void(SaslStep)> then) {
+  if (!may_ask_person || !hooks_.confirm) {
+    SaslStep done = step();
+    if (state_ != State::kDone) {
+      then(std::move(done));
+    }
+    return;
+  }
+  after_step_ = std::move(then);
+  person_.Run(std::move(step));
+  DriveSaslStep();
+}
+
+void Session::DriveSaslStep() {
+  if (!after_step_ || state_ == State::kDone) {
+    return;
+  }
+  if (person_.Drive(ask_) != PersonStep::Outcome::kDone || state_ == State::kDone) {
+    return;  // the person answers later, or the session ended meanwhile
+  }
+  std::function<void(SaslStep)> then = std::move(after_step_);
+  after_step_ = nullptr;
+  then(person_.Take());
+}
+
+void Session::Resume() {
+  if (resume_) {
+    resume_ = false;
+    DriveSaslStep();
+  }
+}
+
+int Session::SasAnswer(bool same) {
+  if (state_ == State::kDone || !person_.Answer(same)) {
+    return -1;
+  }
+  resume_ = true;
+  return 0;
 }
 
 void Session::Authenticated(const std::string& identity) {

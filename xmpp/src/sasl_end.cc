@@ -48,6 +48,12 @@ int GetOpt(void* context, const char* /*plugin_name*/, const char* option, const
     value = s->opaque_key_file.c_str();
   } else if (std::strcmp(option, "auxprop_plugin") == 0) {
     value = "sasldb";
+  } else {
+    for (const auto& [name, v] : s->options) {
+      if (name == option) {
+        value = v.c_str();
+      }
+    }
   }
   if (value == nullptr) {
     return SASL_FAIL;
@@ -298,11 +304,13 @@ int SaslClientEnd::GetSecret(sasl_conn_t* /*conn*/, void* context, int id, sasl_
   return SASL_OK;
 }
 
-std::unique_ptr<SaslClientEnd> SaslClientEnd::New(std::string user, std::string password,
+std::unique_ptr<SaslClientEnd> SaslClientEnd::New(const SaslSettings& settings,
+                                                  std::string user, std::string password,
                                                   std::string authzid,
                                                   const channelbind::SaslChannelBinding* binding,
                                                   const PersonHooks* hooks, std::string* error) {
   std::unique_ptr<SaslClientEnd> end(new SaslClientEnd());
+  end->settings_ = settings;
   end->user_ = std::move(user);
   end->authzid_ = std::move(authzid);
   end->hooks_ = hooks;
@@ -316,6 +324,7 @@ std::unique_ptr<SaslClientEnd> SaslClientEnd::New(std::string user, std::string 
       {SASL_CB_AUTHNAME, Callback(&GetSimple), self},
       {SASL_CB_USER, Callback(&GetSimple), self},
       {SASL_CB_PASS, Callback(&GetSecret), self},
+      {SASL_CB_GETOPT, Callback(&GetOpt), &end->settings_},
       {SASL_CB_LOG, Callback(&QuietLog), nullptr},
   };
   if (hooks != nullptr && hooks->confirm) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "e2esasl/channelbind.h"
@@ -24,6 +25,8 @@ struct SaslSettings {
   std::string sasldb_path;
   std::string realm;
   std::string opaque_key_file;
+  // Mechanism options ("e2esasl_sas_digits" ...) for both ends (e2e_xmpp_set_sasl_option).
+  std::vector<std::pair<std::string, std::string>> options;
 };
 
 // EnsureSaslInit initialises libsasl2's server and client sides once per process, loading the
@@ -76,8 +79,8 @@ class SaslServerEnd {
 // destructor).
 class SaslClientEnd {
  public:
-  static std::unique_ptr<SaslClientEnd> New(std::string user, std::string password,
-                                            std::string authzid,
+  static std::unique_ptr<SaslClientEnd> New(const SaslSettings& settings, std::string user,
+                                            std::string password, std::string authzid,
                                             const channelbind::SaslChannelBinding* binding,
                                             const PersonHooks* hooks, std::string* error);
   ~SaslClientEnd();
@@ -92,6 +95,7 @@ class SaslClientEnd {
   SaslClientEnd() = default;
   static int GetSimple(void* context, int id, const char** result, unsigned* len);
   static int GetSecret(sasl_conn_t* conn, void* context, int id, sasl_secret_t** out);
+  SaslSettings settings_;
   std::string user_;
   std::string authzid_;
   std::vector<unsigned char> secret_;  // sasl_secret_t + password

@@ -58,14 +58,18 @@ Session::Session(Core* core, std::string peer, std::string sid, bool initiator)
       deadline_(Clock::now() + core->settings().timeout),
       block_size_(core->settings().block_size) {
   const e2e_xmpp_callbacks& cbs = core_->callbacks();
+  // SAS-R255-PLUS needs both callbacks; its steps run on person_'s worker, whose hooks post the
+  // questions back here (ask_) so that the application is only ever called in its own thread.
   if (cbs.sas_confirm != nullptr) {
-    hooks_.confirm = [this](const std::string& sas, bool is_server) {
+    hooks_.confirm = person_.WorkerHooks()->confirm;
+    ask_.confirm = [this](const std::string& sas, bool is_server) {
       const e2e_xmpp_callbacks& c = core_->callbacks();
-      return c.sas_confirm(c.user, this, sas.c_str(), is_server ? 1 : 0) == 1;
+      return c.sas_confirm(c.user, this, sas.c_str(), is_server ? 1 : 0);
     };
   }
   if (cbs.sas_show != nullptr) {
-    hooks_.show = [this](const std::string& sas) {
+    hooks_.show = person_.WorkerHooks()->show;
+    ask_.show = [this](const std::string& sas) {
       const e2e_xmpp_callbacks& c = core_->callbacks();
       c.sas_show(c.user, this, sas.c_str());
     };
@@ -73,6 +77,7 @@ Session::Session(Core* core, std::string peer, std::string sid, bool initiator)
 }
 
 Session::~Session() {
+  person_.Cancel();
   OPENSSL_cleanse(password_.data(), password_.size());
 }
 
@@ -307,6 +312,7 @@ void Session::OnResponse(xmpp_stanza_t* iq) {
 // --- Ends -----------------------------------------------------------------------------------
 
 void Session::OnTick(Clock::time_point now) {
+  Resume();
   if (state_ == State::kDone) {
     return;
   }
@@ -337,6 +343,7 @@ void Session::OnDisconnected() {
     return;
   }
   state_ = State::kDone;
+  person_.Cancel();
   const e2e_xmpp_callbacks& cbs = core_->callbacks();
   if (cbs.failed != nullptr) {
     cbs.failed(cbs.user, this, E2E_XMPP_ERR_CLOSED, "the XMPP connection was lost");
@@ -347,6 +354,8 @@ void Session::Fail(e2e_xmpp_code code, const std::string& reason, const char* ji
   if (state_ == State::kDone) {
     return;
   }
+  person_.Cancel();  // a step waiting for its person ends with "no" (worker joined)
+  after_step_ = nullptr;
   if (jingle_reason != nullptr) {
     // The last inner line (a FAIL) must reach the peer before the terminate: send what is queued
     // regardless of the window (XMPP keeps the order of stanzas between two entities).

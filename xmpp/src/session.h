@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core.h"
+#include "person_step.h"
 
 // The C API's opaque handle is the session itself.
 struct e2e_xmpp_session {
@@ -53,6 +54,11 @@ class Session final : public e2e_xmpp_session {
 
   int SendLine(std::string_view text);
   void Close();
+  // SasAnswer: the person's answer to a sas_confirm that returned E2E_XMPP_PENDING; the step
+  // resumes at the next Resume. 0, or -1 when no answer is awaited.
+  int SasAnswer(bool same);
+  // Resume carries on a SASL step whose person has answered (Core calls it in every entry point).
+  void Resume();
 
   const std::string& peer() const { return peer_; }
   const std::string& sid() const { return sid_; }
@@ -88,6 +94,13 @@ class Session final : public e2e_xmpp_session {
   void InitiatorLine(const std::string& command, const std::string& rest);
   void Authenticated(const std::string& identity);
   bool MakeBinding();
+  // RunSaslStep: step now, then `then` with its result. A step that may ask the person
+  // (SAS-R255-PLUS, with the application's sas_confirm) runs on person_'s worker; `then` runs in
+  // this thread when it finishes, possibly in a later entry point (after SasAnswer).
+  void RunSaslStep(bool may_ask_person, std::function<SaslStep()> step,
+                   std::function<void(SaslStep)> then);
+  void DriveSaslStep();
+  void ResponderStepDone(SaslStep step);
 
   Core* core_;
   std::string peer_;
@@ -123,6 +136,11 @@ class Session final : public e2e_xmpp_session {
   PersonHooks hooks_;
   std::unique_ptr<SaslServerEnd> server_;
   std::unique_ptr<SaslClientEnd> client_;
+  // Declared after the SASL ends: destroyed (its worker joined) before them.
+  PersonStep person_;
+  PersonStep::Ask ask_;
+  std::function<void(SaslStep)> after_step_;
+  bool resume_ = false;
   bool sasl_done_ = false;  // initiator: its last step returned SASL_OK
   bool peer_said_bye_ = false;
   bool said_bye_ = false;

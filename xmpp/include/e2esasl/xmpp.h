@@ -10,8 +10,9 @@
  * The core does not own the XMPP connection. The application (or an adapter, see
  * <e2esasl/xmpp_strophe.h>) gives it every incoming IQ stanza as XML text
  * (e2e_xmpp_handle_stanza), calls e2e_xmpp_tick from a timer, and sends the stanzas the core hands
- * it (e2e_xmpp_io.send_stanza). Everything runs in the caller's thread, inside those calls; the
- * core never blocks (except inside the application's own callbacks) and starts no thread. One
+ * it (e2e_xmpp_io.send_stanza). Everything the application sees runs in the caller's thread,
+ * inside those calls; the core never blocks (except inside the application's own callbacks). The
+ * only thread it starts is one per SAS-R255-PLUS step that waits for its person (sas_confirm). One
  * e2e_xmpp handles any number of concurrent sessions on one XMPP connection.
  *
  * Roles: the initiator (e2e_xmpp_start) is the TLS client and the SASL client; it authenticates
@@ -72,10 +73,11 @@ typedef struct e2e_xmpp_io {
   int (*send_stanza)(void* user, const char* xml);
 } e2e_xmpp_io;
 
-/* Answers of the incoming callback. */
+/* Answers of the incoming callback. E2E_XMPP_PENDING: decide later with e2e_xmpp_accept /
+ * e2e_xmpp_decline; it is also sas_confirm's "the person answers later" (e2e_xmpp_sas_answer). */
 #define E2E_XMPP_DECLINE 0
 #define E2E_XMPP_ACCEPT 1
-#define E2E_XMPP_PENDING 2 /* decide later with e2e_xmpp_accept / e2e_xmpp_decline */
+#define E2E_XMPP_PENDING 2
 
 /* e2e_xmpp_callbacks: what the core tells the application. Every pointer may be NULL. The session
  * pointer stays valid until the callback `closed` or `failed` for it has returned; after that it
@@ -100,9 +102,13 @@ typedef struct e2e_xmpp_callbacks {
   /* sas_show / sas_confirm: SAS-R255-PLUS's person on this end. sas_show: show `sas` to the
    * person as soon as it is known (the responder shows it before either person answers; the
    * initiator when it learns it). sas_confirm: ask whether the other end shows `sas`; return 1
-   * only when the person says yes. Called inside e2e_xmpp_handle_stanza; sas_confirm may block
-   * (the XMPP connection is not served meanwhile). Without both, SAS-R255-PLUS is neither offered
-   * (responder) nor negotiated (initiator). */
+   * when the person says yes, 0 for no, or E2E_XMPP_PENDING to answer later with
+   * e2e_xmpp_sas_answer (the XMPP connection is served meanwhile; the session's timeout_ms still
+   * runs, and ends it with E2E_XMPP_ERR_TIMEOUT). Both are called in the application's thread,
+   * inside e2e_xmpp_handle_stanza or e2e_xmpp_tick (the SAS step itself waits on a worker
+   * thread of the core, which never calls the application). A sas_confirm that blocks until its
+   * person answers works too, but nothing is served meanwhile. Without both callbacks,
+   * SAS-R255-PLUS is neither offered (responder) nor negotiated (initiator). */
   int (*sas_confirm)(void* user, e2e_xmpp_session* session, const char* sas, int is_server);
   void (*sas_show)(void* user, e2e_xmpp_session* session, const char* sas);
   /* trace: every stanza sent ("out") or taken ("in") by the core, for logs and docs. */
@@ -150,6 +156,13 @@ E2ESASL_XMPP_EXPORT size_t e2e_xmpp_session_count(const e2e_xmpp* xmpp);
  * E2E_XMPP_ERR_CLOSED (a closing one ends with `closed`). Nothing more is sent. */
 E2ESASL_XMPP_EXPORT void e2e_xmpp_disconnected(e2e_xmpp* xmpp);
 
+/* e2e_xmpp_set_sasl_option: a mechanism option (docs/mechanisms/), e.g. "e2esasl_sas_digits" =
+ * "12", that both ends of the sessions started or accepted from now on read through libsasl2's
+ * getopt callback. Only names starting with "e2esasl_"; name and value are copied. 0 on success,
+ * -1 for an unusable name or value. */
+E2ESASL_XMPP_EXPORT int e2e_xmpp_set_sasl_option(e2e_xmpp* xmpp, const char* name,
+                                                 const char* value);
+
 /* e2e_xmpp_start_options: what the initiator authenticates with. */
 typedef struct e2e_xmpp_start_options {
   const char* mechanism; /* NULL: negotiate (the strongest both ends have) */
@@ -166,6 +179,12 @@ E2ESASL_XMPP_EXPORT e2e_xmpp_session* e2e_xmpp_start(e2e_xmpp* xmpp, const char*
  * E2E_XMPP_PENDING. 0 on success, -1 when the session is not waiting for an answer. */
 E2ESASL_XMPP_EXPORT int e2e_xmpp_accept(e2e_xmpp_session* session);
 E2ESASL_XMPP_EXPORT int e2e_xmpp_decline(e2e_xmpp_session* session);
+/* e2e_xmpp_sas_answer: the person's answer to a sas_confirm that returned E2E_XMPP_PENDING:
+ * same = 1 when the other end shows the same string, anything else for no. The session carries
+ * on at the next e2e_xmpp_tick or e2e_xmpp_handle_stanza. 0 on success, -1 when the session is
+ * not waiting for a SAS answer (never asked, already answered, or over). e2e_xmpp_close and
+ * e2e_xmpp_free while an answer is awaited count as "no". */
+E2ESASL_XMPP_EXPORT int e2e_xmpp_sas_answer(e2e_xmpp_session* session, int same);
 /* e2e_xmpp_send: send one line of text (no '\n', at most 60000 bytes) over the authenticated
  * channel. 0 on success, -1 when the session is not authenticated or the line is unusable. */
 E2ESASL_XMPP_EXPORT int e2e_xmpp_send(e2e_xmpp_session* session, const char* text, size_t len);
