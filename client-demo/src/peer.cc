@@ -251,7 +251,10 @@ void ClosingOnError(LineChannel& channel, Body body) {
   try {
     body();
   } catch (...) {
-    channel.tls().Close(Deadline::After(std::chrono::seconds(1)));
+    const Deadline deadline = Deadline::After(std::chrono::seconds(1));
+    channel.tls().Close(deadline);
+    // Wait for the peer to close, so that our last line (a FAIL) reaches it (util.h).
+    DrainUntilPeerCloses(channel.tls().fd(), deadline);
     throw;
   }
 }

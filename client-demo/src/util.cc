@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -206,6 +207,25 @@ bool WaitFd(int fd, short events, Deadline deadline) {
     }
     if (errno != EINTR) {
       throw DemoError(ExitCode::kConnectionLost, Errno("poll"));
+    }
+  }
+}
+
+void DrainUntilPeerCloses(int fd, Deadline deadline) noexcept {
+  shutdown(fd, SHUT_WR);
+  char buffer[4096];
+  for (;;) {
+    pollfd p{fd, POLLIN, 0};
+    const int r = poll(&p, 1, deadline.RemainingMs());
+    if (r < 0 && errno == EINTR) {
+      continue;
+    }
+    if (r <= 0) {
+      return;
+    }
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+      return;
     }
   }
 }

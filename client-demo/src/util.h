@@ -86,6 +86,12 @@ void SetNonBlocking(int fd);
 // WaitFd polls one fd for events until deadline; false on timeout. Throws on poll errors.
 bool WaitFd(int fd, short events, Deadline deadline);
 
+// DrainUntilPeerCloses ends our sending half (shutdown SHUT_WR) and reads and discards what the
+// peer still sends until it closes or deadline passes, so that closing fd afterwards sends FIN,
+// not RST: a RST could make the peer's kernel drop our last line (a FAIL) before the peer reads
+// it. Never throws.
+void DrainUntilPeerCloses(int fd, Deadline deadline) noexcept;
+
 // WriteAllFd writes all of data to a (possibly non-blocking) fd; false on error.
 bool WriteAllFd(int fd, std::string_view data, Deadline deadline);
 
