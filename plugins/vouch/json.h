@@ -8,7 +8,10 @@
 #define E2ESASL_VOUCH_JSON_H_
 
 #include <jansson.h>
+// libjose 11's headers have no extern "C" of their own.
+extern "C" {
 #include <jose/jose.h>
+}
 #include <openssl/evp.h>
 
 #include <memory>

@@ -77,12 +77,6 @@ std::optional<CompactJws> ParseCompactJws(std::string_view text, Failure* failur
     Malformed(failure, "JWS: the header is not valid base64url");
     return std::nullopt;
   }
-  // ES256 signatures are R || S, 32 bytes each (RFC 7518 section 3.4).
-  const std::optional<Bytes> signature = Base64UrlDecode(jws.signature_b64, 64);
-  if (!signature || signature->size() != 64) {
-    Malformed(failure, "JWS: an ES256 signature is 64 bytes");
-    return std::nullopt;
-  }
   std::string why;
   jws.header = ParseJsonObject(AsStringView(*header), &why);
   if (!jws.header) {
@@ -90,6 +84,12 @@ std::optional<CompactJws> ParseCompactJws(std::string_view text, Failure* failur
     return std::nullopt;
   }
   if (!CheckHeader(jws.header.get(), failure)) {
+    return std::nullopt;
+  }
+  // ES256 signatures are R || S, 32 bytes each (RFC 7518 section 3.4).
+  const std::optional<Bytes> signature = Base64UrlDecode(jws.signature_b64, 64);
+  if (!signature || signature->size() != 64) {
+    Malformed(failure, "JWS: an ES256 signature is 64 bytes");
     return std::nullopt;
   }
   return jws;

@@ -1,7 +1,9 @@
 // keys.cc: see keys.h.
 #include "vouch/keys.h"
 
+extern "C" {
 #include <jose/openssl.h>
+}
 
 #include <utility>
 
@@ -174,10 +176,14 @@ bool MakePrivate(const json_t* jwk, Failure* failure,
   if (!pub) {
     return false;
   }
-  JsonPtr full(json_pack("{s:O,s:O,s:O,s:O,s:O,s:s,s:s,s:s}", "kty", json_object_get(jwk, "kty"),
+  // "d" is copied into a string of its own ("s%", not a shared reference): the caller wipes
+  // the source object's.
+  const json_t* d = json_object_get(jwk, "d");
+  JsonPtr full(json_pack("{s:O,s:O,s:O,s:O,s:s%,s:s,s:s,s:s}", "kty", json_object_get(jwk, "kty"),
                          "crv", json_object_get(jwk, "crv"), "x", json_object_get(jwk, "x"), "y",
-                         json_object_get(jwk, "y"), "d", json_object_get(jwk, "d"), "kid",
-                         pub->thumbprint().c_str(), "alg", "ES256", "use", "sig"));
+                         json_object_get(jwk, "y"), "d", json_string_value(d),
+                         json_string_length(d), "kid", pub->thumbprint().c_str(), "alg", "ES256",
+                         "use", "sig"));
   if (!full) {
     Fail(failure, Status::kInternal, "JWK: out of memory");
     return false;
