@@ -124,7 +124,10 @@ int Keygen(const std::vector<std::string>& args) {
   }
   std::string why;
   JsonPtr json = ParseJsonObject(key->ToJson().view(), &why);
-  if (!json || json_object_set_new(json.get(), kDomainMember, json_string(args[0].c_str())) != 0) {
+  if (!json) {
+    return Die(kExitInternal, "the key does not serialize: " + why);
+  }
+  if (json_object_set_new(json.get(), kDomainMember, json_string(args[0].c_str())) != 0) {
     return Die(kExitInternal, "out of memory");
   }
   const SecretString text = DumpSecretJson(json.get());
