@@ -195,8 +195,10 @@ int Issue(const std::vector<std::string>& all) {
     return code;
   }
   if (SubjectDomain(args[1]) != issuer.domain) {
-    return Die(kExitInput, "the key is " + issuer.domain + "'s: it vouches only for identities "
-                           "of that domain, not " + args[1]);
+    return Die(kExitInput, "the key is " + issuer.domain +
+                               "'s: it vouches only for identities "
+                               "of that domain, not " +
+                               args[1]);
   }
   std::ifstream in(args[3], std::ios::binary);
   std::ostringstream device_text;

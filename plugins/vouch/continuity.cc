@@ -177,8 +177,9 @@ bool ObserveKey(const ContinuityOptions& options, const Observation& observation
       observation.identity.find('\0') != std::string::npos ||
       !IsThumbprint(observation.thumbprint) || observation.device_id.empty() ||
       observation.device_id.size() > kMaxDeviceIdSize) {
-    Fail(failure, Status::kInternal, "key continuity: an observation without a valid identity, "
-                                     "device id or thumbprint");
+    Fail(failure, Status::kInternal,
+         "key continuity: an observation without a valid identity, "
+         "device id or thumbprint");
     return false;
   }
   SecretFileLock lock;
@@ -203,8 +204,7 @@ bool ObserveKey(const ContinuityOptions& options, const Observation& observation
     if (!options.evidence_dir.empty()) {
       const std::string path = options.evidence_dir + "/" + std::to_string(options.now) + "-" +
                                observation.thumbprint + ".evidence";
-      if (!WriteSecretFile(path, EvidenceText(observation, report->known, options.now),
-                           failure)) {
+      if (!WriteSecretFile(path, EvidenceText(observation, report->known, options.now), failure)) {
         return false;
       }
       report->evidence_path = path;

@@ -38,7 +38,8 @@ bool CheckHeader(const json_t* header, Failure* failure) {
   if (name != "ES256") {
     // Printed only when short and printable: it comes from the peer.
     const bool printable = name.size() <= 16 && IsBase64Url(name);
-    return Malformed(failure, "JWS header: alg " + (printable ? std::string(name) : "(unprintable)") +
+    return Malformed(failure, "JWS header: alg " +
+                                  (printable ? std::string(name) : "(unprintable)") +
                                   " is not allowed (ES256 only)");
   }
   if (json_object_get(header, "crit") != nullptr) {

@@ -53,16 +53,18 @@ bool CheckEcShape(const json_t* jwk, bool private_key, Failure* failure) {
     return Malformed(failure, "JWK: a private key (member d) where a public key belongs");
   }
   const json_t* alg = json_object_get(jwk, "alg");
-  if (alg != nullptr && (!json_is_string(alg) || std::string_view(json_string_value(alg)) != "ES256")) {
+  if (alg != nullptr &&
+      (!json_is_string(alg) || std::string_view(json_string_value(alg)) != "ES256")) {
     return Malformed(failure, "JWK: alg must be \"ES256\"");
   }
   const json_t* use = json_object_get(jwk, "use");
-  if (use != nullptr && (!json_is_string(use) || std::string_view(json_string_value(use)) != "sig")) {
+  if (use != nullptr &&
+      (!json_is_string(use) || std::string_view(json_string_value(use)) != "sig")) {
     return Malformed(failure, "JWK: use must be \"sig\"");
   }
   const json_t* kid = json_object_get(jwk, "kid");
-  if (kid != nullptr && (!json_is_string(kid) || json_string_length(kid) == 0 ||
-                         json_string_length(kid) > 256)) {
+  if (kid != nullptr &&
+      (!json_is_string(kid) || json_string_length(kid) == 0 || json_string_length(kid) > 256)) {
     return Malformed(failure, "JWK: kid must be a string of 1 to 256 characters");
   }
   return true;
@@ -170,8 +172,8 @@ namespace {
 
 // MakePrivate builds the private key object: the given JWK reduced to kty, crv, x, y, d plus kid,
 // alg and use.
-bool MakePrivate(const json_t* jwk, Failure* failure,
-                                      std::optional<PublicKey>* out_public, JsonPtr* out_jwk) {
+bool MakePrivate(const json_t* jwk, Failure* failure, std::optional<PublicKey>* out_public,
+                 JsonPtr* out_jwk) {
   std::optional<PublicKey> pub = PublicKey::FromJwk(PublicMembers(jwk).get(), failure);
   if (!pub) {
     return false;

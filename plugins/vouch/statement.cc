@@ -30,8 +30,7 @@ bool IsPrintable(std::string_view text) {
 
 bool CheckSubject(std::string_view subject, Failure* failure) {
   if (subject.empty() || subject.size() > kMaxSubjectSize ||
-      subject.find('/') != std::string_view::npos ||
-      subject.find('\0') != std::string_view::npos) {
+      subject.find('/') != std::string_view::npos || subject.find('\0') != std::string_view::npos) {
     return Malformed(failure, "sub must be a bare identity of 1 to " +
                                   std::to_string(kMaxSubjectSize) + " bytes (no '/')");
   }
@@ -118,8 +117,8 @@ std::optional<Statement> IssueStatement(const PrivateKey& issuer_key, std::strin
     return std::nullopt;
   }
   if (options.lifetime < 1 || options.lifetime > kDefaultMaxLifetime || options.now < 0) {
-    Malformed(failure, "the lifetime must be 1 to " + std::to_string(kDefaultMaxLifetime) +
-                           " seconds");
+    Malformed(failure,
+              "the lifetime must be 1 to " + std::to_string(kDefaultMaxLifetime) + " seconds");
     return std::nullopt;
   }
   Statement statement;

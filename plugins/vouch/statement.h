@@ -57,7 +57,7 @@ struct Statement {
 };
 
 struct IssueOptions {
-  int64_t now = 0;                     // iat
+  int64_t now = 0;                      // iat
   int64_t lifetime = kDefaultLifetime;  // exp = now + lifetime; 1 .. kDefaultMaxLifetime
   bool thumbprint_only = false;         // cnf {"jkt": ...} instead of {"jwk": ...}
 };

@@ -83,8 +83,7 @@ bool TrustStore::AddJwks(std::string_view domain, std::string_view jwks, Failure
     return Malformed(failure, where + ": " + why);
   }
   const json_t* keys = json_object_get(json.get(), "keys");
-  if (!json_is_array(keys) || json_array_size(keys) == 0 ||
-      json_array_size(keys) > kMaxJwksKeys) {
+  if (!json_is_array(keys) || json_array_size(keys) == 0 || json_array_size(keys) > kMaxJwksKeys) {
     return Malformed(failure, where + ": \"keys\" must be an array of 1 to " +
                                   std::to_string(kMaxJwksKeys) + " keys");
   }

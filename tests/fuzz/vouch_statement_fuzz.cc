@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(trust.AddJwks("biloxi.net", vouch::fuzz::kIssuerJwks, &failure));
   vouch::VerifyOptions options;
   options.now = vouch::fuzz::kSeedNow;
-  std::optional<vouch::Statement> statement = vouch::VerifyStatement(text, trust, options, &failure);
+  std::optional<vouch::Statement> statement =
+      vouch::VerifyStatement(text, trust, options, &failure);
   if (statement) {
     FUZZ_CHECK(statement->issuer == "biloxi.net");
     FUZZ_CHECK(vouch::SubjectDomain(statement->subject) == statement->issuer);

@@ -112,10 +112,8 @@ class VouchContinuityTest : public CppUnit::TestFixture {
          "line 2: device id"},
         {head + "key " + B64("bob") + " " + B64("d") + " " + kThumb1.substr(1) + " 1 2\n",
          "line 2: thumbprint"},
-        {head + "key " + B64("bob") + " " + B64("d") + " " + kThumb1 + " -1 2\n",
-         "line 2: times"},
-        {head + "key " + B64("bob") + " " + B64("d") + " " + kThumb1 + " 01 2\n",
-         "line 2: times"},
+        {head + "key " + B64("bob") + " " + B64("d") + " " + kThumb1 + " -1 2\n", "line 2: times"},
+        {head + "key " + B64("bob") + " " + B64("d") + " " + kThumb1 + " 01 2\n", "line 2: times"},
         {head + "key " + B64("bob") + " " + B64("d") + " " + kThumb1 + " 3 2\n",
          "line 2: last seen is before first seen"},
         {head + good + good, "line 3: the same identity and key twice"},
@@ -135,9 +133,9 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     vouch::ContinuityOptions options = Options(100);
     vouch::ContinuityReport report;
     Failure failure;
-    CPPUNIT_ASSERT_MESSAGE(failure.detail,
-                           vouch::ObserveKey(options, Seen("bob@biloxi.net", kThumb1), &report,
-                                             &failure));
+    CPPUNIT_ASSERT_MESSAGE(
+        failure.detail,
+        vouch::ObserveKey(options, Seen("bob@biloxi.net", kThumb1), &report, &failure));
     CPPUNIT_ASSERT(report.verdict == vouch::KeyVerdict::kFirstContact);
     CPPUNIT_ASSERT(report.accepted);
     CPPUNIT_ASSERT(report.known.empty());
@@ -146,9 +144,9 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0600u, static_cast<unsigned>(st.st_mode & 0777));
 
     options.now = 250;
-    CPPUNIT_ASSERT_MESSAGE(failure.detail,
-                           vouch::ObserveKey(options, Seen("bob@biloxi.net", kThumb1), &report,
-                                             &failure));
+    CPPUNIT_ASSERT_MESSAGE(
+        failure.detail,
+        vouch::ObserveKey(options, Seen("bob@biloxi.net", kThumb1), &report, &failure));
     CPPUNIT_ASSERT(report.verdict == vouch::KeyVerdict::kKnownKey);
     CPPUNIT_ASSERT(report.accepted);
     std::optional<vouch::ContinuityFile> file = vouch::LoadContinuity(options.store_path, &failure);
@@ -157,7 +155,8 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(int64_t{100}, file->keys[0].first_seen);
     CPPUNIT_ASSERT_EQUAL(int64_t{250}, file->keys[0].last_seen);
     // Another identity is a first contact of its own.
-    CPPUNIT_ASSERT(vouch::ObserveKey(options, Seen("carol@biloxi.net", kThumb2), &report, &failure));
+    CPPUNIT_ASSERT(
+        vouch::ObserveKey(options, Seen("carol@biloxi.net", kThumb2), &report, &failure));
     CPPUNIT_ASSERT(report.verdict == vouch::KeyVerdict::kFirstContact);
   }
 
@@ -181,7 +180,8 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(kThumb1, report.known[0].thumbprint);
     // The store is unchanged: the next attempt is reported again.
     CPPUNIT_ASSERT_EQUAL(before, Read(options.store_path));
-    CPPUNIT_ASSERT_EQUAL(options.evidence_dir + "/200-" + kThumb2 + ".evidence", report.evidence_path);
+    CPPUNIT_ASSERT_EQUAL(options.evidence_dir + "/200-" + kThumb2 + ".evidence",
+                         report.evidence_path);
     const std::string evidence = Read(report.evidence_path);
     CPPUNIT_ASSERT(evidence.find("new-key " + kThumb2 + "\n") != std::string::npos);
     CPPUNIT_ASSERT(evidence.find("known-key " + kThumb1 + " 100 100\n") != std::string::npos);
@@ -230,8 +230,8 @@ class VouchContinuityTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(0, stat(options.store_path.c_str(), &before));
       vouch::ContinuityReport report;
       Failure failure;
-      CPPUNIT_ASSERT_MESSAGE(c.name, !vouch::ObserveKey(options, Seen("bob", kThumb2), &report,
-                                                        &failure));
+      CPPUNIT_ASSERT_MESSAGE(c.name,
+                             !vouch::ObserveKey(options, Seen("bob", kThumb2), &report, &failure));
       CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name, Status::kUnavailable, failure.status);
       CPPUNIT_ASSERT_MESSAGE(std::string(c.name) + ": " + failure.detail,
                              failure.detail.rfind(options.store_path + ": ", 0) == 0 ||

@@ -59,8 +59,8 @@ class VouchStatementTest : public CppUnit::TestFixture {
     Failure failure;
     CPPUNIT_ASSERT_MESSAGE(failure.detail,
                            trust_.AddJwks("biloxi.net", vouch::test::JwksOf(*biloxi_), &failure));
-    CPPUNIT_ASSERT_MESSAGE(failure.detail, trust_.AddJwks("atlanta.com",
-                                                          vouch::test::JwksOf(*atlanta_), &failure));
+    CPPUNIT_ASSERT_MESSAGE(failure.detail,
+                           trust_.AddJwks("atlanta.com", vouch::test::JwksOf(*atlanta_), &failure));
   }
 
   // KnownAnswers: every block of the vector file (CheckAllRead covers the whole file).
@@ -196,22 +196,23 @@ class VouchStatementTest : public CppUnit::TestFixture {
       const char* detail;
     };
     const std::vector<Row> rows = {
-        {"expired", SignedToken(*biloxi_, header, Claims(jwk, "bob@biloxi.net", "biloxi.net",
-                                                         kNow - 7200, kNow - 3600)),
+        {"expired",
+         SignedToken(*biloxi_, header,
+                     Claims(jwk, "bob@biloxi.net", "biloxi.net", kNow - 7200, kNow - 3600)),
          Status::kAuthFailed, "expired"},
-        {"not yet valid (iat)", SignedToken(*biloxi_, header, Claims(jwk, "bob@biloxi.net",
-                                                                     "biloxi.net", kNow + 600,
-                                                                     kNow + 1200)),
+        {"not yet valid (iat)",
+         SignedToken(*biloxi_, header,
+                     Claims(jwk, "bob@biloxi.net", "biloxi.net", kNow + 600, kNow + 1200)),
          Status::kAuthFailed, "not yet valid"},
         {"not yet valid (nbf)",
          SignedToken(*biloxi_, header, Claims(jwk + R"(,"nbf":)" + std::to_string(kNow + 600))),
          Status::kAuthFailed, "not yet valid"},
-        {"exp before iat", SignedToken(*biloxi_, header, Claims(jwk, "bob@biloxi.net",
-                                                                "biloxi.net", kNow, kNow - 1)),
+        {"exp before iat",
+         SignedToken(*biloxi_, header, Claims(jwk, "bob@biloxi.net", "biloxi.net", kNow, kNow - 1)),
          Status::kAuthFailed, "exp is not after iat"},
-        {"lifetime too long", SignedToken(*biloxi_, header, Claims(jwk, "bob@biloxi.net",
-                                                                   "biloxi.net", kNow,
-                                                                   kNow + 90000)),
+        {"lifetime too long",
+         SignedToken(*biloxi_, header,
+                     Claims(jwk, "bob@biloxi.net", "biloxi.net", kNow, kNow + 90000)),
          Status::kAuthFailed, "valid for longer than 86400 seconds"},
         {"issuer not trusted",
          SignedToken(*biloxi_, header, Claims(jwk, "bob@example.org", "example.org")),
@@ -225,9 +226,8 @@ class VouchStatementTest : public CppUnit::TestFixture {
          "unknown key id for issuer biloxi.net"},
         {"unknown key id", SignedToken(stranger, StatementHeader(stranger), Claims(jwk)),
          Status::kAuthFailed, "unknown key id for issuer biloxi.net"},
-        {"signed by another key under the issuer's kid",
-         SignedToken(stranger, header, Claims(jwk)), Status::kAuthFailed,
-         "signature does not verify"},
+        {"signed by another key under the issuer's kid", SignedToken(stranger, header, Claims(jwk)),
+         Status::kAuthFailed, "signature does not verify"},
         {"alg none", RawToken(R"({"alg":"none","typ":"vouch+jwt"})", Claims(jwk), "x"),
          Status::kMalformed, "alg none is not allowed (ES256 only)"},
         {"alg HS256", RawToken(R"({"alg":"HS256","kid":"k","typ":"vouch+jwt"})", Claims(jwk)),
@@ -241,16 +241,17 @@ class VouchStatementTest : public CppUnit::TestFixture {
         {"unknown crit",
          RawToken(R"({"alg":"ES256","crit":["exp"],"kid":"k","typ":"vouch+jwt"})", Claims(jwk)),
          Status::kMalformed, "crit is not supported"},
-        {"b64 false", RawToken(R"({"alg":"ES256","b64":false,"kid":"k","typ":"vouch+jwt"})",
-                               Claims(jwk)),
+        {"b64 false",
+         RawToken(R"({"alg":"ES256","b64":false,"kid":"k","typ":"vouch+jwt"})", Claims(jwk)),
          Status::kMalformed, "b64"},
-        {"typ JWT", SignedToken(*biloxi_, R"({"alg":"ES256","kid":")" + biloxi_->kid() +
-                                              R"(","typ":"JWT"})",
-                                Claims(jwk)),
+        {"typ JWT",
+         SignedToken(*biloxi_, R"({"alg":"ES256","kid":")" + biloxi_->kid() + R"(","typ":"JWT"})",
+                     Claims(jwk)),
          Status::kMalformed, "typ must be"},
         {"no kid", SignedToken(*biloxi_, R"({"alg":"ES256","typ":"vouch+jwt"})", Claims(jwk)),
          Status::kMalformed, "no kid"},
-        {"tampered payload", Tamper(SignedToken(*biloxi_, header, Claims(jwk)), "phone-1", "phone-2"),
+        {"tampered payload",
+         Tamper(SignedToken(*biloxi_, header, Claims(jwk)), "phone-1", "phone-2"),
          Status::kAuthFailed, "signature does not verify"},
         {"tampered sub", Tamper(SignedToken(*biloxi_, header, Claims(jwk)), "bob@", "eve@"),
          Status::kAuthFailed, "signature does not verify"},
@@ -260,32 +261,33 @@ class VouchStatementTest : public CppUnit::TestFixture {
          Status::kMalformed, "claims:"},
         {"claims not an object", SignedToken(*biloxi_, header, "[1,2]"), Status::kMalformed,
          "not a JSON object"},
-        {"duplicate claim", SignedToken(*biloxi_, header, Claims(jwk + R"(,"sub":"eve@biloxi.net")")),
+        {"duplicate claim",
+         SignedToken(*biloxi_, header, Claims(jwk + R"(,"sub":"eve@biloxi.net")")),
          Status::kMalformed, "duplicate object key"},
         {"duplicate header member",
          RawToken(R"({"alg":"ES256","alg":"none","kid":"k","typ":"vouch+jwt"})", Claims(jwk)),
          Status::kMalformed, "duplicate object key"},
         {"malformed JSON header", RawToken("{\"alg\":", Claims(jwk)), Status::kMalformed,
          "JWS header:"},
-        {"two parts", B64u(header) + "." + B64u(Claims(jwk)), Status::kMalformed,
-         "three parts"},
+        {"two parts", B64u(header) + "." + B64u(Claims(jwk)), Status::kMalformed, "three parts"},
         {"four parts", RawToken(header, Claims(jwk)) + ".AAAA", Status::kMalformed, "three parts"},
-        {"not base64url", RawToken(header, Claims(jwk)) + "=", Status::kMalformed,
-         "not base64url"},
-        {"short signature", RawToken(header, Claims(jwk), std::string(63, 'x')),
-         Status::kMalformed, "64 bytes"},
-        {"no sub", SignedToken(*biloxi_, header,
-                               R"({"iss":"biloxi.net","device_id":"d","iat":1,"exp":2})"),
+        {"not base64url", RawToken(header, Claims(jwk)) + "=", Status::kMalformed, "not base64url"},
+        {"short signature", RawToken(header, Claims(jwk), std::string(63, 'x')), Status::kMalformed,
+         "64 bytes"},
+        {"no sub",
+         SignedToken(*biloxi_, header, R"({"iss":"biloxi.net","device_id":"d","iat":1,"exp":2})"),
          Status::kMalformed, "no sub claim"},
         {"sub with a resource", SignedToken(*biloxi_, header, Claims(jwk, "bob@biloxi.net/phone")),
          Status::kMalformed, "no '/'"},
         {"iat a string",
-         SignedToken(*biloxi_, header,
-                     R"({"iss":"biloxi.net","sub":"bob@biloxi.net","device_id":"d","iat":"1","exp":2})" ),
+         SignedToken(
+             *biloxi_, header,
+             R"({"iss":"biloxi.net","sub":"bob@biloxi.net","device_id":"d","iat":"1","exp":2})"),
          Status::kMalformed, "iat is not a non-negative integer"},
         {"exp a real",
-         SignedToken(*biloxi_, header,
-                     R"({"iss":"biloxi.net","sub":"bob@biloxi.net","device_id":"d","iat":1,"exp":2.5})"),
+         SignedToken(
+             *biloxi_, header,
+             R"({"iss":"biloxi.net","sub":"bob@biloxi.net","device_id":"d","iat":1,"exp":2.5})"),
          Status::kMalformed, "exp is not a non-negative integer"},
         {"no cnf", SignedToken(*biloxi_, header, Claims()), Status::kMalformed, "no cnf claim"},
         {"cnf with jwk and jkt",
@@ -304,14 +306,16 @@ class VouchStatementTest : public CppUnit::TestFixture {
         {"cnf jkt not a thumbprint",
          SignedToken(*biloxi_, header, Claims(R"(,"cnf":{"jkt":"abc"})")), Status::kMalformed,
          "jkt must be"},
-        {"iss upper case", SignedToken(*biloxi_, header, Claims(jkt, "bob@Biloxi.net", "Biloxi.net")),
+        {"iss upper case",
+         SignedToken(*biloxi_, header, Claims(jkt, "bob@Biloxi.net", "Biloxi.net")),
          Status::kMalformed, "iss is not a lower-case domain name"},
     };
     vouch::VerifyOptions verify;
     verify.now = kNow;
     for (const Row& row : rows) {
       Failure failure;
-      std::optional<vouch::Statement> got = vouch::VerifyStatement(row.token, trust_, verify, &failure);
+      std::optional<vouch::Statement> got =
+          vouch::VerifyStatement(row.token, trust_, verify, &failure);
       const std::string where = std::string(row.name) + ": got " +
                                 std::string(e2esasl::StatusName(failure.status)) + " \"" +
                                 failure.detail + "\"";
@@ -333,14 +337,12 @@ class VouchStatementTest : public CppUnit::TestFixture {
         vouch::SignWithDeviceKey(*device_, e2esasl::AsBytes(message), &failure);
     CPPUNIT_ASSERT_MESSAGE(failure.detail, proof.has_value());
     CPPUNIT_ASSERT_EQUAL(B64u(vouch::kDeviceProofHeader) + "..", proof->substr(0, 22));
-    CPPUNIT_ASSERT_MESSAGE(failure.detail,
-                           vouch::VerifyDeviceSignature(device_->public_key(),
-                                                        e2esasl::AsBytes(message), *proof,
-                                                        &failure));
+    CPPUNIT_ASSERT_MESSAGE(
+        failure.detail, vouch::VerifyDeviceSignature(device_->public_key(),
+                                                     e2esasl::AsBytes(message), *proof, &failure));
     // Another message, another key, an attached payload, a longer header.
-    CPPUNIT_ASSERT(!vouch::VerifyDeviceSignature(device_->public_key(),
-                                                 e2esasl::AsBytes(message + "x"), *proof,
-                                                 &failure));
+    CPPUNIT_ASSERT(!vouch::VerifyDeviceSignature(
+        device_->public_key(), e2esasl::AsBytes(message + "x"), *proof, &failure));
     CPPUNIT_ASSERT_EQUAL(Status::kAuthFailed, failure.status);
     CPPUNIT_ASSERT(!vouch::VerifyDeviceSignature(biloxi_->public_key(), e2esasl::AsBytes(message),
                                                  *proof, &failure));
@@ -391,10 +393,10 @@ class VouchStatementTest : public CppUnit::TestFixture {
         {"not JSON", "biloxi.net", "{", "JWKS for biloxi.net:"},
         {"no keys", "biloxi.net", R"({"keys":[]})", "array of 1 to 16 keys"},
         {"no kid", "biloxi.net", R"({"keys":[{)" + pub + "]}", "key 1: no kid"},
-        {"duplicate kid", "biloxi.net", R"({"keys":[{"kid":"a",)" + pub + R"(,{"kid":"a",)" + pub + "]}",
+        {"duplicate kid", "biloxi.net",
+         R"({"keys":[{"kid":"a",)" + pub + R"(,{"kid":"a",)" + pub + "]}",
          "key 2: the same kid twice"},
-        {"private key", "biloxi.net",
-         R"({"keys":[)" + std::string(biloxi_->ToJson().view()) + "]}",
+        {"private key", "biloxi.net", R"({"keys":[)" + std::string(biloxi_->ToJson().view()) + "]}",
          "a private key"},
         {"RSA key", "biloxi.net", R"({"keys":[{"kid":"a","kty":"RSA","n":"AQAB","e":"AQAB"}]})",
          "kty must be"},
