@@ -102,23 +102,16 @@ size_t RetainedFile::Forget(std::string_view identity) {
 std::optional<RetainedFile> ParseRetained(std::string_view text, Failure* failure) {
   RetainedFile file;
   std::set<std::pair<std::string, DeviceId>> seen;
-  size_t n = 0;
   bool have_self = false;
-  while (!text.empty()) {
+  const std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  if (!lines) {
+    return std::nullopt;
+  }
+  size_t n = 0;
+  for (const std::string_view line : *lines) {
     ++n;
-    const size_t newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      Malformed(failure, n, "the last line does not end with a newline");
-      return std::nullopt;
-    }
-    const std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline + 1);
     if (n == 1) {
-      if (line != kRetainedHeader) {
-        Malformed(failure, n,
-                  line.rfind("e2esasl-sas-retained ", 0) == 0
-                      ? "unsupported version (this program reads version 1)"
-                      : "not an e2esasl SAS retained-secret store");
+      if (!CheckStoreHeader(line, kRetainedHeader, "SAS retained-secret store", failure)) {
         return std::nullopt;
       }
       continue;
@@ -186,22 +179,15 @@ SecretString SerializeRetained(const RetainedFile& file) {
 namespace {
 
 std::optional<RetainedFile> LoadLocked(const std::string& path, Failure* failure, bool* exists) {
-  bool found = false;
-  const std::optional<SecretString> text =
-      ReadSecretFile(path, kMaxRetainedFileSize, failure, /*missing_ok=*/true, &found);
-  if (exists != nullptr) {
-    *exists = found;
-  }
-  if (!text) {
+  std::optional<RetainedFile> file = RetainedFile();
+  if (!LoadTextStore(
+          path, kMaxRetainedFileSize,
+          [&](std::string_view text, Failure* parse) {
+            file = ParseRetained(text, parse);
+            return file.has_value();
+          },
+          failure, exists)) {
     return std::nullopt;
-  }
-  if (!found) {
-    return RetainedFile();
-  }
-  Failure parse;
-  std::optional<RetainedFile> file = ParseRetained(text->view(), &parse);
-  if (!file) {
-    Fail(failure, Status::kUnavailable, path + ": " + parse.detail);
   }
   return file;
 }

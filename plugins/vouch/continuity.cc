@@ -49,19 +49,15 @@ bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Fa
 }
 
 std::optional<ContinuityFile> LoadLocked(const std::string& path, Failure* failure) {
-  bool found = false;
-  const std::optional<SecretString> text =
-      ReadSecretFile(path, kMaxContinuityFileSize, failure, /*missing_ok=*/true, &found);
-  if (!text) {
+  std::optional<ContinuityFile> file = ContinuityFile();
+  if (!LoadTextStore(
+          path, kMaxContinuityFileSize,
+          [&](std::string_view text, Failure* parse) {
+            file = ParseContinuity(text, parse);
+            return file.has_value();
+          },
+          failure, nullptr)) {
     return std::nullopt;
-  }
-  if (!found) {
-    return ContinuityFile();
-  }
-  Failure parse;
-  std::optional<ContinuityFile> file = ParseContinuity(text->view(), &parse);
-  if (!file) {
-    Fail(failure, Status::kUnavailable, path + ": " + parse.detail);
   }
   return file;
 }
@@ -105,22 +101,15 @@ std::vector<const SeenKey*> ContinuityFile::ForIdentity(std::string_view identit
 std::optional<ContinuityFile> ParseContinuity(std::string_view text, Failure* failure) {
   ContinuityFile file;
   std::set<std::pair<std::string, std::string>> seen;
+  const std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  if (!lines) {
+    return std::nullopt;
+  }
   size_t n = 0;
-  while (!text.empty()) {
+  for (const std::string_view line : *lines) {
     ++n;
-    const size_t newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      Malformed(failure, n, "the last line does not end with a newline");
-      return std::nullopt;
-    }
-    const std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline + 1);
     if (n == 1) {
-      if (line != kContinuityHeader) {
-        Malformed(failure, n,
-                  line.rfind("e2esasl-vouch-continuity ", 0) == 0
-                      ? "unsupported version (this program reads version 1)"
-                      : "not an e2esasl VOUCH key-continuity store");
+      if (!CheckStoreHeader(line, kContinuityHeader, "VOUCH key-continuity store", failure)) {
         return std::nullopt;
       }
       continue;
