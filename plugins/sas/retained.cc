@@ -2,13 +2,13 @@
 #include "sas/retained.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 #include <utility>
 
 #include "common/base64.h"
 #include "common/byte_reader.h"
 #include "common/secret_file.h"
+#include "common/text_record.h"
 
 namespace e2esasl::sas {
 namespace {
@@ -18,20 +18,6 @@ bool Malformed(Failure* failure, size_t line, const std::string& why) {
   return false;
 }
 
-// Fields splits a line at single spaces (no empty field).
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t space = line.find(' ', start);
-    out.push_back(line.substr(start, space - start));
-    if (space == std::string_view::npos) {
-      return out;
-    }
-    start = space + 1;
-  }
-}
-
 bool ParseDevice(std::string_view text, DeviceId* out) {
   const std::optional<Bytes> bytes = Base64Decode(text, kDeviceIdSize);
   if (!bytes || bytes->size() != kDeviceIdSize) {
@@ -39,14 +25,6 @@ bool ParseDevice(std::string_view text, DeviceId* out) {
   }
   std::copy(bytes->begin(), bytes->end(), out->begin());
   return true;
-}
-
-bool ParseTime(std::string_view text, int64_t* out) {
-  if (text.empty() || text.size() > 19 || (text.size() > 1 && text[0] == '0')) {
-    return false;
-  }
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size() && *out >= 0;
 }
 
 bool ParseSecret(std::string_view text, RetainedSecret* out) {
@@ -72,8 +50,8 @@ bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* p
     return Malformed(failure, n, "verified: expected 0 or 1");
   }
   peer->verified = f[3] == "1";
-  if (!ParseTime(f[4], &peer->created) || !ParseTime(f[5], &peer->confirmed) ||
-      !ParseTime(f[6], &peer->updated)) {
+  if (!ParseUnixTime(f[4], &peer->created) || !ParseUnixTime(f[5], &peer->confirmed) ||
+      !ParseUnixTime(f[6], &peer->updated)) {
     return Malformed(failure, n, "times: expected Unix seconds");
   }
   if (!ParseSecret(f[7], &peer->rs1)) {
@@ -124,28 +102,21 @@ size_t RetainedFile::Forget(std::string_view identity) {
 std::optional<RetainedFile> ParseRetained(std::string_view text, Failure* failure) {
   RetainedFile file;
   std::set<std::pair<std::string, DeviceId>> seen;
-  size_t n = 0;
   bool have_self = false;
-  while (!text.empty()) {
+  const std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  if (!lines) {
+    return std::nullopt;
+  }
+  size_t n = 0;
+  for (const std::string_view line : *lines) {
     ++n;
-    const size_t newline = text.find('\n');
-    if (newline == std::string_view::npos) {
-      Malformed(failure, n, "the last line does not end with a newline");
-      return std::nullopt;
-    }
-    const std::string_view line = text.substr(0, newline);
-    text.remove_prefix(newline + 1);
     if (n == 1) {
-      if (line != kRetainedHeader) {
-        Malformed(failure, n,
-                  line.rfind("e2esasl-sas-retained ", 0) == 0
-                      ? "unsupported version (this program reads version 1)"
-                      : "not an e2esasl SAS retained-secret store");
+      if (!CheckStoreHeader(line, kRetainedHeader, "SAS retained-secret store", failure)) {
         return std::nullopt;
       }
       continue;
     }
-    const std::vector<std::string_view> f = Fields(line);
+    const std::vector<std::string_view> f = SplitFields(line);
     if (n == 2) {
       if (f.size() != 2 || f[0] != "self" || !ParseDevice(f[1], &file.self)) {
         Malformed(failure, n, "expected self <base64 of 16 bytes>");
@@ -208,22 +179,15 @@ SecretString SerializeRetained(const RetainedFile& file) {
 namespace {
 
 std::optional<RetainedFile> LoadLocked(const std::string& path, Failure* failure, bool* exists) {
-  bool found = false;
-  const std::optional<SecretString> text =
-      ReadSecretFile(path, kMaxRetainedFileSize, failure, /*missing_ok=*/true, &found);
-  if (exists != nullptr) {
-    *exists = found;
-  }
-  if (!text) {
+  std::optional<RetainedFile> file = RetainedFile();
+  if (!LoadTextStore(
+          path, kMaxRetainedFileSize,
+          [&](std::string_view text, Failure* parse) {
+            file = ParseRetained(text, parse);
+            return file.has_value();
+          },
+          failure, exists)) {
     return std::nullopt;
-  }
-  if (!found) {
-    return RetainedFile();
-  }
-  Failure parse;
-  std::optional<RetainedFile> file = ParseRetained(text->view(), &parse);
-  if (!file) {
-    Fail(failure, Status::kUnavailable, path + ": " + parse.detail);
   }
   return file;
 }

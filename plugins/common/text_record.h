@@ -1,0 +1,48 @@
+// text_record.h: helpers for the small versioned text stores (SAS retained secrets, VOUCH key
+// continuity): one record per line, fields separated by single spaces, times in Unix seconds.
+#ifndef E2ESASL_COMMON_TEXT_RECORD_H_
+#define E2ESASL_COMMON_TEXT_RECORD_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace e2esasl {
+
+// SplitFields splits line at single spaces. Two spaces in a row, or a leading or trailing space,
+// give an empty field (which every caller's field check then refuses). Never fails; the views
+// point into line.
+std::vector<std::string_view> SplitFields(std::string_view line);
+
+// ParseUnixTime parses a non-negative decimal number of seconds: digits only, no sign, no
+// leading zero (except "0" itself), at most 19 digits, within int64_t. False (and *out
+// unspecified) otherwise.
+[[nodiscard]] bool ParseUnixTime(std::string_view text, int64_t* out);
+
+// SplitLines splits a store's text into its lines (without the "\n"). Every line, the last one
+// included, must end with "\n": otherwise kMalformed "line N: the last line does not end with a
+// newline". Empty text gives no lines. The views point into text.
+std::optional<std::vector<std::string_view>> SplitLines(std::string_view text, Failure* failure);
+
+// CheckStoreHeader checks a store's first line against header ("<name> <version>"): kMalformed
+// "line 1: unsupported version (this program reads version V)" when only the version differs,
+// "line 1: not an e2esasl <what>" otherwise.
+bool CheckStoreHeader(std::string_view line, std::string_view header, std::string_view what,
+                      Failure* failure);
+
+// LoadTextStore reads the store at path (ReadSecretFile's checks, at most max_size bytes; the
+// caller holds the lock) and hands its text to parse. A missing file: true with *exists false
+// and parse not called. The file's checks fail with their kUnavailable; a parse failure is
+// kUnavailable "PATH: <parse's detail>". The file is never modified.
+bool LoadTextStore(const std::string& path, size_t max_size,
+                   const std::function<bool(std::string_view text, Failure* failure)>& parse,
+                   Failure* failure, bool* exists);
+
+}  // namespace e2esasl
+
+#endif  // E2ESASL_COMMON_TEXT_RECORD_H_

@@ -1,0 +1,228 @@
+// continuity.cc: see continuity.h.
+#include "vouch/continuity.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "common/base64.h"
+#include "common/secret_file.h"
+#include "common/text_record.h"
+#include "vouch/keys.h"
+#include "vouch/statement.h"
+
+namespace e2esasl::vouch {
+namespace {
+
+bool Malformed(Failure* failure, size_t line, const std::string& why) {
+  Fail(failure, Status::kMalformed, "line " + std::to_string(line) + ": " + why);
+  return false;
+}
+
+bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Failure* failure) {
+  if (f.size() != 6) {
+    return Malformed(failure, n, "a key line has 6 fields");
+  }
+  const std::optional<Bytes> identity = Base64Decode(f[1], kMaxPeerIdentitySize);
+  if (!identity || identity->empty() ||
+      std::find(identity->begin(), identity->end(), 0) != identity->end()) {
+    return Malformed(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
+  }
+  key->identity.assign(identity->begin(), identity->end());
+  const std::optional<Bytes> device = Base64Decode(f[2], kMaxDeviceIdSize);
+  if (!device || device->empty() ||
+      std::any_of(device->begin(), device->end(), [](uint8_t c) { return c < 0x21 || c > 0x7e; })) {
+    return Malformed(failure, n, "device id: expected base64 of 1 to 128 printable characters");
+  }
+  key->device_id.assign(device->begin(), device->end());
+  if (!IsThumbprint(f[3])) {
+    return Malformed(failure, n, "thumbprint: expected 43 base64url characters");
+  }
+  key->thumbprint = std::string(f[3]);
+  if (!ParseUnixTime(f[4], &key->first_seen) || !ParseUnixTime(f[5], &key->last_seen)) {
+    return Malformed(failure, n, "times: expected Unix seconds");
+  }
+  if (key->last_seen < key->first_seen) {
+    return Malformed(failure, n, "last seen is before first seen");
+  }
+  return true;
+}
+
+std::optional<ContinuityFile> LoadLocked(const std::string& path, Failure* failure) {
+  std::optional<ContinuityFile> file = ContinuityFile();
+  if (!LoadTextStore(
+          path, kMaxContinuityFileSize,
+          [&](std::string_view text, Failure* parse) {
+            file = ParseContinuity(text, parse);
+            return file.has_value();
+          },
+          failure, nullptr)) {
+    return std::nullopt;
+  }
+  return file;
+}
+
+std::string EvidenceText(const Observation& observation, const std::vector<SeenKey>& known,
+                         int64_t now) {
+  std::string out = "e2esasl-vouch-evidence 1\n";
+  out += "time " + std::to_string(now) + "\n";
+  out += "identity " + Base64Encode(AsBytes(observation.identity)) + "\n";
+  out += "device " + Base64Encode(AsBytes(observation.device_id)) + "\n";
+  out += "new-key " + observation.thumbprint + "\n";
+  for (const SeenKey& key : known) {
+    out += "known-key " + key.thumbprint + " " + std::to_string(key.first_seen) + " " +
+           std::to_string(key.last_seen) + "\n";
+  }
+  out += "statement " + observation.statement + "\n";
+  return out;
+}
+
+}  // namespace
+
+SeenKey* ContinuityFile::Find(std::string_view identity, std::string_view thumbprint) {
+  for (SeenKey& key : keys) {
+    if (key.identity == identity && key.thumbprint == thumbprint) {
+      return &key;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<const SeenKey*> ContinuityFile::ForIdentity(std::string_view identity) const {
+  std::vector<const SeenKey*> out;
+  for (const SeenKey& key : keys) {
+    if (key.identity == identity) {
+      out.push_back(&key);
+    }
+  }
+  return out;
+}
+
+std::optional<ContinuityFile> ParseContinuity(std::string_view text, Failure* failure) {
+  ContinuityFile file;
+  std::set<std::pair<std::string, std::string>> seen;
+  const std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  if (!lines) {
+    return std::nullopt;
+  }
+  size_t n = 0;
+  for (const std::string_view line : *lines) {
+    ++n;
+    if (n == 1) {
+      if (!CheckStoreHeader(line, kContinuityHeader, "VOUCH key-continuity store", failure)) {
+        return std::nullopt;
+      }
+      continue;
+    }
+    const std::vector<std::string_view> f = SplitFields(line);
+    if (f[0] != "key") {
+      Malformed(failure, n, "expected a key line");
+      return std::nullopt;
+    }
+    if (file.keys.size() == kMaxContinuityKeys) {
+      Malformed(failure, n, "more than " + std::to_string(kMaxContinuityKeys) + " keys");
+      return std::nullopt;
+    }
+    SeenKey key;
+    if (!ParseKey(f, n, &key, failure)) {
+      return std::nullopt;
+    }
+    if (!seen.emplace(key.identity, key.thumbprint).second) {
+      Malformed(failure, n, "the same identity and key twice");
+      return std::nullopt;
+    }
+    file.keys.push_back(std::move(key));
+  }
+  if (n == 0) {
+    Malformed(failure, 1, "empty file");
+    return std::nullopt;
+  }
+  return file;
+}
+
+std::string SerializeContinuity(const ContinuityFile& file) {
+  std::string out(kContinuityHeader);
+  out += "\n";
+  for (const SeenKey& key : file.keys) {
+    out += "key " + Base64Encode(AsBytes(key.identity)) + " " +
+           Base64Encode(AsBytes(key.device_id)) + " " + key.thumbprint + " " +
+           std::to_string(key.first_seen) + " " + std::to_string(key.last_seen) + "\n";
+  }
+  return out;
+}
+
+std::optional<ContinuityFile> LoadContinuity(const std::string& path, Failure* failure) {
+  SecretFileLock lock;
+  if (!lock.Acquire(path, /*exclusive=*/false, failure)) {
+    return std::nullopt;
+  }
+  return LoadLocked(path, failure);
+}
+
+bool ObserveKey(const ContinuityOptions& options, const Observation& observation,
+                ContinuityReport* report, Failure* failure) {
+  *report = ContinuityReport();
+  if (observation.identity.empty() || observation.identity.size() > kMaxPeerIdentitySize ||
+      observation.identity.find('\0') != std::string::npos ||
+      !IsThumbprint(observation.thumbprint) || observation.device_id.empty() ||
+      observation.device_id.size() > kMaxDeviceIdSize) {
+    Fail(failure, Status::kInternal,
+         "key continuity: an observation without a valid identity, "
+         "device id or thumbprint");
+    return false;
+  }
+  SecretFileLock lock;
+  if (!lock.Acquire(options.store_path, /*exclusive=*/true, failure)) {
+    return false;
+  }
+  std::optional<ContinuityFile> file = LoadLocked(options.store_path, failure);
+  if (!file) {
+    return false;
+  }
+  for (const SeenKey* key : file->ForIdentity(observation.identity)) {
+    report->known.push_back(*key);
+  }
+  if (SeenKey* key = file->Find(observation.identity, observation.thumbprint)) {
+    report->verdict = KeyVerdict::kKnownKey;
+    key->last_seen = std::max(key->last_seen, options.now);
+    key->device_id = observation.device_id;
+  } else if (report->known.empty()) {
+    report->verdict = KeyVerdict::kFirstContact;
+  } else {
+    report->verdict = KeyVerdict::kChangedKey;
+    if (!options.evidence_dir.empty()) {
+      const std::string path = options.evidence_dir + "/" + std::to_string(options.now) + "-" +
+                               observation.thumbprint + ".evidence";
+      if (!WriteSecretFile(path, EvidenceText(observation, report->known, options.now), failure)) {
+        return false;
+      }
+      report->evidence_path = path;
+    }
+    if (options.policy == ChangedKeyPolicy::kRefuse) {
+      std::string detail = "key continuity: the device key vouched for " + observation.identity +
+                           " is not one seen before (known keys first seen at";
+      for (const SeenKey& key : report->known) {
+        detail += " " + std::to_string(key.first_seen);
+      }
+      detail += "); refused";
+      Fail(failure, Status::kAuthFailed, std::move(detail));
+      return false;
+    }
+  }
+  if (report->verdict != KeyVerdict::kKnownKey) {
+    if (file->keys.size() >= kMaxContinuityKeys) {
+      Fail(failure, Status::kUnavailable,
+           options.store_path + ": full (" + std::to_string(kMaxContinuityKeys) + " keys)");
+      return false;
+    }
+    file->keys.push_back(SeenKey{observation.identity, observation.device_id,
+                                 observation.thumbprint, options.now, options.now});
+  }
+  if (!WriteSecretFile(options.store_path, SerializeContinuity(*file), failure)) {
+    return false;
+  }
+  report->accepted = true;
+  return true;
+}
+
+}  // namespace e2esasl::vouch
