@@ -20,25 +20,16 @@ ServerSession::~ServerSession() {
   schedule_.Wipe();
 }
 
-Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
+Status ServerSession::Advance(ByteView in, Bytes* out, Failure* failure) {
   switch (state_) {
     case State::kStart:
-      if (in.empty()) {
-        state_ = State::kAwaitClientFirst;  // no initial response: ask for client-first
-        return Status::kContinue;
-      }
-      return HandleClientFirst(in, out, failure);
     case State::kAwaitClientFirst:
       return HandleClientFirst(in, out, failure);
     case State::kSentServerFirst:
       return HandleClientFinal(in, out, failure);
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "the exchange is already complete");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
+    default:
+      return Abort(failure, Status::kInternal, "invalid state");
   }
-  return Abort(failure, Status::kInternal, "invalid state");
 }
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
@@ -49,9 +40,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   }
   client_first_ = std::move(*parsed);
   // The same channel-binding negotiation as every family (cb_negotiation.h).
-  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
-      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
-  if (verdict.status != Status::kOk) {
+  Failure verdict;
+  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }
   const bool used = client_first_.gs2_header.flag == gs2::CbFlag::kUsed;
@@ -113,13 +103,6 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
   *out = *Encode(server_final, kMaxMessageSize);
   state_ = State::kComplete;
   return Status::kOk;
-}
-
-Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
-  state_ = State::kFailed;
-  schedule_.Wipe();
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
 }
 
 }  // namespace e2esasl::cpace

@@ -8,8 +8,7 @@ namespace e2esasl::sas {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
+Status ClientSession::Advance(ByteView in, Bytes* out, Failure* failure) {
   switch (state_) {
     case State::kStart: {
       if (config_.gs2.flag != gs2::CbFlag::kUsed) {
@@ -52,7 +51,7 @@ Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
       }
       state_ = State::kComplete;
       return Status::kOk;
-    default:  // kAwaitPerson, kComplete, kFailed: no message is due
+    default:  // kAwaitPerson: no message is due
       return StepOutOfTurn(failure);
   }
 }

@@ -10,15 +10,9 @@ namespace e2esasl::sas {
 ServerSession::ServerSession(Rng& rng, ServerConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
+Status ServerSession::Advance(ByteView in, Bytes* out, Failure* failure) {
   switch (state_) {
     case State::kStart:
-      if (in.empty()) {
-        state_ = State::kAwaitClientFirst;  // no initial response: ask for client-first
-        return Status::kContinue;
-      }
-      return HandleClientFirst(in, out, failure);
     case State::kAwaitClientFirst:
       return HandleClientFirst(in, out, failure);
     case State::kSentServerFirst:
@@ -34,7 +28,7 @@ Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
       state_ = State::kAwaitPerson;
       return Status::kContinue;
     }
-    default:  // kAwaitPerson, kComplete, kFailed: no message is due
+    default:  // kAwaitPerson: no message is due
       return StepOutOfTurn(failure);
   }
 }
@@ -48,9 +42,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   client_first_ = std::move(*parsed);
   client_first_bytes_.assign(in.begin(), in.end());
   // The same channel-binding negotiation as every family (cb_negotiation.h) ...
-  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
-      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
-  if (verdict.status != Status::kOk) {
+  Failure verdict;
+  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }
   // ... and then SAS's own rule: without a binding the string would protect nothing.

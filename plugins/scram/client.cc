@@ -29,13 +29,6 @@ void ClientSession::WipeSecrets() {
   expected_server_signature_ = SecretBytes();
 }
 
-Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
-  WipeSecrets();
-  state_ = State::kFailed;
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
-}
-
 Status ClientSession::ReportServerError(Failure* failure, std::string_view value) {
   server_error_ = std::string(value);
   return Abort(failure,
@@ -43,8 +36,7 @@ Status ClientSession::ReportServerError(Failure* failure, std::string_view value
                "server reported error: " + server_error_.substr(0, kMaxQuotedError));
 }
 
-Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
+Status ClientSession::Advance(ByteView in, Bytes* out, Failure* failure) {
   switch (state_) {
     case State::kStart:
       return SendClientFirst(in, out, failure);
@@ -52,30 +44,19 @@ Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
       return SendClientFinal(in, out, failure);
     case State::kSentClientFinal:
       return VerifyServerFinal(in, failure);
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "SCRAM client: step after the exchange completed");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
+    default:
+      return Abort(failure, Status::kInternal, "SCRAM client: bad state");
   }
-  return Abort(failure, Status::kInternal, "SCRAM client: bad state");
 }
 
 Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
   if (!in.empty()) {
     return Abort(failure, Status::kMalformed, "SCRAM is client-first: unexpected server challenge");
   }
-  const gs2::Gs2Header& gs2 = config_.gs2;
-  const bool used = gs2.flag == gs2::CbFlag::kUsed;
-  if (used ? (!gs2::IsValidCbName(gs2.cb_name) || config_.cb_data.empty())
-           : (!gs2.cb_name.empty() || !config_.cb_data.empty())) {
-    return Abort(failure, Status::kBadBinding,
-                 used ? "channel binding: missing cb-name or binding data"
-                      : "channel binding: data given without p= flag");
-  }
-  // The client SHOULD prepare the username using SASLprep as a query string (RFC 5802 s5.1).
-  std::optional<SecretString> username = SaslPrep(config_.authcid, SaslPrepMode::kQuery);
-  if (!username || username->empty()) {
-    return Abort(failure, Status::kInternal, "authentication identity rejected by SASLprep");
+  // The binding inputs, and the username SASLprep'd as a query string (RFC 5802 s5.1).
+  Failure input_failure;
+  if (CheckClientInputs(config_, &client_first_.username, &input_failure) != Status::kOk) {
+    return Abort(failure, input_failure.status, input_failure.detail);
   }
   // SaltedPassword := Hi(Normalize(password), ...): normalize now, fail before sending anything.
   std::optional<SecretString> normalized = NormalizePassword(config_.password.view());
@@ -88,8 +69,7 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
   if (!nonce) {
     return Abort(failure, Status::kInternal, "random number generator failed (client nonce)");
   }
-  client_first_.gs2_header = gs2;
-  client_first_.username = std::string(username->view());
+  client_first_.gs2_header = config_.gs2;
   client_first_.nonce = std::move(*nonce);
 
   ByteWriter header(kMaxMessageSize);

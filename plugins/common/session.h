@@ -1,0 +1,140 @@
+// session.h: what every family's client and server sessions share, whatever their messages: the
+// inputs the glue hands them (ClientInputs / ServerInputs, the bases of each family's
+// ClientConfig / ServerConfig), the final-state machine (SessionBase: out-of-turn calls, a
+// failure that wipes the secrets and is final, the server's empty opening challenge), the
+// server's view of the GS2 header it accepted, and the client's checks of its own inputs. No
+// Cyrus types.
+#ifndef E2ESASL_COMMON_SESSION_H_
+#define E2ESASL_COMMON_SESSION_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/bytes.h"
+#include "common/cb_negotiation.h"
+#include "common/gs2.h"
+#include "common/secret.h"
+#include "common/status.h"
+
+namespace e2esasl {
+
+// ClientInputs: what the glue collects for every client session; each family's ClientConfig
+// derives from it and adds its own options.
+//   authcid   the authentication identity as the application gave it (the session SASLpreps it)
+//   password  the password (empty for a family that needs none); the session clears it
+//   gs2       the GS2 header (flag, cb-name, authzid) decided by cb::ChooseClientFlag
+//   cb_data   the binding data, non-empty exactly when gs2.flag is kUsed
+struct ClientInputs {
+  std::string authcid;
+  SecretString password;
+  gs2::Gs2Header gs2;
+  Bytes cb_data;
+};
+
+// ServerInputs: what the glue hands every server session; each family's ServerConfig derives
+// from it and adds its own options.
+//   binding          the server's own channel binding (Cyrus params->cbinding, copied), if any
+//   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
+struct ServerInputs {
+  std::optional<cb::OwnedBinding> binding;
+  bool plus_advertised = false;
+};
+
+// kCompleteDetail: the detail of a Step after the exchange completed (kInternal).
+inline constexpr std::string_view kCompleteDetail = "the exchange is already complete";
+
+// SessionBase: the final-state machine under every family session. State is the session's state
+// enum: it has kStart, kComplete and kFailed, and a server's also kAwaitClientFirst. Step clears
+// *out and answers the calls no state takes: after completion kInternal (and the session fails),
+// after a failure the same Status and detail again; at a server (State has kAwaitClientFirst) an
+// empty first message, once, means the client sent no initial response: kContinue with an empty
+// challenge. Every other call goes to Advance. Abort makes the session fail for good: the
+// derived session's WipeSecrets runs, the failure is kept. Not thread-safe.
+template <class State>
+class SessionBase {
+ public:
+  SessionBase(const SessionBase&) = delete;
+  SessionBase& operator=(const SessionBase&) = delete;
+  virtual ~SessionBase() = default;
+
+  Status Step(ByteView in, Bytes* out, Failure* failure) {
+    out->clear();
+    if constexpr (requires { State::kAwaitClientFirst; }) {
+      if (state_ == State::kStart && in.empty()) {
+        // No initial response: send an empty challenge, once (RFC 4422 s5 item 2a).
+        state_ = State::kAwaitClientFirst;
+        return Status::kContinue;
+      }
+    }
+    switch (state_) {
+      case State::kComplete:
+        return Abort(failure, Status::kInternal, std::string(kCompleteDetail));
+      case State::kFailed:
+        return Repeat(failure);
+      default:
+        return Advance(in, out, failure);
+    }
+  }
+
+  bool IsComplete() const { return state_ == State::kComplete; }
+
+ protected:
+  SessionBase() = default;
+
+  // Advance handles a message in any state but kComplete and kFailed (*out already cleared).
+  virtual Status Advance(ByteView in, Bytes* out, Failure* failure) = 0;
+  // WipeSecrets wipes every secret the session holds (called by Abort; a derived session's
+  // destructor calls it itself).
+  virtual void WipeSecrets() = 0;
+
+  // Abort: the session fails for good (secrets wiped); returns status with *failure set.
+  Status Abort(Failure* failure, Status status, std::string detail) {
+    state_ = State::kFailed;
+    WipeSecrets();
+    failure_ = Failure{status, detail};
+    return Fail(failure, status, std::move(detail));
+  }
+  // Repeat answers a call after a failure: the same Status and detail.
+  Status Repeat(Failure* failure) const { return Fail(failure, failure_.status, failure_.detail); }
+
+  State state_ = State::kStart;
+  Failure failure_;
+};
+
+// AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.
+class AcceptedGs2 {
+ public:
+  // Authzid: the authorization identity the client asked for (empty: none). Disposition: the
+  // Cyrus disposition of the received gs2-cb-flag. Meaningful once client-first was accepted.
+  // ReceivedCbFlag: the gs2-cb-flag received. CbName: the binding type for "p=", else empty
+  // (oparams->cbindingname).
+  std::string_view Authzid() const { return gs2_.authzid; }
+  cb::Disposition Disposition() const { return cb::DispositionOf(gs2_.flag); }
+  gs2::CbFlag ReceivedCbFlag() const { return gs2_.flag; }
+  std::string_view CbName() const { return gs2_.cb_name; }
+
+ protected:
+  // JudgeGs2 keeps header and decides its flag against the server's binding (the negotiation of
+  // cb_negotiation.h, the same for every family): kOk, or the verdict's failure in *failure.
+  Status JudgeGs2(const gs2::Gs2Header& header, const ServerInputs& inputs, Failure* failure);
+  // BindingData: the server's binding data when the accepted flag is "p=", else empty.
+  ByteView BindingData(const ServerInputs& inputs) const;
+
+  gs2::Gs2Header gs2_;
+};
+
+// CheckClientInputs checks a client's own inputs before client-first: the binding (a valid
+// cb-name and data exactly for "p=", none otherwise; else kBadBinding) and the authcid, which is
+// SASLprep'd as a query (RFC 4013, RFC 3454 s7) into *authcid (empty or rejected: kInternal).
+// kOk, or the failure in *failure (the session aborts with it).
+Status CheckClientInputs(const ClientInputs& inputs, std::string* authcid, Failure* failure);
+
+// PreparePassword SASLpreps *password as a query into *prepared and clears *password. kOk, or
+// kInternal (empty or rejected) with *failure set.
+Status PreparePassword(SecretString* password, SecretString* prepared, Failure* failure);
+
+}  // namespace e2esasl
+
+#endif  // E2ESASL_COMMON_SESSION_H_
