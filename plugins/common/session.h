@@ -45,62 +45,94 @@ struct ServerInputs {
 // kCompleteDetail: the detail of a Step after the exchange completed (kInternal).
 inline constexpr std::string_view kCompleteDetail = "the exchange is already complete";
 
-// SessionBase: the final-state machine under every family session. State is the session's state
-// enum: it has kStart, kComplete and kFailed, and a server's also kAwaitClientFirst. Step clears
-// *out and answers the calls no state takes: after completion kInternal (and the session fails),
-// after a failure the same Status and detail again; at a server (State has kAwaitClientFirst) an
-// empty first message, once, means the client sent no initial response: kContinue with an empty
-// challenge. Every other call goes to Advance. Abort makes the session fail for good: the
-// derived session's WipeSecrets runs, the failure is kept. Not thread-safe.
-template <class State>
+// SessionBase: the final-state machine under every family session (CRTP: Session derives from
+// SessionBase<Session, State>). State is the session's state enum: it has kStart, kComplete and
+// kFailed; a server's also kAwaitClientFirst, and one that asks a person kAwaitPerson.
+//
+// Session declares its transitions, `static const Transition kTransitions[N]` (the states that
+// take a peer message, each with its handler), and `void WipeSecrets()`, and befriends its
+// SessionBase. Step clears *out and answers what no transition takes: after completion kInternal
+// (and the session fails), after a failure the same Status and detail again, while a person's
+// answer is pending kInternal; at a server an empty first message, once, means the client sent
+// no initial response: kContinue with an empty challenge, and kStart then takes client-first as
+// kAwaitClientFirst does. Abort makes the session fail for good: WipeSecrets runs, the failure
+// is kept. A Session's destructor calls WipeSecrets itself. Not thread-safe.
+template <class Session, class State>
 class SessionBase {
  public:
+  // Handler: what the session does with the peer's message in one state.
+  using Handler = Status (Session::*)(ByteView in, Bytes* out, Failure* failure);
+  // Transition: a state that takes a message, and its handler.
+  struct Transition {
+    State state;
+    Handler handle;
+  };
+
   SessionBase(const SessionBase&) = delete;
   SessionBase& operator=(const SessionBase&) = delete;
-  virtual ~SessionBase() = default;
 
   Status Step(ByteView in, Bytes* out, Failure* failure) {
     out->clear();
-    if constexpr (requires { State::kAwaitClientFirst; }) {
+    State lookup = state_;
+    if constexpr (kIsServer) {
       if (state_ == State::kStart && in.empty()) {
         // No initial response: send an empty challenge, once (RFC 4422 s5 item 2a).
         state_ = State::kAwaitClientFirst;
         return Status::kContinue;
       }
+      if (state_ == State::kStart) {
+        lookup = State::kAwaitClientFirst;
+      }
     }
-    switch (state_) {
-      case State::kComplete:
-        return Abort(failure, Status::kInternal, std::string(kCompleteDetail));
-      case State::kFailed:
-        return Repeat(failure);
-      default:
-        return Advance(in, out, failure);
+    if (state_ == State::kFailed) {
+      return Repeat(failure);
     }
+    if (state_ == State::kComplete) {
+      return Abort(failure, Status::kInternal, std::string(kCompleteDetail));
+    }
+    for (const Transition& transition : Session::kTransitions) {
+      if (transition.state == lookup) {
+        return (static_cast<Session*>(this)->*transition.handle)(in, out, failure);
+      }
+    }
+    if constexpr (requires { State::kAwaitPerson; }) {
+      if (state_ == State::kAwaitPerson) {
+        return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
+      }
+    }
+    return Abort(failure, Status::kInternal, "invalid state");
   }
 
   bool IsComplete() const { return state_ == State::kComplete; }
 
  protected:
   SessionBase() = default;
-
-  // Advance handles a message in any state but kComplete and kFailed (*out already cleared).
-  virtual Status Advance(ByteView in, Bytes* out, Failure* failure) = 0;
-  // WipeSecrets wipes every secret the session holds (called by Abort; a derived session's
-  // destructor calls it itself).
-  virtual void WipeSecrets() = 0;
+  ~SessionBase() = default;
 
   // Abort: the session fails for good (secrets wiped); returns status with *failure set.
   Status Abort(Failure* failure, Status status, std::string detail) {
     state_ = State::kFailed;
-    WipeSecrets();
+    static_cast<Session*>(this)->WipeSecrets();
     failure_ = Failure{status, detail};
     return Fail(failure, status, std::move(detail));
+  }
+  // ReceiveEmptySuccess: a client's handler of the server's empty success data (kOk, complete);
+  // anything in it is kMalformed.
+  Status ReceiveEmptySuccess(ByteView in, Bytes* /*out*/, Failure* failure) {
+    if (!in.empty()) {
+      return Abort(failure, Status::kMalformed, "server-final: expected no data");
+    }
+    state_ = State::kComplete;
+    return Status::kOk;
   }
   // Repeat answers a call after a failure: the same Status and detail.
   Status Repeat(Failure* failure) const { return Fail(failure, failure_.status, failure_.detail); }
 
   State state_ = State::kStart;
   Failure failure_;
+
+ private:
+  static constexpr bool kIsServer = requires { State::kAwaitClientFirst; };
 };
 
 // AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.

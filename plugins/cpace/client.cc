@@ -18,18 +18,11 @@ void ClientSession::WipeSecrets() {
   schedule_.Wipe();
 }
 
-Status ClientSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-      return SendClientFirst(in, out, failure);
-    case State::kSentClientFirst:
-      return SendClientFinal(in, out, failure);
-    case State::kSentClientFinal:
-      return VerifyServerFinal(in, failure);
-    default:
-      return Abort(failure, Status::kInternal, "invalid state");
-  }
-}
+const ClientSession::Transition ClientSession::kTransitions[3] = {
+    {State::kStart, &ClientSession::SendClientFirst},
+    {State::kSentClientFirst, &ClientSession::SendClientFinal},
+    {State::kSentClientFinal, &ClientSession::VerifyServerFinal},
+};
 
 Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
   if (!in.empty()) {
@@ -82,7 +75,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   return Status::kContinue;
 }
 
-Status ClientSession::VerifyServerFinal(ByteView in, Failure* failure) {
+Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* failure) {
   Failure parse_failure;
   const std::optional<ServerFinal> server_final = ServerFinal::Parse(in, &parse_failure);
   if (!server_final) {

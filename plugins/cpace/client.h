@@ -43,11 +43,11 @@ struct ClientConfig : ClientInputs {
 // rng must outlive the session.
 enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
 
-class ClientSession final : public SessionBase<ClientState> {
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession() override;
+  ~ClientSession();
 
   // SessionKey: the ISK, meaningful only once IsComplete().
   const Isk& SessionKey() const { return schedule_.SessionKey(); }
@@ -55,11 +55,13 @@ class ClientSession final : public SessionBase<ClientState> {
  private:
   using State = ClientState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
-  void WipeSecrets() override;
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets();
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status VerifyServerFinal(ByteView in, Failure* failure);
+  Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure);
 
   Rng& rng_;
   ClientConfig config_;

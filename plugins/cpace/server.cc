@@ -20,17 +20,10 @@ ServerSession::~ServerSession() {
   schedule_.Wipe();
 }
 
-Status ServerSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientFinal(in, out, failure);
-    default:
-      return Abort(failure, Status::kInternal, "invalid state");
-  }
-}
+const ServerSession::Transition ServerSession::kTransitions[2] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
+};
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
   Failure parse_failure;

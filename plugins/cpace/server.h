@@ -58,11 +58,11 @@ struct ServerConfig : ServerInputs {
 // rng and secrets must outlive the session.
 enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
 
-class ServerSession final : public SessionBase<ServerState>, public AcceptedGs2 {
+class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
  public:
   using Config = ServerConfig;
   ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config);
-  ~ServerSession() override;
+  ~ServerSession();
 
   // After client-first was accepted: the authcid as sent (Authzid and Disposition: AcceptedGs2).
   std::string_view Authcid() const { return client_first_.authcid; }
@@ -72,8 +72,10 @@ class ServerSession final : public SessionBase<ServerState>, public AcceptedGs2 
  private:
   using State = ServerState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
-  void WipeSecrets() override { schedule_.Wipe(); }
+  friend SessionBase;
+  static const Transition kTransitions[2];
+
+  void WipeSecrets() { schedule_.Wipe(); }
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
 

@@ -10,22 +10,11 @@ namespace e2esasl::opaque {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : config_(std::move(config)), login_(rng) {}
 
-Status ClientSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-      return SendClientFirst(in, out, failure);
-    case State::kSentClientFirst:
-      return SendClientFinal(in, out, failure);
-    case State::kSentClientFinal:
-      if (!in.empty()) {
-        return Abort(failure, Status::kMalformed, "server-final: expected empty success data");
-      }
-      state_ = State::kComplete;
-      return Status::kOk;
-    default:
-      return Abort(failure, Status::kInternal, "unknown state");
-  }
-}
+const ClientSession::Transition ClientSession::kTransitions[3] = {
+    {State::kStart, &ClientSession::SendClientFirst},
+    {State::kSentClientFirst, &ClientSession::SendClientFinal},
+    {State::kSentClientFinal, &ClientSession::ReceiveEmptySuccess},
+};
 
 Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
   if (!in.empty()) {

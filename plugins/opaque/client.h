@@ -44,11 +44,11 @@ struct ClientConfig : ClientInputs {
 //                completion
 enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
 
-class ClientSession final : public SessionBase<ClientState> {
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession() override { WipeSecrets(); }
+  ~ClientSession() { WipeSecrets(); }
 
   // After completion: the session key and the export key of RFC 9807.
   const SessionKey& session_key() const { return login_.session_key(); }
@@ -57,8 +57,10 @@ class ClientSession final : public SessionBase<ClientState> {
  private:
   using State = ClientState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
-  void WipeSecrets() override { config_.password.Clear(); }
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets() { config_.password.Clear(); }
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
 

@@ -8,17 +8,10 @@ namespace e2esasl::opaque {
 ServerSession::ServerSession(Rng& rng, RecordSource& records, ServerConfig config)
     : records_(records), config_(std::move(config)), login_(rng) {}
 
-Status ServerSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientFinal(in, out, failure);
-    default:
-      return Abort(failure, Status::kInternal, "unknown state");
-  }
-}
+const ServerSession::Transition ServerSession::kTransitions[2] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
+};
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
   Failure parse_failure;

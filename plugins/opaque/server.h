@@ -56,7 +56,7 @@ struct ServerConfig : ServerInputs {
 //   kInternal    RNG or library failure, Step after completion
 enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
 
-class ServerSession final : public SessionBase<ServerState>, public AcceptedGs2 {
+class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
  public:
   using Config = ServerConfig;
   ServerSession(Rng& rng, RecordSource& records, ServerConfig config);
@@ -68,8 +68,10 @@ class ServerSession final : public SessionBase<ServerState>, public AcceptedGs2 
  private:
   using State = ServerState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
-  void WipeSecrets() override { config_.keys = ServerKeyMaterial(); }
+  friend SessionBase;
+  static const Transition kTransitions[2];
+
+  void WipeSecrets() { config_.keys = ServerKeyMaterial(); }
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
 

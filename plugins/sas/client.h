@@ -50,7 +50,7 @@ enum class ClientState {
 //   kInternal   RNG or crypto failure; a call out of order
 // Confirm, PendingConfirmation, Sas (the string once derived, after server-first; for tests and
 // logs) and IsComplete come from SessionCore. rng must outlive the session.
-class ClientSession final : public SessionCore<ClientState, Side::kClient> {
+class ClientSession final : public SessionCore<ClientSession, ClientState, Side::kClient> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
@@ -60,9 +60,11 @@ class ClientSession final : public SessionCore<ClientState, Side::kClient> {
  private:
   using State = ClientState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
+  friend SessionBase<ClientSession, ClientState>;
+  static const Transition kTransitions[4];
+
+  Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleServerFirst(ByteView in, Bytes* out, Failure* failure);
-  Status HandleServerConfirm(ByteView in, Failure* failure);
 
   Rng& rng_;
   ClientConfig config_;

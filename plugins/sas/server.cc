@@ -10,28 +10,14 @@ namespace e2esasl::sas {
 ServerSession::ServerSession(Rng& rng, ServerConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-Status ServerSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientReveal(in, out, failure);
-    case State::kSentConfirm: {
-      // The client's tag first: a relay between two TLS channels fails here, before the
-      // server's person is asked. Then the person, who has seen the string since
-      // server-confirm left (Announcement) and heard the client's person, answers last.
-      const Status status = CheckPeerConfirmation(in, failure);
-      if (status != Status::kOk) {
-        return status;
-      }
-      state_ = State::kAwaitPerson;
-      return Status::kContinue;
-    }
-    default:  // kAwaitPerson: no message is due
-      return StepOutOfTurn(failure);
-  }
-}
+const ServerSession::Transition ServerSession::kTransitions[3] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientReveal},
+    // client-confirm: the client's tag first (a relay between two TLS channels fails here,
+    // before the server's person is asked); then the person, who has seen the string since
+    // server-confirm left (Announcement) and heard the client's person, answers last.
+    {State::kSentConfirm, &ServerSession::ReceivePeerConfirmation},
+};
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
   Failure parse_failure;

@@ -61,7 +61,8 @@ enum class ServerState {
 //   kInternal   RNG or crypto failure; a call out of order
 // Confirm, PendingConfirmation, Sas and IsComplete come from SessionCore. rng must outlive the
 // session.
-class ServerSession final : public SessionCore<ServerState, Side::kServer>, public AcceptedGs2 {
+class ServerSession final : public SessionCore<ServerSession, ServerState, Side::kServer>,
+                            public AcceptedGs2 {
  public:
   using Config = ServerConfig;
   ServerSession(Rng& rng, ServerConfig config);
@@ -75,7 +76,9 @@ class ServerSession final : public SessionCore<ServerState, Side::kServer>, publ
  private:
   using State = ServerState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
+  friend SessionBase<ServerSession, ServerState>;
+  static const Transition kTransitions[3];
+
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientReveal(ByteView in, Bytes* out, Failure* failure);
 

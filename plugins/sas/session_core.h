@@ -29,8 +29,8 @@ enum class Side { kClient, kServer };
 // (client-confirm "v=" tag_client, or server-confirm "v=" tag_server), the one it checks, and the
 // error details. Failures are final: the ephemeral scalar and the secrets are wiped, and every
 // later call returns the same Status.
-template <class State, Side kSide>
-class SessionCore : public SessionBase<State> {
+template <class Session, class State, Side kSide>
+class SessionCore : public SessionBase<Session, State> {
  public:
 
   // Confirm takes the person's answer while PendingConfirmation() has a value. Rejected:
@@ -74,17 +74,17 @@ class SessionCore : public SessionBase<State> {
   bool IsComplete() const { return state_ == State::kComplete; }
 
  protected:
-  using Base = SessionBase<State>;
+  using Base = SessionBase<Session, State>;
   using Base::Abort;
   using Base::failure_;
   using Base::Repeat;
   using Base::state_;
 
   SessionCore() = default;
-  ~SessionCore() override { WipeSecrets(); }
+  ~SessionCore() { WipeSecrets(); }
 
   // WipeSecrets wipes the ephemeral scalar and the derived secrets (Abort calls it).
-  void WipeSecrets() final {
+  void WipeSecrets() {
     ephemeral_.Wipe();
     sas::WipeSecrets(&secrets_);
   }
@@ -96,13 +96,16 @@ class SessionCore : public SessionBase<State> {
     return Serialized(confirm);
   }
 
-  // StepOutOfTurn answers a Step in a state that takes no message (SessionBase answers those
-  // after completion and after a failure): a person's answer pending (kInternal, and final).
-  Status StepOutOfTurn(Failure* failure) {
-    if (state_ == State::kAwaitPerson) {
-      return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
+
+  // ReceivePeerConfirmation: CheckPeerConfirmation, then the person is asked (kAwaitPerson,
+  // kContinue with nothing to send).
+  Status ReceivePeerConfirmation(ByteView in, Bytes* /*out*/, Failure* failure) {
+    const Status status = CheckPeerConfirmation(in, failure);
+    if (status != Status::kOk) {
+      return status;
     }
-    return Abort(failure, Status::kInternal, "invalid state");
+    state_ = State::kAwaitPerson;
+    return Status::kContinue;
   }
 
   // CheckPeerConfirmation parses the peer's confirm message (server-confirm at the client,

@@ -36,18 +36,11 @@ Status ClientSession::ReportServerError(Failure* failure, std::string_view value
                "server reported error: " + server_error_.substr(0, kMaxQuotedError));
 }
 
-Status ClientSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-      return SendClientFirst(in, out, failure);
-    case State::kSentClientFirst:
-      return SendClientFinal(in, out, failure);
-    case State::kSentClientFinal:
-      return VerifyServerFinal(in, failure);
-    default:
-      return Abort(failure, Status::kInternal, "SCRAM client: bad state");
-  }
-}
+const ClientSession::Transition ClientSession::kTransitions[3] = {
+    {State::kStart, &ClientSession::SendClientFirst},
+    {State::kSentClientFirst, &ClientSession::SendClientFinal},
+    {State::kSentClientFinal, &ClientSession::VerifyServerFinal},
+};
 
 Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
   if (!in.empty()) {
@@ -171,7 +164,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   return Status::kContinue;
 }
 
-Status ClientSession::VerifyServerFinal(ByteView in, Failure* failure) {
+Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* failure) {
   Failure parse_failure;
   std::optional<ServerFinal> server_final = ServerFinal::Parse(in, &parse_failure);
   if (!server_final) {

@@ -63,11 +63,11 @@ struct ClientConfig : ClientInputs {
 // rng must outlive the session.
 enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
 
-class ClientSession final : public SessionBase<ClientState> {
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession() override;
+  ~ClientSession();
 
   // IsComplete (SessionBase): true once the server's signature verified.
   // ServerError: the e= value the server sent, empty when none.
@@ -76,11 +76,13 @@ class ClientSession final : public SessionBase<ClientState> {
  private:
   using State = ClientState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
-  void WipeSecrets() override;
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets();
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status VerifyServerFinal(ByteView in, Failure* failure);
+  Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure);
   Status ReportServerError(Failure* failure, std::string_view value);
 
   Rng& rng_;

@@ -79,19 +79,15 @@ Status ServerSession::Abort(Failure* failure, Status status, std::string detail,
   return Abort(failure, status, std::move(detail));
 }
 
-Status ServerSession::Advance(ByteView in, Bytes* out, Failure* failure) {
-  switch (state_) {
-    case State::kStart:
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientFinal(in, out, failure);
-    case State::kSentError:
-      state_ = State::kFailed;
-      return Repeat(failure);
-    default:
-      return Abort(failure, Status::kInternal, "SCRAM server: bad state");
-  }
+const ServerSession::Transition ServerSession::kTransitions[3] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
+    {State::kSentError, &ServerSession::AfterError},
+};
+
+Status ServerSession::AfterError(ByteView /*in*/, Bytes* /*out*/, Failure* failure) {
+  state_ = State::kFailed;
+  return Repeat(failure);
 }
 
 bool ServerSession::EnsureFakeSecret() {

@@ -120,11 +120,11 @@ enum class ServerState {
   kFailed
 };
 
-class ServerSession final : public SessionBase<ServerState>, public AcceptedGs2 {
+class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
  public:
   using Config = ServerConfig;
   ServerSession(Rng& rng, CredentialSource& credentials, ServerConfig config);
-  ~ServerSession() override;
+  ~ServerSession();
 
   // IsComplete (SessionBase): true once the client's proof verified.
 
@@ -138,8 +138,12 @@ class ServerSession final : public SessionBase<ServerState>, public AcceptedGs2 
  private:
   using State = ServerState;
 
-  Status Advance(ByteView in, Bytes* out, Failure* failure) override;
-  void WipeSecrets() override;
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets();
+  // AfterError: the Step after the e= message went out fails with the kept failure.
+  Status AfterError(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
   bool EnsureFakeSecret();
