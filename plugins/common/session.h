@@ -55,8 +55,9 @@ inline constexpr std::string_view kCompleteDetail = "the exchange is already com
 // (and the session fails), after a failure the same Status and detail again, while a person's
 // answer is pending kInternal; at a server an empty first message, once, means the client sent
 // no initial response: kContinue with an empty challenge, and kStart then takes client-first as
-// kAwaitClientFirst does. Abort makes the session fail for good: WipeSecrets runs, the failure
-// is kept. A Session's destructor calls WipeSecrets itself. Not thread-safe.
+// kAwaitClientFirst does; at a client a message before client-first is kMalformed. Abort makes the
+// session fail for good: WipeSecrets runs, the failure is kept. A Session's destructor calls
+// WipeSecrets itself. Not thread-safe.
 template <class Session, class State>
 class SessionBase {
  public:
@@ -83,6 +84,10 @@ class SessionBase {
       if (state_ == State::kStart) {
         lookup = State::kAwaitClientFirst;
       }
+    } else if (state_ == State::kStart && !in.empty()) {
+      // The mechanisms are client-first: the server has nothing to say before client-first.
+      return Abort(failure, Status::kMalformed,
+                   "the server sent data before client-first (the mechanism is client-first)");
     }
     if (state_ == State::kFailed) {
       return Repeat(failure);
@@ -124,6 +129,17 @@ class SessionBase {
     }
     state_ = State::kComplete;
     return Status::kOk;
+  }
+  // Receive parses the peer's message with Message::Parse: the message, or nullopt when the
+  // parse failed (the session then failed with its Status and detail: return failure_.status).
+  template <class Message>
+  std::optional<Message> Receive(ByteView in, Failure* failure) {
+    Failure parse_failure;
+    std::optional<Message> message = Message::Parse(in, &parse_failure);
+    if (!message) {
+      Abort(failure, parse_failure.status, std::move(parse_failure.detail));
+    }
+    return message;
   }
   // Repeat answers a call after a failure: the same Status and detail.
   Status Repeat(Failure* failure) const { return Fail(failure, failure_.status, failure_.detail); }

@@ -24,10 +24,7 @@ const ClientSession::Transition ClientSession::kTransitions[3] = {
     {State::kSentClientFinal, &ClientSession::VerifyServerFinal},
 };
 
-Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  if (!in.empty()) {
-    return Abort(failure, Status::kMalformed, "unexpected server data before client-first");
-  }
+Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   // The name and the password are prepared as "queries" (RFC 4013, RFC 3454 s7).
   Failure input_failure;
   if (CheckClientInputs(config_, &client_first_.authcid, &input_failure) != Status::kOk ||
@@ -48,10 +45,9 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
 }
 
 Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ServerFirst> server_first = ServerFirst::Parse(in, &parse_failure);
+  const std::optional<ServerFirst> server_first = Receive<ServerFirst>(in, failure);
   if (!server_first) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // sid = client nonce || server nonce: fresh randomness from both sides (draft s10.9).
   const Bytes sid = SessionId(client_first_.nonce, server_first->nonce);
@@ -76,10 +72,9 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
 }
 
 Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ServerFinal> server_final = ServerFinal::Parse(in, &parse_failure);
+  const std::optional<ServerFinal> server_final = Receive<ServerFinal>(in, failure);
   if (!server_final) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   if (!schedule_.VerifyPeerTag(server_final->tag)) {
     return Abort(failure, Status::kAuthFailed, std::string(kServerConfirmationDetail));

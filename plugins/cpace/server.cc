@@ -26,10 +26,9 @@ const ServerSession::Transition ServerSession::kTransitions[2] = {
 };
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFirst> parsed = ClientFirst::Parse(in, &parse_failure);
+  std::optional<ClientFirst> parsed = Receive<ClientFirst>(in, failure);
   if (!parsed) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   client_first_ = std::move(*parsed);
   // The same channel-binding negotiation as every family (cb_negotiation.h).
@@ -78,10 +77,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ClientFinal> client_final = ClientFinal::Parse(in, &parse_failure);
+  const std::optional<ClientFinal> client_final = Receive<ClientFinal>(in, failure);
   if (!client_final) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // K = scalar_mult_vfy(yb, Ya), abort on G.I; ISK; mac_key; Ta and Tb (draft s7.2, s10.4)
   if (!schedule_.Finish(client_final->share)) {

@@ -16,10 +16,7 @@ const ClientSession::Transition ClientSession::kTransitions[3] = {
     {State::kSentClientFinal, &ClientSession::ReceiveEmptySuccess},
 };
 
-Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  if (!in.empty()) {
-    return Abort(failure, Status::kMalformed, "the server spoke first; OPAQUE is client-first");
-  }
+Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   ClientFirst message;
   SecretString password;
   Failure input_failure;
@@ -44,10 +41,9 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
 }
 
 Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ServerFirst> message = ServerFirst::Parse(in, &parse_failure);
+  std::optional<ServerFirst> message = Receive<ServerFirst>(in, failure);
   if (!message) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   if (!message->ksf.WithinCap(config_.ksf_cap)) {
     return Abort(failure, Status::kAuthFailed,

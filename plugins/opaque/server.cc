@@ -14,10 +14,9 @@ const ServerSession::Transition ServerSession::kTransitions[2] = {
 };
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFirst> message = ClientFirst::Parse(in, &parse_failure);
+  std::optional<ClientFirst> message = Receive<ClientFirst>(in, failure);
   if (!message) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   client_first_ = std::move(*message);
   Failure verdict;
@@ -66,10 +65,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFinal> message = ClientFinal::Parse(in, &parse_failure);
+  std::optional<ClientFinal> message = Receive<ClientFinal>(in, failure);
   if (!message) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // ServerFinish(ke3) (RFC 9807 s6.2.2)
   if (login_.Finish(message->ke3) != Status::kOk) {

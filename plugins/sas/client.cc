@@ -18,7 +18,7 @@ const ClientSession::Transition ClientSession::kTransitions[4] = {
     {State::kSentConfirm, &ClientSession::ReceiveEmptySuccess},
 };
 
-Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
+Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   if (config_.gs2.flag != gs2::CbFlag::kUsed) {
     return Abort(failure, Status::kBadBinding,
                  "SAS-R255-PLUS works only with a channel binding (gs2-cb-flag \"p=\")");
@@ -27,9 +27,6 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
     return Abort(failure, Status::kBadBinding,
                  "SAS-R255-PLUS: the channel binding has no data (a binding of nothing binds "
                  "nothing)");
-  }
-  if (!in.empty()) {
-    return Abort(failure, Status::kMalformed, "the server spoke first: expected no challenge");
   }
   if (!ephemeral_.Generate(rng_)) {
     return Abort(failure, Status::kInternal, "the random generator or libsodium failed");
@@ -50,10 +47,9 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
 }
 
 Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ServerFirst> server_first = ServerFirst::Parse(in, &parse_failure);
+  const std::optional<ServerFirst> server_first = Receive<ServerFirst>(in, failure);
   if (!server_first) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // K = x * Y (abort on an invalid element, the identity, or our own X)
   FixedSecret<kElementSize> k;

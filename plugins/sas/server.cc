@@ -20,10 +20,9 @@ const ServerSession::Transition ServerSession::kTransitions[3] = {
 };
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFirst> parsed = ClientFirst::Parse(in, &parse_failure);
+  std::optional<ClientFirst> parsed = Receive<ClientFirst>(in, failure);
   if (!parsed) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   client_first_ = std::move(*parsed);
   client_first_bytes_.assign(in.begin(), in.end());
@@ -62,10 +61,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ClientReveal> reveal = ClientReveal::Parse(in, &parse_failure);
+  const std::optional<ClientReveal> reveal = Receive<ClientReveal>(in, failure);
   if (!reveal) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // c =? SHA-512(lv(label) || lv(client-first-prefix) || lv(X))
   const Commitment expected = Commit(client_first_.Prefix(), reveal->element);
