@@ -42,6 +42,17 @@ struct ServerInputs {
   bool plus_advertised = false;
 };
 
+// UserSource: where a server session finds what it stores for a user (Secret: a password, a
+// record, ...). Lookup is called at most once, from the Step that handles client-first, with
+// the authcid as the client sent it; nullopt when the user is unknown or has nothing usable: the
+// session then runs on with a fake secret and fails exactly like a wrong password.
+template <class Secret>
+class UserSource {
+ public:
+  virtual ~UserSource() = default;
+  virtual std::optional<Secret> Lookup(std::string_view authcid) = 0;
+};
+
 // kCompleteDetail: the detail of a Step after the exchange completed (kInternal).
 inline constexpr std::string_view kCompleteDetail = "the exchange is already complete";
 

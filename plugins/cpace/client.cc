@@ -8,10 +8,6 @@ namespace e2esasl::cpace {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-ClientSession::~ClientSession() {
-  WipeSecrets();
-}
-
 void ClientSession::WipeSecrets() {
   config_.password.Clear();
   prs_.Clear();

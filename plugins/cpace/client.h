@@ -47,7 +47,7 @@ class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession();
+  ~ClientSession() { WipeSecrets(); }
 
   // SessionKey: the ISK, meaningful only once IsComplete().
   const Isk& SessionKey() const { return schedule_.SessionKey(); }

@@ -16,10 +16,6 @@ constexpr size_t kFakeSecretSize = 32;
 ServerSession::ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config)
     : rng_(rng), secrets_(secrets), config_(std::move(config)) {}
 
-ServerSession::~ServerSession() {
-  schedule_.Wipe();
-}
-
 const ServerSession::Transition ServerSession::kTransitions[2] = {
     {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
     {State::kSentServerFirst, &ServerSession::HandleClientFinal},

@@ -20,16 +20,10 @@
 
 namespace e2esasl::cpace {
 
-// SecretSource: where the server session gets the password it shares with a user. Called at most
-// once, from the Step that handles client-first, with the authcid as the client sent it. Returns
-// the password (plaintext: CPace is a balanced PAKE, both ends hold the same secret), or nullopt
-// when the user is unknown or has none: the session then runs on with a random secret and fails
-// at the confirmation exactly like a wrong password.
-class SecretSource {
- public:
-  virtual ~SecretSource() = default;
-  virtual std::optional<SecretString> Lookup(std::string_view authcid) = 0;
-};
+// SecretSource: where the server session gets the password it shares with a user (UserSource):
+// plaintext, CPace is a balanced PAKE, both ends hold the same secret. An unknown user gets a
+// random secret: the session fails at the confirmation exactly like a wrong password.
+using SecretSource = UserSource<SecretString>;
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
 using ServerBinding = cb::OwnedBinding;
@@ -62,7 +56,7 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
  public:
   using Config = ServerConfig;
   ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config);
-  ~ServerSession();
+  ~ServerSession() { WipeSecrets(); }
 
   // After client-first was accepted: the authcid as sent (Authzid and Disposition: AcceptedGs2).
   std::string_view Authcid() const { return client_first_.authcid; }

@@ -20,14 +20,9 @@
 
 namespace e2esasl::opaque {
 
-// RecordSource: where the session finds a user's registration. Called once, from the step that
-// handles client-first, with the authcid as sent. nullopt for an unknown user or one without a
-// (valid) record: the session then answers with the fake record, indistinguishably.
-class RecordSource {
- public:
-  virtual ~RecordSource() = default;
-  virtual std::optional<StoredRecord> Lookup(std::string_view authcid) = 0;
-};
+// RecordSource: where the session finds a user's registration (UserSource). An unknown user or
+// one without a (valid) record gets the fake record, indistinguishably.
+using RecordSource = UserSource<StoredRecord>;
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
 using ServerBinding = cb::OwnedBinding;

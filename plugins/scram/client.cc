@@ -18,10 +18,6 @@ constexpr size_t kMaxQuotedError = 128;
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-ClientSession::~ClientSession() {
-  WipeSecrets();
-}
-
 void ClientSession::WipeSecrets() {
   config_.password.Clear();
   Wipe(std::span<uint8_t>(config_.cb_data));

@@ -67,7 +67,7 @@ class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession();
+  ~ClientSession() { WipeSecrets(); }
 
   // IsComplete (SessionBase): true once the server's signature verified.
   // ServerError: the e= value the server sent, empty when none.

@@ -51,10 +51,6 @@ std::optional<SecretBytes> FakeSecretFromText(std::string_view text) {
 ServerSession::ServerSession(Rng& rng, CredentialSource& credentials, ServerConfig config)
     : rng_(rng), credentials_(credentials), config_(std::move(config)) {}
 
-ServerSession::~ServerSession() {
-  WipeSecrets();
-}
-
 void ServerSession::WipeSecrets() {
   stored_.stored_key = SecretBytes();
   stored_.server_key = SecretBytes();

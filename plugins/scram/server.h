@@ -124,7 +124,7 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
  public:
   using Config = ServerConfig;
   ServerSession(Rng& rng, CredentialSource& credentials, ServerConfig config);
-  ~ServerSession();
+  ~ServerSession() { WipeSecrets(); }
 
   // IsComplete (SessionBase): true once the client's proof verified.
 
