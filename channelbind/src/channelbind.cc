@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 
 #include "e2esasl/channelbind.h"
-#include "handles.h"
+#include "e2esasl/handles.h"
 #include "internal.h"
 
 namespace e2esasl::channelbind {

@@ -11,7 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "e2esasl/channelbind.h"
-#include "handles.h"
+#include "e2esasl/handles.h"
 #include "internal.h"
 
 namespace e2esasl::channelbind {
@@ -37,7 +37,7 @@ Result<std::monostate> Configure(Handle* handle, const char* what) {
   if (handle == nullptr) {
     return internal::MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is null");
   }
-  internal::OpensslErrorMark mark;
+  OpensslErrorMark mark;
   // RFC 7627: OpenSSL offers and accepts Extended Master Secret unless this option is set.
   Api::ClearOptions(handle, SSL_OP_NO_EXTENDED_MASTER_SECRET);
   // Renegotiation would change tls-unique (and the keys) in the middle of an authentication.

@@ -15,7 +15,7 @@
 #include <gnutls/x509.h>
 
 #include "e2esasl/channelbind.h"
-#include "handles.h"
+#include "e2esasl/handles.h"
 #include "internal.h"
 
 namespace e2esasl::channelbind {
@@ -42,7 +42,7 @@ Result<SessionFacts> Facts(gnutls_session_t session, Role role) {
   }
   // gnutls_session_get_desc returns NULL exactly while the initial handshake has not completed
   // (it is GnuTLS's only public view of that state); it allocates, so release the string.
-  if (internal::GnutlsString desc(gnutls_session_get_desc(session)); desc == nullptr) {
+  if (GnutlsString desc(gnutls_session_get_desc(session)); desc == nullptr) {
     return MakeError(ErrorCode::kHandshakeIncomplete,
                      "the TLS handshake has not completed (gnutls_session_get_desc)");
   }
@@ -64,7 +64,7 @@ Result<SessionFacts> Facts(gnutls_session_t session, Role role) {
 
 // TlsUnique: RFC 5929 s3.1; GnuTLS picks the right Finished for role and resumption itself.
 Result<Bytes> TlsUnique(gnutls_session_t session) {
-  internal::GnutlsDatum cb;
+  GnutlsDatum cb;
   if (int rc = gnutls_session_channel_binding(session, GNUTLS_CB_TLS_UNIQUE, cb.out()); rc < 0) {
     return LibraryError("tls-unique: gnutls_session_channel_binding", rc);
   }
@@ -120,7 +120,7 @@ SignatureHash FromDigest(gnutls_digest_algorithm_t digest) {
 // GNUTLS_SIGN_RSA_PSS_SHA*, whose hash is the PSS hash; EdDSA is reported as such, never as the
 // SHA-512 / SHAKE256 GnuTLS associates with it.
 Result<SignatureHash> SignatureHashOf(const gnutls_datum_t& der) {
-  internal::GnutlsX509Crt crt;
+  GnutlsX509Crt crt;
   if (int rc = crt.Init(); rc < 0) {
     return LibraryError("tls-server-end-point: gnutls_x509_crt_init", rc);
   }

@@ -14,7 +14,7 @@
 #include <openssl/x509.h>
 
 #include "e2esasl/channelbind.h"
-#include "handles.h"
+#include "e2esasl/handles.h"
 #include "internal.h"
 
 namespace e2esasl::channelbind {
@@ -97,7 +97,7 @@ Result<Bytes> TlsUnique(SSL* ssl) {
 Result<Bytes> TlsExporter(SSL* ssl) {
   Bytes out(internal::kExporterLength);
   static constexpr unsigned char kEmptyContext[1] = {0};
-  internal::OpensslErrorMark mark;
+  OpensslErrorMark mark;
   if (SSL_export_keying_material(ssl, out.data(), out.size(), internal::kExporterLabel.data(),
                                  internal::kExporterLabel.size(), kEmptyContext, 0,
                                  /*use_context=*/1) != 1) {
@@ -111,7 +111,7 @@ Result<Bytes> TlsExporter(SSL* ssl) {
 SignatureHash SignatureHashOf(X509* cert) {
   int md_nid = NID_undef;
   int pk_nid = NID_undef;
-  internal::OpensslErrorMark mark;
+  OpensslErrorMark mark;
   if (X509_get_signature_info(cert, &md_nid, &pk_nid, nullptr, nullptr) != 1) {
     return SignatureHash::kUnknown;
   }
@@ -174,7 +174,7 @@ X509* OnlyConfiguredCertificate(SSL* ssl) {
 // last one loaded, not necessarily the one the original handshake presented (TLS 1.2 and 1.3;
 // tests/channelbind/known_answer_test.cc testEndPointSeveralServerCertificates). So a resumed
 // server uses options.server_certificate_der, else its only certificate, else refuses.
-Result<X509*> OwnCertificate(SSL* ssl, const Options& options, internal::X509Ptr* parsed) {
+Result<X509*> OwnCertificate(SSL* ssl, const Options& options, X509Ptr* parsed) {
   if (SSL_session_reused(ssl) != 1) {
     X509* cert = SSL_get_certificate(ssl);
     if (cert == nullptr) {
@@ -206,7 +206,7 @@ Result<X509*> OwnCertificate(SSL* ssl, const Options& options, internal::X509Ptr
 
 // TlsServerEndPoint hashes the server certificate: the peer's on a client, our own on a server.
 Result<Bytes> TlsServerEndPoint(SSL* ssl, const Options& options) {
-  internal::OpensslErrorMark mark;
+  OpensslErrorMark mark;
   // TLS 1.2 PSK, SRP and anonymous suites send no server certificate, even when one is loaded.
   // (A TLS 1.3 server cannot tell an external PSK from a resumption here: both are "reused".)
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
@@ -218,7 +218,7 @@ Result<Bytes> TlsServerEndPoint(SSL* ssl, const Options& options) {
                        "authenticates the server without one");
     }
   }
-  internal::X509Ptr parsed;
+  X509Ptr parsed;
   X509* cert = nullptr;
   if (SSL_is_server(ssl) == 1) {
     Result<X509*> own = OwnCertificate(ssl, options, &parsed);

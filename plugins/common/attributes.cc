@@ -81,4 +81,66 @@ void AddGs2AndAuthcid(ByteWriter& out, const gs2::Gs2Header& header, std::string
   out.AddString(*name);
 }
 
+MessageParser::MessageParser(ByteView in, size_t max_size, std::string_view name,
+                             Failure* out_failure)
+    : reader_(in), name_(name), out_failure_(out_failure) {
+  if (!SizeOk(in, max_size)) {
+    Failed("empty or longer than " + std::to_string(max_size) + " bytes");
+  }
+}
+
+void MessageParser::Failed(std::string detail) {
+  if (ok_) {
+    ok_ = false;
+    Fail(out_failure_, Status::kMalformed, std::string(name_) + ": " + detail);
+  }
+}
+
+bool MessageParser::Next() {
+  const bool separated = first_ || reader_.ReadExpected(',');
+  first_ = false;
+  return separated;
+}
+
+MessageParser& MessageParser::Gs2AndAuthcid(gs2::Gs2Header* out_header, std::string* out_authcid) {
+  if (ok_ && !ReadGs2AndAuthcid(&reader_, out_header, out_authcid, out_failure_)) {
+    ok_ = false;  // *out_failure_ holds ReadGs2AndAuthcid's detail
+  }
+  first_ = false;
+  last_ = 'n';
+  return *this;
+}
+
+MessageParser& MessageParser::Base64(char letter, std::span<uint8_t> out, std::string_view what) {
+  if (ok_ && !(Next() && ReadBase64Exact(&reader_, letter, out))) {
+    Failed(std::string("expected ") + letter + "=<" + std::to_string(out.size()) +
+           "-byte base64 " + std::string(what) + ">");
+  }
+  last_ = letter;
+  return *this;
+}
+
+MessageParser& MessageParser::Text(char letter, std::string_view* out_text,
+                                   std::string_view what) {
+  if (ok_ && !(Next() && ReadAttribute(&reader_, letter, out_text))) {
+    Failed(std::string("expected ") + letter + "=<" + std::string(what) + ">");
+  }
+  last_ = letter;
+  return *this;
+}
+
+MessageParser& MessageParser::Check(bool valid, std::string_view detail) {
+  if (ok_ && !valid) {
+    Failed(std::string(detail));
+  }
+  return *this;
+}
+
+bool MessageParser::End() {
+  if (ok_ && !reader_.Empty()) {
+    Failed(std::string("unexpected data after ") + last_ + "=");
+  }
+  return ok_;
+}
+
 }  // namespace e2esasl::attr

@@ -64,6 +64,54 @@ std::optional<T> Malformed(Failure* out_failure, std::string detail) {
   return std::nullopt;
 }
 
+// MessageParser reads one message of "letter=value" attributes separated by ',' (the PAKE
+// families' wire format), in order, and fails with one detail per message part, each starting
+// "<name>: ". The steps after a failure do nothing; End (or Finish) reports the first failure.
+//   MessageParser parser(in, kMaxMessageSize, "client-final", out_failure);
+//   parser.Base64('y', message.share, "share").Base64('t', message.tag, "tag");
+//   return parser.Finish(std::move(message));
+class MessageParser {
+ public:
+  // The message must be non-empty and at most max_size bytes ("<name>: empty or longer than
+  // <max_size> bytes"). out_failure may be null; name must outlive the parser.
+  MessageParser(ByteView in, size_t max_size, std::string_view name, Failure* out_failure);
+
+  // Gs2AndAuthcid reads client-first's start (ReadGs2AndAuthcid, with its details).
+  MessageParser& Gs2AndAuthcid(gs2::Gs2Header* out_header, std::string* out_authcid);
+  // Base64 reads the next attribute: "<letter>=" and base64 of exactly out.size() bytes
+  // ("<name>: expected <letter>=<<size>-byte base64 <what>>").
+  MessageParser& Base64(char letter, std::span<uint8_t> out, std::string_view what);
+  // Text reads the next attribute's value as it is ("<name>: expected <letter>=<<what>>"); the
+  // caller applies the attribute's rule (Check).
+  MessageParser& Text(char letter, std::string_view* out_text, std::string_view what);
+  // Check fails the parse with "<name>: <detail>" unless valid.
+  MessageParser& Check(bool valid, std::string_view detail);
+
+  // End: true when every step succeeded and nothing is left ("<name>: unexpected data after
+  // <letter>="); false with *out_failure set (kMalformed) otherwise.
+  [[nodiscard]] bool End();
+  // Finish returns message when End() is true, nullopt otherwise.
+  template <typename T>
+  std::optional<T> Finish(T message) {
+    if (!End()) {
+      return std::nullopt;
+    }
+    return message;
+  }
+
+ private:
+  // Next reads the ',' before every attribute but the first.
+  bool Next();
+  void Failed(std::string detail);
+
+  ByteReader reader_;
+  std::string_view name_;
+  Failure* out_failure_;
+  bool ok_ = true;
+  bool first_ = true;
+  char last_ = 0;
+};
+
 }  // namespace e2esasl::attr
 
 #endif  // E2ESASL_COMMON_ATTRIBUTES_H_

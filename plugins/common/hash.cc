@@ -21,7 +21,7 @@ struct HmacState {
   };
 };
 
-void HmacStateDeleter::operator()(HmacState* state) const {
+void DestroyHmacState(HmacState* state) {
   sodium_memzero(state, sizeof *state);
   delete state;
 }

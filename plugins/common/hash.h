@@ -21,8 +21,8 @@
 #include <utility>
 
 #include "common/bytes.h"
-#include "common/openssl_handles.h"
 #include "common/secret.h"
+#include "e2esasl/handles.h"
 
 namespace e2esasl {
 
@@ -43,12 +43,11 @@ std::optional<SecretBytes> Hmac(HashAlg alg, ByteView key, ByteView data);
 class HmacStream;
 
 namespace internal {
-// HmacState: a libsodium HMAC-SHA-256/512 state (hash.cc); the deleter wipes it.
+// HmacState: a libsodium HMAC-SHA-256/512 state (hash.cc); DestroyHmacState wipes it, then frees
+// it (the owner's FreeWith, as for the foreign handles of e2esasl/handles.h).
 struct HmacState;
-struct HmacStateDeleter {
-  void operator()(HmacState* state) const;
-};
-using HmacStatePtr = std::unique_ptr<HmacState, HmacStateDeleter>;
+void DestroyHmacState(HmacState* state);
+using HmacStatePtr = std::unique_ptr<HmacState, FreeWith<DestroyHmacState>>;
 }  // namespace internal
 
 // HmacKey: an HMAC keyed once, to compute many MACs under the same key without re-keying (the

@@ -10,24 +10,19 @@
 #include "common/gs2.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "cpace/key_schedule.h"
 #include "cpace/messages.h"
 
 namespace e2esasl::cpace {
 
-// ClientConfig: the client's inputs.
-//   authcid    the authentication identity; SASLprep'd (query) before it is sent and bound
-//   password   the password shared with the server; SASLprep'd (query) into PRS
-//   gs2        the GS2 header (flag, cb-name, authzid) decided by cb::ChooseClientFlag
-//   cb_data    the binding data, non-empty exactly when gs2.flag is kUsed
+// ClientConfig: the client's inputs (ClientInputs: the authcid, SASLprep'd (query) before it is
+// sent and bound; the password shared with the server, SASLprep'd (query) into PRS; gs2 and
+// cb_data) and
 //   server_id  the responder identity bound into CI: empty unless both ends are configured with
 //              the same explicit value (e2esasl_cpace_server_id)
-struct ClientConfig {
-  std::string authcid;
-  SecretString password;
-  gs2::Gs2Header gs2;
-  Bytes cb_data;
+struct ClientConfig : ClientInputs {
   std::string server_id;
 };
 
@@ -46,32 +41,31 @@ struct ClientConfig {
 //   kInternal    authcid or password rejected by SASLprep (or empty), RNG or libsodium failure,
 //                Step after completion
 // rng must outlive the session.
-class ClientSession final {
+enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
+  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession();
-  ClientSession(const ClientSession&) = delete;
-  ClientSession& operator=(const ClientSession&) = delete;
+  ~ClientSession() { WipeSecrets(); }
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
-
-  bool IsComplete() const { return state_ == State::kComplete; }
   // SessionKey: the ISK, meaningful only once IsComplete().
   const Isk& SessionKey() const { return schedule_.SessionKey(); }
 
  private:
-  enum class State { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+  using State = ClientState;
 
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets();
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status VerifyServerFinal(ByteView in, Failure* failure);
-  Status Abort(Failure* failure, Status status, std::string detail);
+  Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure);
 
   Rng& rng_;
   ClientConfig config_;
   SecretString prs_;
-  State state_ = State::kStart;
-  Failure failure_;
   ClientFirst client_first_;
   KeySchedule schedule_{Role::kInitiator};
 };

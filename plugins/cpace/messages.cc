@@ -10,17 +10,6 @@
 
 namespace e2esasl::cpace {
 using attr::AddBase64Attribute;
-using attr::Malformed;
-using attr::ReadAttribute;
-using attr::ReadBase64Exact;
-
-namespace {
-
-bool SizeOk(ByteView in) {
-  return attr::SizeOk(in, kMaxMessageSize);
-}
-
-}  // namespace
 
 Bytes SessionId(const Nonce& client_nonce, const Nonce& server_nonce) {
   Bytes sid(client_nonce.begin(), client_nonce.end());
@@ -31,22 +20,11 @@ Bytes SessionId(const Nonce& client_nonce, const Nonce& server_nonce) {
 // ---- ClientFirst ----------------------------------------------------------------------------
 
 std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ClientFirst message;
   // client-first = gs2-header "n=" saslname ",r=" nonce
-  if (!attr::ReadGs2AndAuthcid(&reader, &message.gs2_header, &message.authcid, out_failure)) {
-    return std::nullopt;
-  }
-  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'r', message.nonce)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: expected r=<16-byte base64 nonce>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ClientFirst>(out_failure, "client-first: unexpected data after r=");
-  }
-  return message;
+  attr::MessageParser parser(in, kMaxMessageSize, "client-first", out_failure);
+  parser.Gs2AndAuthcid(&message.gs2_header, &message.authcid).Base64('r', message.nonce, "nonce");
+  return parser.Finish(std::move(message));
 }
 
 void ClientFirst::Serialize(ByteWriter& out) const {
@@ -61,22 +39,11 @@ void ClientFirst::Serialize(ByteWriter& out) const {
 // ---- ServerFirst ----------------------------------------------------------------------------
 
 std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ServerFirst>(out_failure, "server-first: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ServerFirst message;
   // server-first = "r=" nonce ",y=" share
-  if (!ReadBase64Exact(&reader, 'r', message.nonce)) {
-    return Malformed<ServerFirst>(out_failure, "server-first: expected r=<16-byte base64 nonce>");
-  }
-  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'y', message.share)) {
-    return Malformed<ServerFirst>(out_failure, "server-first: expected y=<32-byte base64 share>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ServerFirst>(out_failure, "server-first: unexpected data after y=");
-  }
-  return message;
+  attr::MessageParser parser(in, kMaxMessageSize, "server-first", out_failure);
+  parser.Base64('r', message.nonce, "nonce").Base64('y', message.share, "share");
+  return parser.Finish(message);
 }
 
 void ServerFirst::Serialize(ByteWriter& out) const {
@@ -88,22 +55,11 @@ void ServerFirst::Serialize(ByteWriter& out) const {
 // ---- ClientFinal ----------------------------------------------------------------------------
 
 std::optional<ClientFinal> ClientFinal::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ClientFinal>(out_failure, "client-final: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ClientFinal message;
   // client-final = "y=" share ",t=" tag
-  if (!ReadBase64Exact(&reader, 'y', message.share)) {
-    return Malformed<ClientFinal>(out_failure, "client-final: expected y=<32-byte base64 share>");
-  }
-  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 't', message.tag)) {
-    return Malformed<ClientFinal>(out_failure, "client-final: expected t=<64-byte base64 tag>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ClientFinal>(out_failure, "client-final: unexpected data after t=");
-  }
-  return message;
+  attr::MessageParser parser(in, kMaxMessageSize, "client-final", out_failure);
+  parser.Base64('y', message.share, "share").Base64('t', message.tag, "tag");
+  return parser.Finish(message);
 }
 
 void ClientFinal::Serialize(ByteWriter& out) const {
@@ -115,19 +71,11 @@ void ClientFinal::Serialize(ByteWriter& out) const {
 // ---- ServerFinal ----------------------------------------------------------------------------
 
 std::optional<ServerFinal> ServerFinal::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ServerFinal>(out_failure, "server-final: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ServerFinal message;
   // server-final = "t=" tag
-  if (!ReadBase64Exact(&reader, 't', message.tag)) {
-    return Malformed<ServerFinal>(out_failure, "server-final: expected t=<64-byte base64 tag>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ServerFinal>(out_failure, "server-final: unexpected data after t=");
-  }
-  return message;
+  attr::MessageParser parser(in, kMaxMessageSize, "server-final", out_failure);
+  parser.Base64('t', message.tag, "tag");
+  return parser.Finish(message);
 }
 
 void ServerFinal::Serialize(ByteWriter& out) const {

@@ -29,7 +29,6 @@ namespace e2esasl::cpace {
 namespace {
 
 constexpr const char* kPluginName = "e2esasl-cpace";
-constexpr const char* kProperty = "e2esasl-CPACE-R255";
 constexpr const char* kPropertyLookup = "*e2esasl-CPACE-R255";
 constexpr const char* kServerIdOption = "e2esasl_cpace_server_id";
 
@@ -60,51 +59,37 @@ class AuxpropSecrets final : public SecretSource {
   sasl::Identity& identity_;
 };
 
-// CpaceClient / CpaceServer adapt the sessions to the glue's interface; the server adapter owns
-// the AuxpropSecrets its session reads.
-using CpaceClient = sasl::ClientAdapter<cpace::ClientSession>;
-using CpaceServer = sasl::ServerAdapter<cpace::ServerSession, AuxpropSecrets>;
-
-std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
-                                               Failure*) {
-  ClientConfig config;
-  config.authcid = std::move(setup.authcid);
-  config.password = std::move(setup.password);
-  config.gs2 = std::move(setup.gs2);
-  config.cb_data = std::move(setup.cb_data);
-  config.server_id = ServerId(*setup.options);
-  return std::make_unique<CpaceClient>(*setup.rng, std::move(config));
+// ConfigureClient / ConfigureServer: CPace's own option (the glue copies the rest).
+bool ConfigureClient(const sasl::MechanismSpec&, const sasl::Options& options, ClientConfig* config,
+                     Failure*) {
+  config->server_id = ServerId(options);
+  return true;
+}
+bool ConfigureServer(const sasl::MechanismSpec&, const sasl::ServerSetup& setup,
+                     ServerConfig* config, Failure*) {
+  config->server_id = ServerId(*setup.options);
+  return true;
 }
 
-std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
-                                               Failure*) {
-  ServerConfig config;
-  config.binding = cb::CopyBinding(setup.binding);
-  config.plus_advertised = setup.plus_advertised;
-  config.server_id = ServerId(*setup.options);
-  return std::make_unique<CpaceServer>(setup, std::move(config));
-}
-
-// Setpass stores the SASLprep'd password (stored-string rules: unassigned code points refused).
-int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
-  std::optional<SecretString> value;
-  if (request.password) {
-    std::optional<SecretString> prepared = SaslPrep(*request.password, SaslPrepMode::kStored);
-    if (!prepared || prepared->empty()) {
-      sasl::SetError(request.params->utils, spec.name,
-                     "the password is not valid for CPace (SASLprep rejected it)");
-      return SASL_BADPARAM;
-    }
-    value = std::move(*prepared);
+// EncodeSecret: the SASLprep'd password (stored-string rules: unassigned code points refused).
+Status EncodeSecret(const sasl::MechanismSpec&, const sasl::Options&, std::string_view,
+                    std::string_view password, SecretString* out, Failure* failure) {
+  std::optional<SecretString> prepared = SaslPrep(password, SaslPrepMode::kStored);
+  if (!prepared || prepared->empty()) {
+    return Fail(failure, Status::kMalformed,
+                "the password is not valid for CPace (SASLprep rejected it)");
   }
-  return sasl::StoreProperty(request.params, spec.name, request.user, kProperty, std::move(value));
+  *out = std::move(*prepared);
+  return Status::kOk;
 }
 
 const sasl::MechanismSpec kMechanisms[] = {
     sasl::MechanismSpec{"CPACE-R255", sasl::kPakeSecurityFlags, sasl::kFeatures,
                         /*client_needs_password=*/true,
                         /*requires_binding=*/false,
-                        /*variant=*/0, &NewClient, &NewServer, &Setpass},
+                        /*variant=*/0, &sasl::NewClient<ClientSession, &ConfigureClient>,
+                        &sasl::NewServer<ServerSession, AuxpropSecrets, &ConfigureServer>,
+                        &EncodeSecret},
 };
 
 const sasl::Family kFamily{kPluginName, kMechanisms};

@@ -16,42 +16,20 @@ constexpr size_t kFakeSecretSize = 32;
 ServerSession::ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config)
     : rng_(rng), secrets_(secrets), config_(std::move(config)) {}
 
-ServerSession::~ServerSession() {
-  schedule_.Wipe();
-}
-
-Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart:
-      if (in.empty()) {
-        state_ = State::kAwaitClientFirst;  // no initial response: ask for client-first
-        return Status::kContinue;
-      }
-      return HandleClientFirst(in, out, failure);
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientFinal(in, out, failure);
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "the exchange is already complete");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
-  }
-  return Abort(failure, Status::kInternal, "invalid state");
-}
+const ServerSession::Transition ServerSession::kTransitions[2] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
+};
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFirst> parsed = ClientFirst::Parse(in, &parse_failure);
+  std::optional<ClientFirst> parsed = Receive<ClientFirst>(in, failure);
   if (!parsed) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   client_first_ = std::move(*parsed);
   // The same channel-binding negotiation as every family (cb_negotiation.h).
-  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
-      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
-  if (verdict.status != Status::kOk) {
+  Failure verdict;
+  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }
   const bool used = client_first_.gs2_header.flag == gs2::CbFlag::kUsed;
@@ -95,10 +73,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ClientFinal> client_final = ClientFinal::Parse(in, &parse_failure);
+  const std::optional<ClientFinal> client_final = Receive<ClientFinal>(in, failure);
   if (!client_final) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // K = scalar_mult_vfy(yb, Ya), abort on G.I; ISK; mac_key; Ta and Tb (draft s7.2, s10.4)
   if (!schedule_.Finish(client_final->share)) {
@@ -113,13 +90,6 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
   *out = *Encode(server_final, kMaxMessageSize);
   state_ = State::kComplete;
   return Status::kOk;
-}
-
-Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
-  state_ = State::kFailed;
-  schedule_.Wipe();
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
 }
 
 }  // namespace e2esasl::cpace

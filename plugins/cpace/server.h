@@ -13,33 +13,24 @@
 #include "common/gs2.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "cpace/key_schedule.h"
 #include "cpace/messages.h"
 
 namespace e2esasl::cpace {
 
-// SecretSource: where the server session gets the password it shares with a user. Called at most
-// once, from the Step that handles client-first, with the authcid as the client sent it. Returns
-// the password (plaintext: CPace is a balanced PAKE, both ends hold the same secret), or nullopt
-// when the user is unknown or has none: the session then runs on with a random secret and fails
-// at the confirmation exactly like a wrong password.
-class SecretSource {
- public:
-  virtual ~SecretSource() = default;
-  virtual std::optional<SecretString> Lookup(std::string_view authcid) = 0;
-};
+// SecretSource: where the server session gets the password it shares with a user (UserSource):
+// plaintext, CPace is a balanced PAKE, both ends hold the same secret. An unknown user gets a
+// random secret: the session fails at the confirmation exactly like a wrong password.
+using SecretSource = UserSource<SecretString>;
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
 using ServerBinding = cb::OwnedBinding;
 
-// ServerConfig: the server's inputs.
-//   binding          the server's own channel binding, if any
-//   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
-//   server_id        the responder identity bound into CI (see ClientConfig::server_id)
-struct ServerConfig {
-  std::optional<ServerBinding> binding;
-  bool plus_advertised = false;
+// ServerConfig: the server's inputs (ServerInputs: its binding, whether it offered -PLUS) and
+//   server_id  the responder identity bound into CI (see ClientConfig::server_id)
+struct ServerConfig : ServerInputs {
   std::string server_id;
 };
 
@@ -59,36 +50,32 @@ struct ServerConfig {
 //                user, other channel binding data, other identity alike (kClientConfirmationDetail)
 //   kInternal    RNG or libsodium failure, Step after completion
 // rng and secrets must outlive the session.
-class ServerSession final {
+enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+
+class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
  public:
+  using Config = ServerConfig;
   ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config);
-  ~ServerSession();
-  ServerSession(const ServerSession&) = delete;
-  ServerSession& operator=(const ServerSession&) = delete;
+  ~ServerSession() { WipeSecrets(); }
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
-
-  bool IsComplete() const { return state_ == State::kComplete; }
-  // After client-first was accepted: the authcid as sent, the authzid asked for (empty: none),
-  // and the Cyrus disposition of the received gs2-cb-flag.
+  // After client-first was accepted: the authcid as sent (Authzid and Disposition: AcceptedGs2).
   std::string_view Authcid() const { return client_first_.authcid; }
-  std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
-  cb::Disposition Disposition() const { return cb::DispositionOf(client_first_.gs2_header.flag); }
   // SessionKey: the ISK, meaningful only once IsComplete().
   const Isk& SessionKey() const { return schedule_.SessionKey(); }
 
  private:
-  enum class State { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+  using State = ServerState;
 
+  friend SessionBase;
+  static const Transition kTransitions[2];
+
+  void WipeSecrets() { schedule_.Wipe(); }
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status Abort(Failure* failure, Status status, std::string detail);
 
   Rng& rng_;
   SecretSource& secrets_;
   ServerConfig config_;
-  State state_ = State::kStart;
-  Failure failure_;
   ClientFirst client_first_;
   KeySchedule schedule_{Role::kResponder};
 };

@@ -4,63 +4,29 @@
 #include <utility>
 
 #include "common/cb_negotiation.h"
-#include "common/saslprep.h"
 
 namespace e2esasl::opaque {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : config_(std::move(config)), login_(rng) {}
 
-Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
-  state_ = State::kFailed;
-  config_.password.Clear();
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
-}
+const ClientSession::Transition ClientSession::kTransitions[3] = {
+    {State::kStart, &ClientSession::SendClientFirst},
+    {State::kSentClientFirst, &ClientSession::SendClientFinal},
+    {State::kSentClientFinal, &ClientSession::ReceiveEmptySuccess},
+};
 
-Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart:
-      return SendClientFirst(in, out, failure);
-    case State::kSentClientFirst:
-      return SendClientFinal(in, out, failure);
-    case State::kSentClientFinal:
-      if (!in.empty()) {
-        return Abort(failure, Status::kMalformed, "server-final: expected empty success data");
-      }
-      state_ = State::kComplete;
-      return Status::kOk;
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "the exchange is already complete");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
-  }
-  return Abort(failure, Status::kInternal, "unknown state");
-}
-
-Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  if (!in.empty()) {
-    return Abort(failure, Status::kMalformed, "the server spoke first; OPAQUE is client-first");
-  }
-  const bool used = config_.gs2.flag == gs2::CbFlag::kUsed;
-  if (used != !config_.cb_data.empty()) {
-    return Abort(failure, Status::kBadBinding, "channel binding data and gs2 flag disagree");
-  }
-  std::optional<SecretString> authcid = SaslPrep(config_.authcid, SaslPrepMode::kQuery);
-  std::optional<SecretString> password = SaslPrep(config_.password.view(), SaslPrepMode::kQuery);
-  config_.password.Clear();
-  if (!authcid || authcid->empty()) {
-    return Abort(failure, Status::kInternal, "the authentication identity is not valid (SASLprep)");
-  }
-  if (!password || password->empty()) {
-    return Abort(failure, Status::kInternal, "the password is empty or not valid (SASLprep)");
-  }
+Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   ClientFirst message;
+  SecretString password;
+  Failure input_failure;
+  if (CheckClientInputs(config_, &message.authcid, &input_failure) != Status::kOk ||
+      PreparePassword(&config_.password, &password, &input_failure) != Status::kOk) {
+    return Abort(failure, input_failure.status, input_failure.detail);
+  }
   message.gs2_header = config_.gs2;
-  message.authcid = std::string(authcid->view());
   // GenerateKE1(password) (RFC 9807 s6.2.1)
-  if (login_.Start(password->bytes(), &message.ke1) != Status::kOk) {
+  if (login_.Start(password.bytes(), &message.ke1) != Status::kOk) {
     return Abort(failure, Status::kInternal, "OPAQUE KE1 generation failed");
   }
   std::optional<Bytes> bytes = Encode(message, kMaxMessageSize);
@@ -75,10 +41,9 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
 }
 
 Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ServerFirst> message = ServerFirst::Parse(in, &parse_failure);
+  std::optional<ServerFirst> message = Receive<ServerFirst>(in, failure);
   if (!message) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   if (!message->ksf.WithinCap(config_.ksf_cap)) {
     return Abort(failure, Status::kAuthFailed,

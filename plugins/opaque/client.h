@@ -9,6 +9,7 @@
 #include "common/gs2.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "opaque/ake.h"
 #include "opaque/ksf.h"
@@ -16,19 +17,13 @@
 
 namespace e2esasl::opaque {
 
-// ClientConfig: the client's inputs.
-//   authcid          the authentication identity; SASLprep'd (query) before it is sent
-//   password         SASLprep'd (query) into the OPRF input
-//   gs2, cb_data     the GS2 header decided by cb::ChooseClientFlag; cb_data set exactly for "p="
+// ClientConfig: the client's inputs (ClientInputs: the authcid, SASLprep'd (query) before it is
+// sent; the password, SASLprep'd (query) into the OPRF input; gs2 and cb_data) and
 //   server_identity  RFC 9807 server_identity as configured at registration (nullopt: the
 //                    server's public key, the default)
 //   ksf_cap          the costliest Argon2id the client agrees to run, per parameter and in
 //                    total work m * t (DoS guard)
-struct ClientConfig {
-  std::string authcid;
-  SecretString password;
-  gs2::Gs2Header gs2;
-  Bytes cb_data;
+struct ClientConfig : ClientInputs {
   std::optional<Bytes> server_identity;
   KsfCap ksf_cap;
 };
@@ -47,29 +42,29 @@ struct ClientConfig {
 //   kBadBinding  gs2 kUsed without data, or data without kUsed
 //   kInternal    SASLprep rejected authcid or password, RNG / KSF / library failure, Step after
 //                completion
-class ClientSession final {
+enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
+  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ClientSession(const ClientSession&) = delete;
-  ClientSession& operator=(const ClientSession&) = delete;
+  ~ClientSession() { WipeSecrets(); }
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
-
-  bool IsComplete() const { return state_ == State::kComplete; }
   // After completion: the session key and the export key of RFC 9807.
   const SessionKey& session_key() const { return login_.session_key(); }
   ByteView export_key() const { return login_.export_key(); }
 
  private:
-  enum class State { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+  using State = ClientState;
 
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets() { config_.password.Clear(); }
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status Abort(Failure* failure, Status status, std::string detail);
 
   ClientConfig config_;
-  State state_ = State::kStart;
-  Failure failure_;
   std::string sent_authcid_;
   Bytes gs2_header_bytes_;
   ClientLogin login_;

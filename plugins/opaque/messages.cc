@@ -10,34 +10,15 @@
 
 namespace e2esasl::opaque {
 using attr::AddBase64Attribute;
-using attr::Malformed;
-using attr::ReadAttribute;
-using attr::ReadBase64Exact;
-
-namespace {
-
-bool SizeOk(ByteView in) {
-  return attr::SizeOk(in, kMaxMessageSize);
-}
-
-}  // namespace
 
 std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ClientFirst message;
-  // client-first = gs2-header "n=" saslname ",k=" ke1
-  if (!attr::ReadGs2AndAuthcid(&reader, &message.gs2_header, &message.authcid, out_failure)) {
-    return std::nullopt;
-  }
   std::array<uint8_t, Ke1::kSize> ke1{};
-  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'k', ke1)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: expected k=<96-byte base64 KE1>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ClientFirst>(out_failure, "client-first: unexpected data after k=");
+  // client-first = gs2-header "n=" saslname ",k=" ke1
+  attr::MessageParser parser(in, kMaxMessageSize, "client-first", out_failure);
+  parser.Gs2AndAuthcid(&message.gs2_header, &message.authcid).Base64('k', ke1, "KE1");
+  if (!parser.End()) {
+    return std::nullopt;
   }
   message.ke1 = *Ke1::Parse(ke1);  // exact size checked above
   return message;
@@ -53,26 +34,16 @@ void ClientFirst::Serialize(ByteWriter& out) const {
 }
 
 std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ServerFirst>(out_failure, "server-first: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
-  // server-first = "k=" ke2 ",f=" ksf
   std::array<uint8_t, Ke2::kSize> ke2{};
-  if (!ReadBase64Exact(&reader, 'k', ke2)) {
-    return Malformed<ServerFirst>(out_failure, "server-first: expected k=<320-byte base64 KE2>");
-  }
   std::string_view ksf_text;
-  if (!reader.ReadExpected(',') || !ReadAttribute(&reader, 'f', &ksf_text)) {
-    return Malformed<ServerFirst>(out_failure, "server-first: expected f=<ksf>");
-  }
-  std::optional<KsfParams> ksf = KsfParams::Parse(ksf_text);
-  if (!ksf || ksf->kind != KsfKind::kArgon2id) {
-    return Malformed<ServerFirst>(out_failure,
-                                  "server-first: f= is not argon2id:<m>:<t>:<p> within limits");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ServerFirst>(out_failure, "server-first: unexpected data after f=");
+  // server-first = "k=" ke2 ",f=" ksf
+  attr::MessageParser parser(in, kMaxMessageSize, "server-first", out_failure);
+  parser.Base64('k', ke2, "KE2").Text('f', &ksf_text, "ksf");
+  const std::optional<KsfParams> ksf = KsfParams::Parse(ksf_text);
+  parser.Check(ksf && ksf->kind == KsfKind::kArgon2id,
+               "f= is not argon2id:<m>:<t>:<p> within limits");
+  if (!parser.End()) {
+    return std::nullopt;
   }
   ServerFirst message;
   message.ke2 = *Ke2::Parse(ke2);
@@ -91,17 +62,12 @@ void ServerFirst::Serialize(ByteWriter& out) const {
 }
 
 std::optional<ClientFinal> ClientFinal::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ClientFinal>(out_failure, "client-final: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
-  // client-final = "k=" ke3
   std::array<uint8_t, Ke3::kSize> ke3{};
-  if (!ReadBase64Exact(&reader, 'k', ke3)) {
-    return Malformed<ClientFinal>(out_failure, "client-final: expected k=<64-byte base64 KE3>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ClientFinal>(out_failure, "client-final: unexpected data after k=");
+  // client-final = "k=" ke3
+  attr::MessageParser parser(in, kMaxMessageSize, "client-final", out_failure);
+  parser.Base64('k', ke3, "KE3");
+  if (!parser.End()) {
+    return std::nullopt;
   }
   ClientFinal message;
   message.ke3 = *Ke3::Parse(ke3);

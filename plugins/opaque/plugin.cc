@@ -42,7 +42,6 @@ namespace e2esasl::opaque {
 namespace {
 
 constexpr const char* kPluginName = "e2esasl-opaque";
-constexpr const char* kProperty = "e2esasl-OPAQUE-R255";
 constexpr const char* kPropertyLookup = "*e2esasl-OPAQUE-R255";
 constexpr const char* kKeyFileOption = "e2esasl_opaque_key_file";
 
@@ -127,36 +126,25 @@ class AuxpropRecords final : public RecordSource {
   sasl::Identity& identity_;
 };
 
-// OpaqueClient / OpaqueServer adapt the sessions to the glue's interface; the server adapter
-// owns the AuxpropRecords its session reads.
-using OpaqueClient = sasl::ClientAdapter<opaque::ClientSession>;
-using OpaqueServer = sasl::ServerAdapter<opaque::ServerSession, AuxpropRecords>;
-
-std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
-                                               Failure*) {
-  ClientConfig config;
-  config.authcid = std::move(setup.authcid);
-  config.password = std::move(setup.password);
-  config.gs2 = std::move(setup.gs2);
-  config.cb_data = std::move(setup.cb_data);
-  config.server_identity = ServerIdentity(*setup.options);
-  config.ksf_cap = ClientCap(*setup.options);
-  return std::make_unique<OpaqueClient>(*setup.rng, std::move(config));
+// ConfigureClient / ConfigureServer: OPAQUE's own options and the server's key file (the glue
+// copies the rest). Without a key file the server cannot start (kUnavailable).
+bool ConfigureClient(const sasl::MechanismSpec&, const sasl::Options& options, ClientConfig* config,
+                     Failure*) {
+  config->server_identity = ServerIdentity(options);
+  config->ksf_cap = ClientCap(options);
+  return true;
 }
 
-std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
-                                               Failure* failure) {
+bool ConfigureServer(const sasl::MechanismSpec&, const sasl::ServerSetup& setup,
+                     ServerConfig* config, Failure* failure) {
   std::optional<ServerKeyMaterial> keys = LoadKeys(*setup.options, failure);
   if (!keys) {
-    return nullptr;
+    return false;
   }
-  ServerConfig config;
-  config.keys = std::move(*keys);
-  config.binding = cb::CopyBinding(setup.binding);
-  config.plus_advertised = setup.plus_advertised;
-  config.server_identity = ServerIdentity(*setup.options);
-  config.fake_ksf = ServerKsf(*setup.options);
-  return std::make_unique<OpaqueServer>(setup, std::move(config));
+  config->keys = std::move(*keys);
+  config->server_identity = ServerIdentity(*setup.options);
+  config->fake_ksf = ServerKsf(*setup.options);
+  return true;
 }
 
 // Register runs RFC 9807 registration entirely on the server (the server sees the password
@@ -186,35 +174,33 @@ std::optional<SecretString> Register(const ServerKeyMaterial& keys, std::string_
   return stored.Serialize();
 }
 
-int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
-  std::optional<SecretString> value;
-  if (request.password) {
-    Failure failure;
-    std::optional<ServerKeyMaterial> keys = LoadKeys(*request.options, &failure);
-    if (!keys) {
-      // Not configured here: leave the other mechanisms' provisioning alone.
-      sasl::Log(request.params->utils, SASL_LOG_NOTE, spec.name,
-                "no OPAQUE record made: " + failure.detail);
-      return SASL_NOCHANGE;
-    }
-    std::optional<SecretString> text =
-        Register(*keys, request.user, *request.password, *request.options);
-    if (!text) {
-      sasl::SetError(request.params->utils, spec.name,
-                     "the password is not valid for OPAQUE (SASLprep rejected it), or "
-                     "registration failed");
-      return SASL_BADPARAM;
-    }
-    value = std::move(*text);
+// EncodeSecret: the user's registration record; kUnavailable when this server has no key file
+// (the other mechanisms' provisioning goes on).
+Status EncodeSecret(const sasl::MechanismSpec&, const sasl::Options& options,
+                    std::string_view user, std::string_view password, SecretString* out,
+                    Failure* failure) {
+  Failure key_failure;
+  std::optional<ServerKeyMaterial> keys = LoadKeys(options, &key_failure);
+  if (!keys) {
+    return Fail(failure, Status::kUnavailable, "no OPAQUE record made: " + key_failure.detail);
   }
-  return sasl::StoreProperty(request.params, spec.name, request.user, kProperty, std::move(value));
+  std::optional<SecretString> text = Register(*keys, user, password, options);
+  if (!text) {
+    return Fail(failure, Status::kMalformed,
+                "the password is not valid for OPAQUE (SASLprep rejected it), or registration "
+                "failed");
+  }
+  *out = std::move(*text);
+  return Status::kOk;
 }
 
 const sasl::MechanismSpec kMechanisms[] = {
     sasl::MechanismSpec{"OPAQUE-R255", sasl::kPakeSecurityFlags, sasl::kFeatures,
                         /*client_needs_password=*/true,
                         /*requires_binding=*/false,
-                        /*variant=*/0, &NewClient, &NewServer, &Setpass},
+                        /*variant=*/0, &sasl::NewClient<ClientSession, &ConfigureClient>,
+                        &sasl::NewServer<ServerSession, AuxpropRecords, &ConfigureServer>,
+                        &EncodeSecret},
 };
 
 const sasl::Family kFamily{kPluginName, kMechanisms};

@@ -8,44 +8,19 @@ namespace e2esasl::opaque {
 ServerSession::ServerSession(Rng& rng, RecordSource& records, ServerConfig config)
     : records_(records), config_(std::move(config)), login_(rng) {}
 
-Status ServerSession::Abort(Failure* failure, Status status, std::string detail) {
-  state_ = State::kFailed;
-  config_.keys = ServerKeyMaterial();
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
-}
-
-Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart:
-      if (in.empty()) {
-        state_ = State::kAwaitClientFirst;  // no initial response: ask for it with ""
-        return Status::kContinue;
-      }
-      return HandleClientFirst(in, out, failure);
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientFinal(in, out, failure);
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "the exchange is already complete");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
-  }
-  return Abort(failure, Status::kInternal, "unknown state");
-}
+const ServerSession::Transition ServerSession::kTransitions[2] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
+};
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFirst> message = ClientFirst::Parse(in, &parse_failure);
+  std::optional<ClientFirst> message = Receive<ClientFirst>(in, failure);
   if (!message) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   client_first_ = std::move(*message);
-  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
-      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
-  if (verdict.status != Status::kOk) {
+  Failure verdict;
+  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }
   // The user's record, or the fake one (RFC 9807 s6.3.2.2): the same code path either way.
@@ -90,10 +65,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFinal> message = ClientFinal::Parse(in, &parse_failure);
+  std::optional<ClientFinal> message = Receive<ClientFinal>(in, failure);
   if (!message) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // ServerFinish(ke3) (RFC 9807 s6.2.2)
   if (login_.Finish(message->ke3) != Status::kOk) {

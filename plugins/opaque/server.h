@@ -10,6 +10,7 @@
 #include "common/bytes.h"
 #include "common/cb_negotiation.h"
 #include "common/random.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "opaque/ake.h"
 #include "opaque/credentials.h"
@@ -19,28 +20,19 @@
 
 namespace e2esasl::opaque {
 
-// RecordSource: where the session finds a user's registration. Called once, from the step that
-// handles client-first, with the authcid as sent. nullopt for an unknown user or one without a
-// (valid) record: the session then answers with the fake record, indistinguishably.
-class RecordSource {
- public:
-  virtual ~RecordSource() = default;
-  virtual std::optional<StoredRecord> Lookup(std::string_view authcid) = 0;
-};
+// RecordSource: where the session finds a user's registration (UserSource). An unknown user or
+// one without a (valid) record gets the fake record, indistinguishably.
+using RecordSource = UserSource<StoredRecord>;
 
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
 using ServerBinding = cb::OwnedBinding;
 
-// ServerConfig: the server's inputs.
+// ServerConfig: the server's inputs (ServerInputs: its binding, whether it offered -PLUS) and
 //   keys             the long-term key material (key_file.h)
-//   binding          the server's own channel binding, if any
-//   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
 //   server_identity  RFC 9807 server_identity used at registration (nullopt: the public key)
 //   fake_ksf         the KSF parameters announced to unknown users (new records get the same)
-struct ServerConfig {
+struct ServerConfig : ServerInputs {
   ServerKeyMaterial keys;
-  std::optional<ServerBinding> binding;
-  bool plus_advertised = false;
   std::optional<Bytes> server_identity;
   KsfParams fake_ksf;
 };
@@ -57,31 +49,29 @@ struct ServerConfig {
 //   kAuthFailed  "y" while the server holds a binding (downgrade); KE3 does not verify (wrong
 //                password, unknown user, other binding data alike: kAuthFailedDetail)
 //   kInternal    RNG or library failure, Step after completion
-class ServerSession final {
+enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+
+class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
  public:
+  using Config = ServerConfig;
   ServerSession(Rng& rng, RecordSource& records, ServerConfig config);
-  ServerSession(const ServerSession&) = delete;
-  ServerSession& operator=(const ServerSession&) = delete;
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
-
-  bool IsComplete() const { return state_ == State::kComplete; }
+  // After client-first was accepted: the authcid as sent (Authzid and Disposition: AcceptedGs2).
   std::string_view Authcid() const { return client_first_.authcid; }
-  std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
-  cb::Disposition Disposition() const { return cb::DispositionOf(client_first_.gs2_header.flag); }
   const SessionKey& session_key() const { return login_.session_key(); }
 
  private:
-  enum class State { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+  using State = ServerState;
 
+  friend SessionBase;
+  static const Transition kTransitions[2];
+
+  void WipeSecrets() { config_.keys = ServerKeyMaterial(); }
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status Abort(Failure* failure, Status status, std::string detail);
 
   RecordSource& records_;
   ServerConfig config_;
-  State state_ = State::kStart;
-  Failure failure_;
   ClientFirst client_first_;
   ServerLogin login_;
 };

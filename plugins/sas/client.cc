@@ -8,60 +8,48 @@ namespace e2esasl::sas {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart: {
-      if (config_.gs2.flag != gs2::CbFlag::kUsed) {
-        return Abort(failure, Status::kBadBinding,
-                     "SAS-R255-PLUS works only with a channel binding (gs2-cb-flag \"p=\")");
-      }
-      if (config_.cb_data.empty()) {
-        return Abort(failure, Status::kBadBinding,
-                     "SAS-R255-PLUS: the channel binding has no data (a binding of nothing binds "
-                     "nothing)");
-      }
-      if (!in.empty()) {
-        return Abort(failure, Status::kMalformed, "the server spoke first: expected no challenge");
-      }
-      if (!ephemeral_.Generate(rng_)) {
-        return Abort(failure, Status::kInternal, "the random generator or libsodium failed");
-      }
-      ClientFirst first;
-      first.gs2_header = config_.gs2;
-      first.authcid = config_.authcid;
-      first.digits = config_.digits;
-      // c = SHA-512(lv(label) || lv(client-first-prefix) || lv(X))   (commit before seeing Y)
-      first.commitment = Commit(first.Prefix(), ephemeral_.Public());
-      client_first_ = Serialized(first);
-      if (client_first_.empty()) {
-        return Abort(failure, Status::kInternal, "cannot encode client-first (authcid invalid?)");
-      }
-      *out = client_first_;
-      state_ = State::kSentCommit;
-      return Status::kContinue;
-    }
-    case State::kSentCommit:
-      return HandleServerFirst(in, out, failure);
-    case State::kSentReveal:
-      return HandleServerConfirm(in, failure);
-    case State::kSentConfirm:
-      // server-final: the empty success data.
-      if (!in.empty()) {
-        return Abort(failure, Status::kMalformed, "server-final: expected no data");
-      }
-      state_ = State::kComplete;
-      return Status::kOk;
-    default:  // kAwaitPerson, kComplete, kFailed: no message is due
-      return StepOutOfTurn(failure);
+const ClientSession::Transition ClientSession::kTransitions[4] = {
+    {State::kStart, &ClientSession::SendClientFirst},
+    {State::kSentCommit, &ClientSession::HandleServerFirst},
+    // server-confirm: the server's tag first (a relay between two TLS channels fails here
+    // whatever people answer), then the person is asked.
+    {State::kSentReveal, &ClientSession::ReceivePeerConfirmation},
+    // server-final: the empty success data.
+    {State::kSentConfirm, &ClientSession::ReceiveEmptySuccess},
+};
+
+Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
+  if (config_.gs2.flag != gs2::CbFlag::kUsed) {
+    return Abort(failure, Status::kBadBinding,
+                 "SAS-R255-PLUS works only with a channel binding (gs2-cb-flag \"p=\")");
   }
+  if (config_.cb_data.empty()) {
+    return Abort(failure, Status::kBadBinding,
+                 "SAS-R255-PLUS: the channel binding has no data (a binding of nothing binds "
+                 "nothing)");
+  }
+  if (!ephemeral_.Generate(rng_)) {
+    return Abort(failure, Status::kInternal, "the random generator or libsodium failed");
+  }
+  ClientFirst first;
+  first.gs2_header = config_.gs2;
+  first.authcid = config_.authcid;
+  first.digits = config_.digits;
+  // c = SHA-512(lv(label) || lv(client-first-prefix) || lv(X))   (commit before seeing Y)
+  first.commitment = Commit(first.Prefix(), ephemeral_.Public());
+  client_first_ = Serialized(first);
+  if (client_first_.empty()) {
+    return Abort(failure, Status::kInternal, "cannot encode client-first (authcid invalid?)");
+  }
+  *out = client_first_;
+  state_ = State::kSentCommit;
+  return Status::kContinue;
 }
 
 Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ServerFirst> server_first = ServerFirst::Parse(in, &parse_failure);
+  const std::optional<ServerFirst> server_first = Receive<ServerFirst>(in, failure);
   if (!server_first) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // K = x * Y (abort on an invalid element, the identity, or our own X)
   FixedSecret<kElementSize> k;
@@ -81,16 +69,6 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
   }
   *out = reveal_bytes;
   state_ = State::kSentReveal;
-  return Status::kContinue;
-}
-
-Status ClientSession::HandleServerConfirm(ByteView in, Failure* failure) {
-  // The server's tag first: a relay between two TLS channels fails here whatever people answer.
-  const Status status = CheckPeerConfirmation(in, failure);
-  if (status != Status::kOk) {
-    return status;
-  }
-  state_ = State::kAwaitPerson;
   return Status::kContinue;
 }
 

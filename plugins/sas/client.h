@@ -15,12 +15,10 @@
 
 namespace e2esasl::sas {
 
-// ClientConfig: the client's inputs. gs2 must carry "p=<cb-name>" (SAS works only with a channel
-// binding) and cb_data the client's OWN binding data (never sent).
-struct ClientConfig {
-  std::string authcid;
-  gs2::Gs2Header gs2;
-  Bytes cb_data;
+// ClientConfig: the client's inputs (ClientInputs; no password). gs2 must carry "p=<cb-name>"
+// (SAS works only with a channel binding) and cb_data the client's OWN binding data (never sent);
+// digits is the length of the string asked for (d=).
+struct ClientConfig : ClientInputs {
   unsigned digits = kDefaultDigits;
 };
 
@@ -52,18 +50,21 @@ enum class ClientState {
 //   kInternal   RNG or crypto failure; a call out of order
 // Confirm, PendingConfirmation, Sas (the string once derived, after server-first; for tests and
 // logs) and IsComplete come from SessionCore. rng must outlive the session.
-class ClientSession final : public SessionCore<ClientState, Side::kClient> {
+class ClientSession final : public SessionCore<ClientSession, ClientState, Side::kClient> {
  public:
+  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
   std::optional<std::string> Announcement() const;
 
  private:
   using State = ClientState;
 
+  friend SessionBase<ClientSession, ClientState>;
+  static const Transition kTransitions[4];
+
+  Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleServerFirst(ByteView in, Bytes* out, Failure* failure);
-  Status HandleServerConfirm(ByteView in, Failure* failure);
 
   Rng& rng_;
   ClientConfig config_;

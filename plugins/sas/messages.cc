@@ -9,15 +9,8 @@
 
 namespace e2esasl::sas {
 using attr::AddBase64Attribute;
-using attr::Malformed;
-using attr::ReadAttribute;
-using attr::ReadBase64Exact;
 
 namespace {
-
-bool SizeOk(ByteView in) {
-  return attr::SizeOk(in, kMaxMessageSize);
-}
 
 // ParseDigits accepts exactly two decimal characters "10".."18" (no sign, no leading zero).
 std::optional<unsigned> ParseDigits(std::string_view text) {
@@ -47,32 +40,18 @@ void WritePrefix(const ClientFirst& message, ByteWriter& out) {
 // ---- ClientFirst ----------------------------------------------------------------------------
 
 std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure) {
-  if (!SizeOk(in)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ClientFirst message;
+  std::string_view digits_text;
   // client-first = gs2-header "n=" saslname ",d=" digits ",c=" commitment
-  if (!attr::ReadGs2AndAuthcid(&reader, &message.gs2_header, &message.authcid, out_failure)) {
+  attr::MessageParser parser(in, kMaxMessageSize, "client-first", out_failure);
+  parser.Gs2AndAuthcid(&message.gs2_header, &message.authcid).Text('d', &digits_text, "digits");
+  const std::optional<unsigned> digits = ParseDigits(digits_text);
+  parser.Check(digits.has_value(), "d= must be a decimal number from 10 to 18");
+  parser.Base64('c', message.commitment, "commitment");
+  if (!parser.End()) {
     return std::nullopt;
   }
-  std::string_view digits_text;
-  if (!reader.ReadExpected(',') || !ReadAttribute(&reader, 'd', &digits_text)) {
-    return Malformed<ClientFirst>(out_failure, "client-first: expected d=<digits>");
-  }
-  const std::optional<unsigned> digits = ParseDigits(digits_text);
-  if (!digits) {
-    return Malformed<ClientFirst>(out_failure,
-                                  "client-first: d= must be a decimal number from 10 to 18");
-  }
   message.digits = *digits;
-  if (!reader.ReadExpected(',') || !ReadBase64Exact(&reader, 'c', message.commitment)) {
-    return Malformed<ClientFirst>(out_failure,
-                                  "client-first: expected c=<64-byte base64 commitment>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ClientFirst>(out_failure, "client-first: unexpected data after c=");
-  }
   return message;
 }
 
@@ -96,21 +75,11 @@ Bytes ClientFirst::Prefix() const {
 template <char kLetter>
 std::optional<ElementMessage<kLetter>> ElementMessage<kLetter>::Parse(ByteView in,
                                                                       Failure* out_failure) {
-  const std::string name = kLetter == 'y' ? "server-first" : "client-reveal";
-  if (!SizeOk(in)) {
-    return Malformed<ElementMessage>(out_failure, name + ": empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ElementMessage message;
-  if (!ReadBase64Exact(&reader, kLetter, message.element)) {
-    return Malformed<ElementMessage>(
-        out_failure, name + ": expected " + std::string(1, kLetter) + "=<32-byte base64 element>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ElementMessage>(
-        out_failure, name + ": unexpected data after " + std::string(1, kLetter) + "=");
-  }
-  return message;
+  attr::MessageParser parser(in, kMaxMessageSize,
+                             kLetter == 'y' ? "server-first" : "client-reveal", out_failure);
+  parser.Base64(kLetter, message.element, "element");
+  return parser.Finish(message);
 }
 
 template <char kLetter>
@@ -126,19 +95,11 @@ template struct ElementMessage<'x'>;
 template <bool kFromServer>
 std::optional<ConfirmMessage<kFromServer>> ConfirmMessage<kFromServer>::Parse(
     ByteView in, Failure* out_failure) {
-  const std::string name = kFromServer ? "server-confirm" : "client-confirm";
-  if (!SizeOk(in)) {
-    return Malformed<ConfirmMessage>(out_failure, name + ": empty or longer than 4096 bytes");
-  }
-  ByteReader reader(in);
   ConfirmMessage message;
-  if (!ReadBase64Exact(&reader, 'v', message.tag)) {
-    return Malformed<ConfirmMessage>(out_failure, name + ": expected v=<64-byte base64 tag>");
-  }
-  if (!reader.Empty()) {
-    return Malformed<ConfirmMessage>(out_failure, name + ": unexpected data after v=");
-  }
-  return message;
+  attr::MessageParser parser(in, kMaxMessageSize,
+                             kFromServer ? "server-confirm" : "client-confirm", out_failure);
+  parser.Base64('v', message.tag, "tag");
+  return parser.Finish(message);
 }
 
 template <bool kFromServer>

@@ -34,36 +34,26 @@ unsigned Digits(const sasl::Options& options) {
       options.GetUint(kDigitsOption, kDefaultDigits, kMinDigits, kMaxDigits));
 }
 
-// SasClient / SasServer adapt the sessions to the glue's interface, including the person's
-// confirmation (PendingConfirmation / Announcement / Confirm). No stored secret: no Source.
-using SasClient = sasl::ClientAdapter<sas::ClientSession>;
-using SasServer = sasl::ServerAdapter<sas::ServerSession>;
-
-std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec&, sasl::ClientSetup setup,
-                                               Failure*) {
-  ClientConfig config;
-  config.authcid = std::move(setup.authcid);
-  config.gs2 = std::move(setup.gs2);
-  config.cb_data = std::move(setup.cb_data);
-  config.digits = Digits(*setup.options);
-  return std::make_unique<SasClient>(*setup.rng, std::move(config));
+// ConfigureClient / ConfigureServer: SAS's own options (the glue copies the rest). No stored
+// secret: the server session has no Source; it asks canon_user about the claimed authcid (no
+// stored credential is read: a person checks the claim).
+bool ConfigureClient(const sasl::MechanismSpec&, const sasl::Options& options, ClientConfig* config,
+                     Failure*) {
+  config->digits = Digits(options);
+  return true;
 }
 
-std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec&, sasl::ServerSetup setup,
-                                               Failure*) {
-  ServerConfig config;
-  config.binding = cb::CopyBinding(setup.binding);
-  config.plus_advertised = setup.plus_advertised;
-  config.min_digits = Digits(*setup.options);
+bool ConfigureServer(const sasl::MechanismSpec&, const sasl::ServerSetup& setup,
+                     ServerConfig* config, Failure*) {
+  config->min_digits = Digits(*setup.options);
   sasl::Identity* identity = setup.identity;
-  // canon_user of the claimed authcid (no stored credential is read: a person checks the claim).
-  config.accept_authcid = [identity](std::string_view authcid, Failure* failure) {
+  config->accept_authcid = [identity](std::string_view authcid, Failure* failure) {
     if (identity->CanonAuthcid(authcid) != SASL_OK) {
       return Fail(failure, Status::kAuthFailed, "the authentication identity was refused");
     }
     return Status::kOk;
   };
-  return std::make_unique<SasServer>(setup, std::move(config));
+  return true;
 }
 
 // Security flags (argued in docs/mechanisms/sas.md): no secret to sniff (NOPLAINTEXT) or to
@@ -79,7 +69,9 @@ const sasl::MechanismSpec kMechanisms[] = {
     sasl::MechanismSpec{"SAS-R255", kSecurityFlags, sasl::kFeatures,
                         /*client_needs_password=*/false,
                         /*requires_binding=*/true,
-                        /*variant=*/0, &NewClient, &NewServer, /*setpass=*/nullptr,
+                        /*variant=*/0, &sasl::NewClient<ClientSession, &ConfigureClient>,
+                        &sasl::NewServer<ServerSession, sasl::NoSource, &ConfigureServer>,
+                        /*encode_secret=*/nullptr,
                         /*needs_person=*/true},
 };
 

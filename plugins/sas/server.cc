@@ -10,47 +10,25 @@ namespace e2esasl::sas {
 ServerSession::ServerSession(Rng& rng, ServerConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart:
-      if (in.empty()) {
-        state_ = State::kAwaitClientFirst;  // no initial response: ask for client-first
-        return Status::kContinue;
-      }
-      return HandleClientFirst(in, out, failure);
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientReveal(in, out, failure);
-    case State::kSentConfirm: {
-      // The client's tag first: a relay between two TLS channels fails here, before the
-      // server's person is asked. Then the person, who has seen the string since
-      // server-confirm left (Announcement) and heard the client's person, answers last.
-      const Status status = CheckPeerConfirmation(in, failure);
-      if (status != Status::kOk) {
-        return status;
-      }
-      state_ = State::kAwaitPerson;
-      return Status::kContinue;
-    }
-    default:  // kAwaitPerson, kComplete, kFailed: no message is due
-      return StepOutOfTurn(failure);
-  }
-}
+const ServerSession::Transition ServerSession::kTransitions[3] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientReveal},
+    // client-confirm: the client's tag first (a relay between two TLS channels fails here,
+    // before the server's person is asked); then the person, who has seen the string since
+    // server-confirm left (Announcement) and heard the client's person, answers last.
+    {State::kSentConfirm, &ServerSession::ReceivePeerConfirmation},
+};
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  std::optional<ClientFirst> parsed = ClientFirst::Parse(in, &parse_failure);
+  std::optional<ClientFirst> parsed = Receive<ClientFirst>(in, failure);
   if (!parsed) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   client_first_ = std::move(*parsed);
   client_first_bytes_.assign(in.begin(), in.end());
   // The same channel-binding negotiation as every family (cb_negotiation.h) ...
-  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
-      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
-  if (verdict.status != Status::kOk) {
+  Failure verdict;
+  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail);
   }
   // ... and then SAS's own rule: without a binding the string would protect nothing.
@@ -83,10 +61,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
 }
 
 Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failure) {
-  Failure parse_failure;
-  const std::optional<ClientReveal> reveal = ClientReveal::Parse(in, &parse_failure);
+  const std::optional<ClientReveal> reveal = Receive<ClientReveal>(in, failure);
   if (!reveal) {
-    return Abort(failure, parse_failure.status, parse_failure.detail);
+    return failure_.status;
   }
   // c =? SHA-512(lv(label) || lv(client-first-prefix) || lv(X))
   const Commitment expected = Commit(client_first_.Prefix(), reveal->element);

@@ -21,15 +21,12 @@ namespace e2esasl::sas {
 // ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
 using ServerBinding = cb::OwnedBinding;
 
-// ServerConfig: the server's inputs.
-//   binding          the server's own channel binding (without one every client-first fails)
-//   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
+// ServerConfig: the server's inputs (ServerInputs: its binding, without which every client-first
+// fails, and whether it offered -PLUS) and
 //   min_digits       the shortest string this server accepts (the client chooses d=)
 //   accept_authcid   called once with the claimed authcid (canon_user in the plugin); a failure
 //                    Status ends the exchange with it. May be empty (tests).
-struct ServerConfig {
-  std::optional<ServerBinding> binding;
-  bool plus_advertised = false;
+struct ServerConfig : ServerInputs {
   unsigned min_digits = kDefaultDigits;
   std::function<Status(std::string_view authcid, Failure* failure)> accept_authcid;
 };
@@ -64,21 +61,23 @@ enum class ServerState {
 //   kInternal   RNG or crypto failure; a call out of order
 // Confirm, PendingConfirmation, Sas and IsComplete come from SessionCore. rng must outlive the
 // session.
-class ServerSession final : public SessionCore<ServerState, Side::kServer> {
+class ServerSession final : public SessionCore<ServerSession, ServerState, Side::kServer>,
+                            public AcceptedGs2 {
  public:
+  using Config = ServerConfig;
   ServerSession(Rng& rng, ServerConfig config);
-
-  Status Step(ByteView in, Bytes* out, Failure* failure);
   // Announcement: the string, right after Step(client-reveal) returned server-confirm (show it
   // to the person before sending it); nullopt otherwise.
   std::optional<std::string> Announcement() const;
 
+  // Authcid: the claimed authcid (Authzid and Disposition: AcceptedGs2).
   std::string_view Authcid() const { return client_first_.authcid; }
-  std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
-  cb::Disposition Disposition() const { return cb::DispositionOf(client_first_.gs2_header.flag); }
 
  private:
   using State = ServerState;
+
+  friend SessionBase<ServerSession, ServerState>;
+  static const Transition kTransitions[3];
 
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientReveal(ByteView in, Bytes* out, Failure* failure);

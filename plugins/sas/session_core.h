@@ -12,6 +12,7 @@
 
 #include "common/bytes.h"
 #include "common/ct.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "sas/key_schedule.h"
 #include "sas/messages.h"
@@ -21,17 +22,16 @@ namespace e2esasl::sas {
 // Side: the end a session plays.
 enum class Side { kClient, kServer };
 
-// SessionCore: the state and the steps both sessions share; each session derives from it and
-// runs its own opening messages. State is the session's state enum: it must have kStart,
-// kAwaitPerson, kSentConfirm, kComplete and kFailed. kSide picks the confirmation this end sends
+// SessionCore: the state and the steps both sessions share, on the final-state machine of every
+// family (common/session.h); each session derives from it and runs its own opening messages
+// (Advance). State is the session's state enum: it must have kStart, kAwaitPerson, kSentConfirm,
+// kComplete and kFailed. kSide picks the confirmation this end sends
 // (client-confirm "v=" tag_client, or server-confirm "v=" tag_server), the one it checks, and the
 // error details. Failures are final: the ephemeral scalar and the secrets are wiped, and every
 // later call returns the same Status.
-template <class State, Side kSide>
-class SessionCore {
+template <class Session, class State, Side kSide>
+class SessionCore : public SessionBase<Session, State> {
  public:
-  SessionCore(const SessionCore&) = delete;
-  SessionCore& operator=(const SessionCore&) = delete;
 
   // Confirm takes the person's answer while PendingConfirmation() has a value. Rejected:
   // kAuthFailed. Accepted, at the client: client-confirm in *out and kContinue; at the server
@@ -40,7 +40,7 @@ class SessionCore {
   Status Confirm(bool accepted, Bytes* out, Failure* failure) {
     out->clear();
     if (state_ == State::kFailed) {
-      return Fail(failure, failure_.status, failure_.detail);
+      return Repeat(failure);
     }
     if (state_ != State::kAwaitPerson) {
       return Abort(failure, Status::kInternal, "no confirmation was pending");
@@ -74,10 +74,19 @@ class SessionCore {
   bool IsComplete() const { return state_ == State::kComplete; }
 
  protected:
+  using Base = SessionBase<Session, State>;
+  using Base::Abort;
+  using Base::failure_;
+  using Base::Repeat;
+  using Base::state_;
+
   SessionCore() = default;
-  ~SessionCore() {
+  ~SessionCore() { WipeSecrets(); }
+
+  // WipeSecrets wipes the ephemeral scalar and the derived secrets (Abort calls it).
+  void WipeSecrets() {
     ephemeral_.Wipe();
-    WipeSecrets(&secrets_);
+    sas::WipeSecrets(&secrets_);
   }
 
   // OwnConfirmation: this end's confirm message (client-confirm or server-confirm "v=" tag).
@@ -87,19 +96,16 @@ class SessionCore {
     return Serialized(confirm);
   }
 
-  // StepOutOfTurn answers a Step in a state that takes no message: a person's answer pending,
-  // complete (both kInternal, and final) or failed (the failure again).
-  Status StepOutOfTurn(Failure* failure) {
-    switch (state_) {
-      case State::kAwaitPerson:
-        return Abort(failure, Status::kInternal, "a person's answer is pending: call Confirm");
-      case State::kComplete:
-        return Abort(failure, Status::kInternal, "the exchange is already complete");
-      case State::kFailed:
-        return Fail(failure, failure_.status, failure_.detail);
-      default:
-        return Abort(failure, Status::kInternal, "invalid state");
+
+  // ReceivePeerConfirmation: CheckPeerConfirmation, then the person is asked (kAwaitPerson,
+  // kContinue with nothing to send).
+  Status ReceivePeerConfirmation(ByteView in, Bytes* /*out*/, Failure* failure) {
+    const Status status = CheckPeerConfirmation(in, failure);
+    if (status != Status::kOk) {
+      return status;
     }
+    state_ = State::kAwaitPerson;
+    return Status::kContinue;
   }
 
   // CheckPeerConfirmation parses the peer's confirm message (server-confirm at the client,
@@ -119,17 +125,6 @@ class SessionCore {
     return Status::kOk;
   }
 
-  // Abort makes the session fail for good: wipes the scalar and the secrets, keeps the failure.
-  Status Abort(Failure* failure, Status status, std::string detail) {
-    state_ = State::kFailed;
-    ephemeral_.Wipe();
-    WipeSecrets(&secrets_);
-    failure_ = Failure{status, detail};
-    return Fail(failure, status, std::move(detail));
-  }
-
-  State state_ = State::kStart;
-  Failure failure_;
   Ephemeral ephemeral_;
   std::optional<SessionSecrets> secrets_;
 

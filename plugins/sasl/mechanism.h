@@ -24,6 +24,7 @@
 #include "common/gs2.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "sasl/auxprop.h"
 #include "sasl/options.h"
@@ -56,13 +57,11 @@ class ClientSession {
   }
 };
 
-// ClientSetup: everything the glue collected before the first step.
-struct ClientSetup {
-  std::string authcid;    // as the application gave it (the family applies SASLprep)
-  std::string authzid;    // empty: authorize as authcid
-  SecretString password;  // empty for mechanisms that need none
-  gs2::Gs2Header gs2;     // flag (n / y / p=name) and authzid, ready to serialize
-  Bytes cb_data;          // the application's binding data when gs2.flag == kUsed
+// ClientSetup: everything the glue collected before the first step: the session's ClientInputs
+// (authcid as the application gave it, the password, empty for mechanisms that need none, the
+// GS2 header ready to serialize, the binding data when gs2.flag == kUsed), and
+struct ClientSetup : ClientInputs {
+  std::string authzid;  // empty: authorize as authcid (also in gs2.authzid)
   const Options* options = nullptr;
   Rng* rng = nullptr;
 };
@@ -217,14 +216,55 @@ class ServerAdapter final : public ServerSession {
 
 struct MechanismSpec;
 
-// SetpassRequest: one sasl_setpass() call for one mechanism.
-struct SetpassRequest {
-  sasl_server_params_t* params;
-  const Options* options;
-  const char* user;
-  std::optional<std::string_view> password;  // nullopt: disable / remove the user's secret
-  unsigned flags;                            // SASL_SET_*
-};
+// NewClient<Session, kConfigure>: a MechanismSpec::new_client. Session::Config derives from
+// ClientInputs, which it gets from the setup; kConfigure, when given, fills the family's own
+// fields: bool (const MechanismSpec&, const Options&, Session::Config*, Failure*), false (with
+// *failure set) when the session cannot start. The session runs in a ClientAdapter.
+template <class Session, auto kConfigure = nullptr>
+std::unique_ptr<ClientSession> NewClient(const MechanismSpec& spec, ClientSetup setup,
+                                         Failure* failure) {
+  typename Session::Config config;
+  static_cast<ClientInputs&>(config) = std::move(static_cast<ClientInputs&>(setup));
+  if constexpr (kConfigure != nullptr) {
+    if (!kConfigure(spec, *setup.options, &config, failure)) {
+      return nullptr;
+    }
+  }
+  return std::make_unique<ClientAdapter<Session>>(*setup.rng, std::move(config));
+}
+
+// NewServer<Session, Source, kConfigure>: a MechanismSpec::new_server. Session::Config derives
+// from ServerInputs (the binding, copied, and whether -PLUS was offered); kConfigure, when given,
+// fills the family's own fields: bool (const MechanismSpec&, const ServerSetup&,
+// Session::Config*, Failure*), false (with *failure set) when the session cannot start. The
+// session runs in a ServerAdapter that owns its Source.
+template <class Session, class Source = NoSource, auto kConfigure = nullptr>
+std::unique_ptr<ServerSession> NewServer(const MechanismSpec& spec, ServerSetup setup,
+                                         Failure* failure) {
+  typename Session::Config config;
+  config.binding = cb::CopyBinding(setup.binding);
+  config.plus_advertised = setup.plus_advertised;
+  if constexpr (kConfigure != nullptr) {
+    if (!kConfigure(spec, setup, &config, failure)) {
+      return nullptr;
+    }
+  }
+  return std::make_unique<ServerAdapter<Session, Source>>(setup, std::move(config));
+}
+
+// SecretEncoder: turns a password given to sasl_setpass() into the text a family stores for the
+// user under its auxprop property PropertyName(spec). kOk with *out set; kUnavailable: the
+// family is not configured here (its property is left alone: SASL_NOCHANGE, the detail logged
+// as a note); another Status: SASL_BADPARAM with the detail as the error. Removing a user's
+// secret (SASL_SET_DISABLE, no password) needs no encoder call.
+using SecretEncoder = Status (*)(const MechanismSpec& spec, const Options& options,
+                                 std::string_view user, std::string_view password,
+                                 SecretString* out, Failure* failure);
+
+// PropertyName: a mechanism's own auxprop property, "e2esasl-<NAME>", so provisioning one
+// mechanism never overwrites another's; with for_lookup, "*" first (the authentication
+// identity's property).
+std::string PropertyName(const MechanismSpec& spec, bool for_lookup);
 
 // kFeatures: every family's SASL_FEAT_* (proxy authorization through the GS2 header's a=, and
 // channel binding, which libsasl2 turns into the -PLUS names).
@@ -250,8 +290,8 @@ struct MechanismSpec {
                                                Failure* failure);
   std::unique_ptr<ServerSession> (*new_server)(const MechanismSpec& spec, ServerSetup setup,
                                                Failure* failure);
-  // setpass: provisions the family's stored secret; nullptr when the family stores none.
-  int (*setpass)(const MechanismSpec& spec, const SetpassRequest& request);
+  // encode_secret: what setpass stores; nullptr when the family stores no secret.
+  SecretEncoder encode_secret;
   // needs_person: the sessions ask a person (PendingConfirmation). The server offers the
   // mechanism only when the application registered E2ESASL_CB_SAS_CONFIRM and
   // E2ESASL_CB_SAS_SHOW (its person must see the string before the client's is asked); the

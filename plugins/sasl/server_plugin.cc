@@ -3,6 +3,7 @@
 // libsasl2 enforces after success, and setpass.
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "sasl/errors.h"
@@ -194,15 +195,29 @@ int Setpass(void* glob_context, sasl_server_params_t* params, const char* user, 
   const auto* entry = static_cast<const Entry*>(glob_context);
   const MechanismSpec& spec = *entry->spec;
   return Guarded(params->utils, spec.name, [&] {
-    if (spec.setpass == nullptr) {
+    if (spec.encode_secret == nullptr) {
       return SASL_OK;
     }
     const Options options(params->utils, entry->family->plugin_name);
-    SetpassRequest request{params, &options, user, std::nullopt, flags};
+    std::optional<SecretString> value;  // nullopt: disable / remove the user's secret
     if (pass != nullptr && !(flags & SASL_SET_DISABLE)) {
-      request.password = std::string_view(pass, passlen);
+      SecretString encoded;
+      Failure failure;
+      const Status status = spec.encode_secret(spec, options, user, std::string_view(pass, passlen),
+                                               &encoded, &failure);
+      if (status == Status::kUnavailable) {
+        // Not configured here: leave the other mechanisms' provisioning alone.
+        Log(params->utils, SASL_LOG_NOTE, spec.name, failure.detail);
+        return SASL_NOCHANGE;
+      }
+      if (status != Status::kOk) {
+        SetError(params->utils, spec.name, failure.detail);
+        return SASL_BADPARAM;
+      }
+      value = std::move(encoded);
     }
-    return spec.setpass(spec, request);
+    const std::string property = PropertyName(spec, false);
+    return StoreProperty(params, spec.name, user, property.c_str(), std::move(value));
   });
 }
 
@@ -247,6 +262,10 @@ int ServerPlugInit(const Family& family, const sasl_utils_t* utils, int max_vers
     *plugcount = static_cast<int>(tables.plugs.size());
     return SASL_OK;
   });
+}
+
+std::string PropertyName(const MechanismSpec& spec, bool for_lookup) {
+  return std::string(for_lookup ? "*" : "") + "e2esasl-" + spec.name;
 }
 
 }  // namespace e2esasl::sasl

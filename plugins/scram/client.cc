@@ -18,22 +18,11 @@ constexpr size_t kMaxQuotedError = 128;
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-ClientSession::~ClientSession() {
-  WipeSecrets();
-}
-
 void ClientSession::WipeSecrets() {
   config_.password.Clear();
   Wipe(std::span<uint8_t>(config_.cb_data));
   config_.cb_data.clear();
   expected_server_signature_ = SecretBytes();
-}
-
-Status ClientSession::Abort(Failure* failure, Status status, std::string detail) {
-  WipeSecrets();
-  state_ = State::kFailed;
-  failure_ = Failure{status, detail};
-  return Fail(failure, status, std::move(detail));
 }
 
 Status ClientSession::ReportServerError(Failure* failure, std::string_view value) {
@@ -43,39 +32,17 @@ Status ClientSession::ReportServerError(Failure* failure, std::string_view value
                "server reported error: " + server_error_.substr(0, kMaxQuotedError));
 }
 
-Status ClientSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart:
-      return SendClientFirst(in, out, failure);
-    case State::kSentClientFirst:
-      return SendClientFinal(in, out, failure);
-    case State::kSentClientFinal:
-      return VerifyServerFinal(in, failure);
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "SCRAM client: step after the exchange completed");
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
-  }
-  return Abort(failure, Status::kInternal, "SCRAM client: bad state");
-}
+const ClientSession::Transition ClientSession::kTransitions[3] = {
+    {State::kStart, &ClientSession::SendClientFirst},
+    {State::kSentClientFirst, &ClientSession::SendClientFinal},
+    {State::kSentClientFinal, &ClientSession::VerifyServerFinal},
+};
 
-Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  if (!in.empty()) {
-    return Abort(failure, Status::kMalformed, "SCRAM is client-first: unexpected server challenge");
-  }
-  const gs2::Gs2Header& gs2 = config_.gs2;
-  const bool used = gs2.flag == gs2::CbFlag::kUsed;
-  if (used ? (!gs2::IsValidCbName(gs2.cb_name) || config_.cb_data.empty())
-           : (!gs2.cb_name.empty() || !config_.cb_data.empty())) {
-    return Abort(failure, Status::kBadBinding,
-                 used ? "channel binding: missing cb-name or binding data"
-                      : "channel binding: data given without p= flag");
-  }
-  // The client SHOULD prepare the username using SASLprep as a query string (RFC 5802 s5.1).
-  std::optional<SecretString> username = SaslPrep(config_.authcid, SaslPrepMode::kQuery);
-  if (!username || username->empty()) {
-    return Abort(failure, Status::kInternal, "authentication identity rejected by SASLprep");
+Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
+  // The binding inputs, and the username SASLprep'd as a query string (RFC 5802 s5.1).
+  Failure input_failure;
+  if (CheckClientInputs(config_, &client_first_.username, &input_failure) != Status::kOk) {
+    return Abort(failure, input_failure.status, input_failure.detail);
   }
   // SaltedPassword := Hi(Normalize(password), ...): normalize now, fail before sending anything.
   std::optional<SecretString> normalized = NormalizePassword(config_.password.view());
@@ -88,8 +55,7 @@ Status ClientSession::SendClientFirst(ByteView in, Bytes* out, Failure* failure)
   if (!nonce) {
     return Abort(failure, Status::kInternal, "random number generator failed (client nonce)");
   }
-  client_first_.gs2_header = gs2;
-  client_first_.username = std::string(username->view());
+  client_first_.gs2_header = config_.gs2;
   client_first_.nonce = std::move(*nonce);
 
   ByteWriter header(kMaxMessageSize);
@@ -191,7 +157,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   return Status::kContinue;
 }
 
-Status ClientSession::VerifyServerFinal(ByteView in, Failure* failure) {
+Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* failure) {
   Failure parse_failure;
   std::optional<ServerFinal> server_final = ServerFinal::Parse(in, &parse_failure);
   if (!server_final) {

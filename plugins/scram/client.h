@@ -14,18 +14,17 @@
 #include "common/hash.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "scram/key_schedule.h"
 #include "scram/messages.h"
 
 namespace e2esasl::scram {
 
-// ClientConfig: the client's inputs and policy.
+// ClientConfig: the client's inputs (ClientInputs: the authcid, SASLprep'd (query) before it is
+// sent; the password, SASLprep'd (stored string, RFC 5802 Normalize) before PBKDF2; gs2 and
+// cb_data) and policy:
 //   alg             the hash (SCRAM-SHA-1 / -256 / -512)
-//   authcid         the authentication identity; SASLprep'd (query) before it is sent
-//   password        SASLprep'd (stored string, RFC 5802 Normalize) before PBKDF2
-//   gs2             the GS2 header (flag, cb-name, authzid) decided by cb::ChooseClientFlag
-//   cb_data         the binding data, non-empty exactly when gs2.flag is kUsed
 //   min_iterations  a server offering fewer iterations is refused (RFC 5802 s5.1: servers
 //                   SHOULD announce at least 4096; a MITM who terminates TLS would like fewer, to
 //                   make its offline dictionary attack cheap).
@@ -34,12 +33,8 @@ namespace e2esasl::scram {
 //                   and still admits today's recommended counts (e.g. 600000 for SHA-256).
 //   nonce_size      characters of client nonce (GenerateNonce); 24 printable characters carry
 //                   about 157 bits.
-struct ClientConfig {
+struct ClientConfig : ClientInputs {
   HashAlg alg = HashAlg::kSha256;
-  std::string authcid;
-  SecretString password;
-  gs2::Gs2Header gs2;
-  Bytes cb_data;
   uint32_t min_iterations = kDefaultIterations;
   uint32_t max_iterations = 1u << 20;
   size_t nonce_size = 24;
@@ -66,35 +61,33 @@ struct ClientConfig {
 //                 authzid not valid UTF-8; the adapter may map this to SASL_BADPARAM), the RNG
 //                 failed, or OpenSSL failed; also Step after completion.
 // rng must outlive the session.
-class ClientSession final {
+enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
  public:
+  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
-  ~ClientSession();
-  ClientSession(const ClientSession&) = delete;
-  ClientSession& operator=(const ClientSession&) = delete;
+  ~ClientSession() { WipeSecrets(); }
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
-
-  // IsComplete: true once the server's signature verified.
-  bool IsComplete() const { return state_ == State::kComplete; }
+  // IsComplete (SessionBase): true once the server's signature verified.
   // ServerError: the e= value the server sent, empty when none.
   std::string_view ServerError() const { return server_error_; }
 
  private:
-  enum class State { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+  using State = ClientState;
 
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets();
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
-  Status VerifyServerFinal(ByteView in, Failure* failure);
+  Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure);
   Status ReportServerError(Failure* failure, std::string_view value);
-  Status Abort(Failure* failure, Status status, std::string detail);
-  void WipeSecrets();
 
   Rng& rng_;
   ClientConfig config_;
 
-  State state_ = State::kStart;
-  Failure failure_;
   std::string server_error_;
   ClientFirst client_first_;
   Bytes gs2_header_bytes_;

@@ -51,15 +51,16 @@ HashAlg AlgOf(const sasl::MechanismSpec& spec) {
   return static_cast<HashAlg>(spec.variant);
 }
 
-// PropertyName: our own auxprop property per hash, so provisioning one never overwrites another.
-const char* PropertyName(HashAlg alg, bool for_lookup) {
+// LookupProperty: our own auxprop property per hash (sasl::PropertyName of its mechanism), so
+// provisioning one never overwrites another.
+const char* LookupProperty(HashAlg alg) {
   switch (alg) {
     case HashAlg::kSha1:
-      return for_lookup ? "*e2esasl-SCRAM-SHA-1" : "e2esasl-SCRAM-SHA-1";
+      return "*e2esasl-SCRAM-SHA-1";
     case HashAlg::kSha256:
-      return for_lookup ? "*e2esasl-SCRAM-SHA-256" : "e2esasl-SCRAM-SHA-256";
+      return "*e2esasl-SCRAM-SHA-256";
     case HashAlg::kSha512:
-      return for_lookup ? "*e2esasl-SCRAM-SHA-512" : "e2esasl-SCRAM-SHA-512";
+      return "*e2esasl-SCRAM-SHA-512";
   }
   return "";
 }
@@ -100,7 +101,7 @@ class AuxpropCredentials final : public CredentialSource {
 
   std::optional<StoredSecret> Lookup(HashAlg alg, std::string_view authcid,
                                      std::string_view) override {
-    const std::array<const char*, 3> properties = {PropertyName(alg, true), "*authPassword",
+    const std::array<const char*, 3> properties = {LookupProperty(alg), "*authPassword",
                                                    sasl::kUserPasswordProperty};
     sasl::AuthcidLookup found;
     if (identity_.LookupAuthcid(authcid, properties, &found) != SASL_OK || !found.user_found) {
@@ -128,28 +129,19 @@ class AuxpropCredentials final : public CredentialSource {
   sasl::Identity& identity_;
 };
 
-// ScramClient / ScramServer adapt the sessions to the glue's interface; the server adapter owns
-// the AuxpropCredentials its session reads.
-using ScramClient = sasl::ClientAdapter<scram::ClientSession>;
-using ScramServer = sasl::ServerAdapter<scram::ServerSession, AuxpropCredentials>;
-
-std::unique_ptr<sasl::ClientSession> NewClient(const sasl::MechanismSpec& spec,
-                                               sasl::ClientSetup setup, Failure*) {
-  ClientConfig config;
-  config.alg = AlgOf(spec);
-  config.authcid = std::move(setup.authcid);
-  config.password = std::move(setup.password);
-  config.gs2 = std::move(setup.gs2);
-  config.cb_data = std::move(setup.cb_data);
-  config.min_iterations = static_cast<uint32_t>(setup.options->GetUint(
+// ConfigureClient / ConfigureServer: SCRAM's own options (the glue copies the rest).
+bool ConfigureClient(const sasl::MechanismSpec& spec, const sasl::Options& options,
+                     ClientConfig* config, Failure*) {
+  config->alg = AlgOf(spec);
+  config->min_iterations = static_cast<uint32_t>(options.GetUint(
       "e2esasl_scram_min_iterations", kDefaultIterations, 1, kMaxIterationsOption));
-  config.max_iterations = static_cast<uint32_t>(
-      setup.options->GetUint("e2esasl_scram_max_iterations", 1u << 20, 1, kMaxIterationsOption));
-  return std::make_unique<ScramClient>(*setup.rng, std::move(config));
+  config->max_iterations = static_cast<uint32_t>(
+      options.GetUint("e2esasl_scram_max_iterations", 1u << 20, 1, kMaxIterationsOption));
+  return true;
 }
 
-std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec& spec,
-                                               sasl::ServerSetup setup, Failure* failure) {
+bool ConfigureServer(const sasl::MechanismSpec& spec, const sasl::ServerSetup& setup,
+                     ServerConfig* config, Failure* failure) {
   const sasl::Options& options = *setup.options;
   if (options.Cluster() && !options.Get(kSecretOption)) {
     // One of several servers on one store: a per-process key would make this server's answers
@@ -159,35 +151,29 @@ std::unique_ptr<sasl::ServerSession> NewServer(const sasl::MechanismSpec& spec,
         "server must have the same e2esasl_scram_secret (docs/stores.md); refusing to serve";
     options.Error(kSecretOption, why);
     Fail(failure, Status::kUnavailable, std::string("option ") + kSecretOption + ": " + why);
-    return nullptr;
+    return false;
   }
-  ServerConfig config;
-  config.alg = AlgOf(spec);
-  config.binding = cb::CopyBinding(setup.binding);
-  config.plus_advertised = setup.plus_advertised;
-  config.fake_secret = FakeSecret(options);
-  config.fake_iterations = Iterations(options);
-  config.password_fallback = options.GetBool("e2esasl_scram_password_fallback", true);
-  config.send_errors = options.GetBool("e2esasl_scram_send_errors", true);
-  return std::make_unique<ScramServer>(setup, std::move(config));
+  config->alg = AlgOf(spec);
+  config->fake_secret = FakeSecret(options);
+  config->fake_iterations = Iterations(options);
+  config->password_fallback = options.GetBool("e2esasl_scram_password_fallback", true);
+  config->send_errors = options.GetBool("e2esasl_scram_send_errors", true);
+  return true;
 }
 
-int Setpass(const sasl::MechanismSpec& spec, const sasl::SetpassRequest& request) {
-  const HashAlg alg = AlgOf(spec);
-  std::optional<SecretString> value;
-  if (request.password) {
-    std::optional<StoredCredentials> creds = StoredCredentials::Generate(
-        alg, SystemRandom(), *request.password, Iterations(*request.options));
-    std::optional<SecretString> text = creds ? creds->Serialize() : std::nullopt;
-    if (!text) {
-      sasl::SetError(request.params->utils, spec.name,
-                     "the password is not valid for SCRAM (SASLprep rejected it)");
-      return SASL_BADPARAM;
-    }
-    value = std::move(*text);
+// EncodeSecret: the RFC 5803 verifier of the password for the mechanism's hash.
+Status EncodeSecret(const sasl::MechanismSpec& spec, const sasl::Options& options,
+                    std::string_view, std::string_view password, SecretString* out,
+                    Failure* failure) {
+  std::optional<StoredCredentials> creds =
+      StoredCredentials::Generate(AlgOf(spec), SystemRandom(), password, Iterations(options));
+  std::optional<SecretString> text = creds ? creds->Serialize() : std::nullopt;
+  if (!text) {
+    return Fail(failure, Status::kMalformed,
+                "the password is not valid for SCRAM (SASLprep rejected it)");
   }
-  return sasl::StoreProperty(request.params, spec.name, request.user, PropertyName(alg, false),
-                             std::move(value));
+  *out = std::move(*text);
+  return Status::kOk;
 }
 
 constexpr unsigned kSecurityFlags =
@@ -200,9 +186,9 @@ constexpr sasl::MechanismSpec Spec(const char* name, HashAlg alg, unsigned bits)
                              /*client_needs_password=*/true,
                              /*requires_binding=*/false,
                              static_cast<int>(alg),
-                             &NewClient,
-                             &NewServer,
-                             &Setpass};
+                             &sasl::NewClient<ClientSession, &ConfigureClient>,
+                             &sasl::NewServer<ServerSession, AuxpropCredentials, &ConfigureServer>,
+                             &EncodeSecret};
 }
 
 // Strongest first: libsasl2 keeps this order when the client negotiates.

@@ -51,10 +51,6 @@ std::optional<SecretBytes> FakeSecretFromText(std::string_view text) {
 ServerSession::ServerSession(Rng& rng, CredentialSource& credentials, ServerConfig config)
     : rng_(rng), credentials_(credentials), config_(std::move(config)) {}
 
-ServerSession::~ServerSession() {
-  WipeSecrets();
-}
-
 void ServerSession::WipeSecrets() {
   stored_.stored_key = SecretBytes();
   stored_.server_key = SecretBytes();
@@ -63,47 +59,31 @@ void ServerSession::WipeSecrets() {
 
 Status ServerSession::Abort(Failure* failure, Status status, std::string detail,
                             std::string_view server_error, Bytes* out) {
-  WipeSecrets();
-  failure_ = Failure{status, detail};
   if (config_.send_errors && !server_error.empty()) {
     ServerFinal final_message;
     final_message.error = std::string(server_error);
     if (std::optional<Bytes> message = Encode(final_message, kMaxMessageSize)) {
       // The e= message goes out as a challenge; the failure comes at the next Step.
+      WipeSecrets();
+      failure_ = Failure{status, detail};
       *out = std::move(*message);
       state_ = State::kSentError;
       return Status::kContinue;
     }
   }
   out->clear();
-  state_ = State::kFailed;
-  return Fail(failure, status, std::move(detail));
+  return Abort(failure, status, std::move(detail));
 }
 
-Status ServerSession::Step(ByteView in, Bytes* out, Failure* failure) {
-  out->clear();
-  switch (state_) {
-    case State::kStart:
-      if (in.empty()) {
-        // No initial response: send an empty challenge, once (RFC 4422 s5 item 2a).
-        state_ = State::kAwaitClientFirst;
-        return Status::kContinue;
-      }
-      return HandleClientFirst(in, out, failure);
-    case State::kAwaitClientFirst:
-      return HandleClientFirst(in, out, failure);
-    case State::kSentServerFirst:
-      return HandleClientFinal(in, out, failure);
-    case State::kSentError:
-      state_ = State::kFailed;
-      return Fail(failure, failure_.status, failure_.detail);
-    case State::kComplete:
-      return Abort(failure, Status::kInternal, "SCRAM server: step after the exchange completed",
-                   {}, out);
-    case State::kFailed:
-      return Fail(failure, failure_.status, failure_.detail);
-  }
-  return Abort(failure, Status::kInternal, "SCRAM server: bad state", {}, out);
+const ServerSession::Transition ServerSession::kTransitions[3] = {
+    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
+    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
+    {State::kSentError, &ServerSession::AfterError},
+};
+
+Status ServerSession::AfterError(ByteView /*in*/, Bytes* /*out*/, Failure* failure) {
+  state_ = State::kFailed;
+  return Repeat(failure);
 }
 
 bool ServerSession::EnsureFakeSecret() {
@@ -195,9 +175,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   client_first_ = std::move(*client_first);
 
   // Channel-binding negotiation (RFC 5802 s6 plus the Cyrus gaps closed in cb_negotiation.h).
-  const cb::ServerVerdict verdict = cb::JudgeServerFlag(
-      client_first_.gs2_header, cb::RefBinding(config_.binding), config_.plus_advertised);
-  if (verdict.status != Status::kOk) {
+  Failure verdict;
+  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
     return Abort(failure, verdict.status, verdict.detail,
                  FlagErrorValue(client_first_.gs2_header.flag, config_.binding.has_value()), out);
   }

@@ -18,6 +18,7 @@
 #include "common/hash.h"
 #include "common/random.h"
 #include "common/secret.h"
+#include "common/session.h"
 #include "common/status.h"
 #include "scram/key_schedule.h"
 #include "scram/messages.h"
@@ -49,10 +50,9 @@ using ServerBinding = cb::OwnedBinding;
 // iteration count; for tests that check that every path costs the same.
 using Pbkdf2Observer = std::function<void(uint32_t iterations)>;
 
-// ServerConfig: the server's inputs and policy.
+// ServerConfig: the server's inputs (ServerInputs: its binding, whether it offered -PLUS) and
+// policy:
 //   alg              the hash (SCRAM-SHA-1 / -256 / -512)
-//   binding          the server's own channel binding, if any
-//   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
 //   fake_secret      key of HMAC(fake_secret, ...) that derives an unknown user's salt and
 //                    StoredKey, and the salt of the plaintext fallback. Supply a secret that is
 //                    stable across connections and restarts (the plugin reads
@@ -74,10 +74,8 @@ using Pbkdf2Observer = std::function<void(uint32_t iterations)>;
 //                    challenge: libsasl2 cannot carry data with a failed step) and the failure
 //                    at the next Step, whatever comes in; when false, the failure at once.
 //   on_pbkdf2        see Pbkdf2Observer (empty: none).
-struct ServerConfig {
+struct ServerConfig : ServerInputs {
   HashAlg alg = HashAlg::kSha256;
-  std::optional<ServerBinding> binding;
-  bool plus_advertised = false;
   SecretBytes fake_secret;
   uint32_t fake_iterations = kDefaultIterations;
   size_t fake_salt_size = kDefaultSaltSize;
@@ -113,48 +111,55 @@ std::optional<SecretBytes> FakeSecretFromText(std::string_view text);
 //                (e=invalid-proof, the same detail in both cases)
 //   kInternal    stored credentials unusable, RNG or OpenSSL failure, Step after completion
 // rng and credentials must outlive the session.
-class ServerSession final {
+enum class ServerState {
+  kStart,
+  kAwaitClientFirst,
+  kSentServerFirst,
+  kSentError,
+  kComplete,
+  kFailed
+};
+
+class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
  public:
+  using Config = ServerConfig;
   ServerSession(Rng& rng, CredentialSource& credentials, ServerConfig config);
-  ~ServerSession();
-  ServerSession(const ServerSession&) = delete;
-  ServerSession& operator=(const ServerSession&) = delete;
+  ~ServerSession() { WipeSecrets(); }
 
-  Status Step(ByteView in, Bytes* out, Failure* failure);
-
-  // IsComplete: true once the client's proof verified.
-  bool IsComplete() const { return state_ == State::kComplete; }
+  // IsComplete (SessionBase): true once the client's proof verified.
 
   // After client-first-message was accepted (and meaningful only once IsComplete()):
-  // Authcid: the SASLprep'd authentication identity. Authzid: the authorization identity the
-  // client asked for, empty when none (authorizing it is the adapter's job).
+  // Authcid: the SASLprep'd authentication identity. Authzid (AcceptedGs2): the authorization
+  // identity the client asked for, empty when none (authorizing it is the adapter's job);
+  // Disposition (AcceptedGs2): the Cyrus disposition of the received gs2-cb-flag
+  // (oparams->cbindingdisp).
   std::string_view Authcid() const { return authcid_; }
-  std::string_view Authzid() const { return client_first_.gs2_header.authzid; }
-  // ReceivedCbFlag / Disposition: the gs2-cb-flag received and the matching Cyrus disposition
-  // (oparams->cbindingdisp); CbName: the binding type for p=, else empty (oparams->cbindingname).
-  gs2::CbFlag ReceivedCbFlag() const { return client_first_.gs2_header.flag; }
-  cb::Disposition Disposition() const { return cb::DispositionOf(ReceivedCbFlag()); }
-  std::string_view CbName() const { return client_first_.gs2_header.cb_name; }
 
  private:
-  enum class State { kStart, kAwaitClientFirst, kSentServerFirst, kSentError, kComplete, kFailed };
+  using State = ServerState;
 
+  friend SessionBase;
+  static const Transition kTransitions[3];
+
+  void WipeSecrets();
+  // AfterError: the Step after the e= message went out fails with the kept failure.
+  Status AfterError(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
   bool EnsureFakeSecret();
   bool MakeFakeCredentials();
   bool DerivePasswordCredentials(const SecretString& password);
   bool RunPbkdf2(std::string_view password, ByteView salt, StoredCredentials* out);
+  // Abort fails the session (SessionBase::Abort), or with send_errors and a server_error first
+  // answers kContinue with "e=<server_error>" in *out and fails at the next Step (kSentError).
   Status Abort(Failure* failure, Status status, std::string detail, std::string_view server_error,
                Bytes* out);
-  void WipeSecrets();
+  using SessionBase::Abort;
 
   Rng& rng_;
   CredentialSource& credentials_;
   ServerConfig config_;
 
-  State state_ = State::kStart;
-  Failure failure_;
   std::string authcid_;
   ClientFirst client_first_;
   ServerFirst server_first_;

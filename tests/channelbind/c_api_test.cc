@@ -7,8 +7,8 @@
 
 #include <e2esasl/channelbind_c.h>
 
+#include "e2esasl/handles.h"
 #include "probe.h"
-#include "support/tls_handles.h"
 
 namespace e2esasl::channelbind_test {
 namespace {
@@ -282,7 +282,7 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
   }
 
   void testConfigure() {
-    testing::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+    e2esasl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
     SSL_CTX_set_options(ctx.get(), SSL_OP_NO_EXTENDED_MASTER_SECRET);
     char errbuf[256] = "";
     CPPUNIT_ASSERT_EQUAL_MESSAGE(errbuf, E2E_CB_OK,
@@ -291,7 +291,7 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT((SSL_CTX_get_options(ctx.get()) & SSL_OP_NO_EXTENDED_MASTER_SECRET) == 0);
     CPPUNIT_ASSERT(SSL_CTX_get_min_proto_version(ctx.get()) >= TLS1_2_VERSION);
 
-    testing::SslPtr ssl(SSL_new(ctx.get()));
+    e2esasl::SslPtr ssl(SSL_new(ctx.get()));
     SSL_set_options(ssl.get(), SSL_OP_NO_EXTENDED_MASTER_SECRET);
     SSL_clear_options(ssl.get(), SSL_OP_NO_RENEGOTIATION);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(errbuf, E2E_CB_OK,
@@ -301,7 +301,7 @@ class ChannelBindCApiTest : public CppUnit::TestFixture {
 
     gnutls_session_t raw = nullptr;
     CPPUNIT_ASSERT_EQUAL(GNUTLS_E_SUCCESS, gnutls_init(&raw, GNUTLS_CLIENT));
-    testing::GnutlsSessionPtr session(raw);
+    e2esasl::GnutlsSessionPtr session(raw);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(errbuf, E2E_CB_OK,
                                  e2e_cb_configure_gnutls(session.get(), errbuf, sizeof(errbuf)));
   }

@@ -7,8 +7,8 @@
 
 #include <openssl/ssl.h>
 
+#include "e2esasl/handles.h"
 #include "probe.h"
-#include "support/tls_handles.h"
 
 namespace e2esasl::channelbind_test {
 namespace {
@@ -261,7 +261,7 @@ class ChannelBindKnownAnswerTest : public CppUnit::TestFixture {
           } else {
             gnutls_datum_t datum{nullptr, 0};
             if (gnutls_session_channel_binding(e.gnutls, GNUTLS_CB_TLS_UNIQUE, &datum) == 0) {
-              testing::GnutlsDatum owned;
+              e2esasl::GnutlsDatum owned;
               *owned.out() = datum;
               out->expected.assign(datum.data, datum.data + datum.size);
             }

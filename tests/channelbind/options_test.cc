@@ -5,8 +5,8 @@
 #include <optional>
 #include <set>
 
+#include "e2esasl/handles.h"
 #include "probe.h"
-#include "support/tls_handles.h"
 
 namespace e2esasl::channelbind_test {
 namespace {}  // namespace
@@ -82,9 +82,9 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
 
   void testHandshakeIncomplete() {
     for (const SSL_METHOD* method : {TLS_client_method(), TLS_server_method()}) {
-      testing::SslCtxPtr ctx(SSL_CTX_new(method));
+      e2esasl::SslCtxPtr ctx(SSL_CTX_new(method));
       CPPUNIT_ASSERT(ctx != nullptr);
-      testing::SslPtr ssl(SSL_new(ctx.get()));
+      e2esasl::SslPtr ssl(SSL_new(ctx.get()));
       CPPUNIT_ASSERT(ssl != nullptr);
       for (cb::Type type : kTypes) {
         auto result = cb::FromOpenssl(ssl.get(), type);
@@ -100,7 +100,7 @@ class ChannelBindOptionsTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_EQUAL(
           GNUTLS_E_SUCCESS,
           gnutls_init(&raw, role == cb::Role::kClient ? GNUTLS_CLIENT : GNUTLS_SERVER));
-      testing::GnutlsSessionPtr session(raw);
+      e2esasl::GnutlsSessionPtr session(raw);
       CPPUNIT_ASSERT_EQUAL(GNUTLS_E_SUCCESS, gnutls_set_default_priority(session.get()));
       for (cb::Type type : kTypes) {
         auto result = cb::FromGnutls(session.get(), role, type);

@@ -61,23 +61,23 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class Base64Test : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(Base64Test);
-  CPPUNIT_TEST(EncodesRfc4648Vectors);
-  CPPUNIT_TEST(DecodesRfc4648Vectors);
-  CPPUNIT_TEST(RejectsMalformed);
-  CPPUNIT_TEST(EnforcesMaximumSize);
-  CPPUNIT_TEST(RoundTripsAllByteValues);
-  CPPUNIT_TEST(SecretVariantAgrees);
+  CPPUNIT_TEST(testEncodesRfc4648Vectors);
+  CPPUNIT_TEST(testDecodesRfc4648Vectors);
+  CPPUNIT_TEST(testRejectsMalformed);
+  CPPUNIT_TEST(testEnforcesMaximumSize);
+  CPPUNIT_TEST(testRoundTripsAllByteValues);
+  CPPUNIT_TEST(testSecretVariantAgrees);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void EncodesRfc4648Vectors() {
+  void testEncodesRfc4648Vectors() {
     for (const Rfc4648Vector& v : kRfc4648Vectors) {
       CPPUNIT_ASSERT_EQUAL(std::string(v.encoded), Base64Encode(AsBytes(v.decoded)));
       CPPUNIT_ASSERT_EQUAL(v.encoded.size(), Base64EncodedSize(v.decoded.size()));
     }
   }
 
-  void DecodesRfc4648Vectors() {
+  void testDecodesRfc4648Vectors() {
     for (const Rfc4648Vector& v : kRfc4648Vectors) {
       std::optional<Bytes> decoded = Base64Decode(v.encoded, 64);
       CPPUNIT_ASSERT_MESSAGE(std::string(v.encoded), decoded.has_value());
@@ -85,7 +85,7 @@ class Base64Test : public CppUnit::TestFixture {
     }
   }
 
-  void RejectsMalformed() {
+  void testRejectsMalformed() {
     for (const Malformed& m : kMalformed) {
       CPPUNIT_ASSERT_MESSAGE(m.why, !Base64Decode(m.input, 64).has_value());
       CPPUNIT_ASSERT_MESSAGE(m.why, !Base64DecodeSecret(m.input, 64).has_value());
@@ -95,7 +95,7 @@ class Base64Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Base64Decode("Zm8=", 64).has_value());
   }
 
-  void EnforcesMaximumSize() {
+  void testEnforcesMaximumSize() {
     CPPUNIT_ASSERT(!Base64Decode("Zm9vYmFy", 5).has_value());
     CPPUNIT_ASSERT(Base64Decode("Zm9vYmFy", 6).has_value());
     CPPUNIT_ASSERT(!Base64Decode("Zm9vYmE=", 4).has_value());
@@ -103,7 +103,7 @@ class Base64Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(Base64Decode("", 0).has_value());
   }
 
-  void RoundTripsAllByteValues() {
+  void testRoundTripsAllByteValues() {
     Bytes all(256);
     for (size_t i = 0; i < all.size(); ++i) {
       all[i] = static_cast<uint8_t>(i);
@@ -116,7 +116,7 @@ class Base64Test : public CppUnit::TestFixture {
     }
   }
 
-  void SecretVariantAgrees() {
+  void testSecretVariantAgrees() {
     std::optional<SecretBytes> secret = Base64DecodeSecret("Zm9vYmE=", 5);
     CPPUNIT_ASSERT(secret.has_value());
     CPPUNIT_ASSERT_EQUAL(std::string("fooba"), ToString(*secret));

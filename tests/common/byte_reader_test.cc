@@ -14,24 +14,24 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class ByteReaderTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ByteReaderTest);
-  CPPUNIT_TEST(ReadsBigEndianIntegers);
-  CPPUNIT_TEST(ShortReadsLeaveReaderUnchanged);
-  CPPUNIT_TEST(ReadsAndCopiesFixedBytes);
-  CPPUNIT_TEST(SubReaderAndLengthPrefix);
-  CPPUNIT_TEST(TruncatedLengthPrefixLeavesReaderUnchanged);
-  CPPUNIT_TEST(ReadUntilStopsBeforeDelimiter);
-  CPPUNIT_TEST(ReadFieldSplitsTextAttributes);
-  CPPUNIT_TEST(LiteralAndExpected);
-  CPPUNIT_TEST(ReadRestEmptiesReader);
-  CPPUNIT_TEST(WriterWritesBigEndian);
-  CPPUNIT_TEST(WriterCapIsStickyError);
-  CPPUNIT_TEST(WriterLengthPrefixTooLong);
-  CPPUNIT_TEST(WriterFinishIsFinal);
-  CPPUNIT_TEST(WriterMarkFailed);
+  CPPUNIT_TEST(testReadsBigEndianIntegers);
+  CPPUNIT_TEST(testShortReadsLeaveReaderUnchanged);
+  CPPUNIT_TEST(testReadsAndCopiesFixedBytes);
+  CPPUNIT_TEST(testSubReaderAndLengthPrefix);
+  CPPUNIT_TEST(testTruncatedLengthPrefixLeavesReaderUnchanged);
+  CPPUNIT_TEST(testReadUntilStopsBeforeDelimiter);
+  CPPUNIT_TEST(testReadFieldSplitsTextAttributes);
+  CPPUNIT_TEST(testLiteralAndExpected);
+  CPPUNIT_TEST(testReadRestEmptiesReader);
+  CPPUNIT_TEST(testWriterWritesBigEndian);
+  CPPUNIT_TEST(testWriterCapIsStickyError);
+  CPPUNIT_TEST(testWriterLengthPrefixTooLong);
+  CPPUNIT_TEST(testWriterFinishIsFinal);
+  CPPUNIT_TEST(testWriterMarkFailed);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ReadsBigEndianIntegers() {
+  void testReadsBigEndianIntegers() {
     const Bytes data = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
     ByteReader reader{ByteView(data)};
     uint8_t u8 = 0;
@@ -47,7 +47,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!reader.ReadU8(&u8));
   }
 
-  void ShortReadsLeaveReaderUnchanged() {
+  void testShortReadsLeaveReaderUnchanged() {
     const Bytes data = {0xaa, 0xbb, 0xcc};
     ByteReader reader{ByteView(data)};
     uint32_t u32 = 0x11111111;
@@ -66,7 +66,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, reader.Remaining());
   }
 
-  void ReadsAndCopiesFixedBytes() {
+  void testReadsAndCopiesFixedBytes() {
     const Bytes data = {1, 2, 3, 4, 5};
     ByteReader reader{ByteView(data)};
     ByteView view;
@@ -84,7 +84,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, reader.Remaining());
   }
 
-  void SubReaderAndLengthPrefix() {
+  void testSubReaderAndLengthPrefix() {
     const Bytes data = {0x00, 0x02, 0xde, 0xad, 0xff};
     ByteReader reader{ByteView(data)};
     ByteReader inner{ByteView()};
@@ -101,7 +101,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(reader.Empty());
   }
 
-  void TruncatedLengthPrefixLeavesReaderUnchanged() {
+  void testTruncatedLengthPrefixLeavesReaderUnchanged() {
     const Bytes data = {0x00, 0x05, 0x01, 0x02};  // says 5, holds 2
     ByteReader reader{ByteView(data)};
     ByteReader inner{ByteView()};
@@ -113,7 +113,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, short_reader.Remaining());
   }
 
-  void ReadUntilStopsBeforeDelimiter() {
+  void testReadUntilStopsBeforeDelimiter() {
     ByteReader reader(std::string_view("abc,def"));
     ByteView field;
     CPPUNIT_ASSERT(reader.ReadUntil(&field, ','));
@@ -127,7 +127,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{2}, leading.Remaining());
   }
 
-  void ReadFieldSplitsTextAttributes() {
+  void testReadFieldSplitsTextAttributes() {
     ByteReader reader(std::string_view("n=user,r=abc,"));
     CPPUNIT_ASSERT_EQUAL(std::string("n=user"), ToString(reader.ReadField(',')));
     CPPUNIT_ASSERT(reader.ReadExpected(','));
@@ -141,7 +141,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(no_delim.Empty());
   }
 
-  void LiteralAndExpected() {
+  void testLiteralAndExpected() {
     ByteReader reader(std::string_view("p=tls"));
     CPPUNIT_ASSERT(!reader.ReadLiteral("p=tlsx"));
     CPPUNIT_ASSERT(!reader.ReadLiteral("q="));
@@ -155,7 +155,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{2}, reader.Remaining());
   }
 
-  void ReadRestEmptiesReader() {
+  void testReadRestEmptiesReader() {
     ByteReader reader(std::string_view("xyz"));
     CPPUNIT_ASSERT(reader.Skip(1));
     CPPUNIT_ASSERT_EQUAL(std::string("yz"), ToString(reader.ReadRest()));
@@ -163,7 +163,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(reader.ReadRest().empty());
   }
 
-  void WriterWritesBigEndian() {
+  void testWriterWritesBigEndian() {
     ByteWriter writer;
     writer.AddU8(0x01);
     writer.AddU16(0x0203);
@@ -175,7 +175,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     E2E_ASSERT_BYTES_EQUAL(Bytes({1, 2, 3, 4, 5, 6, 7, 'a', 'b', 0x00, 0x01, 0xee}), *out);
   }
 
-  void WriterCapIsStickyError() {
+  void testWriterCapIsStickyError() {
     ByteWriter writer(4);
     writer.AddU32(0xdeadbeef);
     CPPUNIT_ASSERT(writer.ok());
@@ -193,7 +193,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{3}, secret->size());
   }
 
-  void WriterLengthPrefixTooLong() {
+  void testWriterLengthPrefixTooLong() {
     ByteWriter writer;
     const Bytes big(0x10000, 0x55);
     writer.AddU16LengthPrefixed(big);
@@ -205,7 +205,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{0x10001}, fits.size());
   }
 
-  void WriterFinishIsFinal() {
+  void testWriterFinishIsFinal() {
     ByteWriter writer;
     writer.AddU8(7);
     CPPUNIT_ASSERT(writer.Finish().has_value());
@@ -213,7 +213,7 @@ class ByteReaderTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!writer.Finish().has_value());
   }
 
-  void WriterMarkFailed() {
+  void testWriterMarkFailed() {
     ByteWriter writer;
     writer.AddU8(7);
     writer.MarkFailed();

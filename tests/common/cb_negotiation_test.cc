@@ -33,22 +33,22 @@ using namespace e2esasl::cb;  // NOLINT(google-build-using-namespace)
 
 class CbNegotiationTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CbNegotiationTest);
-  CPPUNIT_TEST(ClientPlusWithBindingSendsP);
-  CPPUNIT_TEST(ClientPlusWithoutBindingFails);
-  CPPUNIT_TEST(ClientNonPlusWithBindingSendsY);
-  CPPUNIT_TEST(ClientNonPlusWithCriticalBindingFails);
-  CPPUNIT_TEST(ClientWithoutBindingSendsN);
-  CPPUNIT_TEST(ClientRejectsInvalidBindingName);
-  CPPUNIT_TEST(EmptyBindingDataRejected);
-  CPPUNIT_TEST(ServerTable);
-  CPPUNIT_TEST(ServerDetailsNameTheProblem);
-  CPPUNIT_TEST(DispositionMirrorsFlag);
-  CPPUNIT_TEST(ChannelBindingInputAppendsDataOnlyForP);
-  CPPUNIT_TEST(EndToEndCombinations);
+  CPPUNIT_TEST(testClientPlusWithBindingSendsP);
+  CPPUNIT_TEST(testClientPlusWithoutBindingFails);
+  CPPUNIT_TEST(testClientNonPlusWithBindingSendsY);
+  CPPUNIT_TEST(testClientNonPlusWithCriticalBindingFails);
+  CPPUNIT_TEST(testClientWithoutBindingSendsN);
+  CPPUNIT_TEST(testClientRejectsInvalidBindingName);
+  CPPUNIT_TEST(testEmptyBindingDataRejected);
+  CPPUNIT_TEST(testServerTable);
+  CPPUNIT_TEST(testServerDetailsNameTheProblem);
+  CPPUNIT_TEST(testDispositionMirrorsFlag);
+  CPPUNIT_TEST(testChannelBindingInputAppendsDataOnlyForP);
+  CPPUNIT_TEST(testEndToEndCombinations);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ClientPlusWithBindingSendsP() {
+  void testClientPlusWithBindingSendsP() {
     for (bool critical : {false, true}) {
       ClientChoice choice;
       Failure failure;
@@ -62,7 +62,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("ldap"), std::string(ldap.cb_name));
   }
 
-  void ClientPlusWithoutBindingFails() {
+  void testClientPlusWithoutBindingFails() {
     ClientChoice choice{CbFlag::kWant, "untouched"};
     Failure failure;
     CPPUNIT_ASSERT(ChooseClientFlag(&choice, &failure, true, std::nullopt) == Status::kBadBinding);
@@ -71,7 +71,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(choice.flag == CbFlag::kWant);  // output untouched on failure
   }
 
-  void ClientNonPlusWithBindingSendsY() {
+  void testClientNonPlusWithBindingSendsY() {
     ClientChoice choice;
     CPPUNIT_ASSERT(ChooseClientFlag(&choice, nullptr, false, Binding("tls-unique", false)) ==
                    Status::kOk);
@@ -79,7 +79,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(choice.cb_name.empty());
   }
 
-  void ClientNonPlusWithCriticalBindingFails() {
+  void testClientNonPlusWithCriticalBindingFails() {
     ClientChoice choice;
     Failure failure;
     CPPUNIT_ASSERT(ChooseClientFlag(&choice, &failure, false, Binding("tls-unique", true)) ==
@@ -87,14 +87,14 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(failure.detail.find("critical") != std::string::npos);
   }
 
-  void ClientWithoutBindingSendsN() {
+  void testClientWithoutBindingSendsN() {
     ClientChoice choice{CbFlag::kUsed, "x"};
     CPPUNIT_ASSERT(ChooseClientFlag(&choice, nullptr, false, std::nullopt) == Status::kOk);
     CPPUNIT_ASSERT(choice.flag == CbFlag::kNone);
     CPPUNIT_ASSERT(choice.cb_name.empty());
   }
 
-  void ClientRejectsInvalidBindingName() {
+  void testClientRejectsInvalidBindingName() {
     ClientChoice choice;
     CPPUNIT_ASSERT(ChooseClientFlag(&choice, nullptr, true, Binding("tls unique", false)) ==
                    Status::kBadBinding);
@@ -103,7 +103,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
   }
 
   // A binding whose data is empty binds nothing: refused on both ends, whatever the flag.
-  void EmptyBindingDataRejected() {
+  void testEmptyBindingDataRejected() {
     const ChannelBindingRef empty{"tls-exporter", false, ByteView()};
     for (const bool plus : {true, false}) {
       ClientChoice choice;
@@ -123,7 +123,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     }
   }
 
-  void ServerTable() {
+  void testServerTable() {
     const std::optional<ChannelBindingRef> none;
     const std::optional<ChannelBindingRef> soft = Binding("tls-exporter", false);
     const std::optional<ChannelBindingRef> hard = Binding("tls-exporter", true);
@@ -172,7 +172,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     }
   }
 
-  void ServerDetailsNameTheProblem() {
+  void testServerDetailsNameTheProblem() {
     ServerVerdict mismatch =
         JudgeServerFlag(Header(CbFlag::kUsed, "tls-unique"), Binding("tls-exporter", false), true);
     CPPUNIT_ASSERT(mismatch.detail.find("tls-unique") != std::string::npos);
@@ -187,13 +187,13 @@ class CbNegotiationTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(required.detail.find("requires channel binding") != std::string::npos);
   }
 
-  void DispositionMirrorsFlag() {
+  void testDispositionMirrorsFlag() {
     CPPUNIT_ASSERT(DispositionOf(CbFlag::kNone) == Disposition::kNone);
     CPPUNIT_ASSERT(DispositionOf(CbFlag::kWant) == Disposition::kWant);
     CPPUNIT_ASSERT(DispositionOf(CbFlag::kUsed) == Disposition::kUsed);
   }
 
-  void ChannelBindingInputAppendsDataOnlyForP() {
+  void testChannelBindingInputAppendsDataOnlyForP() {
     // RFC 5802 s5: without channel binding c= is base64("n,,") = "biws".
     CPPUNIT_ASSERT_EQUAL(std::string("biws"), Base64Encode(ChannelBindingInput(
                                                   AsBytes("n,,"), CbFlag::kNone, kExporterData)));
@@ -205,7 +205,7 @@ class CbNegotiationTest : public CppUnit::TestFixture {
         expected, ChannelBindingInput(AsBytes("p=tls-exporter,,"), CbFlag::kUsed, kExporterData));
   }
 
-  void EndToEndCombinations() {
+  void testEndToEndCombinations() {
     // The client chooses, serializes; the server parses and judges (server holds a binding
     // whenever it advertises PLUS, as Cyrus does).
     const struct {

@@ -13,21 +13,21 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class CtEqualTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(CtEqualTest);
-  CPPUNIT_TEST(EqualContents);
-  CPPUNIT_TEST(DifferentContents);
-  CPPUNIT_TEST(DifferentLengths);
-  CPPUNIT_TEST(EmptyInputs);
+  CPPUNIT_TEST(testEqualContents);
+  CPPUNIT_TEST(testDifferentContents);
+  CPPUNIT_TEST(testDifferentLengths);
+  CPPUNIT_TEST(testEmptyInputs);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void EqualContents() {
+  void testEqualContents() {
     const Bytes a(64, 0x5a);
     const Bytes b(64, 0x5a);
     CPPUNIT_ASSERT(CtEqual(a, b));
     CPPUNIT_ASSERT(CtEqual(AsBytes("proof"), AsBytes("proof")));
   }
 
-  void DifferentContents() {
+  void testDifferentContents() {
     Bytes a(32, 0x00);
     Bytes b(32, 0x00);
     b[0] = 0x01;
@@ -39,14 +39,14 @@ class CtEqualTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(CtEqual(a, b));
   }
 
-  void DifferentLengths() {
+  void testDifferentLengths() {
     const Bytes a = {1, 2, 3};
     const Bytes prefix = {1, 2};
     CPPUNIT_ASSERT(!CtEqual(a, prefix));
     CPPUNIT_ASSERT(!CtEqual(prefix, a));
   }
 
-  void EmptyInputs() {
+  void testEmptyInputs() {
     CPPUNIT_ASSERT(CtEqual(ByteView(), ByteView()));
     const Bytes one = {0};
     CPPUNIT_ASSERT(!CtEqual(ByteView(), one));

@@ -84,18 +84,18 @@ using namespace e2esasl::gs2;  // NOLINT(google-build-using-namespace)
 
 class Gs2Test : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(Gs2Test);
-  CPPUNIT_TEST(ParsesValidHeaders);
-  CPPUNIT_TEST(ConsumesExactlyTheHeader);
-  CPPUNIT_TEST(RejectsMalformedHeaders);
-  CPPUNIT_TEST(SerializesValidHeaders);
-  CPPUNIT_TEST(SerializeRejectsInvalidStruct);
-  CPPUNIT_TEST(EscapesSaslNames);
-  CPPUNIT_TEST(UnescapeIsStrict);
-  CPPUNIT_TEST(ValidatesCbNames);
+  CPPUNIT_TEST(testParsesValidHeaders);
+  CPPUNIT_TEST(testConsumesExactlyTheHeader);
+  CPPUNIT_TEST(testRejectsMalformedHeaders);
+  CPPUNIT_TEST(testSerializesValidHeaders);
+  CPPUNIT_TEST(testSerializeRejectsInvalidStruct);
+  CPPUNIT_TEST(testEscapesSaslNames);
+  CPPUNIT_TEST(testUnescapeIsStrict);
+  CPPUNIT_TEST(testValidatesCbNames);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ParsesValidHeaders() {
+  void testParsesValidHeaders() {
     for (const Valid& v : kValid) {
       ByteReader reader(v.header);
       Failure failure;
@@ -110,7 +110,7 @@ class Gs2Test : public CppUnit::TestFixture {
     }
   }
 
-  void ConsumesExactlyTheHeader() {
+  void testConsumesExactlyTheHeader() {
     ByteReader reader(std::string_view("p=tls-exporter,a=admin,n=user,r=fyko+d2lbbFgONRv9qkxdawL"));
     ByteView raw;
     std::optional<Gs2Header> header = Gs2Header::Parse(reader, &raw);
@@ -126,7 +126,7 @@ class Gs2Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("a=y,"), ToString(twice.ReadRest()));
   }
 
-  void RejectsMalformedHeaders() {
+  void testRejectsMalformedHeaders() {
     for (const Malformed& m : kMalformed) {
       ByteReader reader(m.header);
       Failure failure;
@@ -140,7 +140,7 @@ class Gs2Test : public CppUnit::TestFixture {
     }
   }
 
-  void SerializesValidHeaders() {
+  void testSerializesValidHeaders() {
     for (const Valid& v : kValid) {
       Gs2Header header;
       header.flag = v.flag;
@@ -152,7 +152,7 @@ class Gs2Test : public CppUnit::TestFixture {
     }
   }
 
-  void SerializeRejectsInvalidStruct() {
+  void testSerializeRejectsInvalidStruct() {
     bool ok = true;
     Gs2Header used_without_name{CbFlag::kUsed, "", ""};
     SerializeToString(used_without_name, &ok);
@@ -168,7 +168,7 @@ class Gs2Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!ok);
   }
 
-  void EscapesSaslNames() {
+  void testEscapesSaslNames() {
     CPPUNIT_ASSERT_EQUAL(std::string("user"), EscapeSaslName("user").value());
     CPPUNIT_ASSERT_EQUAL(std::string("a=2Cb=3Dc"), EscapeSaslName("a,b=c").value());
     CPPUNIT_ASSERT_EQUAL(std::string("=2C=2C"), EscapeSaslName(",,").value());
@@ -183,7 +183,7 @@ class Gs2Test : public CppUnit::TestFixture {
     }
   }
 
-  void UnescapeIsStrict() {
+  void testUnescapeIsStrict() {
     CPPUNIT_ASSERT_EQUAL(std::string("a,b=c"), UnescapeSaslName("a=2Cb=3Dc").value());
     const char* bad[] = {"", "=", "a=", "=2", "=2c", "=3d", "=41", "=2D", "a,b", "=\xff"};
     for (const char* input : bad) {
@@ -193,7 +193,7 @@ class Gs2Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(UnescapeSaslName(std::string(kMaxSaslNameBytes, 'a')).has_value());
   }
 
-  void ValidatesCbNames() {
+  void testValidatesCbNames() {
     CPPUNIT_ASSERT(IsValidCbName("tls-exporter"));
     CPPUNIT_ASSERT(IsValidCbName("ldap"));
     CPPUNIT_ASSERT(IsValidCbName("A.b-9"));

@@ -21,18 +21,18 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class HashTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(HashTest);
-  CPPUNIT_TEST(NamesAndSizes);
-  CPPUNIT_TEST(DigestFips180Abc);
-  CPPUNIT_TEST(HmacRfc4231);
-  CPPUNIT_TEST(HmacKeyAgreesWithOneShot);
-  CPPUNIT_TEST(HmacStreamIsSpentAfterFinish);
-  CPPUNIT_TEST(HmacEmptyKeyEqualsZeroKey);
-  CPPUNIT_TEST(HkdfRfc5869);
-  CPPUNIT_TEST(HkdfExpandLimits);
+  CPPUNIT_TEST(testNamesAndSizes);
+  CPPUNIT_TEST(testDigestFips180Abc);
+  CPPUNIT_TEST(testHmacRfc4231);
+  CPPUNIT_TEST(testHmacKeyAgreesWithOneShot);
+  CPPUNIT_TEST(testHmacStreamIsSpentAfterFinish);
+  CPPUNIT_TEST(testHmacEmptyKeyEqualsZeroKey);
+  CPPUNIT_TEST(testHkdfRfc5869);
+  CPPUNIT_TEST(testHkdfExpandLimits);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void NamesAndSizes() {
+  void testNamesAndSizes() {
     CPPUNIT_ASSERT_EQUAL(std::string("SHA-1"), std::string(HashName(HashAlg::kSha1)));
     CPPUNIT_ASSERT_EQUAL(std::string("SHA-256"), std::string(HashName(HashAlg::kSha256)));
     CPPUNIT_ASSERT_EQUAL(std::string("SHA-512"), std::string(HashName(HashAlg::kSha512)));
@@ -41,7 +41,7 @@ class HashTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{64}, HashSize(HashAlg::kSha512));
   }
 
-  void DigestFips180Abc() {
+  void testDigestFips180Abc() {
     // FIPS 180-2 Appendix A.1 / B.1 / C.1: the one-block message "abc".
     const struct {
       HashAlg alg;
@@ -65,7 +65,7 @@ class HashTest : public CppUnit::TestFixture {
         test::Hex(*empty));
   }
 
-  void HmacRfc4231() {
+  void testHmacRfc4231() {
     VectorFile file = VectorFile::Load("common/hmac-rfc4231.txt");
     CPPUNIT_ASSERT_EQUAL(size_t{7}, file.blocks().size());
     for (test::VectorBlock& block : file.blocks()) {
@@ -94,7 +94,7 @@ class HashTest : public CppUnit::TestFixture {
     file.CheckAllRead();
   }
 
-  void HmacKeyAgreesWithOneShot() {
+  void testHmacKeyAgreesWithOneShot() {
     const Bytes key = {0x0b, 0x0b, 0x0b};
     std::optional<HmacKey> hmac = HmacKey::Create(HashAlg::kSha256, key);
     CPPUNIT_ASSERT(hmac.has_value());
@@ -123,7 +123,7 @@ class HashTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(test::Hex(*other) != test::Hex(*one_shot));
   }
 
-  void HmacStreamIsSpentAfterFinish() {
+  void testHmacStreamIsSpentAfterFinish() {
     std::optional<HmacKey> hmac = HmacKey::Create(HashAlg::kSha1, AsBytes("k"));
     CPPUNIT_ASSERT(hmac.has_value());
     std::optional<HmacStream> stream = hmac->Start();
@@ -133,7 +133,7 @@ class HashTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!stream->Finish().has_value());
   }
 
-  void HmacEmptyKeyEqualsZeroKey() {
+  void testHmacEmptyKeyEqualsZeroKey() {
     // HMAC pads the key with zeros to the block size, so "" and 32 zero bytes are the same key
     // (this is what makes an absent HKDF salt equal to HashLen zeros).
     std::optional<SecretBytes> empty = Hmac(HashAlg::kSha256, ByteView(), AsBytes("ikm"));
@@ -144,7 +144,7 @@ class HashTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(test::Hex(*one) != test::Hex(*empty));
   }
 
-  void HkdfRfc5869() {
+  void testHkdfRfc5869() {
     VectorFile file = VectorFile::Load("common/hkdf-rfc5869.txt");
     test::VectorBlock& block = file.Block("A.1 Test Case 1");
     CPPUNIT_ASSERT_EQUAL(std::string("SHA-256"), block.Text("Hash"));
@@ -164,7 +164,7 @@ class HashTest : public CppUnit::TestFixture {
     file.CheckAllRead();
   }
 
-  void HkdfExpandLimits() {
+  void testHkdfExpandLimits() {
     const Bytes prk(64, 0x42);
     CPPUNIT_ASSERT(!HkdfExpand(HashAlg::kSha512, prk, ByteView(), 255 * 64 + 1).has_value());
     std::optional<SecretBytes> max = HkdfExpand(HashAlg::kSha512, prk, ByteView(), 255 * 64);

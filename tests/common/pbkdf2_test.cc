@@ -127,20 +127,20 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class Pbkdf2Test : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(Pbkdf2Test);
-  CPPUNIT_TEST(Rfc6070Sha1);
-  CPPUNIT_TEST(Rfc7914Sha256);
-  CPPUNIT_TEST(AgreesWithOpenSsl);
-  CPPUNIT_TEST(ReferenceSeesEveryInput);
-  CPPUNIT_TEST(RejectsBadArguments);
+  CPPUNIT_TEST(testRfc6070Sha1);
+  CPPUNIT_TEST(testRfc7914Sha256);
+  CPPUNIT_TEST(testAgreesWithOpenSsl);
+  CPPUNIT_TEST(testReferenceSeesEveryInput);
+  CPPUNIT_TEST(testRejectsBadArguments);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void Rfc6070Sha1() { CheckVectors("common/pbkdf2-rfc6070.txt", HashAlg::kSha1, 5); }
+  void testRfc6070Sha1() { CheckVectors("common/pbkdf2-rfc6070.txt", HashAlg::kSha1, 5); }
 
-  void Rfc7914Sha256() { CheckVectors("common/pbkdf2-sha256-rfc7914.txt", HashAlg::kSha256, 2); }
+  void testRfc7914Sha256() { CheckVectors("common/pbkdf2-sha256-rfc7914.txt", HashAlg::kSha256, 2); }
 
   // AgreesWithOpenSsl: Pbkdf2 and PKCS5_PBKDF2_HMAC give the same bytes on every case.
-  void AgreesWithOpenSsl() {
+  void testAgreesWithOpenSsl() {
     constexpr uint64_t kSeed = 0x5eed'7b6d'f2c0'1915;
     constexpr int kRandomPerHash = 150;
     std::mt19937_64 rng(kSeed);
@@ -169,7 +169,7 @@ class Pbkdf2Test : public CppUnit::TestFixture {
   // ReferenceSeesEveryInput: the comparison above can only catch a difference if both sides
   // depend on every input: changing any one (one bit of password or salt, the count, the hash)
   // changes the reference's output, and ours follows.
-  void ReferenceSeesEveryInput() {
+  void testReferenceSeesEveryInput() {
     const Bytes password(200, 'p');  // longer than every block size
     const Bytes salt(16, 's');
     for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha512}) {
@@ -194,7 +194,7 @@ class Pbkdf2Test : public CppUnit::TestFixture {
     }
   }
 
-  void RejectsBadArguments() {
+  void testRejectsBadArguments() {
     CPPUNIT_ASSERT(!Pbkdf2(HashAlg::kSha256, AsBytes("p"), AsBytes("s"), 0, 32).has_value());
     CPPUNIT_ASSERT(!Pbkdf2(HashAlg::kSha256, AsBytes("p"), AsBytes("s"), 1, 0).has_value());
     CPPUNIT_ASSERT(

@@ -16,13 +16,13 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class RandomTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(RandomTest);
-  CPPUNIT_TEST(FixedRngReplaysInOrder);
-  CPPUNIT_TEST(FixedRngThrowsWhenExhausted);
-  CPPUNIT_TEST(SystemRngFillsFreshBytes);
+  CPPUNIT_TEST(testFixedRngReplaysInOrder);
+  CPPUNIT_TEST(testFixedRngThrowsWhenExhausted);
+  CPPUNIT_TEST(testSystemRngFillsFreshBytes);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void FixedRngReplaysInOrder() {
+  void testFixedRngReplaysInOrder() {
     FixedRng rng(Bytes({1, 2, 3, 4, 5}));
     Rng& as_rng = rng;
     Bytes first(2);
@@ -35,7 +35,7 @@ class RandomTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(as_rng.Fill(std::span<uint8_t>()));  // zero bytes always available
   }
 
-  void FixedRngThrowsWhenExhausted() {
+  void testFixedRngThrowsWhenExhausted() {
     FixedRng rng(Bytes({1, 2}));
     Bytes three(3, 0xee);
     CPPUNIT_ASSERT_THROW(static_cast<void>(rng.Fill(three)), std::logic_error);
@@ -43,7 +43,7 @@ class RandomTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{2}, rng.Remaining());
   }
 
-  void SystemRngFillsFreshBytes() {
+  void testSystemRngFillsFreshBytes() {
     Bytes a(32, 0);
     Bytes b(32, 0);
     CPPUNIT_ASSERT(SystemRandom().Fill(a));

@@ -26,18 +26,18 @@ r255::Scalar ScalarOf(uint8_t low) {
 
 class Ristretto255Test : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(Ristretto255Test);
-  CPPUNIT_TEST(RandomScalarSkipsNonCanonicalAndZero);
-  CPPUNIT_TEST(RandomScalarFailsWithTheRng);
-  CPPUNIT_TEST(ScalarMultFailsClosed);
-  CPPUNIT_TEST(OperationsAgree);
-  CPPUNIT_TEST(IsValidElementRefusesIdentityAndSizes);
-  CPPUNIT_TEST(WrongInputSizesFail);
+  CPPUNIT_TEST(testRandomScalarSkipsNonCanonicalAndZero);
+  CPPUNIT_TEST(testRandomScalarFailsWithTheRng);
+  CPPUNIT_TEST(testScalarMultFailsClosed);
+  CPPUNIT_TEST(testOperationsAgree);
+  CPPUNIT_TEST(testIsValidElementRefusesIdentityAndSizes);
+  CPPUNIT_TEST(testWrongInputSizesFail);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   // 0xff..ff with the top three bits cleared is above L (rejected), zero is rejected, then 1 is
   // taken as it is: every byte drawn, nothing more.
-  void RandomScalarSkipsNonCanonicalAndZero() {
+  void testRandomScalarSkipsNonCanonicalAndZero() {
     Bytes draws(32, 0xff);
     draws.insert(draws.end(), 32, 0);
     Bytes one(32, 0);
@@ -52,7 +52,7 @@ class Ristretto255Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!r255::IsCanonicalNonZeroScalar(ScalarOf(0)));
   }
 
-  void RandomScalarFailsWithTheRng() {
+  void testRandomScalarFailsWithTheRng() {
     struct FailingRng final : Rng {
       bool Fill(std::span<uint8_t>) override { return false; }
     } rng;
@@ -61,7 +61,7 @@ class Ristretto255Test : public CppUnit::TestFixture {
   }
 
   // The identity (all zeros) and a non-canonical encoding (all 0xff): false, output zeroed.
-  void ScalarMultFailsClosed() {
+  void testScalarMultFailsClosed() {
     const r255::Scalar s = ScalarOf(7);
     for (const uint8_t fill : {uint8_t{0x00}, uint8_t{0xff}}) {
       const Bytes point(r255::kElementSize, fill);
@@ -76,7 +76,7 @@ class Ristretto255Test : public CppUnit::TestFixture {
   }
 
   // 7 * G by ScalarMultBase and by ScalarMult on G; (1/7) * (7 * G) = G.
-  void OperationsAgree() {
+  void testOperationsAgree() {
     r255::Element g{}, seven_g{}, again{}, back{};
     CPPUNIT_ASSERT(r255::ScalarMultBase(ScalarOf(1), g));
     CPPUNIT_ASSERT(r255::IsValidElement(g));
@@ -99,7 +99,7 @@ class Ristretto255Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r255::IsValidElement(from_hash));
   }
 
-  void IsValidElementRefusesIdentityAndSizes() {
+  void testIsValidElementRefusesIdentityAndSizes() {
     CPPUNIT_ASSERT(!r255::IsValidElement(Bytes(r255::kElementSize, 0)));
     CPPUNIT_ASSERT(!r255::IsValidElement(Bytes(r255::kElementSize, 0xff)));
     r255::Element g{};
@@ -107,7 +107,7 @@ class Ristretto255Test : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!r255::IsValidElement(ByteView(g).first(31)));
   }
 
-  void WrongInputSizesFail() {
+  void testWrongInputSizesFail() {
     r255::Scalar s;
     r255::Element e{};
     CPPUNIT_ASSERT(!r255::ReduceScalar(Bytes(32, 1), &s));

@@ -23,17 +23,17 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class SaslPrepTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SaslPrepTest);
-  CPPUNIT_TEST(Rfc4013Examples);
-  CPPUNIT_TEST(MapsNonAsciiSpaceToSpace);
-  CPPUNIT_TEST(UnassignedDependsOnMode);
-  CPPUNIT_TEST(RejectsInvalidUtf8);
-  CPPUNIT_TEST(RejectsProhibited);
-  CPPUNIT_TEST(HandlesLargeExpansion);
-  CPPUNIT_TEST(EnforcesInputCap);
+  CPPUNIT_TEST(testRfc4013Examples);
+  CPPUNIT_TEST(testMapsNonAsciiSpaceToSpace);
+  CPPUNIT_TEST(testUnassignedDependsOnMode);
+  CPPUNIT_TEST(testRejectsInvalidUtf8);
+  CPPUNIT_TEST(testRejectsProhibited);
+  CPPUNIT_TEST(testHandlesLargeExpansion);
+  CPPUNIT_TEST(testEnforcesInputCap);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void Rfc4013Examples() {
+  void testRfc4013Examples() {
     // RFC 4013 section 3 "Examples".
     CPPUNIT_ASSERT_EQUAL(std::string("IX"), Prep("I\xc2\xad"
                                                  "X"));        // 1. SOFT HYPHEN mapped to nothing
@@ -53,7 +53,7 @@ class SaslPrepTest : public CppUnit::TestFixture {
                   SaslPrepMode::kQuery));
   }
 
-  void MapsNonAsciiSpaceToSpace() {
+  void testMapsNonAsciiSpaceToSpace() {
     // RFC 4013 s2.1: non-ASCII space (C.1.2, here U+00A0) maps to SPACE.
     CPPUNIT_ASSERT_EQUAL(std::string("a b"), Prep("a\xc2\xa0"
                                                   "b"));
@@ -61,13 +61,13 @@ class SaslPrepTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string(""), Prep("\xc2\xad"));  // maps to nothing: empty result
   }
 
-  void UnassignedDependsOnMode() {
+  void testUnassignedDependsOnMode() {
     // U+0221 was unassigned in Unicode 3.2 (stringprep's table A.1).
     CPPUNIT_ASSERT(!SaslPrep("a\xc8\xa1", SaslPrepMode::kStored).has_value());
     CPPUNIT_ASSERT_EQUAL(std::string("a\xc8\xa1"), Prep("a\xc8\xa1", SaslPrepMode::kQuery));
   }
 
-  void RejectsInvalidUtf8() {
+  void testRejectsInvalidUtf8() {
     const char* inputs[] = {"\xff",         "abc\xc3",          "\xc0\xaf", "\xe0\x80\xaf",
                             "\xed\xa0\x80", "\xf4\x90\x80\x80", "\x80"};
     for (const char* input : inputs) {
@@ -76,13 +76,13 @@ class SaslPrepTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!SaslPrep(std::string_view("a\0b", 3), SaslPrepMode::kQuery).has_value());
   }
 
-  void RejectsProhibited() {
+  void testRejectsProhibited() {
     CPPUNIT_ASSERT(!SaslPrep("\xee\x80\x80", SaslPrepMode::kQuery));  // U+E000 private use
     CPPUNIT_ASSERT(!SaslPrep("\xef\xbf\xbe", SaslPrepMode::kQuery));  // U+FFFE non-character
     CPPUNIT_ASSERT(!SaslPrep("a\x7f", SaslPrepMode::kQuery));         // DEL, ASCII control
   }
 
-  void HandlesLargeExpansion() {
+  void testHandlesLargeExpansion() {
     // U+FDFA expands to 18 code points under NFKC: exercises the buffer growth.
     std::optional<SecretString> out = SaslPrep("\xef\xb7\xba", SaslPrepMode::kStored);
     CPPUNIT_ASSERT(out.has_value());
@@ -90,7 +90,7 @@ class SaslPrepTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(utf8::IsValid(out->view()));
   }
 
-  void EnforcesInputCap() {
+  void testEnforcesInputCap() {
     const std::string at_cap(kMaxSaslPrepInputBytes, 'a');
     CPPUNIT_ASSERT_EQUAL(at_cap, Prep(at_cap));
     CPPUNIT_ASSERT(!SaslPrep(at_cap + "a", SaslPrepMode::kQuery).has_value());
@@ -99,13 +99,13 @@ class SaslPrepTest : public CppUnit::TestFixture {
 
 class Utf8Test : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(Utf8Test);
-  CPPUNIT_TEST(AcceptsWellFormed);
-  CPPUNIT_TEST(RejectsIllFormed);
-  CPPUNIT_TEST(EncodeDecodeRoundTrip);
+  CPPUNIT_TEST(testAcceptsWellFormed);
+  CPPUNIT_TEST(testRejectsIllFormed);
+  CPPUNIT_TEST(testEncodeDecodeRoundTrip);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void AcceptsWellFormed() {
+  void testAcceptsWellFormed() {
     const char* inputs[] = {"",
                             "ascii",
                             "\xc3\xa9",
@@ -118,7 +118,7 @@ class Utf8Test : public CppUnit::TestFixture {
     }
   }
 
-  void RejectsIllFormed() {
+  void testRejectsIllFormed() {
     const char* inputs[] = {"\x80",
                             "\xc1\xbf",
                             "\xe0\x9f\xbf",
@@ -134,7 +134,7 @@ class Utf8Test : public CppUnit::TestFixture {
     }
   }
 
-  void EncodeDecodeRoundTrip() {
+  void testEncodeDecodeRoundTrip() {
     std::vector<uint32_t, ZeroizingAllocator<uint32_t>> cps;
     CPPUNIT_ASSERT(utf8::Decode(&cps, "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"));
     CPPUNIT_ASSERT_EQUAL(size_t{4}, cps.size());

@@ -22,17 +22,17 @@ using namespace e2esasl;  // NOLINT(google-build-using-namespace)
 
 class SecretTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SecretTest);
-  CPPUNIT_TEST(WipeZeroesSpan);
-  CPPUNIT_TEST(WipeMemoryAcceptsEmpty);
-  CPPUNIT_TEST(FixedSecretDestructorWipes);
-  CPPUNIT_TEST(FixedSecretMoveWipesSource);
-  CPPUNIT_TEST(FixedSecretCopyFromChecksSize);
-  CPPUNIT_TEST(SecretBytesHoldsData);
-  CPPUNIT_TEST(SecretStringHoldsTextAndClears);
+  CPPUNIT_TEST(testWipeZeroesSpan);
+  CPPUNIT_TEST(testWipeMemoryAcceptsEmpty);
+  CPPUNIT_TEST(testFixedSecretDestructorWipes);
+  CPPUNIT_TEST(testFixedSecretMoveWipesSource);
+  CPPUNIT_TEST(testFixedSecretCopyFromChecksSize);
+  CPPUNIT_TEST(testSecretBytesHoldsData);
+  CPPUNIT_TEST(testSecretStringHoldsTextAndClears);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void WipeZeroesSpan() {
+  void testWipeZeroesSpan() {
     Bytes data = {1, 2, 3, 4, 5};
     Wipe(std::span<uint8_t>(data).subspan(1, 3));
     E2E_ASSERT_BYTES_EQUAL(Bytes({1, 0, 0, 0, 5}), data);
@@ -41,14 +41,14 @@ class SecretTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(std::all_of(text, text + 6, [](char c) { return c == 0; }));
   }
 
-  void WipeMemoryAcceptsEmpty() {
+  void testWipeMemoryAcceptsEmpty() {
     WipeMemory(nullptr, 0);
     uint8_t byte = 0x42;
     WipeMemory(&byte, 0);
     CPPUNIT_ASSERT_EQUAL(uint8_t{0x42}, byte);
   }
 
-  void FixedSecretDestructorWipes() {
+  void testFixedSecretDestructorWipes() {
     // Construct in storage we own, destroy explicitly, and inspect the storage afterwards.
     alignas(FixedSecret<16>) unsigned char storage[sizeof(FixedSecret<16>)];
     auto* secret = new (storage) FixedSecret<16>();
@@ -58,7 +58,7 @@ class SecretTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(AllZero(ByteView(storage, sizeof(storage))));
   }
 
-  void FixedSecretMoveWipesSource() {
+  void testFixedSecretMoveWipesSource() {
     FixedSecret<4> source;
     const Bytes value = {9, 8, 7, 6};
     CPPUNIT_ASSERT(source.CopyFrom(value));
@@ -71,7 +71,7 @@ class SecretTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(AllZero(moved.view()));  // NOLINT(bugprone-use-after-move)
   }
 
-  void FixedSecretCopyFromChecksSize() {
+  void testFixedSecretCopyFromChecksSize() {
     FixedSecret<3> secret;
     CPPUNIT_ASSERT(AllZero(secret.view()));
     CPPUNIT_ASSERT(!secret.CopyFrom(Bytes({1, 2})));
@@ -82,7 +82,7 @@ class SecretTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{3}, FixedSecret<3>::size());
   }
 
-  void SecretBytesHoldsData() {
+  void testSecretBytesHoldsData() {
     SecretBytes secret = ToSecretBytes(Bytes({1, 2, 3}));
     for (int i = 0; i < 100; ++i) {
       secret.push_back(static_cast<uint8_t>(i));  // reallocations go through the allocator
@@ -94,7 +94,7 @@ class SecretTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{103}, view.size());
   }
 
-  void SecretStringHoldsTextAndClears() {
+  void testSecretStringHoldsTextAndClears() {
     SecretString password("pencil");
     CPPUNIT_ASSERT_EQUAL(std::string("pencil"), std::string(password.view()));
     CPPUNIT_ASSERT_EQUAL(size_t{6}, password.bytes().size());

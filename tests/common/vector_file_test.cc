@@ -32,15 +32,15 @@ using namespace e2esasl::test;  // NOLINT(google-build-using-namespace)
 
 class VectorFileTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(VectorFileTest);
-  CPPUNIT_TEST(ParsesBlocksAndValues);
-  CPPUNIT_TEST(UnreadKeysFail);
-  CPPUNIT_TEST(RejectsSyntaxErrors);
-  CPPUNIT_TEST(RejectsBadValues);
-  CPPUNIT_TEST(LoadsFromSourceTree);
+  CPPUNIT_TEST(testParsesBlocksAndValues);
+  CPPUNIT_TEST(testUnreadKeysFail);
+  CPPUNIT_TEST(testRejectsSyntaxErrors);
+  CPPUNIT_TEST(testRejectsBadValues);
+  CPPUNIT_TEST(testLoadsFromSourceTree);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ParsesBlocksAndValues() {
+  void testParsesBlocksAndValues() {
     VectorFile file = VectorFile::Parse(kSample, "sample");
     CPPUNIT_ASSERT_EQUAL(size_t{2}, file.blocks().size());
     VectorBlock& first = file.Block("First");
@@ -57,7 +57,7 @@ class VectorFileTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_THROW(first.Text("missing"), std::runtime_error);
   }
 
-  void UnreadKeysFail() {
+  void testUnreadKeysFail() {
     VectorFile file = VectorFile::Parse(kSample, "sample");
     file.Block("First").Skip("key");
     file.Block("First").Skip("text");
@@ -73,7 +73,7 @@ class VectorFileTest : public CppUnit::TestFixture {
     file.CheckAllRead();
   }
 
-  void RejectsSyntaxErrors() {
+  void testRejectsSyntaxErrors() {
     CPPUNIT_ASSERT_THROW(VectorFile::Parse("[A]\nkey=value\n", "f"), std::runtime_error);
     CPPUNIT_ASSERT_THROW(VectorFile::Parse("[A]\nk = 1\nk = 2\n", "f"), std::runtime_error);
     CPPUNIT_ASSERT_THROW(VectorFile::Parse("[A]\nk = 1\n[B]\n", "f"), std::runtime_error);
@@ -81,14 +81,14 @@ class VectorFileTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_THROW(VectorFile::Parse("[A]\n = 1\n", "f"), std::runtime_error);
   }
 
-  void RejectsBadValues() {
+  void testRejectsBadValues() {
     VectorFile file = VectorFile::Parse("[A]\nodd = abc\nbad = zz\nnum = 12a\n", "f");
     CPPUNIT_ASSERT_THROW(file.Block("A").Hex("odd"), std::runtime_error);
     CPPUNIT_ASSERT_THROW(file.Block("A").Hex("bad"), std::runtime_error);
     CPPUNIT_ASSERT_THROW(file.Block("A").Uint("num"), std::runtime_error);
   }
 
-  void LoadsFromSourceTree() {
+  void testLoadsFromSourceTree() {
     VectorFile file = VectorFile::Load("common/hkdf-rfc5869.txt");
     CPPUNIT_ASSERT_EQUAL(size_t{1}, file.blocks().size());
     CPPUNIT_ASSERT_THROW(VectorFile::Load("common/no-such-file.txt"), std::runtime_error);

@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "support/tls_handles.h"
+#include "e2esasl/handles.h"
 
 #ifndef E2E_DEMO_BINARY
 #error "E2E_DEMO_BINARY must name the e2e-demo binary"
@@ -28,7 +28,7 @@ namespace e2esasl::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-using e2esasl::testing::UniqueFd;
+using e2esasl::UniqueFd;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kSystemPluginDir = "/usr/lib/x86_64-linux-gnu/sasl2";

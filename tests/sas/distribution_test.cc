@@ -49,12 +49,12 @@ std::string DigitsOnly(const std::string& sas) {
 
 class SasDistributionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SasDistributionTest);
-  CPPUNIT_TEST(CloseToUniform);
-  CPPUNIT_TEST(ChiSquaredDetectsBias);
+  CPPUNIT_TEST(testCloseToUniform);
+  CPPUNIT_TEST(testChiSquaredDetectsBias);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void CloseToUniform() {
+  void testCloseToUniform() {
     std::array<std::array<int, 10>, kDefaultDigits> positions{};
     std::array<int, 100> pairs{};
     for (int run = 0; run < kRuns; ++run) {
@@ -80,7 +80,7 @@ class SasDistributionTest : public CppUnit::TestFixture {
   }
 
   // The statistic has teeth: digits 0..7 only (a 20% loss of entropy) are rejected.
-  void ChiSquaredDetectsBias() {
+  void testChiSquaredDetectsBias() {
     std::array<int, 10> biased{};
     for (int run = 0; run < kRuns; ++run) {
       ++biased[static_cast<size_t>(run % 8)];

@@ -55,14 +55,14 @@ std::optional<std::string> ParseDetail(int message, const std::string& text) {
 
 class SasMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SasMessagesTest);
-  CPPUNIT_TEST(ClientFirstRoundTrip);
-  CPPUNIT_TEST(ElementAndConfirmRoundTrip);
-  CPPUNIT_TEST(MalformedTable);
-  CPPUNIT_TEST(SerializeRefusesInvalid);
+  CPPUNIT_TEST(testClientFirstRoundTrip);
+  CPPUNIT_TEST(testElementAndConfirmRoundTrip);
+  CPPUNIT_TEST(testMalformedTable);
+  CPPUNIT_TEST(testSerializeRefusesInvalid);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ClientFirstRoundTrip() {
+  void testClientFirstRoundTrip() {
     const std::string text = "p=tls-exporter,a=bob,n=al=2Cice,d=12,c=" + kHash;
     const std::optional<ClientFirst> m = ClientFirst::Parse(AsBytes(text));
     CPPUNIT_ASSERT(m.has_value());
@@ -74,7 +74,7 @@ class SasMessagesTest : public CppUnit::TestFixture {
                          ToString(m->Prefix()));
   }
 
-  void ElementAndConfirmRoundTrip() {
+  void testElementAndConfirmRoundTrip() {
     CPPUNIT_ASSERT_EQUAL("y=" + kElement,
                          ToString(Serialized(*ServerFirst::Parse(AsBytes("y=" + kElement)))));
     CPPUNIT_ASSERT_EQUAL("x=" + kElement,
@@ -85,7 +85,7 @@ class SasMessagesTest : public CppUnit::TestFixture {
                          ToString(Serialized(*ClientConfirm::Parse(AsBytes("v=" + kHash)))));
   }
 
-  void MalformedTable() {
+  void testMalformedTable() {
     const std::string cf = "p=tls-exporter,,n=alice,";
     const std::vector<BadCase> cases = {
         {0, "", "client-first: empty or longer than 4096 bytes"},
@@ -125,7 +125,7 @@ class SasMessagesTest : public CppUnit::TestFixture {
     }
   }
 
-  void SerializeRefusesInvalid() {
+  void testSerializeRefusesInvalid() {
     ClientFirst m;
     m.authcid = "";  // no valid saslname
     CPPUNIT_ASSERT(Serialized(m).empty());

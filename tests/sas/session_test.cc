@@ -45,18 +45,18 @@ ServerConfig ServerWith(std::optional<Bytes> binding, const std::string& name = 
 
 class SasSessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SasSessionTest);
-  CPPUNIT_TEST(GoldenValues);
-  CPPUNIT_TEST(Rendering);
-  CPPUNIT_TEST(Success);
-  CPPUNIT_TEST(PeopleReject);
-  CPPUNIT_TEST(CommitmentMismatch);
-  CPPUNIT_TEST(InvalidElements);
-  CPPUNIT_TEST(BindingNegotiation);
-  CPPUNIT_TEST(DigitsPolicy);
-  CPPUNIT_TEST(RelayBetweenTwoChannels);
-  CPPUNIT_TEST(ActiveManInTheMiddle);
-  CPPUNIT_TEST(OutOfOrderAndFinal);
-  CPPUNIT_TEST(FuzzSmoke);
+  CPPUNIT_TEST(testGoldenValues);
+  CPPUNIT_TEST(testRendering);
+  CPPUNIT_TEST(testSuccess);
+  CPPUNIT_TEST(testPeopleReject);
+  CPPUNIT_TEST(testCommitmentMismatch);
+  CPPUNIT_TEST(testInvalidElements);
+  CPPUNIT_TEST(testBindingNegotiation);
+  CPPUNIT_TEST(testDigitsPolicy);
+  CPPUNIT_TEST(testRelayBetweenTwoChannels);
+  CPPUNIT_TEST(testActiveManInTheMiddle);
+  CPPUNIT_TEST(testOutOfOrderAndFinal);
+  CPPUNIT_TEST(testFuzzSmoke);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -65,7 +65,7 @@ class SasSessionTest : public CppUnit::TestFixture {
   // hmac, libsodium through ctypes for the group), then frozen here, so any change to the wire
   // format or key schedule shows up. Inputs: the client's RNG gives bytes 01..40, the server's
   // 41..80 (64 each, reduced to scalars), both bindings PatternBinding(5), authcid "alice".
-  void GoldenValues() {
+  void testGoldenValues() {
     FixedRng client_rng(Seq(0x01, 64));
     FixedRng server_rng(Seq(0x41, 64));
     const RunResult r = RunCore(client_rng, server_rng, PatternBinding(5), PatternBinding(5));
@@ -81,7 +81,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string(kGoldenSas), *r.server_sas);
   }
 
-  void Rendering() {
+  void testRendering() {
     std::array<uint8_t, kSasBytes> bytes{};
     CPPUNIT_ASSERT_EQUAL(std::string("000 000 000 0"), RenderSas(bytes, 10));
     bytes[kSasBytes - 1] = 42;
@@ -92,7 +92,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("607 431 768 211 455"), RenderSas(bytes, 15));
   }
 
-  void Success() {
+  void testSuccess() {
     for (unsigned digits : {10u, 14u, 18u}) {
       const RunResult r = RunCore(SystemRandom(), SystemRandom(), PatternBinding(1),
                                   PatternBinding(1), true, true, digits);
@@ -104,7 +104,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     }
   }
 
-  void PeopleReject() {
+  void testPeopleReject() {
     RunResult r = RunCore(SystemRandom(), SystemRandom(), PatternBinding(1), PatternBinding(1),
                           /*accept_client=*/false, /*accept_server=*/true);
     CPPUNIT_ASSERT(r.client == Status::kAuthFailed);
@@ -119,9 +119,9 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(r.client_sas.has_value() && r.server_sas.has_value());
   }
 
-  void CommitmentMismatch() {
+  void testCommitmentMismatch() {
     CountingRng rng(3);
-    ClientConfig cc{"alice", PlusHeader(), PatternBinding(1), kDefaultDigits};
+    ClientConfig cc{{"alice", {}, PlusHeader(), PatternBinding(1)}, kDefaultDigits};
     ClientSession client(rng, cc);
     ServerSession server(rng, ServerWith(PatternBinding(1)));
     Bytes c1, s1, c2, s2;
@@ -140,23 +140,23 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(s2.empty());
   }
 
-  void InvalidElements() {
+  void testInvalidElements() {
     CountingRng rng(3);
-    ClientSession client(rng, ClientConfig{"alice", PlusHeader(), PatternBinding(1), 10});
+    ClientSession client(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
     Bytes out;
     Failure f;
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kContinue);
     ServerFirst identity;  // all zeros: the ristretto255 identity
     CPPUNIT_ASSERT(client.Step(Serialized(identity), &out, &f) == Status::kAuthFailed);
     CPPUNIT_ASSERT_EQUAL(std::string(kInvalidElementDetail), f.detail);
-    ClientSession client2(rng, ClientConfig{"alice", PlusHeader(), PatternBinding(1), 10});
+    ClientSession client2(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
     CPPUNIT_ASSERT(client2.Step({}, &out, &f) == Status::kContinue);
     ServerFirst noncanonical;
     noncanonical.element.fill(0xff);
     CPPUNIT_ASSERT(client2.Step(Serialized(noncanonical), &out, &f) == Status::kAuthFailed);
   }
 
-  void BindingNegotiation() {
+  void testBindingNegotiation() {
     struct Case {
       std::string header;
       std::optional<Bytes> server_binding;
@@ -182,12 +182,12 @@ class SasSessionTest : public CppUnit::TestFixture {
     // The client refuses to start without "p=".
     CountingRng rng(1);
     gs2::Gs2Header none;
-    ClientSession client(rng, ClientConfig{"alice", none, {}, 10});
+    ClientSession client(rng, ClientConfig{{"alice", {}, none, {}}, 10});
     Bytes out;
     Failure f;
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kBadBinding);
     // Nor with "p=" and no binding data: a string over nothing would protect nothing.
-    ClientSession empty(rng, ClientConfig{"alice", PlusHeader(), {}, 10});
+    ClientSession empty(rng, ClientConfig{{"alice", {}, PlusHeader(), {}}, 10});
     Failure empty_failure;
     CPPUNIT_ASSERT(empty.Step({}, &out, &empty_failure) == Status::kBadBinding);
     CPPUNIT_ASSERT_EQUAL(std::string("SAS-R255-PLUS: the channel binding has no data (a binding of "
@@ -196,7 +196,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(out.empty());
   }
 
-  void DigitsPolicy() {
+  void testDigitsPolicy() {
     CountingRng rng(1);
     ServerConfig sc = ServerWith(PatternBinding(1));
     sc.min_digits = 12;
@@ -213,7 +213,7 @@ class SasSessionTest : public CppUnit::TestFixture {
   // A TLS-terminating relay forwards the SASL bytes unchanged: each end salts with its own
   // binding, so the strings differ, and the server's key confirmation fails at the client even
   // if both people accepted without looking.
-  void RelayBetweenTwoChannels() {
+  void testRelayBetweenTwoChannels() {
     const RunResult r =
         RunCore(SystemRandom(), SystemRandom(), PatternBinding(1), PatternBinding(2));
     CPPUNIT_ASSERT(r.server_shown.has_value() && r.client_shown.has_value());
@@ -226,7 +226,7 @@ class SasSessionTest : public CppUnit::TestFixture {
 
   // An active man in the middle runs one exchange per channel with his own keys: his two
   // strings are independent (equal with probability 10^-10 per attempt).
-  void ActiveManInTheMiddle() {
+  void testActiveManInTheMiddle() {
     const RunResult alice_mallory =
         RunCore(SystemRandom(), SystemRandom(), PatternBinding(1), PatternBinding(1));
     const RunResult mallory_bob =
@@ -235,14 +235,14 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(*alice_mallory.client_sas != *mallory_bob.server_sas);
   }
 
-  void OutOfOrderAndFinal() {
+  void testOutOfOrderAndFinal() {
     CountingRng rng(2);
-    ClientSession client(rng, ClientConfig{"alice", PlusHeader(), PatternBinding(1), 10});
+    ClientSession client(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
     ServerSession server(rng, ServerWith(PatternBinding(1)));
     Bytes c1, s1, c2, s2;
     Failure f;
     CPPUNIT_ASSERT(client.Confirm(true, &c1, &f) == Status::kInternal);  // nothing pending
-    ClientSession c(rng, ClientConfig{"alice", PlusHeader(), PatternBinding(1), 10});
+    ClientSession c(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
     CPPUNIT_ASSERT(c.Step({}, &c1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(server.Step(c1, &s1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(c.Step(s1, &c2, &f) == Status::kContinue);
@@ -252,7 +252,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!server.PendingConfirmation().has_value());
     CPPUNIT_ASSERT(server.Confirm(true, &s1, &f) == Status::kInternal);
     ServerSession fresh(rng, ServerWith(PatternBinding(1)));
-    ClientSession c_fresh(rng, ClientConfig{"alice", PlusHeader(), PatternBinding(1), 10});
+    ClientSession c_fresh(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
     Bytes c3, s3;
     CPPUNIT_ASSERT(c_fresh.Step({}, &c1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(fresh.Step(c1, &s1, &f) == Status::kContinue);
@@ -269,7 +269,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!fresh.Sas().has_value());
   }
 
-  void FuzzSmoke() {
+  void testFuzzSmoke() {
     // A recorded exchange fed to both session entry points, and each message to the parsers.
     FixedRng client_rng(Seq(0x01, 64));
     FixedRng server_rng(Seq(0x41, 64));

@@ -41,17 +41,17 @@ using namespace e2esasl::scram;  // NOLINT: test file
 // selects suites by that name (SUITES in CMakeLists.txt).
 class ScramKeyScheduleTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ScramKeyScheduleTest);
-  CPPUNIT_TEST(DeriveMatchesIndependentComputation);
-  CPPUNIT_TEST(StoredCredentialsRoundTrip);
-  CPPUNIT_TEST(StoredCredentialsMalformed);
-  CPPUNIT_TEST(VerifyClientProofRfc5802);
-  CPPUNIT_TEST(ClientProofNeedsEqualLengths);
-  CPPUNIT_TEST(NormalizeIsSaslPrepStored);
-  CPPUNIT_TEST(GenerateDrawsTheSalt);
+  CPPUNIT_TEST(testDeriveMatchesIndependentComputation);
+  CPPUNIT_TEST(testStoredCredentialsRoundTrip);
+  CPPUNIT_TEST(testStoredCredentialsMalformed);
+  CPPUNIT_TEST(testVerifyClientProofRfc5802);
+  CPPUNIT_TEST(testClientProofNeedsEqualLengths);
+  CPPUNIT_TEST(testNormalizeIsSaslPrepStored);
+  CPPUNIT_TEST(testGenerateDrawsTheSalt);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void DeriveMatchesIndependentComputation() {
+  void testDeriveMatchesIndependentComputation() {
     const struct {
       HashAlg alg;
       const char* salt;
@@ -71,7 +71,7 @@ class ScramKeyScheduleTest : public CppUnit::TestFixture {
                          std::string(MechanismName(HashAlg::kSha512)));
   }
 
-  void StoredCredentialsRoundTrip() {
+  void testStoredCredentialsRoundTrip() {
     for (const char* text : {kSha1Verifier, kSha256Verifier, kSha512Verifier}) {
       const HashAlg alg = std::string_view(text).starts_with("SCRAM-SHA-1$")     ? HashAlg::kSha1
                           : std::string_view(text).starts_with("SCRAM-SHA-256$") ? HashAlg::kSha256
@@ -86,7 +86,7 @@ class ScramKeyScheduleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!empty.Serialize().has_value());
   }
 
-  void StoredCredentialsMalformed() {
+  void testStoredCredentialsMalformed() {
     const std::string keys = "$6dlGYMOdZcOPutkcNY8U2g7vK9Y=:D+CSWLOshSulAsxiupA+qs2/fTE=";
     const std::string good = std::string("SCRAM-SHA-1$4096:QSXCR+Q6sek8bf92") + keys;
     const struct {
@@ -124,7 +124,7 @@ class ScramKeyScheduleTest : public CppUnit::TestFixture {
     }
   }
 
-  void VerifyClientProofRfc5802() {
+  void testVerifyClientProofRfc5802() {
     std::optional<StoredCredentials> stored =
         StoredCredentials::Parse(HashAlg::kSha1, kSha1Verifier);
     CPPUNIT_ASSERT(stored.has_value());
@@ -151,7 +151,7 @@ class ScramKeyScheduleTest : public CppUnit::TestFixture {
                    Status::kAuthFailed);
   }
 
-  void ClientProofNeedsEqualLengths() {
+  void testClientProofNeedsEqualLengths() {
     const Bytes a(20, 0x0f);
     const Bytes b(21, 0xf0);
     CPPUNIT_ASSERT(!ClientProof(a, b).has_value());
@@ -159,7 +159,7 @@ class ScramKeyScheduleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(x.has_value() && *x == SecretBytes(20, 0xff));
   }
 
-  void NormalizeIsSaslPrepStored() {
+  void testNormalizeIsSaslPrepStored() {
     // RFC 4013 s3 examples: SOFT HYPHEN maps to nothing, U+00AA NFKC-maps to "a", U+0007 is
     // prohibited. U+0221 is unassigned in Unicode 3.2: prohibited for stored strings.
     CPPUNIT_ASSERT_EQUAL(std::string("IX"), std::string(NormalizePassword("I\xC2\xADX")->view()));
@@ -172,7 +172,7 @@ class ScramKeyScheduleTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!StoredCredentials::Derive(HashAlg::kSha256, "pw", Bytes(), 1));
   }
 
-  void GenerateDrawsTheSalt() {
+  void testGenerateDrawsTheSalt() {
     FixedRng rng(Bytes(16, 0x42));
     std::optional<StoredCredentials> generated =
         StoredCredentials::Generate(HashAlg::kSha256, rng, "pencil", 64);

@@ -73,20 +73,20 @@ using namespace e2esasl::scram;  // NOLINT: test file
 // selects suites by that name (SUITES in CMakeLists.txt).
 class ScramMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ScramMessagesTest);
-  CPPUNIT_TEST(ClientFirstFields);
-  CPPUNIT_TEST(ClientFirstMalformed);
-  CPPUNIT_TEST(ServerFirstMalformed);
-  CPPUNIT_TEST(ClientFinalMalformed);
-  CPPUNIT_TEST(ServerFinalMalformed);
-  CPPUNIT_TEST(DetailsNeverEchoValues);
-  CPPUNIT_TEST(ExtensionsAreKeptAndIgnored);
-  CPPUNIT_TEST(SerializeRefusesInvalidStructs);
-  CPPUNIT_TEST(AuthMessageAssembly);
-  CPPUNIT_TEST(NonceGeneration);
+  CPPUNIT_TEST(testClientFirstFields);
+  CPPUNIT_TEST(testClientFirstMalformed);
+  CPPUNIT_TEST(testServerFirstMalformed);
+  CPPUNIT_TEST(testClientFinalMalformed);
+  CPPUNIT_TEST(testServerFinalMalformed);
+  CPPUNIT_TEST(testDetailsNeverEchoValues);
+  CPPUNIT_TEST(testExtensionsAreKeptAndIgnored);
+  CPPUNIT_TEST(testSerializeRefusesInvalidStructs);
+  CPPUNIT_TEST(testAuthMessageAssembly);
+  CPPUNIT_TEST(testNonceGeneration);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void ClientFirstFields() {
+  void testClientFirstFields() {
     std::optional<ClientFirst> m =
         ClientFirst::Parse(AsBytes("p=tls-exporter,a=ad=2Cmin=3D,n=us=3Der=2C,r=abc"));
     CPPUNIT_ASSERT(m.has_value());
@@ -104,7 +104,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(ClientFirst::Parse(AsBytes("n,,n=\xC3\xA9l\xF0\x9F\x94\x91,r=x")).has_value());
   }
 
-  void ClientFirstMalformed() {
+  void testClientFirstMalformed() {
     const std::string max_nonce = Repeat('a', kMaxMessageSize - 12);
     const char* kBadEscape = "invalid username encoding (only =2C and =3D may follow '=')";
     const char* kNotPrintable = "nonce (r=) has a character outside printable (%x21-2B / %x2D-7E)";
@@ -167,7 +167,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
         });
   }
 
-  void ServerFirstMalformed() {
+  void testServerFirstMalformed() {
     const std::string base = "r=abcdef,s=QSXCR+Q6sek8bf92,i=4096";
     const char* kBadSalt = "salt is not valid base64";
     CheckTable<ServerFirst>(
@@ -217,7 +217,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
         });
   }
 
-  void ClientFinalMalformed() {
+  void testClientFinalMalformed() {
     const std::string p = ",p=dGVzdA==";
     const char* kAfterProof = "trailing data after the proof";
     CheckTable<ClientFinal>(
@@ -262,7 +262,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
         });
   }
 
-  void ServerFinalMalformed() {
+  void testServerFinalMalformed() {
     const std::string v = "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=";
     const char* kBadError = "server error (e=) contains NUL or invalid UTF-8";
     CheckTable<ServerFinal>(
@@ -288,7 +288,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
         });
   }
 
-  void DetailsNeverEchoValues() {
+  void testDetailsNeverEchoValues() {
     // The detail names the attribute and the rule, never what the peer put in it.
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"n,,n=sekrit=41,r=abc", "sekrit"},
@@ -315,7 +315,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("unchanged"), untouched.detail);
   }
 
-  void ExtensionsAreKeptAndIgnored() {
+  void testExtensionsAreKeptAndIgnored() {
     const std::string text = "r=abc,s=QQ==,i=1,x=y=z,Z=\xC3\xA9";
     std::optional<ServerFirst> m = ServerFirst::Parse(AsBytes(text));
     CPPUNIT_ASSERT(m.has_value());
@@ -329,7 +329,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("test"), ToString(f->proof));
   }
 
-  void SerializeRefusesInvalidStructs() {
+  void testSerializeRefusesInvalidStructs() {
     ClientFirst first;
     first.username = "user";
     first.nonce = "a,b";  // ',' is not printable
@@ -355,7 +355,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("<failed>"), Serialized(client_final));
   }
 
-  void AuthMessageAssembly() {
+  void testAuthMessageAssembly() {
     // RFC 5802 s5 example: AuthMessage = bare + "," + server-first + "," + final-without-proof.
     std::optional<ClientFirst> first =
         ClientFirst::Parse(AsBytes("n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL"));
@@ -374,7 +374,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
                          ToString(*auth));
   }
 
-  void NonceGeneration() {
+  void testNonceGeneration() {
     // Each byte b < 186 gives kNonceAlphabet[b % 93]; bytes >= 186 are discarded. The first
     // draw is the nonce's size (5 bytes: one discarded), the shortfall comes from one draw of 64
     // (255 discarded, 11 taken, the rest unused).

@@ -112,26 +112,26 @@ using namespace e2esasl::scram;  // NOLINT: test file
 // selects suites by that name (SUITES in CMakeLists.txt).
 class ScramSessionTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ScramSessionTest);
-  CPPUNIT_TEST(SucceedsForEveryHashWithAndWithoutBinding);
-  CPPUNIT_TEST(AuthzidIsCarriedEscaped);
-  CPPUNIT_TEST(WrongPasswordAndUnknownUserLookAlike);
-  CPPUNIT_TEST(UnknownUserGetsStableFakeSalt);
-  CPPUNIT_TEST(PasswordFallbackWorksWithStableSalt);
-  CPPUNIT_TEST(EveryUserCostsTheSamePbkdf2);
-  CPPUNIT_TEST(BindingDataMismatch);
-  CPPUNIT_TEST(BindingNameMismatchOrAbsent);
-  CPPUNIT_TEST(DowngradeWithYIsRefused);
-  CPPUNIT_TEST(NoneWithCriticalBindingIsRefused);
-  CPPUNIT_TEST(IterationCountOutsideClientRange);
-  CPPUNIT_TEST(ClientUnderstandsServerErrors);
-  CPPUNIT_TEST(ClientRejectsBadServerMessages);
-  CPPUNIT_TEST(ServerRejectsBadClientFinal);
-  CPPUNIT_TEST(ServerAcceptsMissingInitialResponse);
-  CPPUNIT_TEST(BadLocalInputs);
+  CPPUNIT_TEST(testSucceedsForEveryHashWithAndWithoutBinding);
+  CPPUNIT_TEST(testAuthzidIsCarriedEscaped);
+  CPPUNIT_TEST(testWrongPasswordAndUnknownUserLookAlike);
+  CPPUNIT_TEST(testUnknownUserGetsStableFakeSalt);
+  CPPUNIT_TEST(testPasswordFallbackWorksWithStableSalt);
+  CPPUNIT_TEST(testEveryUserCostsTheSamePbkdf2);
+  CPPUNIT_TEST(testBindingDataMismatch);
+  CPPUNIT_TEST(testBindingNameMismatchOrAbsent);
+  CPPUNIT_TEST(testDowngradeWithYIsRefused);
+  CPPUNIT_TEST(testNoneWithCriticalBindingIsRefused);
+  CPPUNIT_TEST(testIterationCountOutsideClientRange);
+  CPPUNIT_TEST(testClientUnderstandsServerErrors);
+  CPPUNIT_TEST(testClientRejectsBadServerMessages);
+  CPPUNIT_TEST(testServerRejectsBadClientFinal);
+  CPPUNIT_TEST(testServerAcceptsMissingInitialResponse);
+  CPPUNIT_TEST(testBadLocalInputs);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void SucceedsForEveryHashWithAndWithoutBinding() {
+  void testSucceedsForEveryHashWithAndWithoutBinding() {
     for (HashAlg alg : kAlgs) {
       Setup s(alg);
       Exchange none = s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt);
@@ -157,7 +157,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     }
   }
 
-  void AuthzidIsCarriedEscaped() {
+  void testAuthzidIsCarriedEscaped() {
     Setup s(HashAlg::kSha256);
     MapCredentials& c = s.credentials;
     Exchange e = s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "bob,=x");
@@ -171,7 +171,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("alice"), c.last_authcid_);
   }
 
-  void WrongPasswordAndUnknownUserLookAlike() {
+  void testWrongPasswordAndUnknownUserLookAlike() {
     for (HashAlg alg : kAlgs) {
       Setup s(alg);
       Exchange wrong = s.Run("alice", "pencil2", Flag(gs2::CbFlag::kNone), std::nullopt);
@@ -187,7 +187,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     }
   }
 
-  void UnknownUserGetsStableFakeSalt() {
+  void testUnknownUserGetsStableFakeSalt() {
     Setup s(HashAlg::kSha256);
     auto server_first = [&](std::string_view user) {
       ServerSession server(SystemRandom(), s.credentials, s.Config());
@@ -209,7 +209,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
 
   // The userPassword fallback: the core derives the verifier from the plaintext with a salt
   // keyed by the fake secret, stable per user.
-  void PasswordFallbackWorksWithStableSalt() {
+  void testPasswordFallbackWorksWithStableSalt() {
     for (HashAlg alg : kAlgs) {
       Setup s(alg);
       s.credentials.AddPassword("carol", "plain text");
@@ -243,7 +243,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
   // Timing: with the fallback on, a user with a verifier, a fallback user and an unknown user
   // each cost exactly one PBKDF2 of the same count at the server (issue 16 item 5); with it off,
   // none does. Counted through ServerConfig::on_pbkdf2, not timed.
-  void EveryUserCostsTheSamePbkdf2() {
+  void testEveryUserCostsTheSamePbkdf2() {
     Setup s(HashAlg::kSha256);
     s.credentials.AddPassword("carol", "plain text");
     std::vector<uint32_t> runs;
@@ -273,7 +273,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     }
   }
 
-  void BindingDataMismatch() {
+  void testBindingDataMismatch() {
     Setup s(HashAlg::kSha256);
     Exchange e = s.Run("alice", "pencil", Plus("tls-exporter", "client-side-channel"),
                        Channel("tls-exporter", "server-side-channel"));
@@ -286,7 +286,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(both.server == Status::kBadBinding);
   }
 
-  void BindingNameMismatchOrAbsent() {
+  void testBindingNameMismatchOrAbsent() {
     Setup s(HashAlg::kSha1);
     Exchange other =
         s.Run("alice", "pencil", Plus("tls-unique", "x"), Channel("tls-exporter", "x"));
@@ -301,7 +301,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
                          Str(absent.last_server_out));
   }
 
-  void DowngradeWithYIsRefused() {
+  void testDowngradeWithYIsRefused() {
     Setup s(HashAlg::kSha256);
     Exchange e = s.Run("alice", "pencil", Flag(gs2::CbFlag::kWant), Channel("tls-exporter", "x"));
     CPPUNIT_ASSERT(e.server == Status::kAuthFailed);
@@ -312,7 +312,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!e.server_detail.empty());
   }
 
-  void NoneWithCriticalBindingIsRefused() {
+  void testNoneWithCriticalBindingIsRefused() {
     Setup s(HashAlg::kSha512);
     Exchange e = s.Run("alice", "pencil", Flag(gs2::CbFlag::kNone),
                        Channel("tls-exporter", "x", /*critical=*/true));
@@ -321,7 +321,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(0, s.credentials.lookups_);  // refused before any lookup
   }
 
-  void IterationCountOutsideClientRange() {
+  void testIterationCountOutsideClientRange() {
     Setup low(HashAlg::kSha256, 1000);
     ClientConfig options;  // min 4096
     Exchange e = low.Run("alice", "pencil", Flag(gs2::CbFlag::kNone), std::nullopt, "", options);
@@ -339,7 +339,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(e.client == Status::kOk);
   }
 
-  void ClientUnderstandsServerErrors() {
+  void testClientUnderstandsServerErrors() {
     const struct {
       const char* message;
       Status expected;
@@ -365,7 +365,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     }
   }
 
-  void ClientRejectsBadServerMessages() {
+  void testClientRejectsBadServerMessages() {
     Bytes out;
     Failure failure;
     {
@@ -399,7 +399,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     }
   }
 
-  void ServerRejectsBadClientFinal() {
+  void testServerRejectsBadClientFinal() {
     Setup s(HashAlg::kSha256);
     ServerSession server(SystemRandom(), s.credentials, s.Config());
     Bytes out;
@@ -432,7 +432,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
                    Status::kBadBinding);
   }
 
-  void ServerAcceptsMissingInitialResponse() {
+  void testServerAcceptsMissingInitialResponse() {
     Setup s(HashAlg::kSha1);
     ServerSession server(SystemRandom(), s.credentials, s.Config());
     Bytes out = ToBytes("junk");
@@ -442,7 +442,7 @@ class ScramSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(StepToVerdict(server, ByteView(), &out) == Status::kMalformed);  // only once
   }
 
-  void BadLocalInputs() {
+  void testBadLocalInputs() {
     Bytes out;
     Failure failure;
     ClientSession bad_password =

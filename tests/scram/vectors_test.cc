@@ -42,12 +42,12 @@ using namespace e2esasl::scram;  // NOLINT: test file
 // selects suites by that name (SUITES in CMakeLists.txt).
 class ScramVectorsTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ScramVectorsTest);
-  CPPUNIT_TEST(RfcExchangesByteForByte);
-  CPPUNIT_TEST(RfcMessagesRoundTrip);
+  CPPUNIT_TEST(testRfcExchangesByteForByte);
+  CPPUNIT_TEST(testRfcMessagesRoundTrip);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void RfcExchangesByteForByte() {
+  void testRfcExchangesByteForByte() {
     VectorFile file = VectorFile::Load("scram/scram-rfc.txt");
     CPPUNIT_ASSERT_EQUAL(size_t{2}, file.blocks().size());
     for (VectorBlock& block : file.blocks()) {
@@ -56,7 +56,7 @@ class ScramVectorsTest : public CppUnit::TestFixture {
     file.CheckAllRead();
   }
 
-  void RfcMessagesRoundTrip() {
+  void testRfcMessagesRoundTrip() {
     VectorFile file = VectorFile::Load("scram/scram-rfc.txt");
     for (VectorBlock& block : file.blocks()) {
       const std::string client_first = block.Text("client-first-message");

@@ -11,7 +11,7 @@
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
 
-#include "support/tls_handles.h"
+#include "e2esasl/handles.h"
 
 namespace e2esasl::testing {
 namespace {

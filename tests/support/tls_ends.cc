@@ -8,7 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include "support/tls_handles.h"
+#include "e2esasl/handles.h"
 
 namespace e2esasl::testing {
 namespace internal {
@@ -269,10 +269,10 @@ class GnutlsSide final : public TlsSide {
     rc = gnutls_credentials_set(session.get(), GNUTLS_CRD_CERTIFICATE, cred_.get());
     if (rc == GNUTLS_E_SUCCESS && role_ == TlsRole::kServer) {
       gnutls_certificate_server_set_request(session.get(), GNUTLS_CERT_IGNORE);
-      rc = gnutls_session_ticket_enable_server(session.get(), ticket_key_.get());
+      rc = gnutls_session_ticket_enable_server(session.get(), &ticket_key_.get());
     }
     if (rc == GNUTLS_E_SUCCESS && role_ == TlsRole::kClient && !saved_.empty()) {
-      rc = gnutls_session_set_data(session.get(), saved_.get()->data, saved_.get()->size);
+      rc = gnutls_session_set_data(session.get(), saved_.get().data, saved_.get().size);
     }
     if (rc != GNUTLS_E_SUCCESS) {
       *error = GnutlsError("setting up the GnuTLS session", rc);
@@ -317,7 +317,7 @@ class GnutlsSide final : public TlsSide {
   EndpointConfig config_;
   TlsVersion version_;
   std::chrono::milliseconds timeout_;
-  GnutlsCertCredentialsPtr cred_;
+  GnutlsCredentialsPtr cred_;
   GnutlsDatum ticket_key_;
   GnutlsDatum saved_;
 };

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "e2esasl/handles.h"
 #include "support/tls_ends.h"
-#include "support/tls_handles.h"
 
 namespace e2esasl::testing {
 namespace {

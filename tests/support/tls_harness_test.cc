@@ -6,7 +6,7 @@
 
 #include <openssl/x509.h>
 
-#include "support/tls_handles.h"
+#include "e2esasl/handles.h"
 #include "support/tls_harness.h"
 
 using e2esasl::testing::Bytes;
@@ -96,7 +96,7 @@ class TlsHarnessTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(a.key_der != c.key_der);
       // The DER parses and is the certificate of the PEM.
       const unsigned char* p = a.cert_der.data();
-      e2esasl::testing::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(a.cert_der.size())));
+      e2esasl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(a.cert_der.size())));
       CPPUNIT_ASSERT(cert != nullptr && p == a.cert_der.data() + a.cert_der.size());
       CPPUNIT_ASSERT(a.cert_pem.find("-----BEGIN CERTIFICATE-----") == 0);
       CPPUNIT_ASSERT(a.key_pem.find("-----BEGIN PRIVATE KEY-----") == 0);

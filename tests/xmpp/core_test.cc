@@ -79,14 +79,14 @@ void AssertSuccess(const Outcome& o, const std::string& mech, const std::string&
 
 class XmppCoreTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppCoreTest);
-  CPPUNIT_TEST(EveryPlusMechanismBothLibraries);
-  CPPUNIT_TEST(EveryBindingTypeAndVersion);
-  CPPUNIT_TEST(WithoutBinding);
-  CPPUNIT_TEST(NegotiatesAChannelBoundMechanism);
-  CPPUNIT_TEST(WrongPasswordRefused);
-  CPPUNIT_TEST(SasPeopleCompare);
-  CPPUNIT_TEST(TwoConcurrentSessions);
-  CPPUNIT_TEST(ManInTheMiddle);
+  CPPUNIT_TEST(testEveryPlusMechanismBothLibraries);
+  CPPUNIT_TEST(testEveryBindingTypeAndVersion);
+  CPPUNIT_TEST(testWithoutBinding);
+  CPPUNIT_TEST(testNegotiatesAChannelBoundMechanism);
+  CPPUNIT_TEST(testWrongPasswordRefused);
+  CPPUNIT_TEST(testSasPeopleCompare);
+  CPPUNIT_TEST(testTwoConcurrentSessions);
+  CPPUNIT_TEST(testManInTheMiddle);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -95,7 +95,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
   PartySpec Bob() { return store_.Bob(); }
   PartySpec Alice() { return PairStore::Alice(); }
 
-  void EveryPlusMechanismBothLibraries() {
+  void testEveryPlusMechanismBothLibraries() {
     int n = 0;
     for (const char* mech : {"SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512-PLUS",
                              "CPACE-R255-PLUS", "OPAQUE-R255-PLUS"}) {
@@ -110,7 +110,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     }
   }
 
-  void EveryBindingTypeAndVersion() {
+  void testEveryBindingTypeAndVersion() {
     struct Row {
       const char* version;
       const char* binding;
@@ -135,7 +135,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     }
   }
 
-  void WithoutBinding() {
+  void testWithoutBinding() {
     for (const char* mech : {"SCRAM-SHA-256", "CPACE-R255", "OPAQUE-R255"}) {
       Router router;
       PartySpec a = Alice(), b = Bob();
@@ -145,7 +145,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     }
   }
 
-  void NegotiatesAChannelBoundMechanism() {
+  void testNegotiatesAChannelBoundMechanism() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     Outcome o = Talk(router, alice, bob, "");
@@ -154,7 +154,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(o.alice.mechanism, !o.alice.mechanism.starts_with("SAS-"));
   }
 
-  void WrongPasswordRefused() {
+  void testWrongPasswordRefused() {
     for (const char* mech : {"SCRAM-SHA-256-PLUS", "CPACE-R255-PLUS", "OPAQUE-R255-PLUS"}) {
       Router router;
       Party alice(&router, Alice()), bob(&router, Bob());
@@ -167,7 +167,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     }
   }
 
-  void SasPeopleCompare() {
+  void testSasPeopleCompare() {
     for (bool bob_says_yes : {true, false}) {
       Router router;
       PartySpec a = Alice(), b = Bob();
@@ -186,7 +186,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     }
   }
 
-  void TwoConcurrentSessions() {
+  void testTwoConcurrentSessions() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     e2e_xmpp_session* s1 = alice.Start(kBob, "CPACE-R255-PLUS", "", kPassword);
@@ -213,7 +213,7 @@ class XmppCoreTest : public CppUnit::TestFixture {
     }));
   }
 
-  void ManInTheMiddle() {
+  void testManInTheMiddle() {
     // The router plays a compromised server: alice's stanzas for bob go to mallory and mallory's
     // go out under the other victim's JID. Mallory relays the inner lines between her two legs.
     struct Row {

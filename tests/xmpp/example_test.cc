@@ -81,12 +81,12 @@ class Background {
 
 class XmppExampleTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppExampleTest);
-  CPPUNIT_TEST(DocsShowTheExampleVerbatim);
-  CPPUNIT_TEST(ExampleAuthenticatesThroughProsody);
+  CPPUNIT_TEST(testDocsShowTheExampleVerbatim);
+  CPPUNIT_TEST(testExampleAuthenticatesThroughProsody);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void DocsShowTheExampleVerbatim() {
+  void testDocsShowTheExampleVerbatim() {
     std::string src = std::getenv("E2ESASL_SOURCE_DIR");
     std::string example = Slurp(src + "/xmpp/examples/minimal_client.c");
     std::string docs = Slurp(src + "/docs/xmpp.md");
@@ -95,7 +95,7 @@ class XmppExampleTest : public CppUnit::TestFixture {
                            docs.find("```c\n" + example + "```") != std::string::npos);
   }
 
-  void ExampleAuthenticatesThroughProsody() {
+  void testExampleAuthenticatesThroughProsody() {
     ProsodyServer server;
     server.Register("alice", "alice xmpp password");
     server.Register("bob", "bob xmpp password");

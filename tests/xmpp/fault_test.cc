@@ -27,23 +27,23 @@ std::string Ibbsid(const std::string& xml) {
 
 class XmppFaultTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppFaultTest);
-  CPPUNIT_TEST(PeerOffline);
-  CPPUNIT_TEST(Declined);
-  CPPUNIT_TEST(TerminateMidHandshake);
-  CPPUNIT_TEST(IbbCloseMidTls);
-  CPPUNIT_TEST(WrongSequenceNumber);
-  CPPUNIT_TEST(InvalidBase64);
-  CPPUNIT_TEST(BlockOverNegotiatedSize);
-  CPPUNIT_TEST(FloodBeforeAuthentication);
-  CPPUNIT_TEST(SecondInitiateSameSid);
-  CPPUNIT_TEST(ThirdJidInjected);
-  CPPUNIT_TEST(PeerStopsAnswering);
-  CPPUNIT_TEST(ConnectionLost);
-  CPPUNIT_TEST(UnusableLines);
-  CPPUNIT_TEST(BadConfiguration);
-  CPPUNIT_TEST(AcceptOvertakesAck);
-  CPPUNIT_TEST(SessionFlood);
-  CPPUNIT_TEST(OversizedStanza);
+  CPPUNIT_TEST(testPeerOffline);
+  CPPUNIT_TEST(testDeclined);
+  CPPUNIT_TEST(testTerminateMidHandshake);
+  CPPUNIT_TEST(testIbbCloseMidTls);
+  CPPUNIT_TEST(testWrongSequenceNumber);
+  CPPUNIT_TEST(testInvalidBase64);
+  CPPUNIT_TEST(testBlockOverNegotiatedSize);
+  CPPUNIT_TEST(testFloodBeforeAuthentication);
+  CPPUNIT_TEST(testSecondInitiateSameSid);
+  CPPUNIT_TEST(testThirdJidInjected);
+  CPPUNIT_TEST(testPeerStopsAnswering);
+  CPPUNIT_TEST(testConnectionLost);
+  CPPUNIT_TEST(testUnusableLines);
+  CPPUNIT_TEST(testBadConfiguration);
+  CPPUNIT_TEST(testAcceptOvertakesAck);
+  CPPUNIT_TEST(testSessionFlood);
+  CPPUNIT_TEST(testOversizedStanza);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -84,14 +84,14 @@ class XmppFaultTest : public CppUnit::TestFixture {
     };
   }
 
-  void PeerOffline() {
+  void testPeerOffline() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     Fails(router, alice, bob, E2E_XMPP_ERR_UNAVAILABLE, "service-unavailable",
           "nobody@localhost/none");
   }
 
-  void Declined() {
+  void testDeclined() {
     Router router;
     PartySpec b = Bob();
     b.incoming_answer = E2E_XMPP_DECLINE;
@@ -99,7 +99,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_DECLINED, "decline");
   }
 
-  void TerminateMidHandshake() {
+  void testTerminateMidHandshake() {
     Router router;
     PartySpec b = Bob();
     b.timeout_ms = 2000;  // bob never sees the terminate the router forged in his name
@@ -115,7 +115,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_CLOSED, "failed-application");
   }
 
-  void IbbCloseMidTls() {
+  void testIbbCloseMidTls() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     std::string ibb;
@@ -132,7 +132,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_CLOSED, "closed the bytestream during the inner TLS");
   }
 
-  void WrongSequenceNumber() {
+  void testWrongSequenceNumber() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     router.filter = FirstDataFrom(kBob, [](const std::string& xml) {
@@ -141,7 +141,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_PROTOCOL, "out of sequence (seq 5, expected 0)");
   }
 
-  void InvalidBase64() {
+  void testInvalidBase64() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     router.filter = FirstDataFrom(kBob, [](const std::string& xml) {
@@ -150,7 +150,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_PROTOCOL, "not valid base64");
   }
 
-  void BlockOverNegotiatedSize() {
+  void testBlockOverNegotiatedSize() {
     Router router;
     PartySpec a = Alice();
     a.block_size = 512;
@@ -162,7 +162,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_LIMIT, "over the negotiated block size of 512");
   }
 
-  void FloodBeforeAuthentication() {
+  void testFloodBeforeAuthentication() {
     Router router;
     PartySpec a = Alice();
     a.max_unauthenticated = 200;  // less than the server's first TLS flight
@@ -170,7 +170,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_LIMIT, "more than 200 bytes before authentication");
   }
 
-  void SecondInitiateSameSid() {
+  void testSecondInitiateSameSid() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     std::string initiate;
@@ -194,7 +194,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("echo: still here"), alice.Events(sid).data[0]);
   }
 
-  void ThirdJidInjected() {
+  void testThirdJidInjected() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     std::string ibb;
@@ -227,7 +227,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("echo: unharmed"), alice.Events(sid).data[0]);
   }
 
-  void PeerStopsAnswering() {
+  void testPeerStopsAnswering() {
     Router router;
     PartySpec a = Alice();
     a.timeout_ms = 1500;
@@ -238,7 +238,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     Fails(router, alice, bob, E2E_XMPP_ERR_TIMEOUT, "no authentication within 1 s");
   }
 
-  void ConnectionLost() {
+  void testConnectionLost() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     e2e_xmpp_session* s = alice.Start(kBob, kMech, "", kPassword);
@@ -251,7 +251,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{0}, e2e_xmpp_session_count(alice.xmpp()));
   }
 
-  void UnusableLines() {
+  void testUnusableLines() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     e2e_xmpp_session* s = alice.Start(kBob, kMech, "", kPassword);
@@ -267,7 +267,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(max, bob.Events().data[0]);
   }
 
-  void BadConfiguration() {
+  void testBadConfiguration() {
     e2e_xmpp_io io{nullptr, [](void*, const char*) { return 0; }};
     struct Row {
       const char* jid;
@@ -295,7 +295,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
 
   // A server in the middle may deliver bob's session-accept before his ack of the
   // session-initiate: the session still comes up, and the late ack is not taken for another.
-  void AcceptOvertakesAck() {
+  void testAcceptOvertakesAck() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     std::string held;
@@ -323,7 +323,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
 
   // More than 64 session requests at once: the extra ones are refused (resource-constraint,
   // reported as unavailable), the first 64 are untouched.
-  void SessionFlood() {
+  void testSessionFlood() {
     Router router;
     PartySpec b = Bob();
     b.incoming_answer = E2E_XMPP_PENDING;  // bob's person never answers: sessions pile up
@@ -357,7 +357,7 @@ class XmppFaultTest : public CppUnit::TestFixture {
 
   // A data stanza far over any block size (300 KiB of base64, as a server without a stanza
   // limit would pass it): refused before decoding, the session ends with a limit failure.
-  void OversizedStanza() {
+  void testOversizedStanza() {
     Router router;
     Party alice(&router, Alice()), bob(&router, Bob());
     std::string huge(300 * 1024, 'A');
