@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# campaign.sh: the fuzzing campaign behind `./run fuzz` (docs/fuzzing.md). Phases:
+#
+#   campaign.sh fuzz <fuzz-build> <out> [SECONDS]
+#       every target of <fuzz-build>/tests/fuzz/targets.tsv, one after the other, each with
+#       libFuzzer -jobs=J -workers=J (J = E2ESASL_JOBS, default nproc) on a copy of its checked-in
+#       corpus (regression seeds included). With SECONDS: each target fuzzes SECONDS. Without:
+#       a parser target runs until 10^7 executions in total (-runs per job), a session target
+#       E2ESASL_FUZZ_SESSION_SECONDS (default 300) seconds. Results in <out>/<name>/.
+#   campaign.sh merge <fuzz-build> <out>
+#       adds to tests/fuzz/corpus/<name>/ the campaign's inputs that reach coverage the
+#       checked-in corpus does not (libFuzzer -merge=1, which keeps the smallest such inputs);
+#       the checked-in files, regression seeds among them, stay.
+#   campaign.sh coverage <cov-build> <out>
+#       replays tests/fuzz/corpus/<name>/ through the coverage build's
+#       fuzz_<name> (-fprofile-instr-generate -fcoverage-mapping) and measures, with llvm-cov,
+#       the regions and lines covered in the target's code under test (COVERS in CMakeLists.txt).
+#   campaign.sh table <out>
+#       the summary table (markdown) of the last campaign in <out>.
+#
+# Findings: any crash-/leak-/timeout-/oom- file in <out>/<name>/artifacts; the fuzz phase exits 1
+# when there is one.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jobs="${E2ESASL_JOBS:-$(nproc)}"
+session_seconds="${E2ESASL_FUZZ_SESSION_SECONDS:-300}"
+total_runs=10000000
+llvm_suffix="${E2ESASL_LLVM_SUFFIX:--14}"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# targets <build>: the manifest's lines (name, kind, args, covers; tab-separated).
+targets() {
+  local manifest="$1/tests/fuzz/targets.tsv"
+  [[ -s $manifest ]] || { echo "campaign.sh: no $manifest (configure the build first)" >&2; exit 1; }
+  cat "$manifest"
+}
+
+phase_fuzz() {
+  local build out seconds="${3:-}" name kind args covers status=0
+  build="$(cd "$1" && pwd)"
+  mkdir -p "$2"
+  out="$(cd "$2" && pwd)"
+  while IFS=$'\t' read -r name kind args covers; do
+    [[ -z ${E2ESASL_FUZZ_ONLY:-} || " $E2ESASL_FUZZ_ONLY " == *" $name "* ]] || continue
+    local work="$out/$name" limit=()
+    rm -rf "$work"
+    mkdir -p "$work/corpus" "$work/artifacts"
+    cp "$here/corpus/$name/"* "$work/corpus/"
+    if [[ -n $seconds ]]; then
+      limit=(-max_total_time="$seconds")
+    elif [[ $kind == parser ]]; then
+      limit=(-runs=$(((total_runs + jobs - 1) / jobs)) -max_total_time=7200)
+    else
+      limit=(-max_total_time="$session_seconds")
+    fi
+    log "fuzzing $name ($kind, ${limit[*]}, $jobs jobs)"
+    local start=$SECONDS
+    # shellcheck disable=SC2086 # args: libFuzzer flags from the manifest
+    (cd "$work" && nice -n 15 "$build/tests/fuzz/fuzz_$name" -jobs="$jobs" -workers="$jobs" \
+      "${limit[@]}" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$work/artifacts/" $args "$work/corpus" >"$work/run.log" 2>&1) || true
+    echo $((SECONDS - start)) >"$work/seconds"
+    local found
+    found=$(find "$work/artifacts" -type f | wc -l)
+    if ((found > 0)); then
+      log "$name: $found finding(s) in $work/artifacts"
+      status=1
+    fi
+  done < <(targets "$build")
+  return "$status"
+}
+
+phase_merge() {
+  local build="$1" out="$2" name kind args covers
+  while IFS=$'\t' read -r name kind args covers; do
+    [[ -d $out/$name/corpus ]] || continue
+    local before after
+    before=$(find "$here/corpus/$name" -type f | wc -l)
+    # shellcheck disable=SC2086
+    nice -n 15 "$build/tests/fuzz/fuzz_$name" -merge=1 -timeout=5 -rss_limit_mb=2048 $args \
+      "$here/corpus/$name" "$out/$name/corpus" >"$out/$name/merge.log" 2>&1
+    after=$(find "$here/corpus/$name" -type f | wc -l)
+    echo $((after - before)) >"$out/$name/merged"
+    echo "$after" >"$out/$name/corpus_size"
+    log "$name: $((after - before)) input(s) added to the corpus ($after in all)"
+  done < <(targets "$build")
+}
+
+phase_coverage() {
+  local build="$1" out="$2" name kind args covers top
+  top="$(cd "$here/../.." && pwd)"
+  while IFS=$'\t' read -r name kind args covers; do
+    local work="$out/$name" sources=() f
+    mkdir -p "$work"
+    for f in $covers; do
+      sources+=("$top/$f")
+    done
+    rm -f "$work"/cov.*
+    LLVM_PROFILE_FILE="$work/cov.profraw" "$build/tests/fuzz/fuzz_$name" "$here/corpus/$name" \
+      >"$work/cov.log" 2>&1
+    "llvm-profdata$llvm_suffix" merge -sparse "$work/cov.profraw" -o "$work/cov.profdata"
+    "llvm-cov$llvm_suffix" export -summary-only -instr-profile="$work/cov.profdata" \
+      "$build/tests/fuzz/fuzz_$name" "${sources[@]}" >"$work/cov.json"
+    python3 - "$work/cov.json" >"$work/coverage" <<'EOF'
+import json, sys
+totals = json.load(open(sys.argv[1]))["data"][0]["totals"]
+r, l = totals["regions"], totals["lines"]
+print(f'{r["covered"]}/{r["count"]}\t{l["covered"]}/{l["count"]}')
+EOF
+    log "$name: regions, lines covered $(cat "$work/coverage")"
+  done < <(targets "$build")
+}
+
+phase_table() {
+  local out="$1" build="${2:-}"
+  python3 - "$out" "$build" <<'EOF'
+import glob, os, re, sys
+out, build = sys.argv[1], sys.argv[2]
+manifest = os.path.join(build, "tests/fuzz/targets.tsv") if build else None
+rows = []
+names = []
+if manifest and os.path.exists(manifest):
+    for line in open(manifest):
+        parts = line.rstrip("\n").split("\t")
+        names.append((parts[0], parts[1], parts[3] if len(parts) > 3 else ""))
+def read(path, default="-"):
+    try:
+        return open(path).read().strip()
+    except OSError:
+        return default
+print("| target | kind | executions | seconds | libFuzzer cov | regions (llvm-cov) | lines (llvm-cov) | code under test | corpus (+added) | findings |")
+print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
+total = 0
+for name, kind, covers in names:
+    work = os.path.join(out, name)
+    execs, cov = 0, 0
+    for log in glob.glob(os.path.join(work, "fuzz-*.log")) or [os.path.join(work, "run.log")]:
+        try:
+            text = open(log, errors="replace").read()
+        except OSError:
+            continue
+        execs += sum(int(m) for m in re.findall(r"stat::number_of_executed_units: (\d+)", text))
+        found = [int(m) for m in re.findall(r"cov: (\d+)", text)]
+        cov = max([cov] + found)
+    total += execs
+    regions, lines = (read(os.path.join(work, "coverage"), "-\t-").split("\t") + ["-"])[:2]
+    findings = len(glob.glob(os.path.join(work, "artifacts", "*")))
+    corpus = read(os.path.join(work, "corpus_size"))
+    added = read(os.path.join(work, "merged"), "0")
+    def pct(frac):
+        try:
+            a, b = (int(x) for x in frac.split("/"))
+            return f"{frac} ({100 * a / b:.0f}%)" if b else frac
+        except ValueError:
+            return frac
+    files = ", ".join(c.replace("plugins/", "") for c in covers.split())
+    print(f"| `{name}` | {kind} | {execs:,} | {read(os.path.join(work, 'seconds'))} | {cov} | "
+          f"{pct(regions)} | {pct(lines)} | {files} | {corpus} (+{added}) | {findings} |")
+print(f"\nTotal executions: {total:,}")
+EOF
+}
+
+case "${1:-}" in
+  fuzz) shift; phase_fuzz "$@" ;;
+  merge) shift; phase_merge "$@" ;;
+  coverage) shift; phase_coverage "$@" ;;
+  table) shift; phase_table "$@" ;;
+  *) sed -n '2,22p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+esac
