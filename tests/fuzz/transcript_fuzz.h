@@ -159,7 +159,9 @@ ExchangeResult RunEditedExchange(Client& client, Server& server, ByteView script
     if (status == Status::kOk) {
       (client_turn ? client_done : server_done) = true;
     }
-    if ((client_done && server_done) || (out.empty() && status == Status::kOk)) {
+    // The exchange ends when the peer has nothing more to receive (an empty message still
+    // travels: OPAQUE's server-final is empty).
+    if (client_turn ? server_done : client_done) {
       break;
     }
     // The message travels to the peer, edited.
