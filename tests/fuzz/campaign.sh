@@ -2,7 +2,7 @@
 # campaign.sh: the fuzzing campaign behind `./run fuzz` (docs/fuzzing.md). Phases:
 #
 #   campaign.sh fuzz <fuzz-build> <out> [SECONDS]
-#       every target of <fuzz-build>/tests/fuzz/targets.tsv, one after the other, each with
+#       every target of <fuzz-build>/tests/fuzz/targets.txt, one after the other, each with
 #       libFuzzer -jobs=J -workers=J (J = E2ESASL_JOBS, default nproc) on a copy of its checked-in
 #       corpus (regression seeds included). With SECONDS: each target fuzzes SECONDS. Without:
 #       a parser target runs until 10^7 executions in total (-runs per job), a session target
@@ -30,9 +30,9 @@ llvm_suffix="${E2ESASL_LLVM_SUFFIX:--14}"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-# targets <build>: the manifest's lines (name, kind, args, covers; tab-separated).
+# targets <build>: the manifest's lines (name|kind|args|covers).
 targets() {
-  local manifest="$1/tests/fuzz/targets.tsv"
+  local manifest="$1/tests/fuzz/targets.txt"
   [[ -s $manifest ]] || { echo "campaign.sh: no $manifest (configure the build first)" >&2; exit 1; }
   cat "$manifest"
 }
@@ -42,7 +42,7 @@ phase_fuzz() {
   build="$(cd "$1" && pwd)"
   mkdir -p "$2"
   out="$(cd "$2" && pwd)"
-  while IFS=$'\t' read -r name kind args covers; do
+  while IFS='|' read -r name kind args covers; do
     [[ -z ${E2ESASL_FUZZ_ONLY:-} || " $E2ESASL_FUZZ_ONLY " == *" $name "* ]] || continue
     local work="$out/$name" limit=()
     rm -rf "$work"
@@ -74,7 +74,7 @@ phase_fuzz() {
 
 phase_merge() {
   local build="$1" out="$2" name kind args covers
-  while IFS=$'\t' read -r name kind args covers; do
+  while IFS='|' read -r name kind args covers; do
     [[ -d $out/$name/corpus ]] || continue
     local before after
     before=$(find "$here/corpus/$name" -type f | wc -l)
@@ -91,7 +91,7 @@ phase_merge() {
 phase_coverage() {
   local build="$1" out="$2" name kind args covers top
   top="$(cd "$here/../.." && pwd)"
-  while IFS=$'\t' read -r name kind args covers; do
+  while IFS='|' read -r name kind args covers; do
     local work="$out/$name" sources=() f
     mkdir -p "$work"
     for f in $covers; do
@@ -118,12 +118,12 @@ phase_table() {
   python3 - "$out" "$build" <<'EOF'
 import glob, os, re, sys
 out, build = sys.argv[1], sys.argv[2]
-manifest = os.path.join(build, "tests/fuzz/targets.tsv") if build else None
+manifest = os.path.join(build, "tests/fuzz/targets.txt") if build else None
 rows = []
 names = []
 if manifest and os.path.exists(manifest):
     for line in open(manifest):
-        parts = line.rstrip("\n").split("\t")
+        parts = line.rstrip("\n").split("|")
         names.append((parts[0], parts[1], parts[3] if len(parts) > 3 else ""))
 def read(path, default="-"):
     try:
