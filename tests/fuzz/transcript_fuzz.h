@@ -74,38 +74,41 @@ inline std::vector<Edit> EditsOf(ByteView script) {
   return edits;
 }
 
+// ApplyAt runs one edit on *message at byte at (<= message->size()).
+inline void ApplyAt(const Edit& edit, size_t at, Bytes* message) {
+  switch (edit.op % 6) {
+    case 0:
+      if (at < message->size()) {
+        (*message)[at] = edit.value;
+      }
+      break;
+    case 1:
+      if (at < message->size()) {
+        (*message)[at] ^= edit.value == 0 ? 0xff : edit.value;
+      }
+      break;
+    case 2:
+      message->insert(message->begin() + static_cast<std::ptrdiff_t>(at), edit.value);
+      break;
+    case 3:
+      if (at < message->size()) {
+        message->erase(message->begin() + static_cast<std::ptrdiff_t>(at));
+      }
+      break;
+    case 4:
+      message->resize(at);
+      break;
+    default:
+      message->push_back(edit.value);
+      break;
+  }
+}
+
 // Apply runs the edits for message index on *message.
 inline void Apply(const std::vector<Edit>& edits, size_t index, Bytes* message) {
   for (const Edit& edit : edits) {
-    if (edit.message != index) {
-      continue;
-    }
-    const size_t at = edit.position % (message->size() + 1);
-    switch (edit.op % 6) {
-      case 0:
-        if (at < message->size()) {
-          (*message)[at] = edit.value;
-        }
-        break;
-      case 1:
-        if (at < message->size()) {
-          (*message)[at] ^= edit.value == 0 ? 0xff : edit.value;
-        }
-        break;
-      case 2:
-        message->insert(message->begin() + static_cast<std::ptrdiff_t>(at), edit.value);
-        break;
-      case 3:
-        if (at < message->size()) {
-          message->erase(message->begin() + static_cast<std::ptrdiff_t>(at));
-        }
-        break;
-      case 4:
-        message->resize(at);
-        break;
-      default:
-        message->push_back(edit.value);
-        break;
+    if (edit.message == index) {
+      ApplyAt(edit, edit.position % (message->size() + 1), message);
     }
   }
 }
