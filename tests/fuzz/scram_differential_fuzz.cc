@@ -5,12 +5,12 @@
 // pointed at an empty folder (SASL_CB_GETPATH), the plugin is dlopen'ed and registered with
 // sasl_server_add_plugin(its sasl_server_plug_init), and the user's password comes from an
 // auxprop plugin of this file (sasl_auxprop_add_plugin), "userPassword" of kFuzzUser, so
-// Cyrus takes its plaintext path (salt from the user name, scram_iteration_counter = 16
-// iterations through SASL_CB_GETOPT). Our server is not loaded as a plugin next to it: both
-// register the same mechanism names, and libsasl2 keeps one mechanism per name (the list is
-// ordered by mech_compare; sasl_server_start takes the first match), so one of the two would
-// never run. Ours runs as scram::ServerSession, the core our plugin wraps (plugins/sasl adds
-// the Cyrus glue, which the plugin tests cover).
+// Cyrus takes its plaintext path (salt = Hi(user name) under a per-process random key,
+// scram_iteration_counter = 16 iterations through SASL_CB_GETOPT). Our server is not loaded as a
+// plugin next to it: both register the same mechanism names, and libsasl2 keeps one mechanism per
+// name (the list is ordered by mech_compare; sasl_server_start takes the first match), so one of
+// the two would never run. Ours runs as scram::ServerSession, the core our plugin wraps
+// (plugins/sasl adds the Cyrus glue, which the plugin tests cover).
 //
 // Input: byte 0 picks the hash (% 3: SHA-1, SHA-256, SHA-512); the rest is an edit script
 // (transcript_fuzz.h; positions from 128 up count from the end of the message, ApplyAligned)
@@ -29,6 +29,7 @@
 #include <sasl/sasl.h>
 #include <sasl/saslplug.h>
 #include <sasl/saslutil.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -115,15 +116,18 @@ int GetOpt(void* /*context*/, const char* /*plugin*/, const char* option, const 
   return SASL_OK;
 }
 
-// EmptyDir: a fresh empty folder for libsasl2's plugin search (it loads nothing from it).
+// EmptyDir: a fresh empty folder for libsasl2's plugin search (it loads nothing from it),
+// removed at exit.
+char g_empty_dir[] = "/tmp/e2esasl-fuzz-sasl-XXXXXX";
+
 const char* EmptyDir() {
-  static std::string dir = [] {
-    char pattern[] = "/tmp/e2esasl-fuzz-sasl-XXXXXX";
-    const char* made = mkdtemp(pattern);
-    FUZZ_CHECK(made != nullptr);
-    return std::string(made);
+  static const bool made = [] {
+    FUZZ_CHECK(mkdtemp(g_empty_dir) != nullptr);
+    std::atexit(+[] { rmdir(g_empty_dir); });
+    return true;
   }();
-  return dir.c_str();
+  FUZZ_CHECK(made);
+  return g_empty_dir;
 }
 
 int GetPath(void* /*context*/, const char** path) {
@@ -135,13 +139,20 @@ int Log(void* /*context*/, int /*level*/, const char* /*message*/) {
   return SASL_OK;
 }
 
+// AsCallback: Cyrus's callback table stores every callback as int (*)(void); the cast goes
+// through void (*)(), which GCC accepts as the generic function pointer type.
+template <typename F>
+int (*AsCallback(F* f))() {
+  return reinterpret_cast<int (*)()>(reinterpret_cast<void (*)()>(f));
+}
+
 // InitCyrus: libsasl2 with Cyrus's SCRAM plugin and our auxprop plugin, once per process.
 void InitCyrus() {
   static const bool done = [] {
     static sasl_callback_t callbacks[] = {
-        {SASL_CB_GETOPT, reinterpret_cast<int (*)()>(&GetOpt), nullptr},
-        {SASL_CB_GETPATH, reinterpret_cast<int (*)()>(&GetPath), nullptr},
-        {SASL_CB_LOG, reinterpret_cast<int (*)()>(&Log), nullptr},
+        {SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
+        {SASL_CB_GETPATH, AsCallback(&GetPath), nullptr},
+        {SASL_CB_LOG, AsCallback(&Log), nullptr},
         {SASL_CB_LIST_END, nullptr, nullptr},
     };
     FUZZ_CHECK(sasl_server_init(callbacks, "e2esasl-fuzz") == SASL_OK);
