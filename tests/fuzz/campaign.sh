@@ -15,8 +15,10 @@
 #       replays tests/fuzz/corpus/<name>/ through the coverage build's
 #       fuzz_<name> (-fprofile-instr-generate -fcoverage-mapping) and measures, with llvm-cov,
 #       the regions and lines covered in the target's code under test (COVERS in CMakeLists.txt).
-#   campaign.sh table <out>
+#   campaign.sh table <out> <fuzz-build>
 #       the summary table (markdown) of the last campaign in <out>.
+#
+# E2ESASL_FUZZ_ONLY="<name> ...": the fuzz and coverage phases run these targets only.
 #
 # Findings: any crash-/leak-/timeout-/oom- file in <out>/<name>/artifacts; the fuzz phase exits 1
 # when there is one.
@@ -33,7 +35,10 @@ log() { printf '==> %s\n' "$*" >&2; }
 # targets <build>: the manifest's lines (name|kind|args|covers).
 targets() {
   local manifest="$1/tests/fuzz/targets.txt"
-  [[ -s $manifest ]] || { echo "campaign.sh: no $manifest (configure the build first)" >&2; exit 1; }
+  if [[ ! -s $manifest ]]; then
+    echo "campaign.sh: no $manifest (configure the build first)" >&2
+    exit 1
+  fi
   cat "$manifest"
 }
 
@@ -89,9 +94,11 @@ phase_merge() {
 }
 
 phase_coverage() {
-  local build="$1" out="$2" name kind args covers top
+  local build out="$2" name kind args covers top
+  build="$(cd "$1" && pwd)"
   top="$(cd "$here/../.." && pwd)"
   while IFS='|' read -r name kind args covers; do
+    [[ -z ${E2ESASL_FUZZ_ONLY:-} || " $E2ESASL_FUZZ_ONLY " == *" $name "* ]] || continue
     local work="$out/$name" sources=() f
     mkdir -p "$work"
     for f in $covers; do
@@ -101,13 +108,35 @@ phase_coverage() {
     LLVM_PROFILE_FILE="$work/cov.profraw" "$build/tests/fuzz/fuzz_$name" "$here/corpus/$name" \
       >"$work/cov.log" 2>&1
     "llvm-profdata$llvm_suffix" merge -sparse "$work/cov.profraw" -o "$work/cov.profdata"
+    # The whole binary's summary, then only the files under test (compared as normalized paths:
+    # with ccache's base directory the mapping names them relative to the build tree).
+    # Shared libraries of the build tree the target loads (libe2esasl-xmpp) carry their own
+    # coverage mapping: -object each.
+    local objects=() lib
+    for lib in $(ldd "$build/tests/fuzz/fuzz_$name" |
+      awk -v b="$build/" 'index($3, b) == 1 {print $3}'); do
+      objects+=(-object "$lib")
+    done
     "llvm-cov$llvm_suffix" export -summary-only -instr-profile="$work/cov.profdata" \
-      "$build/tests/fuzz/fuzz_$name" "${sources[@]}" >"$work/cov.json"
-    python3 - "$work/cov.json" >"$work/coverage" <<'EOF'
-import json, sys
-totals = json.load(open(sys.argv[1]))["data"][0]["totals"]
+      "$build/tests/fuzz/fuzz_$name" "${objects[@]}" >"$work/cov.json"
+    python3 - "$work/cov.json" "${sources[@]}" >"$work/coverage" <<'EOF'
+import json, os, sys
+wanted = {os.path.normpath(p) for p in sys.argv[2:]}
+files = json.load(open(sys.argv[1]))["data"][0]["files"]
+seen = set()
+totals = {"regions": [0, 0], "lines": [0, 0]}
+for f in files:
+    path = os.path.normpath(f["filename"])
+    if path in wanted:
+        seen.add(path)
+        for kind in totals:
+            totals[kind][0] += f["summary"][kind]["covered"]
+            totals[kind][1] += f["summary"][kind]["count"]
+missing = wanted - seen
+if missing:
+    sys.exit("campaign.sh coverage: not in the binary: " + ", ".join(sorted(missing)))
 r, l = totals["regions"], totals["lines"]
-print(f'{r["covered"]}/{r["count"]}\t{l["covered"]}/{l["count"]}')
+print(f"{r[0]}/{r[1]}\t{l[0]}/{l[1]}")
 EOF
     log "$name: regions, lines covered $(cat "$work/coverage")"
   done < <(targets "$build")
@@ -130,7 +159,8 @@ def read(path, default="-"):
         return open(path).read().strip()
     except OSError:
         return default
-print("| target | kind | executions | seconds | libFuzzer cov | regions (llvm-cov) | lines (llvm-cov) | code under test | corpus (+added) | findings |")
+print("| target | kind | executions | seconds | libFuzzer cov | regions (llvm-cov) | "
+      "lines (llvm-cov) | code under test | corpus (+added) | findings |")
 print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
 total = 0
 for name, kind, covers in names:
