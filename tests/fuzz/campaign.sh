@@ -148,7 +148,6 @@ phase_table() {
 import glob, os, re, sys
 out, build = sys.argv[1], sys.argv[2]
 manifest = os.path.join(build, "tests/fuzz/targets.txt") if build else None
-rows = []
 names = []
 if manifest and os.path.exists(manifest):
     for line in open(manifest):
