@@ -164,13 +164,21 @@ print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
 total = 0
 for name, kind, covers in names:
     work = os.path.join(out, name)
-    execs, cov = 0, 0
+    execs, cov, stopped = 0, 0, False
     for log in glob.glob(os.path.join(work, "fuzz-*.log")) or [os.path.join(work, "run.log")]:
         try:
             text = open(log, errors="replace").read()
         except OSError:
             continue
-        execs += sum(int(m) for m in re.findall(r"stat::number_of_executed_units: (\d+)", text))
+        final = [int(m) for m in re.findall(r"stat::number_of_executed_units: (\d+)", text)]
+        if final:
+            execs += sum(final)
+        else:
+            # A job stopped before its final statistics: its last progress line ("#N ...").
+            progress = [int(m) for m in re.findall(r"(?:^|[\r\n])#(\d+)\t", text)]
+            if progress:
+                execs += max(progress)
+                stopped = True
         found = [int(m) for m in re.findall(r"cov: (\d+)", text)]
         cov = max([cov] + found)
     total += execs
@@ -185,7 +193,10 @@ for name, kind, covers in names:
         except ValueError:
             return frac
     files = ", ".join(c.replace("plugins/", "") for c in covers.split())
-    print(f"| `{name}` | {kind} | {execs:,} | {read(os.path.join(work, 'seconds'))} | {cov} | "
+    seconds = read(os.path.join(work, "seconds"))
+    if stopped:
+        seconds += " (stopped)"
+    print(f"| `{name}` | {kind} | {execs:,} | {seconds} | {cov} | "
           f"{pct(regions)} | {pct(lines)} | {files} | {corpus} (+{added}) | {findings} |")
 print(f"\nTotal executions: {total:,}")
 EOF
