@@ -164,6 +164,8 @@ print("|---|---|---:|---:|---:|---:|---:|---|---:|---:|")
 total = 0
 for name, kind, covers in names:
     work = os.path.join(out, name)
+    if not os.path.isdir(work):
+        continue  # not run (E2ESASL_FUZZ_ONLY)
     execs, cov, stopped = 0, 0, False
     for log in glob.glob(os.path.join(work, "fuzz-*.log")) or [os.path.join(work, "run.log")]:
         try:
