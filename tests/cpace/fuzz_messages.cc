@@ -1,52 +1,44 @@
-// fuzz_messages.cc: libFuzzer entry functions for the four CPACE-R255 message parsers. Each
-// parses the input; whatever parses must serialize back to exactly the input bytes (the
-// parsers accept one canonical form only). Plain functions, so that the tests/fuzz wiring (a
-// LLVMFuzzerTestOneInput per target) and the fuzz smoke test (fuzz_smoke_test.cc) call them alike.
+// fuzz_messages.cc: the fuzz entry functions of the four CPACE-R255 message parsers
+// (fuzz_entries.h). Each parses the input; a refused message gives kMalformed with a detail;
+// whatever parses serializes back to exactly the input bytes (one canonical form only).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
+#include <optional>
 
+#include "cpace/fuzz_entries.h"
 #include "cpace/messages.h"
+#include "fuzz/fuzz_check.h"
 
+namespace e2esasl::fuzz {
 namespace {
-
-[[noreturn]] void Die(const char* why) {
-  std::fprintf(stderr, "cpace fuzz invariant failed: %s\n", why);
-  std::abort();
-}
 
 template <typename T>
 int FuzzParse(const uint8_t* data, size_t size) {
-  const e2esasl::ByteView in(data, size);
-  e2esasl::Failure failure;
+  const ByteView in = Input(data, size);
+  Failure failure;
   const std::optional<T> parsed = T::Parse(in, &failure);
   if (!parsed) {
-    if (failure.status != e2esasl::Status::kMalformed || failure.detail.empty()) {
-      Die("a refused message must give kMalformed with a detail");
-    }
+    FUZZ_CHECK(failure.status == Status::kMalformed && !failure.detail.empty());
     return 0;
   }
-  e2esasl::ByteWriter writer;
-  parsed->Serialize(writer);
-  const std::optional<e2esasl::Bytes> out = writer.Finish();
-  if (!out || *out != e2esasl::Bytes(in.begin(), in.end())) {
-    Die("Serialize(Parse(bytes)) != bytes: two encodings of one message");
-  }
+  const std::optional<Bytes> out = Serialized(*parsed);
+  FUZZ_CHECK(out && *out == Bytes(in.begin(), in.end()));
   return 0;
 }
 
 }  // namespace
 
 int FuzzCpaceClientFirst(const uint8_t* data, size_t size) {
-  return FuzzParse<e2esasl::cpace::ClientFirst>(data, size);
+  return FuzzParse<cpace::ClientFirst>(data, size);
 }
 int FuzzCpaceServerFirst(const uint8_t* data, size_t size) {
-  return FuzzParse<e2esasl::cpace::ServerFirst>(data, size);
+  return FuzzParse<cpace::ServerFirst>(data, size);
 }
 int FuzzCpaceClientFinal(const uint8_t* data, size_t size) {
-  return FuzzParse<e2esasl::cpace::ClientFinal>(data, size);
+  return FuzzParse<cpace::ClientFinal>(data, size);
 }
 int FuzzCpaceServerFinal(const uint8_t* data, size_t size) {
-  return FuzzParse<e2esasl::cpace::ServerFinal>(data, size);
+  return FuzzParse<cpace::ServerFinal>(data, size);
 }
+
+}  // namespace e2esasl::fuzz

@@ -8,15 +8,9 @@
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "cpace/fuzz_entries.h"
 #include "cpace_test_util.h"
 #include "support/fuzz_smoke.h"
-
-int FuzzCpaceClientFirst(const uint8_t* data, size_t size);
-int FuzzCpaceServerFirst(const uint8_t* data, size_t size);
-int FuzzCpaceClientFinal(const uint8_t* data, size_t size);
-int FuzzCpaceServerFinal(const uint8_t* data, size_t size);
-int FuzzCpaceServer(const uint8_t* data, size_t size);
-int FuzzCpaceClient(const uint8_t* data, size_t size);
 
 using namespace e2esasl;        // NOLINT: test file
 using namespace e2esasl::test;  // NOLINT: test file
@@ -41,17 +35,19 @@ class CpaceFuzzSmokeTest : public CppUnit::TestFixture {
   }
 
   void testParsers() {
-    Exercise(&FuzzCpaceClientFirst, {run_.client_messages[0], "n,,n=a,r=AAAAAAAAAAAAAAAAAAAAAA=="},
-             20000);
-    Exercise(&FuzzCpaceServerFirst, {run_.server_messages[0]}, 20000);
-    Exercise(&FuzzCpaceClientFinal, {run_.client_messages[1]}, 20000);
-    Exercise(&FuzzCpaceServerFinal, {run_.server_messages[1]}, 20000);
+    Exercise(&fuzz::FuzzCpaceClientFirst,
+             {run_.client_messages[0], "n,,n=a,r=AAAAAAAAAAAAAAAAAAAAAA=="}, 20000);
+    Exercise(&fuzz::FuzzCpaceServerFirst, {run_.server_messages[0]}, 20000);
+    Exercise(&fuzz::FuzzCpaceClientFinal, {run_.client_messages[1]}, 20000);
+    Exercise(&fuzz::FuzzCpaceServerFinal, {run_.server_messages[1]}, 20000);
   }
 
   void testSessions() {
     const std::string nul(1, '\0');
-    Exercise(&FuzzCpaceServer, {run_.client_messages[0] + nul + run_.client_messages[1]}, 300);
-    Exercise(&FuzzCpaceClient, {run_.server_messages[0] + nul + run_.server_messages[1]}, 300);
+    Exercise(&fuzz::FuzzCpaceServerSession,
+             {run_.client_messages[0] + nul + run_.client_messages[1]}, 300);
+    Exercise(&fuzz::FuzzCpaceClientSession,
+             {run_.server_messages[0] + nul + run_.server_messages[1]}, 300);
   }
 
  private:

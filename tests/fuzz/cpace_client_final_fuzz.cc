@@ -1,12 +1,11 @@
-// cpace_client_final_fuzz: cpace::ClientFinal::Parse (plugins/cpace/messages.h); parse then
-// serialize round-trips. The checks live in the CPace family's entry function FuzzCpaceClientFinal
-// (tests/cpace/fuzz_*.cc), which its smoke test also runs; this file only makes it a libFuzzer
-// target.
+// cpace_client_final_fuzz: cpace::ClientFinal::Parse (plugins/cpace/messages.h).
+// The body is e2esasl::fuzz::FuzzCpaceClientFinal (tests/cpace/fuzz_entries.h, which lists its
+// invariants); this file makes it a libFuzzer target (README.md, "Convention").
 #include <cstddef>
 #include <cstdint>
 
-int FuzzCpaceClientFinal(const uint8_t* data, size_t size);
+#include "cpace/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return FuzzCpaceClientFinal(data, size);
+  return e2esasl::fuzz::FuzzCpaceClientFinal(data, size);
 }

@@ -1,11 +1,11 @@
 // cpace_client_session_fuzz: a whole cpace::ClientSession fed server-first NUL server-final.
-// The checks live in the CPace family's entry function FuzzCpaceClient (tests/cpace/fuzz_*.cc),
-// which its smoke test also runs; this file only makes it a libFuzzer target.
+// The body is e2esasl::fuzz::FuzzCpaceClientSession (tests/cpace/fuzz_entries.h, which lists its
+// invariants); this file makes it a libFuzzer target (README.md, "Convention").
 #include <cstddef>
 #include <cstdint>
 
-int FuzzCpaceClient(const uint8_t* data, size_t size);
+#include "cpace/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return FuzzCpaceClient(data, size);
+  return e2esasl::fuzz::FuzzCpaceClientSession(data, size);
 }

@@ -1,12 +1,11 @@
-// cpace_server_final_fuzz: cpace::ServerFinal::Parse (plugins/cpace/messages.h); parse then
-// serialize round-trips. The checks live in the CPace family's entry function FuzzCpaceServerFinal
-// (tests/cpace/fuzz_*.cc), which its smoke test also runs; this file only makes it a libFuzzer
-// target.
+// cpace_server_final_fuzz: cpace::ServerFinal::Parse (plugins/cpace/messages.h).
+// The body is e2esasl::fuzz::FuzzCpaceServerFinal (tests/cpace/fuzz_entries.h, which lists its
+// invariants); this file makes it a libFuzzer target (README.md, "Convention").
 #include <cstddef>
 #include <cstdint>
 
-int FuzzCpaceServerFinal(const uint8_t* data, size_t size);
+#include "cpace/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return FuzzCpaceServerFinal(data, size);
+  return e2esasl::fuzz::FuzzCpaceServerFinal(data, size);
 }

@@ -1,11 +1,11 @@
 // cpace_server_session_fuzz: a whole cpace::ServerSession fed client-first NUL client-final.
-// The checks live in the CPace family's entry function FuzzCpaceServer (tests/cpace/fuzz_*.cc),
-// which its smoke test also runs; this file only makes it a libFuzzer target.
+// The body is e2esasl::fuzz::FuzzCpaceServerSession (tests/cpace/fuzz_entries.h, which lists its
+// invariants); this file makes it a libFuzzer target (README.md, "Convention").
 #include <cstddef>
 #include <cstdint>
 
-int FuzzCpaceServer(const uint8_t* data, size_t size);
+#include "cpace/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return FuzzCpaceServer(data, size);
+  return e2esasl::fuzz::FuzzCpaceServerSession(data, size);
 }

@@ -1,12 +1,11 @@
 // opaque_client_session_fuzz: a whole opaque::ClientSession fed server-first NUL server-final.
-// The checks live in the OPAQUE family's entry function FuzzOpaqueClient
-// (tests/opaque/fuzz_sessions.cc), which its smoke test also runs; this file only makes it a
-// libFuzzer target.
+// The body is e2esasl::fuzz::FuzzOpaqueClientSession (tests/opaque/fuzz_entries.h, which lists its
+// invariants); this file makes it a libFuzzer target (README.md, "Convention").
 #include <cstddef>
 #include <cstdint>
 
-int FuzzOpaqueClient(const uint8_t* data, size_t size);
+#include "opaque/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return FuzzOpaqueClient(data, size);
+  return e2esasl::fuzz::FuzzOpaqueClientSession(data, size);
 }

@@ -1,12 +1,11 @@
 // opaque_server_session_fuzz: a whole opaque::ServerSession fed client-first NUL client-final.
-// The checks live in the OPAQUE family's entry function FuzzOpaqueServer
-// (tests/opaque/fuzz_sessions.cc), which its smoke test also runs; this file only makes it a
-// libFuzzer target.
+// The body is e2esasl::fuzz::FuzzOpaqueServerSession (tests/opaque/fuzz_entries.h, which lists its
+// invariants); this file makes it a libFuzzer target (README.md, "Convention").
 #include <cstddef>
 #include <cstdint>
 
-int FuzzOpaqueServer(const uint8_t* data, size_t size);
+#include "opaque/fuzz_entries.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  return FuzzOpaqueServer(data, size);
+  return e2esasl::fuzz::FuzzOpaqueServerSession(data, size);
 }

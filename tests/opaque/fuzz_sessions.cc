@@ -28,7 +28,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,12 +35,15 @@
 
 #include "common/bytes.h"
 #include "common/cb_negotiation.h"
+#include "common/ct.h"
 #include "common/random.h"
 #include "common/secret.h"
 #include "common/status.h"
 #include "fuzz/fuzz_check.h"
+#include "fuzz/transcript_fuzz.h"
 #include "opaque/client.h"
 #include "opaque/credentials.h"
+#include "opaque/fuzz_entries.h"
 #include "opaque/key_file.h"
 #include "opaque/ksf.h"
 #include "opaque/messages.h"
@@ -73,23 +75,6 @@ constexpr std::string_view kInvalidKe2Detail =
 Bytes BindingData() {
   return Bytes(32, 7);
 }
-
-// SeededRng: a fixed mt19937 stream (seeded with seed). Only for the fixed key material and
-// record below: reproducible, never exhausted (RandomScalar's rejection sampling may ask for
-// more), not random.
-class SeededRng final : public Rng {
- public:
-  explicit SeededRng(uint32_t seed) : engine_(seed) {}
-  [[nodiscard]] bool Fill(std::span<uint8_t> out) override {
-    for (uint8_t& b : out) {
-      b = static_cast<uint8_t>(engine_());
-    }
-    return true;
-  }
-
- private:
-  std::mt19937 engine_;
-};
 
 // World: the server's fixed key material and kUser's record (registered once, with kPassword).
 struct World {
@@ -329,15 +314,60 @@ Failure RunOpaqueClient(ByteView in) {
   return failure;
 }
 
-}  // namespace e2esasl::fuzz
-
-int FuzzOpaqueServer(const uint8_t* data, size_t size) {
+int FuzzOpaqueServerSession(const uint8_t* data, size_t size) {
   int continued = 0;
-  e2esasl::fuzz::RunOpaqueServer(e2esasl::fuzz::Input(data, size), &continued);
+  RunOpaqueServer(Input(data, size), &continued);
   return 0;
 }
 
-int FuzzOpaqueClient(const uint8_t* data, size_t size) {
-  e2esasl::fuzz::RunOpaqueClient(e2esasl::fuzz::Input(data, size));
+int FuzzOpaqueClientSession(const uint8_t* data, size_t size) {
+  RunOpaqueClient(Input(data, size));
   return 0;
 }
+
+// FuzzOpaqueTranscript: a real client (kUser / kPassword) and server (the world's record) run
+// a whole exchange, both on seeded RNGs; the fuzzer edits the messages in flight
+// (transcript_fuzz.h). Config byte % 3: client "n" / server without binding; "y" / without;
+// p=tls-exporter / tls-exporter with -PLUS advertised. When both end kOk, their session keys
+// are equal.
+int FuzzOpaqueTranscript(const uint8_t* data, size_t size) {
+  const ByteView in = Input(data, size);
+  if (in.empty()) {
+    return 0;
+  }
+  opaque::ClientConfig client_config;
+  client_config.authcid = std::string(kUser);
+  client_config.password = SecretString(kPassword);
+  client_config.ksf_cap = kKsfCap;
+  opaque::ServerConfig server_config;
+  server_config.keys = CopyKeys(TheWorld().keys);
+  server_config.fake_ksf = kRecordKsf;
+  switch (in[0] % 3) {
+    case 0:
+      client_config.gs2.flag = gs2::CbFlag::kNone;
+      break;
+    case 1:
+      client_config.gs2.flag = gs2::CbFlag::kWant;
+      break;
+    default:
+      client_config.gs2.flag = gs2::CbFlag::kUsed;
+      client_config.gs2.cb_name = std::string(kBindingName);
+      client_config.cb_data = BindingData();
+      server_config.binding =
+          opaque::ServerBinding{std::string(kBindingName), BindingData(), false};
+      server_config.plus_advertised = true;
+      break;
+  }
+  SeededRng client_rng(1);
+  SeededRng server_rng(2);
+  FuzzRecords records;
+  opaque::ClientSession client(client_rng, std::move(client_config));
+  opaque::ServerSession server(server_rng, records, std::move(server_config));
+  const ExchangeResult result = RunEditedExchange(client, server, in.subspan(1));
+  if (result.client == Status::kOk && result.server == Status::kOk) {
+    FUZZ_CHECK(CtEqual(client.session_key().view(), server.session_key().view()));
+  }
+  return 0;
+}
+
+}  // namespace e2esasl::fuzz

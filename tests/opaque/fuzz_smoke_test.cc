@@ -23,19 +23,12 @@
 #include "fuzz/fuzz_check.h"
 #include "opaque/client.h"
 #include "opaque/credentials.h"
+#include "opaque/fuzz_entries.h"
 #include "opaque/key_file.h"
 #include "opaque/messages.h"
 #include "opaque/records.h"
 #include "opaque/server.h"
 #include "support/fuzz_smoke.h"
-
-int FuzzOpaqueServer(const uint8_t* data, size_t size);
-int FuzzOpaqueClient(const uint8_t* data, size_t size);
-
-namespace e2esasl::fuzz {
-Failure RunOpaqueServer(ByteView in, int* out_continued);
-Failure RunOpaqueClient(ByteView in);
-}  // namespace e2esasl::fuzz
 
 namespace e2esasl::test {
 namespace {
@@ -247,14 +240,16 @@ class OpaqueFuzzSmokeTest : public CppUnit::TestFixture {
     const std::vector<std::string> client_seeds = ReadCorpus("opaque_client_session");
     CPPUNIT_ASSERT(server_seeds.size() >= 3);
     CPPUNIT_ASSERT(client_seeds.size() >= 3);
-    Exercise(&FuzzOpaqueServer, server_seeds, 0, 13);
-    Exercise(&FuzzOpaqueClient, client_seeds, 0, 13);
+    Exercise(&fuzz::FuzzOpaqueServerSession, server_seeds, 0, 13);
+    Exercise(&fuzz::FuzzOpaqueClientSession, client_seeds, 0, 13);
   }
 
   // Deterministic random mutations of the genuine transcript.
   void testMutations() {
-    Exercise(&FuzzOpaqueServer, {run_.client_first + kNul + run_.client_final}, 300, 13);
-    Exercise(&FuzzOpaqueClient, {run_.server_first + kNul + run_.server_final}, 300, 13);
+    Exercise(&fuzz::FuzzOpaqueServerSession, {run_.client_first + kNul + run_.client_final}, 300,
+             13);
+    Exercise(&fuzz::FuzzOpaqueClientSession, {run_.server_first + kNul + run_.server_final}, 300,
+             13);
   }
 
  private:

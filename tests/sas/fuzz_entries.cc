@@ -1,23 +1,22 @@
-// fuzz_entries.cc: the SAS-R255-PLUS libFuzzer entry functions (see fuzz_entries.h).
+// fuzz_entries.cc: the SAS-R255-PLUS fuzz entry functions (see fuzz_entries.h).
 #include "sas/fuzz_entries.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include <optional>
 #include <vector>
 
+#include "fuzz/fuzz_check.h"
+#include "fuzz/transcript_fuzz.h"
 #include "sas/messages.h"
 #include "sas_test_util.h"
 
-namespace e2esasl::sas::fuzz {
+namespace e2esasl::fuzz {
 namespace {
 
-#define SAS_FUZZ_CHECK(cond)                                                                     \
-  do {                                                                                           \
-    if (!(cond)) {                                                                               \
-      std::fprintf(stderr, "%s:%d: sas fuzz invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                              \
-    }                                                                                            \
-  } while (0)
+using sas::ClientConfirm;
+using sas::ClientFirst;
+using sas::ClientReveal;
+using sas::ServerConfirm;
+using sas::ServerFirst;
 
 // SplitAll splits the input at every NUL.
 std::vector<ByteView> SplitAll(const uint8_t* data, size_t size) {
@@ -38,22 +37,35 @@ void RoundTrip(ByteView in) {
   Failure failure;
   const std::optional<T> parsed = T::Parse(in, &failure);
   if (!parsed) {
-    SAS_FUZZ_CHECK(failure.status == Status::kMalformed && !failure.detail.empty());
+    FUZZ_CHECK(failure.status == Status::kMalformed && !failure.detail.empty());
     return;
   }
-  const Bytes out = Serialized(*parsed);
-  SAS_FUZZ_CHECK(out.size() == in.size() && std::equal(out.begin(), out.end(), in.begin()));
-  SAS_FUZZ_CHECK(T::Parse(out) == parsed);
+  const Bytes out = sas::Serialized(*parsed);
+  FUZZ_CHECK(out == Bytes(in.begin(), in.end()));
+  FUZZ_CHECK(T::Parse(out) == parsed);
 }
 
-bool Documented(Status s) {
-  return s == Status::kOk || s == Status::kContinue || s == Status::kMalformed ||
-         s == Status::kAuthFailed || s == Status::kBadBinding;
-}
+// ConfirmingParty: a SAS session whose person accepts every string it is shown, with the
+// Step of transcript_fuzz.h: a step that leaves a confirmation pending confirms at once.
+template <typename Session>
+class ConfirmingParty {
+ public:
+  explicit ConfirmingParty(Session& session) : session_(session) {}
+  Status Step(ByteView in, Bytes* out, Failure* failure) {
+    Status status = session_.Step(in, out, failure);
+    if (status == Status::kContinue && session_.PendingConfirmation()) {
+      status = session_.Confirm(true, out, failure);
+    }
+    return status;
+  }
+
+ private:
+  Session& session_;
+};
 
 }  // namespace
 
-int FuzzMessages(const uint8_t* data, size_t size) {
+int FuzzSasMessages(const uint8_t* data, size_t size) {
   if (size == 0) {
     return 0;
   }
@@ -78,12 +90,12 @@ int FuzzMessages(const uint8_t* data, size_t size) {
   return 0;
 }
 
-int FuzzServerSession(const uint8_t* data, size_t size) {
-  test::CountingRng rng(7);
-  ServerConfig config;
-  config.binding = ServerBinding{"tls-exporter", test::PatternBinding(3), false};
+int FuzzSasServerSession(const uint8_t* data, size_t size) {
+  sas::test::CountingRng rng(7);
+  sas::ServerConfig config;
+  config.binding = sas::ServerBinding{"tls-exporter", sas::test::PatternBinding(3), false};
   config.plus_advertised = true;
-  ServerSession server(rng, config);
+  sas::ServerSession server(rng, config);
   bool failed = false;
   Status last = Status::kContinue;
   for (ByteView message : SplitAll(data, size)) {
@@ -93,44 +105,72 @@ int FuzzServerSession(const uint8_t* data, size_t size) {
     if (s == Status::kContinue && server.PendingConfirmation()) {
       s = server.Confirm(true, &out, &failure);
     }
-    SAS_FUZZ_CHECK(s == Status::kInternal || Documented(s));
+    FUZZ_CHECK(s == Status::kInternal || Documented(s));
     if (failed) {
-      SAS_FUZZ_CHECK(s == last);  // failure is final
+      FUZZ_CHECK(s == last);  // failure is final
     }
     if (s != Status::kOk && s != Status::kContinue) {
       if (!failed) {
-        SAS_FUZZ_CHECK(!failure.detail.empty());
+        FUZZ_CHECK(!failure.detail.empty());
       }
       failed = true;
       last = s;
     }
     if (s == Status::kOk) {
-      SAS_FUZZ_CHECK(server.IsComplete());
+      FUZZ_CHECK(server.IsComplete());
     }
   }
   return 0;
 }
 
-int FuzzClientSession(const uint8_t* data, size_t size) {
-  test::CountingRng rng(9);
-  ClientConfig config;
+int FuzzSasClientSession(const uint8_t* data, size_t size) {
+  sas::test::CountingRng rng(9);
+  sas::ClientConfig config;
   config.authcid = "alice";
-  config.gs2 = test::PlusHeader();
-  config.cb_data = test::PatternBinding(3);
-  ClientSession client(rng, config);
+  config.gs2 = sas::test::PlusHeader();
+  config.cb_data = sas::test::PatternBinding(3);
+  sas::ClientSession client(rng, config);
   Bytes out;
   Failure failure;
-  SAS_FUZZ_CHECK(client.Step({}, &out, &failure) == Status::kContinue);
+  FUZZ_CHECK(client.Step({}, &out, &failure) == Status::kContinue);
   for (ByteView message : SplitAll(data, size)) {
     Status s = client.Step(message, &out, &failure);
     if (s == Status::kContinue && client.PendingConfirmation()) {
       s = client.Confirm(true, &out, &failure);
     }
-    SAS_FUZZ_CHECK(s == Status::kInternal || Documented(s));
+    FUZZ_CHECK(s == Status::kInternal || Documented(s));
     // The fuzzer cannot forge the server's tag: never complete.
-    SAS_FUZZ_CHECK(s != Status::kOk);
+    FUZZ_CHECK(s != Status::kOk);
   }
   return 0;
 }
 
-}  // namespace e2esasl::sas::fuzz
+int FuzzSasTranscript(const uint8_t* data, size_t size) {
+  const ByteView in = Input(data, size);
+  if (in.empty()) {
+    return 0;
+  }
+  // Config byte % 2: both ends bound to the same data, critical or not.
+  const bool critical = in[0] % 2 == 1;
+  sas::test::CountingRng client_rng(9);
+  sas::test::CountingRng server_rng(7);
+  sas::ClientConfig client_config;
+  client_config.authcid = "alice";
+  client_config.gs2 = sas::test::PlusHeader();
+  client_config.cb_data = sas::test::PatternBinding(3);
+  sas::ServerConfig server_config;
+  server_config.binding =
+      sas::ServerBinding{"tls-exporter", sas::test::PatternBinding(3), critical};
+  server_config.plus_advertised = true;
+  sas::ClientSession client(client_rng, client_config);
+  sas::ServerSession server(server_rng, server_config);
+  ConfirmingParty<sas::ClientSession> client_party(client);
+  ConfirmingParty<sas::ServerSession> server_party(server);
+  const ExchangeResult result = RunEditedExchange(client_party, server_party, in.subspan(1));
+  if (result.client == Status::kOk && result.server == Status::kOk) {
+    FUZZ_CHECK(client.Sas() == server.Sas());
+  }
+  return 0;
+}
+
+}  // namespace e2esasl::fuzz

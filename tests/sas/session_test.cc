@@ -280,17 +280,19 @@ class SasSessionTest : public CppUnit::TestFixture {
       client_side.insert(client_side.end(), r.messages[i].begin(), r.messages[i].end());
       client_side.push_back(0);
     }
-    fuzz::FuzzServerSession(client_side.data(), client_side.size());
+    e2esasl::fuzz::FuzzSasServerSession(client_side.data(), client_side.size());
     for (size_t i = 0; i < r.messages.size(); ++i) {
       Bytes input{static_cast<uint8_t>(i)};
       input.insert(input.end(), r.messages[i].begin(), r.messages[i].end());
-      fuzz::FuzzMessages(input.data(), input.size());
+      e2esasl::fuzz::FuzzSasMessages(input.data(), input.size());
       input.back() ^= 1;
-      fuzz::FuzzMessages(input.data(), input.size());
+      e2esasl::fuzz::FuzzSasMessages(input.data(), input.size());
     }
     const std::string garbage = std::string("y=") + std::string(44, 'A') + '\0' + "v=zz";
-    fuzz::FuzzClientSession(reinterpret_cast<const uint8_t*>(garbage.data()), garbage.size());
-    fuzz::FuzzServerSession(reinterpret_cast<const uint8_t*>(garbage.data()), garbage.size());
+    e2esasl::fuzz::FuzzSasClientSession(reinterpret_cast<const uint8_t*>(garbage.data()),
+                                        garbage.size());
+    e2esasl::fuzz::FuzzSasServerSession(reinterpret_cast<const uint8_t*>(garbage.data()),
+                                        garbage.size());
   }
 
  private:
