@@ -147,6 +147,40 @@ bool WriteSecretFile(const std::string& path, std::string_view content, Failure*
   return true;
 }
 
+bool CreateSecretFile(const std::string& path, std::string_view content, bool* existed,
+                      Failure* failure) {
+  *existed = false;
+  const std::string temp = path + ".new." + std::to_string(getpid());
+  unlink(temp.c_str());  // a leftover of a crashed writer of this pid
+  {
+    const Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.fd < 0) {
+      return Unavailable(failure, path, Errno("cannot create"));
+    }
+    if (fchmod(fd.fd, 0600) != 0 || !WriteAll(fd.fd, content) || fsync(fd.fd) != 0) {
+      const std::string why = Errno("cannot write");
+      unlink(temp.c_str());
+      return Unavailable(failure, path, why);
+    }
+  }
+  const int linked = link(temp.c_str(), path.c_str());
+  const int link_errno = errno;
+  unlink(temp.c_str());
+  if (linked != 0) {
+    if (link_errno == EEXIST) {
+      *existed = true;
+      return true;
+    }
+    errno = link_errno;
+    return Unavailable(failure, path, Errno("cannot create"));
+  }
+  const Fd dir(open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.fd < 0 || fsync(dir.fd) != 0) {
+    return Unavailable(failure, DirectoryOf(path), Errno("fsync of the directory"));
+  }
+  return true;
+}
+
 SecretFileLock::~SecretFileLock() {
   if (fd_ >= 0) {
     close(fd_);  // releases the flock

@@ -31,6 +31,13 @@ std::optional<SecretString> ReadSecretFile(const std::string& path, size_t max_s
 // then untouched.
 bool WriteSecretFile(const std::string& path, std::string_view content, Failure* failure);
 
+// CreateSecretFile makes path with content only if path does not exist yet: content is written
+// to a new file (mode 0600) in the same directory, fsync'd, then hard-linked to path, which is
+// atomic and never replaces an existing file. When another file is already there (another
+// process made it first), *existed is set and nothing changes. Fails with kUnavailable.
+bool CreateSecretFile(const std::string& path, std::string_view content, bool* existed,
+                      Failure* failure);
+
 // SecretFileLock: an advisory lock (flock) on "<path>.lock", created mode 0600 when missing, held
 // until destruction. Exclusive for writers, shared for readers; blocks until granted.
 class SecretFileLock {

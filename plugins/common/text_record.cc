@@ -8,6 +8,28 @@
 
 namespace e2esasl {
 
+std::optional<std::vector<std::string_view>> StoreLines(std::string_view text,
+                                                        std::string_view header,
+                                                        std::string_view what, Failure* failure) {
+  std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  if (!lines) {
+    return std::nullopt;
+  }
+  if (lines->empty()) {
+    MalformedLine(failure, 1, "empty file");
+    return std::nullopt;
+  }
+  if (!CheckStoreHeader(lines->front(), header, what, failure)) {
+    return std::nullopt;
+  }
+  return lines;
+}
+
+bool MalformedLine(Failure* failure, size_t line, const std::string& why) {
+  Fail(failure, Status::kMalformed, "line " + std::to_string(line) + ": " + why);
+  return false;
+}
+
 std::vector<std::string_view> SplitFields(std::string_view line) {
   std::vector<std::string_view> out;
   size_t start = 0;

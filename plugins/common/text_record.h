@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -34,6 +36,60 @@ std::optional<std::vector<std::string_view>> SplitLines(std::string_view text, F
 // "line 1: not an e2esasl <what>" otherwise.
 bool CheckStoreHeader(std::string_view line, std::string_view header, std::string_view what,
                       Failure* failure);
+
+// StoreLines: SplitLines, then kMalformed "line 1: empty file" when there is no line, then
+// CheckStoreHeader on the first line. The lines, the header included.
+std::optional<std::vector<std::string_view>> StoreLines(std::string_view text,
+                                                        std::string_view header,
+                                                        std::string_view what, Failure* failure);
+
+// MalformedLine sets kMalformed "line N: why" and returns false.
+bool MalformedLine(Failure* failure, size_t line, const std::string& why);
+
+// ParseRecordLines parses lines[first..] as records, one per line (details name the line, 1-based):
+// the first field must be `kind` ("expected a <kind> line"); parse(fields, line, &record,
+// failure) fills one Record (false: the record is refused, failure set); at most max records
+// ("more than <max> <plural>"); key(record) unique ("<twice>"). Appends to *records.
+template <class Record, class Parse, class Key>
+bool ParseRecordLines(const std::vector<std::string_view>& lines, size_t first,
+                      std::string_view kind, size_t max, std::string_view plural,
+                      std::string_view twice, Parse parse, Key key, std::vector<Record>* records,
+                      Failure* failure) {
+  std::set<decltype(key(std::declval<const Record&>()))> seen;
+  for (size_t i = first; i < lines.size(); ++i) {
+    const size_t n = i + 1;
+    const std::vector<std::string_view> fields = SplitFields(lines[i]);
+    if (fields[0] != kind) {
+      return MalformedLine(failure, n, "expected a " + std::string(kind) + " line");
+    }
+    if (records->size() == max) {
+      return MalformedLine(failure, n,
+                           "more than " + std::to_string(max) + " " + std::string(plural));
+    }
+    Record record;
+    if (!parse(fields, n, &record, failure)) {
+      return false;
+    }
+    if (!seen.insert(key(record)).second) {
+      return MalformedLine(failure, n, std::string(twice));
+    }
+    records->push_back(std::move(record));
+  }
+  return true;
+}
+
+// RecordsOf: the records whose `identity` member equals identity, in order.
+template <class Record>
+std::vector<const Record*> RecordsOf(const std::vector<Record>& records,
+                                     std::string_view identity) {
+  std::vector<const Record*> out;
+  for (const Record& record : records) {
+    if (record.identity == identity) {
+      out.push_back(&record);
+    }
+  }
+  return out;
+}
 
 // LoadTextStore reads the store at path (ReadSecretFile's checks, at most max_size bytes; the
 // caller holds the lock) and hands its text to parse. A missing file: true with *exists false

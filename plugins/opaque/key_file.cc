@@ -15,6 +15,7 @@
 #include "common/base64.h"
 #include "common/byte_reader.h"
 #include "common/ct.h"
+#include "common/secret_file.h"
 
 namespace e2esasl::opaque {
 namespace {
@@ -24,42 +25,10 @@ constexpr std::string_view kHeader =
     "# e2esasl OPAQUE-R255 server key material (RFC 9807 oprf_seed and AKE private key).\n"
     "# Secret: keep it mode 0600. Replacing it invalidates every OPAQUE registration record.\n";
 
-// UniqueFd closes its descriptor.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) {
-      close(fd_);
-    }
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 std::optional<ServerKeyMaterial> Unavailable(Failure* failure, const std::string& path,
                                              const std::string& why) {
   Fail(failure, Status::kUnavailable, "OPAQUE server key file " + path + ": " + why);
   return std::nullopt;
-}
-
-bool WriteAll(int fd, ByteView data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  return true;
 }
 
 }  // namespace
@@ -132,43 +101,18 @@ std::optional<ServerKeyMaterial> GenerateKeyMaterial(Rng& rng) {
 }
 
 std::optional<ServerKeyMaterial> LoadKeyFile(const std::string& path, Failure* failure) {
-  const UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.get() < 0) {
-    return Unavailable(failure, path, std::string("cannot open: ") + std::strerror(errno));
+  // The file's checks (regular, not a link, mode 0600, owned by this process's user or root:
+  // anyone else could rewrite it with a key of their choosing that opens every record, or chmod
+  // it) are common/secret_file.h's.
+  Failure read_failure;
+  const std::optional<SecretString> text = ReadSecretFile(path, kMaxFileSize, &read_failure);
+  if (!text) {
+    Fail(failure, Status::kUnavailable, "OPAQUE server key file " + read_failure.detail);
+    return std::nullopt;
   }
-  struct stat st {};
-  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Unavailable(failure, path, "not a regular file");
-  }
-  if ((st.st_mode & 077) != 0) {
-    return Unavailable(failure, path, "readable or writable by group or others (use mode 0600)");
-  }
-  // Owned by another user, the file is that user's to rewrite (a key of their choosing that
-  // makes every record open to them) or to chmod: only our own or root's is trusted.
-  const uid_t euid = geteuid();
-  if (st.st_uid != euid && st.st_uid != 0) {
-    return Unavailable(failure, path,
-                       "owned by uid " + std::to_string(st.st_uid) + ", not by this process (uid " +
-                           std::to_string(euid) + ") or root");
-  }
-  if (st.st_size <= 0 || static_cast<size_t>(st.st_size) > kMaxFileSize) {
-    return Unavailable(failure, path, "empty or too large");
-  }
-  SecretBytes text(static_cast<size_t>(st.st_size));
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = read(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return Unavailable(failure, path, "read failed");
-    }
-    done += static_cast<size_t>(n);
-  }
-  std::optional<ServerKeyMaterial> keys = ParseKeyMaterial(AsStringView(text));
+  std::optional<ServerKeyMaterial> keys = ParseKeyMaterial(text->view());
   if (!keys) {
-    return Unavailable(failure, path, "malformed");
+    return Unavailable(failure, path, text->empty() ? "empty" : "malformed");
   }
   return keys;
 }
@@ -179,32 +123,17 @@ std::optional<ServerKeyMaterial> LoadOrCreateKeyFile(const std::string& path, Rn
     return LoadKeyFile(path, failure);
   }
   std::optional<ServerKeyMaterial> keys = GenerateKeyMaterial(rng);
-  std::array<uint8_t, 8> suffix{};
-  if (!keys || !rng.Fill(suffix)) {
+  if (!keys) {
     return Unavailable(failure, path, "the random generator failed");
   }
-  const std::string temp = path + ".tmp-" + std::to_string(getpid()) + "-" +
-                           std::to_string(suffix[0] | suffix[1] << 8 | suffix[2] << 16);
-  {
-    const UniqueFd fd(
-        open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (fd.get() < 0) {
-      return Unavailable(failure, path, std::string("cannot create: ") + std::strerror(errno));
-    }
-    const SecretString text = SerializeKeyMaterial(*keys);
-    if (fchmod(fd.get(), 0600) != 0 || !WriteAll(fd.get(), text.bytes()) || fsync(fd.get()) != 0) {
-      unlink(temp.c_str());
-      return Unavailable(failure, path, "cannot write");
-    }
+  bool existed = false;
+  Failure create_failure;
+  if (!CreateSecretFile(path, SerializeKeyMaterial(*keys).view(), &existed, &create_failure)) {
+    Fail(failure, Status::kUnavailable, "OPAQUE server key file " + create_failure.detail);
+    return std::nullopt;
   }
-  const int linked = link(temp.c_str(), path.c_str());
-  const int link_errno = errno;
-  unlink(temp.c_str());
-  if (linked != 0) {
-    if (link_errno == EEXIST) {
-      return LoadKeyFile(path, failure);  // someone else created it first: use theirs
-    }
-    return Unavailable(failure, path, std::string("cannot create: ") + std::strerror(link_errno));
+  if (existed) {
+    return LoadKeyFile(path, failure);  // someone else created it first: use theirs
   }
   return keys;
 }

@@ -13,11 +13,6 @@
 namespace e2esasl::sas {
 namespace {
 
-bool Malformed(Failure* failure, size_t line, const std::string& why) {
-  Fail(failure, Status::kMalformed, "line " + std::to_string(line) + ": " + why);
-  return false;
-}
-
 bool ParseDevice(std::string_view text, DeviceId* out) {
   const std::optional<Bytes> bytes = Base64Decode(text, kDeviceIdSize);
   if (!bytes || bytes->size() != kDeviceIdSize) {
@@ -35,32 +30,32 @@ bool ParseSecret(std::string_view text, RetainedSecret* out) {
 bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* peer,
                Failure* failure) {
   if (f.size() != 9) {
-    return Malformed(failure, n, "a peer line has 9 fields");
+    return MalformedLine(failure, n, "a peer line has 9 fields");
   }
   const std::optional<Bytes> identity = Base64Decode(f[1], kMaxIdentitySize);
   if (!identity || identity->empty() ||
       std::find(identity->begin(), identity->end(), 0) != identity->end()) {
-    return Malformed(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
+    return MalformedLine(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
   }
   peer->identity.assign(identity->begin(), identity->end());
   if (!ParseDevice(f[2], &peer->device)) {
-    return Malformed(failure, n, "device: expected base64 of 16 bytes");
+    return MalformedLine(failure, n, "device: expected base64 of 16 bytes");
   }
   if (f[3] != "0" && f[3] != "1") {
-    return Malformed(failure, n, "verified: expected 0 or 1");
+    return MalformedLine(failure, n, "verified: expected 0 or 1");
   }
   peer->verified = f[3] == "1";
   if (!ParseUnixTime(f[4], &peer->created) || !ParseUnixTime(f[5], &peer->confirmed) ||
       !ParseUnixTime(f[6], &peer->updated)) {
-    return Malformed(failure, n, "times: expected Unix seconds");
+    return MalformedLine(failure, n, "times: expected Unix seconds");
   }
   if (!ParseSecret(f[7], &peer->rs1)) {
-    return Malformed(failure, n, "rs1: expected base64 of 32 bytes");
+    return MalformedLine(failure, n, "rs1: expected base64 of 32 bytes");
   }
   if (f[8] != "-") {
     peer->rs2.emplace();
     if (!ParseSecret(f[8], &*peer->rs2)) {
-      return Malformed(failure, n, "rs2: expected base64 of 32 bytes or -");
+      return MalformedLine(failure, n, "rs2: expected base64 of 32 bytes or -");
     }
   }
   return true;
@@ -75,22 +70,14 @@ void AppendSecret(SecretString* out, ByteView secret) {
 }  // namespace
 
 RetainedPeer* RetainedFile::Find(std::string_view identity, const DeviceId& device) {
-  for (RetainedPeer& peer : peers) {
-    if (peer.identity == identity && peer.device == device) {
-      return &peer;
-    }
-  }
-  return nullptr;
+  const auto it = std::find_if(peers.begin(), peers.end(), [&](const RetainedPeer& peer) {
+    return peer.identity == identity && peer.device == device;
+  });
+  return it == peers.end() ? nullptr : &*it;
 }
 
 std::vector<const RetainedPeer*> RetainedFile::ForIdentity(std::string_view identity) const {
-  std::vector<const RetainedPeer*> out;
-  for (const RetainedPeer& peer : peers) {
-    if (peer.identity == identity) {
-      out.push_back(&peer);
-    }
-  }
-  return out;
+  return RecordsOf(peers, identity);
 }
 
 size_t RetainedFile::Forget(std::string_view identity) {
@@ -100,51 +87,26 @@ size_t RetainedFile::Forget(std::string_view identity) {
 }
 
 std::optional<RetainedFile> ParseRetained(std::string_view text, Failure* failure) {
-  RetainedFile file;
-  std::set<std::pair<std::string, DeviceId>> seen;
-  bool have_self = false;
-  const std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  const std::optional<std::vector<std::string_view>> lines =
+      StoreLines(text, kRetainedHeader, "SAS retained-secret store", failure);
   if (!lines) {
     return std::nullopt;
   }
-  size_t n = 0;
-  for (const std::string_view line : *lines) {
-    ++n;
-    if (n == 1) {
-      if (!CheckStoreHeader(line, kRetainedHeader, "SAS retained-secret store", failure)) {
-        return std::nullopt;
-      }
-      continue;
-    }
-    const std::vector<std::string_view> f = SplitFields(line);
-    if (n == 2) {
-      if (f.size() != 2 || f[0] != "self" || !ParseDevice(f[1], &file.self)) {
-        Malformed(failure, n, "expected self <base64 of 16 bytes>");
-        return std::nullopt;
-      }
-      have_self = true;
-      continue;
-    }
-    if (f[0] != "peer") {
-      Malformed(failure, n, "expected a peer line");
-      return std::nullopt;
-    }
-    if (file.peers.size() == kMaxRetainedPeers) {
-      Malformed(failure, n, "more than " + std::to_string(kMaxRetainedPeers) + " peers");
-      return std::nullopt;
-    }
-    RetainedPeer peer;
-    if (!ParsePeer(f, n, &peer, failure)) {
-      return std::nullopt;
-    }
-    if (!seen.emplace(peer.identity, peer.device).second) {
-      Malformed(failure, n, "the same identity and device twice");
-      return std::nullopt;
-    }
-    file.peers.push_back(std::move(peer));
+  RetainedFile file;
+  if (lines->size() < 2) {
+    MalformedLine(failure, 2, "no self line");
+    return std::nullopt;
   }
-  if (!have_self) {
-    Malformed(failure, n + 1, n == 0 ? "empty file" : "no self line");
+  const std::vector<std::string_view> self = SplitFields((*lines)[1]);
+  if (self.size() != 2 || self[0] != "self" || !ParseDevice(self[1], &file.self)) {
+    MalformedLine(failure, 2, "expected self <base64 of 16 bytes>");
+    return std::nullopt;
+  }
+  if (!ParseRecordLines(
+          *lines, 2, "peer", kMaxRetainedPeers, "peers", "the same identity and device twice",
+          &ParsePeer,
+          [](const RetainedPeer& peer) { return std::make_pair(peer.identity, peer.device); },
+          &file.peers, failure)) {
     return std::nullopt;
   }
   return file;

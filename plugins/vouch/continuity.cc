@@ -14,36 +14,31 @@
 namespace e2esasl::vouch {
 namespace {
 
-bool Malformed(Failure* failure, size_t line, const std::string& why) {
-  Fail(failure, Status::kMalformed, "line " + std::to_string(line) + ": " + why);
-  return false;
-}
-
 bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Failure* failure) {
   if (f.size() != 6) {
-    return Malformed(failure, n, "a key line has 6 fields");
+    return MalformedLine(failure, n, "a key line has 6 fields");
   }
   const std::optional<Bytes> identity = Base64Decode(f[1], kMaxPeerIdentitySize);
   if (!identity || identity->empty() ||
       std::find(identity->begin(), identity->end(), 0) != identity->end()) {
-    return Malformed(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
+    return MalformedLine(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
   }
   key->identity.assign(identity->begin(), identity->end());
   const std::optional<Bytes> device = Base64Decode(f[2], kMaxDeviceIdSize);
   if (!device || device->empty() ||
       std::any_of(device->begin(), device->end(), [](uint8_t c) { return c < 0x21 || c > 0x7e; })) {
-    return Malformed(failure, n, "device id: expected base64 of 1 to 128 printable characters");
+    return MalformedLine(failure, n, "device id: expected base64 of 1 to 128 printable characters");
   }
   key->device_id.assign(device->begin(), device->end());
   if (!IsThumbprint(f[3])) {
-    return Malformed(failure, n, "thumbprint: expected 43 base64url characters");
+    return MalformedLine(failure, n, "thumbprint: expected 43 base64url characters");
   }
   key->thumbprint = std::string(f[3]);
   if (!ParseUnixTime(f[4], &key->first_seen) || !ParseUnixTime(f[5], &key->last_seen)) {
-    return Malformed(failure, n, "times: expected Unix seconds");
+    return MalformedLine(failure, n, "times: expected Unix seconds");
   }
   if (key->last_seen < key->first_seen) {
-    return Malformed(failure, n, "last seen is before first seen");
+    return MalformedLine(failure, n, "last seen is before first seen");
   }
   return true;
 }
@@ -80,61 +75,28 @@ std::string EvidenceText(const Observation& observation, const std::vector<SeenK
 }  // namespace
 
 SeenKey* ContinuityFile::Find(std::string_view identity, std::string_view thumbprint) {
-  for (SeenKey& key : keys) {
-    if (key.identity == identity && key.thumbprint == thumbprint) {
-      return &key;
-    }
-  }
-  return nullptr;
+  const auto it = std::find_if(keys.begin(), keys.end(), [&](const SeenKey& key) {
+    return key.identity == identity && key.thumbprint == thumbprint;
+  });
+  return it == keys.end() ? nullptr : &*it;
 }
 
 std::vector<const SeenKey*> ContinuityFile::ForIdentity(std::string_view identity) const {
-  std::vector<const SeenKey*> out;
-  for (const SeenKey& key : keys) {
-    if (key.identity == identity) {
-      out.push_back(&key);
-    }
-  }
-  return out;
+  return RecordsOf(keys, identity);
 }
 
 std::optional<ContinuityFile> ParseContinuity(std::string_view text, Failure* failure) {
-  ContinuityFile file;
-  std::set<std::pair<std::string, std::string>> seen;
-  const std::optional<std::vector<std::string_view>> lines = SplitLines(text, failure);
+  const std::optional<std::vector<std::string_view>> lines =
+      StoreLines(text, kContinuityHeader, "VOUCH key-continuity store", failure);
   if (!lines) {
     return std::nullopt;
   }
-  size_t n = 0;
-  for (const std::string_view line : *lines) {
-    ++n;
-    if (n == 1) {
-      if (!CheckStoreHeader(line, kContinuityHeader, "VOUCH key-continuity store", failure)) {
-        return std::nullopt;
-      }
-      continue;
-    }
-    const std::vector<std::string_view> f = SplitFields(line);
-    if (f[0] != "key") {
-      Malformed(failure, n, "expected a key line");
-      return std::nullopt;
-    }
-    if (file.keys.size() == kMaxContinuityKeys) {
-      Malformed(failure, n, "more than " + std::to_string(kMaxContinuityKeys) + " keys");
-      return std::nullopt;
-    }
-    SeenKey key;
-    if (!ParseKey(f, n, &key, failure)) {
-      return std::nullopt;
-    }
-    if (!seen.emplace(key.identity, key.thumbprint).second) {
-      Malformed(failure, n, "the same identity and key twice");
-      return std::nullopt;
-    }
-    file.keys.push_back(std::move(key));
-  }
-  if (n == 0) {
-    Malformed(failure, 1, "empty file");
+  ContinuityFile file;
+  if (!ParseRecordLines(
+          *lines, 1, "key", kMaxContinuityKeys, "keys", "the same identity and key twice",
+          &ParseKey,
+          [](const SeenKey& key) { return std::make_pair(key.identity, key.thumbprint); },
+          &file.keys, failure)) {
     return std::nullopt;
   }
   return file;
