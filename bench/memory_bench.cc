@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "e2esasl/confirm.h"
+#include "bench_sasl.h"
 #include "memory_auxprop.h"
 
 namespace {
@@ -51,7 +51,9 @@ void CountedFree(void* p, std::atomic<long long>* live) {
   }
 }
 
-void* SslMalloc(size_t n, const char*, int) { return CountedAlloc(n, &g_ssl_live); }
+void* SslMalloc(size_t n, const char*, int) {
+  return CountedAlloc(n, &g_ssl_live);
+}
 void* SslRealloc(void* p, size_t n, const char*, int) {
   const long long before = p != nullptr ? static_cast<long long>(malloc_usable_size(p)) : 0;
   void* q = std::realloc(p, n == 0 ? 1 : n);
@@ -60,7 +62,9 @@ void* SslRealloc(void* p, size_t n, const char*, int) {
   }
   return q;
 }
-void SslFree(void* p, const char*, int) { CountedFree(p, &g_ssl_live); }
+void SslFree(void* p, const char*, int) {
+  CountedFree(p, &g_ssl_live);
+}
 
 }  // namespace
 
@@ -72,75 +76,45 @@ void* operator new(size_t size) {
   }
   return p;
 }
-void* operator new[](size_t size) { return operator new(size); }
+void* operator new[](size_t size) {
+  return operator new(size);
+}
 void* operator new(size_t size, const std::nothrow_t&) noexcept {
   return CountedAlloc(size, &g_cxx_live);
 }
 void* operator new[](size_t size, const std::nothrow_t&) noexcept {
   return CountedAlloc(size, &g_cxx_live);
 }
-void operator delete(void* p) noexcept { CountedFree(p, &g_cxx_live); }
-void operator delete[](void* p) noexcept { CountedFree(p, &g_cxx_live); }
-void operator delete(void* p, size_t) noexcept { CountedFree(p, &g_cxx_live); }
-void operator delete[](void* p, size_t) noexcept { CountedFree(p, &g_cxx_live); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { CountedFree(p, &g_cxx_live); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { CountedFree(p, &g_cxx_live); }
+void operator delete(void* p) noexcept {
+  CountedFree(p, &g_cxx_live);
+}
+void operator delete[](void* p) noexcept {
+  CountedFree(p, &g_cxx_live);
+}
+void operator delete(void* p, size_t) noexcept {
+  CountedFree(p, &g_cxx_live);
+}
+void operator delete[](void* p, size_t) noexcept {
+  CountedFree(p, &g_cxx_live);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  CountedFree(p, &g_cxx_live);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  CountedFree(p, &g_cxx_live);
+}
 
 namespace {
 
-constexpr char kService[] = "e2esasl-bench";
-constexpr char kServerFqdn[] = "bench.example";
-constexpr char kUser[] = "bench";
-constexpr char kPassword[] = "pencil-for-the-bench";
-constexpr std::array<unsigned char, 32> kBindingData = {
-    'e', '2', 'e', 's', 'a', 's', 'l', '-', 'm', 'e', 'm', 'o', 'r', 'y', '-', 'b',
-    'e', 'n', 'c', 'h', '-', 'b', 'i', 'n', 'd', 'i', 'n', 'g', '-', '3', '2', '.'};
-
-std::map<std::string, std::string> g_options;
-std::vector<unsigned char> g_secret;
-
-int GetOpt(void*, const char*, const char* option, const char** result, unsigned* len) {
-  const auto it = g_options.find(option);
-  if (it == g_options.end()) {
-    return SASL_FAIL;
-  }
-  *result = it->second.c_str();
-  if (len != nullptr) {
-    *len = static_cast<unsigned>(it->second.size());
-  }
-  return SASL_OK;
-}
-int Log(void*, int, const char*) { return SASL_OK; }
-int GetAuthname(void*, int id, const char** result, unsigned* len) {
-  if (id != SASL_CB_AUTHNAME && id != SASL_CB_USER) {
-    return SASL_FAIL;
-  }
-  *result = kUser;
-  if (len != nullptr) {
-    *len = sizeof(kUser) - 1;
-  }
-  return SASL_OK;
-}
-int GetSecret(sasl_conn_t*, void*, int, sasl_secret_t** psecret) {
-  constexpr size_t kLen = sizeof(kPassword) - 1;
-  g_secret.assign(sizeof(sasl_secret_t) + kLen, 0);
-  auto* secret = reinterpret_cast<sasl_secret_t*>(g_secret.data());
-  secret->len = kLen;
-  std::memcpy(secret->data, kPassword, kLen);
-  *psecret = secret;
-  return SASL_OK;
-}
-// SAS: the people are never reached before the server's first message; both answer yes.
-int Person(void*, const char*, unsigned, int) { return SASL_OK; }
-
-using CallbackFn = int (*)();
-template <typename F>
-CallbackFn AsCallback(F* f) {
-  return reinterpret_cast<CallbackFn>(reinterpret_cast<void (*)()>(f));
-}
-
-std::vector<sasl_callback_t> g_callbacks;
-sasl_channel_binding_t g_binding{};
+using e2esasl::bench::BenchBinding;
+using e2esasl::bench::BenchCallbacks;
+using e2esasl::bench::BenchOptions;
+using e2esasl::bench::IsPlus;
+using e2esasl::bench::kBenchPassword;
+using e2esasl::bench::kBenchServerFqdn;
+using e2esasl::bench::kBenchService;
+using e2esasl::bench::kBenchUser;
+using e2esasl::bench::SaslError;
 
 struct Meter {
   long long heap, cxx, ssl;
@@ -159,18 +133,10 @@ struct Row {
   std::string error;
 };
 
-std::string Err(const char* call, int r, sasl_conn_t* conn) {
-  std::string out = std::string(call) + ": " + sasl_errstring(r, nullptr, nullptr);
-  if (const char* d = conn != nullptr ? sasl_errdetail(conn) : nullptr; d != nullptr && *d) {
-    out += std::string(" (") + d + ")";
-  }
-  return out;
-}
-
 Row Measure(const std::string& mech, int n) {
   Row row;
   row.mech = mech;
-  const bool plus = mech.size() > 5 && mech.compare(mech.size() - 5, 5, "-PLUS") == 0;
+  const bool plus = IsPlus(mech);
   std::vector<sasl_conn_t*> clients(n, nullptr), servers(n, nullptr);
   std::vector<std::string> firsts(n);
   auto dispose = [&] {
@@ -186,10 +152,10 @@ Row Measure(const std::string& mech, int n) {
     }
   };
   for (int i = 0; i < n && row.error.empty(); ++i) {
-    int r = sasl_client_new(kService, kServerFqdn, nullptr, nullptr, g_callbacks.data(), 0,
+    int r = sasl_client_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, BenchCallbacks(), 0,
                             &clients[i]);
     if (r == SASL_OK && plus) {
-      r = sasl_setprop(clients[i], SASL_CHANNEL_BINDING, &g_binding);
+      r = sasl_setprop(clients[i], SASL_CHANNEL_BINDING, BenchBinding());
     }
     const char* out = nullptr;
     unsigned len = 0;
@@ -199,20 +165,20 @@ Row Measure(const std::string& mech, int n) {
       r = sasl_client_start(clients[i], mech.c_str(), &prompts, &out, &len, &chosen);
     }
     if (r != SASL_CONTINUE && r != SASL_OK) {
-      row.error = Err("sasl_client_start", r, clients[i]);
+      row.error = SaslError("sasl_client_start", r, clients[i]);
     } else {
       firsts[i].assign(out != nullptr ? out : "", len);
     }
   }
   const Meter m0 = Meter::Read();
   for (int i = 0; i < n && row.error.empty(); ++i) {
-    int r = sasl_server_new(kService, kServerFqdn, nullptr, nullptr, nullptr, g_callbacks.data(),
-                            0, &servers[i]);
+    int r = sasl_server_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, nullptr,
+                            BenchCallbacks(), 0, &servers[i]);
     if (r == SASL_OK && plus) {
-      r = sasl_setprop(servers[i], SASL_CHANNEL_BINDING, &g_binding);
+      r = sasl_setprop(servers[i], SASL_CHANNEL_BINDING, BenchBinding());
     }
     if (r != SASL_OK) {
-      row.error = Err("sasl_server_new", r, servers[i]);
+      row.error = SaslError("sasl_server_new", r, servers[i]);
     }
   }
   const Meter m1 = Meter::Read();
@@ -222,7 +188,7 @@ Row Measure(const std::string& mech, int n) {
     const int r = sasl_server_start(servers[i], mech.c_str(), firsts[i].data(),
                                     static_cast<unsigned>(firsts[i].size()), &out, &len);
     if (r != SASL_CONTINUE) {
-      row.error = Err("sasl_server_start", r, servers[i]);
+      row.error = SaslError("sasl_server_start", r, servers[i]);
     }
   }
   const Meter m2 = Meter::Read();
@@ -248,7 +214,7 @@ int main(int argc, char** argv) {
   CRYPTO_set_mem_functions(&SslMalloc, &SslRealloc, &SslFree);
   int n = 1000;
   std::string plugin_dir;
-  std::vector<std::string> mechs = {"SCRAM-SHA-256",  "SCRAM-SHA-256-PLUS", "CPACE-R255",
+  std::vector<std::string> mechs = {"SCRAM-SHA-256",   "SCRAM-SHA-256-PLUS", "CPACE-R255",
                                     "CPACE-R255-PLUS", "OPAQUE-R255",        "OPAQUE-R255-PLUS",
                                     "SAS-R255-PLUS"};
   for (int i = 1; i < argc; ++i) {
@@ -269,14 +235,14 @@ int main(int argc, char** argv) {
   if (plugin_dir.empty()) {
     plugin_dir = E2ESASL_BENCH_DEFAULT_PLUGIN_DIR;
   }
-  g_options = {{"auxprop_plugin", e2esasl::bench::kMemoryAuxpropName},
-               {"mech_list", "SCRAM-SHA-256 CPACE-R255 OPAQUE-R255 SAS-R255"},
-               {"e2esasl_scram_iterations", "4096"},
-               {"e2esasl_scram_password_fallback", "no"},
-               {"e2esasl_opaque_key_file", "/dev/null"},
-               {"e2esasl_opaque_ksf_memory", "1024"},
-               {"e2esasl_opaque_ksf_time", "1"},
-               {"e2esasl_opaque_ksf_parallelism", "1"}};
+  BenchOptions() = {{"auxprop_plugin", e2esasl::bench::kMemoryAuxpropName},
+                    {"mech_list", "SCRAM-SHA-256 CPACE-R255 OPAQUE-R255 SAS-R255"},
+                    {"e2esasl_scram_iterations", "4096"},
+                    {"e2esasl_scram_password_fallback", "no"},
+                    {"e2esasl_opaque_key_file", "/dev/null"},
+                    {"e2esasl_opaque_ksf_memory", "1024"},
+                    {"e2esasl_opaque_ksf_time", "1"},
+                    {"e2esasl_opaque_ksf_parallelism", "1"}};
   // OPAQUE's key file: a fresh one in a private directory (setpass creates it).
   char dir[] = "/tmp/e2esasl-memory-bench-XXXXXX";
   if (mkdtemp(dir) == nullptr) {
@@ -284,34 +250,23 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string key_file = std::string(dir) + "/opaque.key";
-  g_options["e2esasl_opaque_key_file"] = key_file;
-  g_callbacks = {{SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
-                 {SASL_CB_LOG, AsCallback(&Log), nullptr},
-                 {SASL_CB_AUTHNAME, AsCallback(&GetAuthname), nullptr},
-                 {SASL_CB_USER, AsCallback(&GetAuthname), nullptr},
-                 {SASL_CB_PASS, AsCallback(&GetSecret), nullptr},
-                 {E2ESASL_CB_SAS_CONFIRM, AsCallback(&Person), nullptr},
-                 {E2ESASL_CB_SAS_SHOW, AsCallback(&Person), nullptr},
-                 {SASL_CB_LIST_END, nullptr, nullptr}};
-  g_binding.name = "tls-exporter";
-  g_binding.critical = 0;
-  g_binding.data = kBindingData.data();
-  g_binding.len = kBindingData.size();
+  BenchOptions()["e2esasl_opaque_key_file"] = key_file;
   if (sasl_set_path(SASL_PATH_TYPE_PLUGIN, plugin_dir.data()) != SASL_OK ||
-      sasl_server_init(g_callbacks.data(), kService) != SASL_OK ||
+      sasl_server_init(BenchCallbacks(), kBenchService) != SASL_OK ||
       e2esasl::bench::AddMemoryAuxprop() != SASL_OK ||
-      sasl_client_init(g_callbacks.data()) != SASL_OK) {
+      sasl_client_init(BenchCallbacks()) != SASL_OK) {
     std::fprintf(stderr, "e2esasl-memory-bench: libsasl2 initialisation failed\n");
     return 1;
   }
   sasl_conn_t* conn = nullptr;
-  int r = sasl_server_new(kService, kServerFqdn, nullptr, nullptr, nullptr, g_callbacks.data(), 0,
-                          &conn);
+  int r = sasl_server_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, nullptr,
+                          BenchCallbacks(), 0, &conn);
   if (r == SASL_OK) {
-    r = sasl_setpass(conn, kUser, kPassword, sizeof(kPassword) - 1, nullptr, 0, SASL_SET_CREATE);
+    r = sasl_setpass(conn, kBenchUser, kBenchPassword, sizeof(kBenchPassword) - 1, nullptr, 0,
+                     SASL_SET_CREATE);
   }
   if (r != SASL_OK) {
-    std::fprintf(stderr, "e2esasl-memory-bench: %s\n", Err("sasl_setpass", r, conn).c_str());
+    std::fprintf(stderr, "e2esasl-memory-bench: %s\n", SaslError("sasl_setpass", r, conn).c_str());
     return 1;
   }
   sasl_dispose(&conn);
@@ -322,8 +277,9 @@ int main(int argc, char** argv) {
   }
   std::printf("Heap per in-flight server exchange after the server's first message, %d at once\n",
               n);
-  std::printf("| mechanism | libsasl2 connection | libsasl2 in start | ours (C++) | ours (OpenSSL) "
-              "| ours total | left after dispose |\n|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "| mechanism | libsasl2 connection | libsasl2 in start | ours (C++) | ours (OpenSSL) "
+      "| ours total | left after dispose |\n|---|---|---|---|---|---|---|\n");
   int status = 0;
   for (const std::string& mech : mechs) {
     const Row row = Measure(mech, n);

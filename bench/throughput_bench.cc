@@ -41,7 +41,7 @@
 #include <thread>
 #include <vector>
 
-#include "e2esasl/confirm.h"
+#include "bench_sasl.h"
 #include "memory_auxprop.h"
 #include "wire.h"
 
@@ -51,83 +51,14 @@ using e2esasl::bench::FrameKind;
 using e2esasl::bench::ReadFrame;
 using e2esasl::bench::WriteFrame;
 
-constexpr char kService[] = "e2esasl-bench";
-constexpr char kServerFqdn[] = "bench.example";
-constexpr char kUser[] = "bench";
-constexpr char kPassword[] = "pencil-for-the-bench";
-constexpr std::array<unsigned char, 32> kBindingData = {
-    'e', '2', 'e', 's', 'a', 's', 'l', '-', 't', 'h', 'r', 'o', 'u', 'g', 'h', 'p',
-    'u', 't', '-', 'b', 'e', 'n', 'c', 'h', '-', 'b', 'i', 'n', 'd', 'i', 'n', 'g'};
-
-std::map<std::string, std::string> g_options;
-std::vector<sasl_callback_t> g_callbacks;
-sasl_channel_binding_t g_binding{};
-
-int GetOpt(void*, const char*, const char* option, const char** result, unsigned* len) {
-  const auto it = g_options.find(option);
-  if (it == g_options.end()) {
-    return SASL_FAIL;
-  }
-  *result = it->second.c_str();
-  if (len != nullptr) {
-    *len = static_cast<unsigned>(it->second.size());
-  }
-  return SASL_OK;
-}
-int Log(void*, int level, const char* message) {
-  if (level <= SASL_LOG_ERR && message != nullptr) {
-    std::fprintf(stderr, "e2esasl-throughput-bench: sasl: %s\n", message);
-  }
-  return SASL_OK;
-}
-int GetAuthname(void*, int id, const char** result, unsigned* len) {
-  if (id != SASL_CB_AUTHNAME && id != SASL_CB_USER) {
-    return SASL_FAIL;
-  }
-  *result = kUser;
-  if (len != nullptr) {
-    *len = sizeof(kUser) - 1;
-  }
-  return SASL_OK;
-}
-int GetSecret(sasl_conn_t*, void*, int, sasl_secret_t** psecret) {
-  // One static secret for the whole (single-threaded) client process.
-  static std::vector<unsigned char> storage;
-  constexpr size_t kLen = sizeof(kPassword) - 1;
-  storage.assign(sizeof(sasl_secret_t) + kLen, 0);
-  auto* secret = reinterpret_cast<sasl_secret_t*>(storage.data());
-  secret->len = kLen;
-  std::memcpy(secret->data, kPassword, kLen);
-  *psecret = secret;
-  return SASL_OK;
-}
-// SAS-R255-PLUS without the people: both persons answer yes at once.
-int Person(void*, const char*, unsigned, int) { return SASL_OK; }
-
-using CallbackFn = int (*)();
-template <typename F>
-CallbackFn AsCallback(F* f) {
-  return reinterpret_cast<CallbackFn>(reinterpret_cast<void (*)()>(f));
-}
-
-void SetUpCallbacks() {
-  g_callbacks = {{SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
-                 {SASL_CB_LOG, AsCallback(&Log), nullptr},
-                 {SASL_CB_AUTHNAME, AsCallback(&GetAuthname), nullptr},
-                 {SASL_CB_USER, AsCallback(&GetAuthname), nullptr},
-                 {SASL_CB_PASS, AsCallback(&GetSecret), nullptr},
-                 {E2ESASL_CB_SAS_CONFIRM, AsCallback(&Person), nullptr},
-                 {E2ESASL_CB_SAS_SHOW, AsCallback(&Person), nullptr},
-                 {SASL_CB_LIST_END, nullptr, nullptr}};
-  g_binding.name = "tls-exporter";
-  g_binding.critical = 0;
-  g_binding.data = kBindingData.data();
-  g_binding.len = kBindingData.size();
-}
-
-bool IsPlus(const std::string& mech) {
-  return mech.size() > 5 && mech.compare(mech.size() - 5, 5, "-PLUS") == 0;
-}
+using e2esasl::bench::BenchBinding;
+using e2esasl::bench::BenchCallbacks;
+using e2esasl::bench::BenchOptions;
+using e2esasl::bench::IsPlus;
+using e2esasl::bench::kBenchPassword;
+using e2esasl::bench::kBenchServerFqdn;
+using e2esasl::bench::kBenchService;
+using e2esasl::bench::kBenchUser;
 
 std::string Payload(const char* data, unsigned len) {
   return data != nullptr ? std::string(data, len) : std::string();
@@ -136,7 +67,7 @@ std::string Payload(const char* data, unsigned len) {
 // RunClient: a client process: authentications back to back over fd until the server closes
 // it. Exit status 0 at a clean end, 1 when an authentication failed.
 int RunClient(const std::string& mech, int fd) {
-  if (sasl_client_init(g_callbacks.data()) != SASL_OK) {
+  if (sasl_client_init(BenchCallbacks(true)) != SASL_OK) {
     return 1;
   }
   const bool plus = IsPlus(mech);
@@ -146,9 +77,10 @@ int RunClient(const std::string& mech, int fd) {
     unsigned len = 0;
     const char* chosen = nullptr;
     sasl_interact_t* prompts = nullptr;
-    int r = sasl_client_new(kService, kServerFqdn, nullptr, nullptr, g_callbacks.data(), 0, &conn);
+    int r = sasl_client_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, BenchCallbacks(true),
+                            0, &conn);
     if (r == SASL_OK && plus) {
-      r = sasl_setprop(conn, SASL_CHANNEL_BINDING, &g_binding);
+      r = sasl_setprop(conn, SASL_CHANNEL_BINDING, BenchBinding());
     }
     if (r == SASL_OK) {
       r = sasl_client_start(conn, mech.c_str(), &prompts, &out, &len, &chosen);
@@ -302,10 +234,10 @@ void ServeThread(const std::vector<int>& fds, const Window& window, ThreadStats*
           const bool initial = frame->payload.size() > nul + 1 && frame->payload[nul + 1] == '1';
           const std::string data = frame->payload.substr(std::min(frame->payload.size(), nul + 2));
           const int r = timed([&] {
-            int rc = sasl_server_new(kService, kServerFqdn, nullptr, nullptr, nullptr,
-                                     g_callbacks.data(), 0, &conns[i]);
+            int rc = sasl_server_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, nullptr,
+                                     BenchCallbacks(true), 0, &conns[i]);
             if (rc == SASL_OK && IsPlus(mech)) {
-              rc = sasl_setprop(conns[i], SASL_CHANNEL_BINDING, &g_binding);
+              rc = sasl_setprop(conns[i], SASL_CHANNEL_BINDING, BenchBinding());
             }
             if (rc == SASL_OK) {
               rc = sasl_server_start(conns[i], mech.c_str(), initial ? data.data() : nullptr,
@@ -458,8 +390,8 @@ int Usage() {
 int main(int argc, char** argv) {
   // A peer that closed its end (the clients at the end of a run) is EOF or EPIPE, not a signal.
   signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> mechs = {"SCRAM-SHA-256", "SCRAM-SHA-256-PLUS", "CPACE-R255",
-                                    "CPACE-R255-PLUS", "OPAQUE-R255",      "OPAQUE-R255-PLUS",
+  std::vector<std::string> mechs = {"SCRAM-SHA-256",   "SCRAM-SHA-256-PLUS", "CPACE-R255",
+                                    "CPACE-R255-PLUS", "OPAQUE-R255",        "OPAQUE-R255-PLUS",
                                     "SAS-R255-PLUS"};
   std::vector<int> thread_counts = {1, 2};
   int clients = 4;
@@ -509,35 +441,36 @@ int main(int argc, char** argv) {
     seconds = std::min(seconds, 1.0);
     warmup = 0;
   }
-  const std::string dir = std::filesystem::temp_directory_path() /
-                          ("e2esasl-throughput-" + std::to_string(getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("e2esasl-throughput-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
-  g_options = {{"auxprop_plugin", store == "memory" ? e2esasl::bench::kMemoryAuxpropName : "sasldb"},
-               {"sasldb_path", dir + "/sasldb"},
-               {"mech_list", "SCRAM-SHA-256 CPACE-R255 OPAQUE-R255 SAS-R255"},
-               {"e2esasl_scram_iterations", "4096"},
-               {"e2esasl_scram_password_fallback", "no"},
-               {"e2esasl_opaque_key_file", dir + "/opaque.key"},
-               {"e2esasl_opaque_ksf_memory", "8"},
-               {"e2esasl_opaque_ksf_time", "1"},
-               {"e2esasl_opaque_ksf_parallelism", "1"}};
-  SetUpCallbacks();
+  BenchOptions() = {
+      {"auxprop_plugin", store == "memory" ? e2esasl::bench::kMemoryAuxpropName : "sasldb"},
+      {"sasldb_path", dir + "/sasldb"},
+      {"mech_list", "SCRAM-SHA-256 CPACE-R255 OPAQUE-R255 SAS-R255"},
+      {"e2esasl_scram_iterations", "4096"},
+      {"e2esasl_scram_password_fallback", "no"},
+      {"e2esasl_opaque_key_file", dir + "/opaque.key"},
+      {"e2esasl_opaque_ksf_memory", "8"},
+      {"e2esasl_opaque_ksf_time", "1"},
+      {"e2esasl_opaque_ksf_parallelism", "1"}};
   // libsasl2 is initialised in the server (this process) before the clients are forked, so each
   // client inherits the plugin path; the clients call sasl_client_init themselves.
   int r = sasl_set_path(SASL_PATH_TYPE_PLUGIN, plugin_dir.data());
   if (r == SASL_OK) {
-    r = sasl_server_init(g_callbacks.data(), kService);
+    r = sasl_server_init(BenchCallbacks(true), kBenchService);
   }
   if (r == SASL_OK && store == "memory") {
     r = e2esasl::bench::AddMemoryAuxprop();
   }
   sasl_conn_t* conn = nullptr;
   if (r == SASL_OK) {
-    r = sasl_server_new(kService, kServerFqdn, nullptr, nullptr, nullptr, g_callbacks.data(), 0,
-                        &conn);
+    r = sasl_server_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, nullptr,
+                        BenchCallbacks(true), 0, &conn);
   }
   if (r == SASL_OK) {
-    r = sasl_setpass(conn, kUser, kPassword, sizeof(kPassword) - 1, nullptr, 0, SASL_SET_CREATE);
+    r = sasl_setpass(conn, kBenchUser, kBenchPassword, sizeof(kBenchPassword) - 1, nullptr, 0,
+                     SASL_SET_CREATE);
   }
   if (r != SASL_OK) {
     std::fprintf(stderr, "e2esasl-throughput-bench: set-up failed: %s\n",
@@ -546,8 +479,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   sasl_dispose(&conn);
-  std::printf("| mechanism | store | threads | clients | auth/s | server CPU us/auth | waits/auth "
-              "| capacity auth/s |\n|---|---|---|---|---|---|---|---|\n");
+  std::printf(
+      "| mechanism | store | threads | clients | auth/s | server CPU us/auth | waits/auth "
+      "| capacity auth/s |\n|---|---|---|---|---|---|---|---|\n");
   int status = 0;
   for (const std::string& mech : mechs) {
     for (int threads : thread_counts) {

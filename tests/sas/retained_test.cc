@@ -15,7 +15,8 @@
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "common/base64.h"
+#include "support/store_files.h"
+
 #include "sas/retained.h"
 
 namespace {
@@ -27,30 +28,11 @@ using e2esasl::SystemRandom;
 namespace sas = e2esasl::sas;
 
 std::string TempDir() {
-  char tmpl[] = "/tmp/e2esasl-retained-XXXXXX";
-  const char* dir = mkdtemp(tmpl);
-  CPPUNIT_ASSERT(dir != nullptr);
-  return dir;
+  return e2esasl::testing::NewTempDir("e2esasl-retained");
 }
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void Write(const std::string& path, const std::string& text, mode_t mode = 0600) {
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-  }
-  CPPUNIT_ASSERT_EQUAL(0, chmod(path.c_str(), mode));
-}
-
-std::string B64(std::string_view s) {
-  return e2esasl::Base64Encode(e2esasl::AsBytes(s));
-}
+using e2esasl::testing::B64;
+using e2esasl::testing::ReadWhole;
+using e2esasl::testing::WriteWhole;
 
 const std::string kSelf = B64("0123456789abcdef");
 const std::string kDev = B64("device-of-bob-01");
@@ -199,7 +181,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
   void testUnsafeFilesAreRefusedAndLeftAlone() {
     const std::string dir = TempDir();
     const std::string path = dir + "/store";
-    Write(path, Valid(), 0640);
+    WriteWhole(path, Valid(), 0640);
     Failure failure;
     CPPUNIT_ASSERT(!sas::LoadRetained(path, &failure).has_value());
     CPPUNIT_ASSERT_EQUAL(Status::kUnavailable, failure.status);
@@ -207,7 +189,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
                          failure.detail);
     CPPUNIT_ASSERT(!sas::UpdateRetained(
         path, SystemRandom(), [](sas::RetainedFile&) { return true; }, &failure));
-    CPPUNIT_ASSERT_EQUAL(Valid(), Read(path));
+    CPPUNIT_ASSERT_EQUAL(Valid(), ReadWhole(path));
     // A symbolic link in the last component.
     CPPUNIT_ASSERT_EQUAL(0, chmod(path.c_str(), 0600));
     const std::string link = dir + "/link";
@@ -222,7 +204,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
                              failure.detail.find("owned by uid 65534") != std::string::npos);
       CPPUNIT_ASSERT(!sas::UpdateRetained(
           path, SystemRandom(), [](sas::RetainedFile&) { return true; }, &failure));
-      CPPUNIT_ASSERT_EQUAL(Valid(), Read(path));
+      CPPUNIT_ASSERT_EQUAL(Valid(), ReadWhole(path));
     }
     // A directory where the file should be.
     const std::string sub = dir + "/sub";
@@ -240,7 +222,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
          {valid.substr(0, valid.size() - 10), valid.substr(0, valid.size() / 2),
           "e2esasl-sas-retained 9\n" + valid.substr(valid.find('\n') + 1),
           std::string("\0\0", 2)}) {
-      Write(path, bad);
+      WriteWhole(path, bad);
       Failure failure;
       bool called = false;
       CPPUNIT_ASSERT(!sas::UpdateRetained(
@@ -253,7 +235,7 @@ class SasRetainedTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(!called);
       CPPUNIT_ASSERT_EQUAL(Status::kUnavailable, failure.status);
       CPPUNIT_ASSERT_MESSAGE(failure.detail, failure.detail.rfind(path + ": line ", 0) == 0);
-      CPPUNIT_ASSERT(bad == Read(path));
+      CPPUNIT_ASSERT(bad == ReadWhole(path));
     }
     fs::remove_all(dir);
   }

@@ -20,16 +20,11 @@
 namespace {
 
 namespace fs = std::filesystem;
+using e2esasl::stores::kSanitizerBuild;
 using e2esasl::stores::kTimeoutMs;
 using e2esasl::stores::LdapSasl;
 using e2esasl::stores::LdapServer;
 using e2esasl::stores::NewTempDir;
-
-#ifdef E2ESASL_SANITIZER_BUILD
-constexpr bool kSanitizerBuild = true;
-#else
-constexpr bool kSanitizerBuild = false;
-#endif
 
 const char kAliceDn[] = "dn:uid=alice,ou=people,dc=example,dc=org";
 

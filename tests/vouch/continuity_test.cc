@@ -14,7 +14,8 @@
 #include <cppunit/TestFixture.h>
 #include <cppunit/extensions/HelperMacros.h>
 
-#include "common/base64.h"
+#include "support/store_files.h"
+
 #include "vouch/continuity.h"
 #include "vouch/keys.h"
 #include "vouch_test_util.h"
@@ -27,30 +28,11 @@ using e2esasl::Status;
 namespace vouch = e2esasl::vouch;
 
 std::string TempDir() {
-  char tmpl[] = "/tmp/e2esasl-vouch-XXXXXX";
-  const char* dir = mkdtemp(tmpl);
-  CPPUNIT_ASSERT(dir != nullptr);
-  return dir;
+  return e2esasl::testing::NewTempDir("e2esasl-vouch");
 }
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void Write(const std::string& path, const std::string& text, mode_t mode = 0600) {
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-  }
-  CPPUNIT_ASSERT_EQUAL(0, chmod(path.c_str(), mode));
-}
-
-std::string B64(std::string_view s) {
-  return e2esasl::Base64Encode(e2esasl::AsBytes(s));
-}
+using e2esasl::testing::B64;
+using e2esasl::testing::ReadWhole;
+using e2esasl::testing::WriteWhole;
 
 const std::string kThumb1(43, 'A');
 const std::string kThumb2 = std::string(42, 'B') + "A";
@@ -167,7 +149,7 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     vouch::ContinuityReport report;
     Failure failure;
     CPPUNIT_ASSERT(vouch::ObserveKey(options, Seen("bob@biloxi.net", kThumb1), &report, &failure));
-    const std::string before = Read(options.store_path);
+    const std::string before = ReadWhole(options.store_path);
     options.now = 200;
     CPPUNIT_ASSERT(!vouch::ObserveKey(options, Seen("bob@biloxi.net", kThumb2), &report, &failure));
     CPPUNIT_ASSERT(report.verdict == vouch::KeyVerdict::kChangedKey);
@@ -179,10 +161,10 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{1}, report.known.size());
     CPPUNIT_ASSERT_EQUAL(kThumb1, report.known[0].thumbprint);
     // The store is unchanged: the next attempt is reported again.
-    CPPUNIT_ASSERT_EQUAL(before, Read(options.store_path));
+    CPPUNIT_ASSERT_EQUAL(before, ReadWhole(options.store_path));
     CPPUNIT_ASSERT_EQUAL(options.evidence_dir + "/200-" + kThumb2 + ".evidence",
                          report.evidence_path);
-    const std::string evidence = Read(report.evidence_path);
+    const std::string evidence = ReadWhole(report.evidence_path);
     CPPUNIT_ASSERT(evidence.find("new-key " + kThumb2 + "\n") != std::string::npos);
     CPPUNIT_ASSERT(evidence.find("known-key " + kThumb1 + " 100 100\n") != std::string::npos);
     CPPUNIT_ASSERT(evidence.find("statement header.payload.signature\n") != std::string::npos);
@@ -225,7 +207,7 @@ class VouchContinuityTest : public CppUnit::TestFixture {
     };
     for (const Case& c : cases) {
       vouch::ContinuityOptions options = Options(500);
-      Write(options.store_path, c.text, c.mode);
+      WriteWhole(options.store_path, c.text, c.mode);
       struct stat before;
       CPPUNIT_ASSERT_EQUAL(0, stat(options.store_path.c_str(), &before));
       vouch::ContinuityReport report;
@@ -239,7 +221,7 @@ class VouchContinuityTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(std::string(c.name) + ": " + failure.detail,
                              failure.detail.find(c.detail) != std::string::npos);
       CPPUNIT_ASSERT(!vouch::LoadContinuity(options.store_path, &failure).has_value());
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name, c.text, Read(options.store_path));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(c.name, c.text, ReadWhole(options.store_path));
       struct stat after;
       CPPUNIT_ASSERT_EQUAL(0, stat(options.store_path.c_str(), &after));
       CPPUNIT_ASSERT_EQUAL(before.st_ino, after.st_ino);
