@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -121,25 +122,30 @@ std::optional<SecretString> ReadSecretFile(const std::string& path, size_t max_s
   return text;
 }
 
-bool WriteSecretFile(const std::string& path, std::string_view content, Failure* failure) {
-  const std::string temp = path + ".new." + std::to_string(getpid());
-  unlink(temp.c_str());  // a leftover of a crashed writer of this pid
-  {
-    const Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (fd.fd < 0) {
-      return Unavailable(failure, temp, Errno("cannot create"));
-    }
-    if (!WriteAll(fd.fd, content) || fsync(fd.fd) != 0) {
-      const std::string why = Errno("write");
-      unlink(temp.c_str());
-      return Unavailable(failure, temp, why);
-    }
+namespace {
+
+// WriteTempFile writes content to a new file beside path (mode 0600 whatever the umask), fsync'd;
+// its name in *temp. The name is unique within this process (pid and a counter), so threads do
+// not collide; a leftover of a crashed process with the same pid is removed first.
+bool WriteTempFile(const std::string& path, std::string_view content, std::string* temp,
+                   Failure* failure) {
+  static std::atomic<unsigned long> counter{0};
+  *temp = path + ".new." + std::to_string(getpid()) + "." + std::to_string(counter++);
+  unlink(temp->c_str());
+  const Fd fd(open(temp->c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd.fd < 0) {
+    return Unavailable(failure, *temp, Errno("cannot create"));
   }
-  if (rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string why = Errno("rename");
-    unlink(temp.c_str());
-    return Unavailable(failure, path, why);
+  if (fchmod(fd.fd, 0600) != 0 || !WriteAll(fd.fd, content) || fsync(fd.fd) != 0) {
+    const std::string why = Errno("write");
+    unlink(temp->c_str());
+    return Unavailable(failure, *temp, why);
   }
+  return true;
+}
+
+// SyncDirectory makes a rename or link in path's directory durable.
+bool SyncDirectory(const std::string& path, Failure* failure) {
   const Fd dir(open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.fd < 0 || fsync(dir.fd) != 0) {
     return Unavailable(failure, DirectoryOf(path), Errno("fsync of the directory"));
@@ -147,21 +153,27 @@ bool WriteSecretFile(const std::string& path, std::string_view content, Failure*
   return true;
 }
 
+}  // namespace
+
+bool WriteSecretFile(const std::string& path, std::string_view content, Failure* failure) {
+  std::string temp;
+  if (!WriteTempFile(path, content, &temp, failure)) {
+    return false;
+  }
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string why = Errno("rename");
+    unlink(temp.c_str());
+    return Unavailable(failure, path, why);
+  }
+  return SyncDirectory(path, failure);
+}
+
 bool CreateSecretFile(const std::string& path, std::string_view content, bool* existed,
                       Failure* failure) {
   *existed = false;
-  const std::string temp = path + ".new." + std::to_string(getpid());
-  unlink(temp.c_str());  // a leftover of a crashed writer of this pid
-  {
-    const Fd fd(open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (fd.fd < 0) {
-      return Unavailable(failure, path, Errno("cannot create"));
-    }
-    if (fchmod(fd.fd, 0600) != 0 || !WriteAll(fd.fd, content) || fsync(fd.fd) != 0) {
-      const std::string why = Errno("cannot write");
-      unlink(temp.c_str());
-      return Unavailable(failure, path, why);
-    }
+  std::string temp;
+  if (!WriteTempFile(path, content, &temp, failure)) {
+    return false;
   }
   const int linked = link(temp.c_str(), path.c_str());
   const int link_errno = errno;
@@ -174,11 +186,7 @@ bool CreateSecretFile(const std::string& path, std::string_view content, bool* e
     errno = link_errno;
     return Unavailable(failure, path, Errno("cannot create"));
   }
-  const Fd dir(open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.fd < 0 || fsync(dir.fd) != 0) {
-    return Unavailable(failure, DirectoryOf(path), Errno("fsync of the directory"));
-  }
-  return true;
+  return SyncDirectory(path, failure);
 }
 
 SecretFileLock::~SecretFileLock() {
