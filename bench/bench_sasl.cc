@@ -71,8 +71,11 @@ std::map<std::string, std::string>& BenchOptions() {
   return options;
 }
 
-const sasl_callback_t* BenchCallbacks(bool log_errors) {
+void SetBenchLogErrors(bool log_errors) {
   g_log_errors = log_errors;
+}
+
+const sasl_callback_t* BenchCallbacks() {
   static const std::vector<sasl_callback_t> callbacks = {
       {SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
       {SASL_CB_LOG, AsCallback(&Log), nullptr},

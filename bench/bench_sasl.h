@@ -20,10 +20,13 @@ inline constexpr char kBenchPassword[] = "pencil-for-the-bench";
 
 // BenchOptions: what SASL_CB_GETOPT answers; fill it before libsasl2 asks.
 std::map<std::string, std::string>& BenchOptions();
-// BenchCallbacks: GETOPT, LOG (errors to stderr when log_errors), AUTHNAME/USER, PASS and the SAS
-// persons; built on first call, valid for the process's life. Client-side PASS is one static
-// buffer: single-threaded clients only.
-const sasl_callback_t* BenchCallbacks(bool log_errors = false);
+// SetBenchLogErrors: whether LOG prints libsasl2's errors to stderr (default no). Call it before
+// any thread uses the callbacks.
+void SetBenchLogErrors(bool log_errors);
+// BenchCallbacks: GETOPT, LOG, AUTHNAME/USER, PASS and the SAS persons; built on first call,
+// valid for the process's life. Client-side PASS is one static buffer: single-threaded clients
+// only.
+const sasl_callback_t* BenchCallbacks();
 // BenchBinding: the synthetic binding both sides set for -PLUS.
 const sasl_channel_binding_t* BenchBinding();
 // IsPlus: mech ends in "-PLUS".

@@ -67,7 +67,7 @@ std::string Payload(const char* data, unsigned len) {
 // RunClient: a client process: authentications back to back over fd until the server closes
 // it. Exit status 0 at a clean end, 1 when an authentication failed.
 int RunClient(const std::string& mech, int fd) {
-  if (sasl_client_init(BenchCallbacks(true)) != SASL_OK) {
+  if (sasl_client_init(BenchCallbacks()) != SASL_OK) {
     return 1;
   }
   const bool plus = IsPlus(mech);
@@ -77,8 +77,8 @@ int RunClient(const std::string& mech, int fd) {
     unsigned len = 0;
     const char* chosen = nullptr;
     sasl_interact_t* prompts = nullptr;
-    int r = sasl_client_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, BenchCallbacks(true),
-                            0, &conn);
+    int r = sasl_client_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, BenchCallbacks(), 0,
+                            &conn);
     if (r == SASL_OK && plus) {
       r = sasl_setprop(conn, SASL_CHANNEL_BINDING, BenchBinding());
     }
@@ -235,7 +235,7 @@ void ServeThread(const std::vector<int>& fds, const Window& window, ThreadStats*
           const std::string data = frame->payload.substr(std::min(frame->payload.size(), nul + 2));
           const int r = timed([&] {
             int rc = sasl_server_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, nullptr,
-                                     BenchCallbacks(true), 0, &conns[i]);
+                                     BenchCallbacks(), 0, &conns[i]);
             if (rc == SASL_OK && IsPlus(mech)) {
               rc = sasl_setprop(conns[i], SASL_CHANNEL_BINDING, BenchBinding());
             }
@@ -388,6 +388,7 @@ int Usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  e2esasl::bench::SetBenchLogErrors(true);
   // A peer that closed its end (the clients at the end of a run) is EOF or EPIPE, not a signal.
   signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> mechs = {"SCRAM-SHA-256",   "SCRAM-SHA-256-PLUS", "CPACE-R255",
@@ -458,7 +459,7 @@ int main(int argc, char** argv) {
   // client inherits the plugin path; the clients call sasl_client_init themselves.
   int r = sasl_set_path(SASL_PATH_TYPE_PLUGIN, plugin_dir.data());
   if (r == SASL_OK) {
-    r = sasl_server_init(BenchCallbacks(true), kBenchService);
+    r = sasl_server_init(BenchCallbacks(), kBenchService);
   }
   if (r == SASL_OK && store == "memory") {
     r = e2esasl::bench::AddMemoryAuxprop();
@@ -466,7 +467,7 @@ int main(int argc, char** argv) {
   sasl_conn_t* conn = nullptr;
   if (r == SASL_OK) {
     r = sasl_server_new(kBenchService, kBenchServerFqdn, nullptr, nullptr, nullptr,
-                        BenchCallbacks(true), 0, &conn);
+                        BenchCallbacks(), 0, &conn);
   }
   if (r == SASL_OK) {
     r = sasl_setpass(conn, kBenchUser, kBenchPassword, sizeof(kBenchPassword) - 1, nullptr, 0,
