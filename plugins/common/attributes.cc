@@ -113,20 +113,27 @@ MessageParser& MessageParser::Gs2AndAuthcid(gs2::Gs2Header* out_header, std::str
 
 MessageParser& MessageParser::Base64(char letter, std::span<uint8_t> out, std::string_view what) {
   if (ok_ && !(Next() && ReadBase64Exact(&reader_, letter, out))) {
-    Failed(std::string("expected ") + letter + "=<" + std::to_string(out.size()) +
-           "-byte base64 " + std::string(what) + ">");
+    Failed(std::string("expected ") + letter + "=<" + std::to_string(out.size()) + "-byte base64 " +
+           std::string(what) + ">");
   }
   last_ = letter;
   return *this;
 }
 
-MessageParser& MessageParser::Text(char letter, std::string_view* out_text,
-                                   std::string_view what) {
+MessageParser& MessageParser::Text(char letter, std::string_view* out_text, std::string_view what) {
   if (ok_ && !(Next() && ReadAttribute(&reader_, letter, out_text))) {
     Failed(std::string("expected ") + letter + "=<" + std::string(what) + ">");
   }
   last_ = letter;
   return *this;
+}
+
+bool MessageParser::Has(char letter) const {
+  if (!ok_) {
+    return false;
+  }
+  ByteReader copy = reader_;
+  return (first_ || copy.ReadExpected(',')) && AtAttribute(copy, letter);
 }
 
 MessageParser& MessageParser::Check(bool valid, std::string_view detail) {

@@ -84,6 +84,9 @@ class MessageParser {
   // Text reads the next attribute's value as it is ("<name>: expected <letter>=<<what>>"); the
   // caller applies the attribute's rule (Check).
   MessageParser& Text(char letter, std::string_view* out_text, std::string_view what);
+  // Has: true when the next attribute (after its ',' unless it is the first) is "<letter>=",
+  // for optional attributes; false after a failure. Reads nothing.
+  [[nodiscard]] bool Has(char letter) const;
   // Check fails the parse with "<name>: <detail>" unless valid.
   MessageParser& Check(bool valid, std::string_view detail);
 

@@ -14,8 +14,8 @@ const ClientSession::Transition ClientSession::kTransitions[4] = {
     // server-confirm: the server's tag first (a relay between two TLS channels fails here
     // whatever people answer), then the person is asked.
     {State::kSentReveal, &ClientSession::ReceivePeerConfirmation},
-    // server-final: the empty success data.
-    {State::kSentConfirm, &ClientSession::ReceiveEmptySuccess},
+    // server-final: the empty success data, then the server is remembered.
+    {State::kSentConfirm, &ClientSession::HandleServerFinal},
 };
 
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
@@ -35,6 +35,19 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
   first.gs2_header = config_.gs2;
   first.authcid = config_.authcid;
   first.digits = config_.digits;
+  if (config_.continuity.enabled()) {
+    // The retained secrets held for the server (each device's rs1 and rs2), as identifiers.
+    Failure store_failure;
+    remembered_ = LoadRememberedPeer(config_.continuity.store_path, config_.continuity.peer,
+                                     std::nullopt, kMaxRetainedIds, rng_, &store_failure);
+    if (!remembered_) {
+      return Abort(failure, store_failure.status, store_failure.detail);
+    }
+    if (!MakeOffer(*remembered_, rng_, &offer_.emplace())) {
+      return Abort(failure, Status::kInternal, "the random generator or HMAC failed");
+    }
+    first.continuity = offer_;
+  }
   // c = SHA-512(lv(label) || lv(client-first-prefix) || lv(X))   (commit before seeing Y)
   first.commitment = Commit(first.Prefix(), ephemeral_.Public());
   client_first_ = Serialized(first);
@@ -51,6 +64,9 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
   if (!server_first) {
     return failure_.status;
   }
+  if (const Status s = MatchServer(*server_first, failure); s != Status::kOk) {
+    return s;
+  }
   // K = x * Y (abort on an invalid element, the identity, or our own X)
   FixedSecret<kElementSize> k;
   if (!ephemeral_.SharedSecret(server_first->element, &k)) {
@@ -63,8 +79,7 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
   // TH = SHA-512(lv(label) || lv(client-first) || lv(server-first) || lv(client-reveal)
   //              || lv(own cb-data))
   const TranscriptHash th = Transcript({client_first_, in, reveal_bytes, config_.cb_data});
-  secrets_ = DeriveSecrets(k, th, config_.digits);
-  if (!secrets_) {
+  if (!Derive(k, th, config_.digits)) {
     return Abort(failure, Status::kInternal, "key derivation failed");
   }
   *out = reveal_bytes;
@@ -72,8 +87,45 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
   return Status::kContinue;
 }
 
+Status ClientSession::MatchServer(const ServerFirst& server_first, Failure* failure) {
+  if (!offer_) {
+    if (server_first.device || server_first.matched) {
+      return Abort(failure, Status::kMalformed, std::string(kUnofferedDeviceDetail));
+    }
+    return Status::kOk;  // continuity is off here
+  }
+  server_device_ = server_first.device;
+  if (server_first.matched) {
+    // r= names one of our secrets, of the device z= (constant time over every candidate) ...
+    const int index = MatchAnswer(*remembered_, *offer_, server_first.element, *server_first.device,
+                                  *server_first.matched);
+    if (index < 0) {
+      // ... or the server claims a secret it cannot have.
+      return Abort(failure, Status::kAuthFailed, std::string(kServerClaimDetail));
+    }
+    matched_ = static_cast<size_t>(index);
+  }
+  return ReportStart(config_.continuity, failure);
+}
+
+Status ClientSession::HandleServerFinal(ByteView in, Bytes* out, Failure* failure) {
+  const Status status = ReceiveEmptySuccess(in, out, failure);
+  if (status != Status::kOk) {
+    return status;
+  }
+  return Complete(failure);
+}
+
+Status ClientSession::OnSuccess(Failure* failure) {
+  // Remembered only when the server keeps a store too (it sent its device id).
+  if (!offer_ || !server_device_) {
+    return Status::kOk;
+  }
+  return RememberPeer(config_.continuity, *server_device_, rng_, failure);
+}
+
 std::optional<std::string> ClientSession::Announcement() const {
-  if (state_ != State::kSentReveal) {
+  if (state_ != State::kSentReveal || matched_) {
     return std::nullopt;
   }
   return secrets_->sas;

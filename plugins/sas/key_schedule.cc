@@ -19,6 +19,29 @@ constexpr std::string_view kTranscriptLabel = "e2esasl SAS-R255 transcript";
 constexpr std::string_view kSasLabel = "e2esasl SAS-R255 sas";
 constexpr std::string_view kClientConfirmLabel = "e2esasl SAS-R255 client confirm";
 constexpr std::string_view kServerConfirmLabel = "e2esasl SAS-R255 server confirm";
+constexpr std::string_view kRetainedLabel = "e2esasl SAS-R255 retained";
+constexpr std::string_view kClientIdLabel = "e2esasl SAS-R255 rs client";
+constexpr std::string_view kServerIdLabel = "e2esasl SAS-R255 rs server";
+
+// Lv returns lv(part_1) || ... || lv(part_n), lv(p) = u32-be(len(p)) || p.
+Bytes Lv(std::initializer_list<ByteView> parts) {
+  ByteWriter out;
+  for (ByteView part : parts) {
+    out.AddU32(static_cast<uint32_t>(part.size()));
+    out.AddBytes(part);
+  }
+  return out.Finish().value_or(Bytes());
+}
+
+// RetainedIdOf returns HMAC-SHA-512(rs, data)[0:16].
+bool RetainedIdOf(const RetainedSecret& rs, ByteView data, RetainedId* out) {
+  const std::optional<SecretBytes> mac = Hmac(HashAlg::kSha512, rs.view(), data);
+  if (!mac || mac->size() < kRetainedIdSize) {
+    return false;
+  }
+  std::copy(mac->begin(), mac->begin() + kRetainedIdSize, out->begin());
+  return true;
+}
 
 // Sha512Lv returns SHA-512(lv(part_1) || ... || lv(part_n)), lv(p) = u32-be(len(p)) || p: each
 // piece framed, so no two different lists hash the same bytes.
@@ -91,12 +114,21 @@ TranscriptHash Transcript(const TranscriptInputs& inputs) {
 }
 
 std::optional<SessionSecrets> DeriveSecrets(const FixedSecret<kElementSize>& k,
-                                            const TranscriptHash& th, unsigned digits) {
+                                            const TranscriptHash& th, unsigned digits,
+                                            const RetainedSecret* rs) {
   if (digits < kMinDigits || digits > kMaxDigits) {
     return std::nullopt;
   }
-  // PRK = HKDF-Extract(salt = TH, IKM = K)   (RFC 5869 s2.2)
-  const std::optional<SecretBytes> prk = HkdfExtract(HashAlg::kSha512, th, k.view());
+  // IKM = K, or K || rs when both ends remember rs
+  FixedSecret<kElementSize + kRetainedSecretSize> joined;
+  ByteView ikm = k.view();
+  if (rs != nullptr) {
+    std::copy(k.view().begin(), k.view().end(), joined.data());
+    std::copy(rs->view().begin(), rs->view().end(), joined.data() + kElementSize);
+    ikm = joined.view();
+  }
+  // PRK = HKDF-Extract(salt = TH, IKM)   (RFC 5869 s2.2)
+  const std::optional<SecretBytes> prk = HkdfExtract(HashAlg::kSha512, th, ikm);
   if (!prk) {
     return std::nullopt;
   }
@@ -113,7 +145,24 @@ std::optional<SessionSecrets> DeriveSecrets(const FixedSecret<kElementSize>& k,
       !ConfirmTag(*prk, kServerConfirmLabel, th, &secrets.server_tag)) {
     return std::nullopt;
   }
+  // retained = HKDF-Expand(PRK, "e2esasl SAS-R255 retained", 32)
+  const std::optional<SecretBytes> retained =
+      HkdfExpand(HashAlg::kSha512, *prk, AsBytes(kRetainedLabel), kRetainedSecretSize);
+  if (!retained || !secrets.retained.CopyFrom(*retained)) {
+    return std::nullopt;
+  }
   return secrets;
+}
+
+bool ClientRetainedId(const RetainedSecret& rs, const ContinuityNonce& w, RetainedId* out) {
+  // HMAC-SHA-512(rs, lv("e2esasl SAS-R255 rs client") || lv(w))[0:16]
+  return RetainedIdOf(rs, Lv({AsBytes(kClientIdLabel), w}), out);
+}
+
+bool ServerRetainedId(const RetainedSecret& rs, const ContinuityNonce& w, const Element& y,
+                      RetainedId* out) {
+  // HMAC-SHA-512(rs, lv("e2esasl SAS-R255 rs server") || lv(w) || lv(Y))[0:16]
+  return RetainedIdOf(rs, Lv({AsBytes(kServerIdLabel), w, y}), out);
 }
 
 void WipeSecrets(std::optional<SessionSecrets>* secrets) noexcept {

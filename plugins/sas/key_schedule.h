@@ -16,6 +16,7 @@
 #include "common/random.h"
 #include "common/ristretto255.h"
 #include "common/secret.h"
+#include "sas/retained.h"
 
 namespace e2esasl::sas {
 
@@ -72,21 +73,43 @@ struct TranscriptInputs {
 // || lv(client-reveal) || lv(cb-data)).
 TranscriptHash Transcript(const TranscriptInputs& inputs);
 
-// SessionSecrets: what both ends derive from K and TH.
+// SessionSecrets: what both ends derive from K (and a remembered rs) and TH.
 struct SessionSecrets {
   std::string sas;  // rendered for people: "123 456 789 0"
   Tag client_tag{};
   Tag server_tag{};
+  RetainedSecret retained;  // the next retained secret, kept once the exchange succeeds
 };
 
-// DeriveSecrets computes, with PRK = HKDF-Extract(salt = TH, IKM = K):
+// DeriveSecrets computes, with PRK = HKDF-Extract(salt = TH, IKM = K), or IKM = K || rs when
+// both ends proved they remember the same retained secret rs (continuity):
 //   sas-bytes  = HKDF-Expand(PRK, "e2esasl SAS-R255 sas", 16)
 //   sas        = RenderSas(sas-bytes, digits)
 //   tag_client = HMAC-SHA-512(HKDF-Expand(PRK, "e2esasl SAS-R255 client confirm", 64), TH)
 //   tag_server = HMAC-SHA-512(HKDF-Expand(PRK, "e2esasl SAS-R255 server confirm", 64), TH)
+//   retained   = HKDF-Expand(PRK, "e2esasl SAS-R255 retained", 32)
 // nullopt on an OpenSSL failure or digits outside [kMinDigits, kMaxDigits].
 std::optional<SessionSecrets> DeriveSecrets(const FixedSecret<kElementSize>& k,
-                                            const TranscriptHash& th, unsigned digits);
+                                            const TranscriptHash& th, unsigned digits,
+                                            const RetainedSecret* rs = nullptr);
+
+// ---- Continuity: identifiers of retained secrets (docs/mechanisms/sas.md) -------------------
+inline constexpr size_t kRetainedIdSize = 16;
+inline constexpr size_t kContinuityNonceSize = 16;
+// kMaxRetainedIds: at most this many identifiers in client-first (rs1 and rs2 of 4 devices).
+inline constexpr size_t kMaxRetainedIds = 8;
+using RetainedId = std::array<uint8_t, kRetainedIdSize>;
+using ContinuityNonce = std::array<uint8_t, kContinuityNonceSize>;
+
+// ClientRetainedId: HMAC-SHA-512(rs, lv("e2esasl SAS-R255 rs client") || lv(w))[0:16], the
+// client's identifier of a retained secret for the fresh nonce w: without rs it says nothing
+// about rs, and two sessions' identifiers of one rs cannot be linked.
+[[nodiscard]] bool ClientRetainedId(const RetainedSecret& rs, const ContinuityNonce& w,
+                                    RetainedId* out);
+// ServerRetainedId: HMAC-SHA-512(rs, lv("e2esasl SAS-R255 rs server") || lv(w) || lv(Y))[0:16],
+// the server's answer naming the rs it matched (Y: its element in the same server-first).
+[[nodiscard]] bool ServerRetainedId(const RetainedSecret& rs, const ContinuityNonce& w,
+                                    const Element& y, RetainedId* out);
 
 // WipeSecrets wipes the tags and the string and resets *secrets.
 void WipeSecrets(std::optional<SessionSecrets>* secrets) noexcept;

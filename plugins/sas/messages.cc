@@ -24,7 +24,7 @@ std::optional<unsigned> ParseDigits(std::string_view text) {
   return value;
 }
 
-// WritePrefix writes gs2-header "n=" saslname ",d=" digits.
+// WritePrefix writes gs2-header "n=" saslname ",d=" digits [continuity].
 void WritePrefix(const ClientFirst& message, ByteWriter& out) {
   if (message.digits < kMinDigits || message.digits > kMaxDigits) {
     out.MarkFailed();
@@ -33,6 +33,39 @@ void WritePrefix(const ClientFirst& message, ByteWriter& out) {
   attr::AddGs2AndAuthcid(out, message.gs2_header, message.authcid);
   out.AddString(",d=");
   out.AddString(std::to_string(message.digits));
+  if (const std::optional<ContinuityOffer>& offer = message.continuity) {
+    if (offer->ids.size() > kMaxRetainedIds) {
+      out.MarkFailed();
+      return;
+    }
+    out.AddU8(',');
+    AddBase64Attribute(out, 'z', offer->device);
+    out.AddU8(',');
+    AddBase64Attribute(out, 'w', offer->nonce);
+    for (size_t i = 0; i < offer->ids.size(); ++i) {
+      out.AddString(i == 0 ? ",r=" : ":");
+      out.AddString(Base64Encode(offer->ids[i]));
+    }
+  }
+}
+
+// ParseIds reads retained-id *7(":" retained-id).
+bool ParseIds(std::string_view text, std::vector<RetainedId>* out) {
+  while (true) {
+    const size_t colon = text.find(':');
+    const std::string_view one = text.substr(0, colon);
+    const std::optional<Bytes> bytes = Base64Decode(one, kRetainedIdSize);
+    if (!bytes || bytes->size() != kRetainedIdSize || out->size() == kMaxRetainedIds ||
+        Base64Encode(*bytes) != one) {
+      return false;
+    }
+    out->emplace_back();
+    std::copy(bytes->begin(), bytes->end(), out->back().begin());
+    if (colon == std::string_view::npos) {
+      return true;
+    }
+    text.remove_prefix(colon + 1);
+  }
 }
 
 }  // namespace
@@ -47,6 +80,16 @@ std::optional<ClientFirst> ClientFirst::Parse(ByteView in, Failure* out_failure)
   parser.Gs2AndAuthcid(&message.gs2_header, &message.authcid).Text('d', &digits_text, "digits");
   const std::optional<unsigned> digits = ParseDigits(digits_text);
   parser.Check(digits.has_value(), "d= must be a decimal number from 10 to 18");
+  if (parser.Has('z')) {
+    ContinuityOffer& offer = message.continuity.emplace();
+    parser.Base64('z', offer.device, "device id").Base64('w', offer.nonce, "nonce");
+    if (parser.Has('r')) {
+      std::string_view ids;
+      parser.Text('r', &ids, "retained-secret identifiers");
+      parser.Check(ParseIds(ids, &offer.ids),
+                   "r= must be 1 to 8 identifiers (16-byte base64) separated by ':'");
+    }
+  }
   parser.Base64('c', message.commitment, "commitment");
   if (!parser.End()) {
     return std::nullopt;
@@ -76,8 +119,8 @@ template <char kLetter>
 std::optional<ElementMessage<kLetter>> ElementMessage<kLetter>::Parse(ByteView in,
                                                                       Failure* out_failure) {
   ElementMessage message;
-  attr::MessageParser parser(in, kMaxMessageSize,
-                             kLetter == 'y' ? "server-first" : "client-reveal", out_failure);
+  attr::MessageParser parser(in, kMaxMessageSize, kLetter == 'y' ? "server-first" : "client-reveal",
+                             out_failure);
   parser.Base64(kLetter, message.element, "element");
   return parser.Finish(message);
 }
@@ -87,8 +130,39 @@ void ElementMessage<kLetter>::Serialize(ByteWriter& out) const {
   AddBase64Attribute(out, kLetter, element);
 }
 
-template struct ElementMessage<'y'>;
 template struct ElementMessage<'x'>;
+
+// ---- ServerFirst ----------------------------------------------------------------------------
+
+std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
+  ServerFirst message;
+  // server-first = "y=" element [",z=" device [",r=" retained-id]]
+  attr::MessageParser parser(in, kMaxMessageSize, "server-first", out_failure);
+  parser.Base64('y', message.element, "element");
+  if (parser.Has('z')) {
+    parser.Base64('z', message.device.emplace(), "device id");
+    if (parser.Has('r')) {
+      parser.Base64('r', message.matched.emplace(), "retained-secret identifier");
+    }
+  }
+  return parser.Finish(message);
+}
+
+void ServerFirst::Serialize(ByteWriter& out) const {
+  AddBase64Attribute(out, 'y', element);
+  if (matched && !device) {
+    out.MarkFailed();  // r= only after z=
+    return;
+  }
+  if (device) {
+    out.AddU8(',');
+    AddBase64Attribute(out, 'z', *device);
+  }
+  if (matched) {
+    out.AddU8(',');
+    AddBase64Attribute(out, 'r', *matched);
+  }
+}
 
 // ---- ConfirmMessage -------------------------------------------------------------------------
 
@@ -96,8 +170,8 @@ template <bool kFromServer>
 std::optional<ConfirmMessage<kFromServer>> ConfirmMessage<kFromServer>::Parse(
     ByteView in, Failure* out_failure) {
   ConfirmMessage message;
-  attr::MessageParser parser(in, kMaxMessageSize,
-                             kFromServer ? "server-confirm" : "client-confirm", out_failure);
+  attr::MessageParser parser(in, kMaxMessageSize, kFromServer ? "server-confirm" : "client-confirm",
+                             out_failure);
   parser.Base64('v', message.tag, "tag");
   return parser.Finish(message);
 }

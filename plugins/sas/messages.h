@@ -1,7 +1,7 @@
 // messages.h: the SAS-R255-PLUS wire messages, one struct each (ABNF in docs/mechanisms/sas.md):
 //
-//   client-first   = gs2-header "n=" saslname ",d=" digits ",c=" commitment
-//   server-first   = "y=" element
+//   client-first   = gs2-header "n=" saslname ",d=" digits [continuity] ",c=" commitment
+//   server-first   = "y=" element [",z=" device [",r=" retained-id]]
 //   client-reveal  = "x=" element
 //   server-confirm = "v=" tag
 //   client-confirm = "v=" tag
@@ -10,6 +10,10 @@
 //   commitment = 88base64-char   ; SHA-512 (64 bytes)
 //   element    = 44base64-char   ; an encoded ristretto255 element (32 bytes)
 //   tag        = 88base64-char   ; HMAC-SHA-512 (64 bytes)
+//   continuity = ",z=" device ",w=" nonce [",r=" retained-id *7(":" retained-id)]
+//   device     = 24base64-char   ; the sender's device id (16 bytes)
+//   nonce      = 24base64-char   ; 16 fresh bytes
+//   retained-id = 24base64-char  ; 16 bytes: an identifier of a retained secret (key_schedule.h)
 //
 // Parse is the only code that sees peer bytes: attributes in this order only, no extensions,
 // base64 canonical (RFC 4648, padded), decoded sizes exact, a message longer than kMaxMessageSize
@@ -25,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/byte_reader.h"
 #include "common/bytes.h"
@@ -37,11 +42,23 @@ namespace e2esasl::sas {
 // kMaxMessageSize caps every message (bytes).
 inline constexpr size_t kMaxMessageSize = 4096;
 
-// ClientFirst: gs2-header "n=" saslname ",d=" digits ",c=" commitment.
+// ContinuityOffer: client-first's continuity fields, sent when the client keeps a store of
+// retained secrets: its device id, a fresh nonce, and an identifier of each retained secret it
+// holds for the server (none at a first contact).
+struct ContinuityOffer {
+  DeviceId device{};
+  ContinuityNonce nonce{};
+  std::vector<RetainedId> ids;  // at most kMaxRetainedIds
+
+  bool operator==(const ContinuityOffer&) const = default;
+};
+
+// ClientFirst: gs2-header "n=" saslname ",d=" digits [continuity] ",c=" commitment.
 struct ClientFirst {
   gs2::Gs2Header gs2_header;
   std::string authcid;  // unescaped saslname: who the client claims to be
   unsigned digits = kDefaultDigits;
+  std::optional<ContinuityOffer> continuity;
   Commitment commitment{};
 
   static std::optional<ClientFirst> Parse(ByteView in, Failure* out_failure = nullptr);
@@ -63,8 +80,20 @@ struct ElementMessage {
 
   bool operator==(const ElementMessage&) const = default;
 };
-using ServerFirst = ElementMessage<'y'>;
 using ClientReveal = ElementMessage<'x'>;
+
+// ServerFirst: "y=" element [",z=" device [",r=" retained-id]]: z= when the client offered
+// continuity and the server keeps a store; r= names the retained secret the server matched.
+struct ServerFirst {
+  Element element{};
+  std::optional<DeviceId> device;
+  std::optional<RetainedId> matched;
+
+  static std::optional<ServerFirst> Parse(ByteView in, Failure* out_failure = nullptr);
+  void Serialize(ByteWriter& out) const;
+
+  bool operator==(const ServerFirst&) const = default;
+};
 
 // ConfirmMessage: "v=" tag; server-confirm and client-confirm have the same shape (the
 // parameter only names the message in error details).

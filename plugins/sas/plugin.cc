@@ -10,7 +10,13 @@
 // Options (sasl.conf or the application's getopt callback):
 //   e2esasl_sas_digits   client: the number of decimal digits to ask for (10..18, default 10);
 //                        server: the fewest it accepts (default 10). 10 digits = 33.2 bits.
-// No stored secret: setpass stores nothing.
+//   e2esasl_sas_store    both sides: the store of remembered peers (docs/mechanisms/sas.md,
+//                        "Remembered peers"; created 0600 at the first use). Unset: every
+//                        exchange asks the people. The client names the server in it by the
+//                        serverFQDN given to sasl_client_new, the server the client by its
+//                        authentication identity. Events reach E2ESASL_CB_SAS_CONTINUITY and the
+//                        log.
+// No stored secret in the user database: setpass stores nothing.
 #include <memory>
 #include <utility>
 
@@ -22,30 +28,87 @@
 #include "sasl/auxprop.h"
 #include "sasl/errors.h"
 #include "sasl/mechanism.h"
+#include "sasl/person.h"
 
 namespace e2esasl::sas {
 namespace {
 
 constexpr const char* kPluginName = "e2esasl-sas";
 constexpr const char* kDigitsOption = "e2esasl_sas_digits";
+constexpr const char* kStoreOption = "e2esasl_sas_store";
 
 unsigned Digits(const sasl::Options& options) {
   return static_cast<unsigned>(
       options.GetUint(kDigitsOption, kDefaultDigits, kMinDigits, kMaxDigits));
 }
 
+// Continuity sets up the store of remembered peers from the option, and the report: the log
+// (the peer's identity and the event; never a secret) and the application's callback.
+ContinuityConfig Continuity(const sasl::Options& options, const sasl_utils_t* utils,
+                            bool is_server) {
+  ContinuityConfig continuity;
+  continuity.store_path = options.Get(kStoreOption).value_or("");
+  const sasl::ContinuityCallback callback = sasl::FindContinuityCallback(utils);
+  continuity.report = [utils, callback, is_server](ContinuityEvent event, std::string_view peer,
+                                                   Failure* failure) {
+    const std::string who =
+        std::string(is_server ? "the client " : "the server ") + "\"" + std::string(peer) + "\"";
+    int level = SASL_LOG_NOTE;
+    std::string what;
+    switch (event) {
+      case ContinuityEvent::kRemembered:
+        what = who +
+               " proved the secret remembered from an earlier verified exchange: no "
+               "comparison needed";
+        break;
+      case ContinuityEvent::kFirst:
+        what = "nothing is remembered for " + who + ": the people compare the string";
+        break;
+      case ContinuityEvent::kNotMatched:
+        level = SASL_LOG_WARN;
+        what = who +
+               " is remembered but did NOT prove the remembered secret (a new or changed "
+               "device, a lost store, or a man in the middle): the people compare the "
+               "string";
+        break;
+      case ContinuityEvent::kStored:
+        what = who + " is remembered for the next exchange";
+        break;
+    }
+    sasl::Log(utils, level, "SAS-R255-PLUS", what);
+    if (!callback.Tell(static_cast<int>(event), peer, is_server)) {
+      return Fail(failure, Status::kAuthFailed,
+                  "the application's continuity callback aborted the exchange");
+    }
+    return Status::kOk;
+  };
+  return continuity;
+}
+
 // ConfigureClient / ConfigureServer: SAS's own options (the glue copies the rest). No stored
 // secret: the server session has no Source; it asks canon_user about the claimed authcid (no
 // stored credential is read: a person checks the claim).
-bool ConfigureClient(const sasl::MechanismSpec&, const sasl::Options& options, ClientConfig* config,
-                     Failure*) {
-  config->digits = Digits(options);
+bool ConfigureClient(const sasl::MechanismSpec&, const sasl::ClientSetup& setup,
+                     ClientConfig* config, Failure* failure) {
+  config->digits = Digits(*setup.options);
+  config->continuity = Continuity(*setup.options, setup.utils, /*is_server=*/false);
+  if (config->continuity.enabled()) {
+    if (setup.server_fqdn.empty() || setup.server_fqdn.size() > kMaxIdentitySize) {
+      Fail(failure, Status::kUnavailable,
+           std::string(kStoreOption) +
+               " is set, but the server has no name to remember it by (the serverFQDN given to "
+               "sasl_client_new is empty or longer than 1024 bytes)");
+      return false;
+    }
+    config->continuity.peer = setup.server_fqdn;
+  }
   return true;
 }
 
 bool ConfigureServer(const sasl::MechanismSpec&, const sasl::ServerSetup& setup,
                      ServerConfig* config, Failure*) {
   config->min_digits = Digits(*setup.options);
+  config->continuity = Continuity(*setup.options, setup.utils, /*is_server=*/true);
   sasl::Identity* identity = setup.identity;
   config->accept_authcid = [identity](std::string_view authcid, Failure* failure) {
     if (identity->CanonAuthcid(authcid) != SASL_OK) {

@@ -14,9 +14,9 @@
 //        <base64 rs1> <base64 rs2 | ->                      (one line; times in Unix seconds)
 //
 // identity: the application's name for the peer (the client's authentication identity on a
-// server, the server's name on a client), 1..1024 bytes without NUL; device: the peer's device id from its
-// messages; rs1: the current retained secret (32 bytes); rs2: the previous one, kept so that one
-// lost final message does not desynchronise the two ends; verified: the chain began with a
+// server, the server's name on a client), 1..1024 bytes without NUL; device: the peer's device id
+// from its messages; rs1: the current retained secret (32 bytes); rs2: the previous one, kept so
+// that one lost final message does not desynchronise the two ends; verified: the chain began with a
 // comparison both people confirmed; created / confirmed / updated: first and last comparison
 // confirmed by people, last change. At most kMaxRetainedPeers lines, no (identity, device) twice.
 #ifndef E2ESASL_SAS_RETAINED_H_

@@ -54,6 +54,9 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   }
   ServerFirst server_first;
   server_first.element = ephemeral_.Public();
+  if (const Status s = MatchClient(&server_first, failure); s != Status::kOk) {
+    return s;
+  }
   server_first_bytes_ = Serialized(server_first);
   *out = server_first_bytes_;
   state_ = State::kSentServerFirst;
@@ -79,8 +82,7 @@ Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failu
   // TH over the messages as received and sent, and the server's OWN binding data.
   const TranscriptHash th =
       Transcript({client_first_bytes_, server_first_bytes_, in, config_.binding->data});
-  secrets_ = DeriveSecrets(k, th, client_first_.digits);
-  if (!secrets_) {
+  if (!Derive(k, th, client_first_.digits)) {
     return Abort(failure, Status::kInternal, "key derivation failed");
   }
   // server-confirm: key confirmation only (this end holds K for this transcript and binding);
@@ -90,8 +92,48 @@ Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failu
   return Status::kContinue;
 }
 
+Status ServerSession::MatchClient(ServerFirst* server_first, Failure* failure) {
+  ContinuityConfig& continuity = config_.continuity;
+  if (!continuity.enabled()) {
+    return Status::kOk;
+  }
+  continuity.peer = client_first_.authcid;
+  const std::optional<ContinuityOffer>& offer = client_first_.continuity;
+  // The secrets held for this client's device (rs1, rs2); a client without continuity has
+  // no device id: nothing can match, but whether it is remembered is still told.
+  Failure store_failure;
+  remembered_ = LoadRememberedPeer(
+      continuity.store_path, continuity.peer,
+      offer ? std::optional<DeviceId>(offer->device) : std::optional<DeviceId>(DeviceId{}), 2, rng_,
+      &store_failure);
+  if (!remembered_) {
+    return Abort(failure, store_failure.status, store_failure.detail);
+  }
+  if (offer) {
+    server_first->device = remembered_->self;
+    const int index = MatchOffer(*remembered_, *offer);
+    if (index >= 0) {
+      matched_ = static_cast<size_t>(index);
+      RetainedId answer{};
+      if (!ServerRetainedId(remembered_->secrets[*matched_].rs, offer->nonce, server_first->element,
+                            &answer)) {
+        return Abort(failure, Status::kInternal, "HMAC failed");
+      }
+      server_first->matched = answer;
+    }
+  }
+  return ReportStart(continuity, failure);
+}
+
+Status ServerSession::OnSuccess(Failure* failure) {
+  if (!config_.continuity.enabled() || !client_first_.continuity) {
+    return Status::kOk;
+  }
+  return RememberPeer(config_.continuity, client_first_.continuity->device, rng_, failure);
+}
+
 std::optional<std::string> ServerSession::Announcement() const {
-  if (state_ != State::kSentConfirm) {
+  if (state_ != State::kSentConfirm || matched_) {
     return std::nullopt;
   }
   return secrets_->sas;

@@ -26,9 +26,12 @@ using ServerBinding = cb::OwnedBinding;
 //   min_digits       the shortest string this server accepts (the client chooses d=)
 //   accept_authcid   called once with the claimed authcid (canon_user in the plugin); a failure
 //                    Status ends the exchange with it. May be empty (tests).
+//   continuity       the store of remembered peers (continuity.h; disabled without a store
+//                    path); its peer is set to the claimed authcid
 struct ServerConfig : ServerInputs {
   unsigned min_digits = kDefaultDigits;
   std::function<Status(std::string_view authcid, Failure* failure)> accept_authcid;
+  ContinuityConfig continuity;
 };
 
 // ServerState: the server session's states (the state machine in server.cc).
@@ -51,6 +54,11 @@ enum class ServerState {
 //   Step(client-confirm) -> "" and kContinue once the client's tag verified;
 //                           PendingConfirmation() = the string: ask the person (asked last), then
 //   Confirm(true)        -> nothing to send (no success data), kOk (Confirm(false): kAuthFailed)
+// With continuity (config.continuity) and a client that offers it, server-first carries the
+// server's device id and, when one of the client's identifiers names a secret the server holds
+// for (authcid, client device), the server's identifier of it: Remembered() is true, nothing is
+// announced, and Step(client-confirm) completes with kOk (no person). The application hears of
+// kRemembered / kFirst / kNotMatched after client-first and of kStored after success.
 // Failures are final (secrets wiped; every later call returns the same Status):
 //   kMalformed  a client message breaks the ABNF
 //   kBadBinding "n" or "y" without a server binding (SAS needs one); "p=" without a server binding
@@ -58,6 +66,7 @@ enum class ServerState {
 //   kAuthFailed "y" while the server holds a binding or advertised -PLUS (downgrade); d= below
 //               min_digits; the revealed X does not open the commitment; X invalid / identity /
 //               ours; the client's tag does not verify; the person rejected
+//   kUnavailable the store of remembered peers cannot be read or written (its detail)
 //   kInternal   RNG or crypto failure; a call out of order
 // Confirm, PendingConfirmation, Sas and IsComplete come from SessionCore. rng must outlive the
 // session.
@@ -77,10 +86,15 @@ class ServerSession final : public SessionCore<ServerSession, ServerState, Side:
   using State = ServerState;
 
   friend SessionBase<ServerSession, ServerState>;
+  friend SessionCore<ServerSession, ServerState, Side::kServer>;
   static const Transition kTransitions[3];
 
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientReveal(ByteView in, Bytes* out, Failure* failure);
+  // MatchClient: the continuity part of client-first (sets matched_, reports the start) and
+  // server-first's z= / r= into *server_first.
+  Status MatchClient(ServerFirst* server_first, Failure* failure);
+  Status OnSuccess(Failure* failure);
 
   Rng& rng_;
   ServerConfig config_;

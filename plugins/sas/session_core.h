@@ -14,6 +14,7 @@
 #include "common/ct.h"
 #include "common/session.h"
 #include "common/status.h"
+#include "sas/continuity.h"
 #include "sas/key_schedule.h"
 #include "sas/messages.h"
 
@@ -32,7 +33,6 @@ enum class Side { kClient, kServer };
 template <class Session, class State, Side kSide>
 class SessionCore : public SessionBase<Session, State> {
  public:
-
   // Confirm takes the person's answer while PendingConfirmation() has a value. Rejected:
   // kAuthFailed. Accepted, at the client: client-confirm in *out and kContinue; at the server
   // (asked last, after the client's confirmation verified): nothing in *out and kOk, the
@@ -49,8 +49,7 @@ class SessionCore : public SessionBase<Session, State> {
       return Abort(failure, Status::kAuthFailed, std::string(kRejectedDetail));
     }
     if constexpr (kSide == Side::kServer) {
-      state_ = State::kComplete;
-      return Status::kOk;
+      return Complete(failure);
     }
     *out = OwnConfirmation();
     state_ = State::kSentConfirm;
@@ -72,6 +71,8 @@ class SessionCore : public SessionBase<Session, State> {
     return secrets_->sas;
   }
   bool IsComplete() const { return state_ == State::kComplete; }
+  // Remembered: both ends proved the same retained secret (continuity.h): no person is asked.
+  bool Remembered() const { return matched_.has_value(); }
 
  protected:
   using Base = SessionBase<Session, State>;
@@ -83,10 +84,66 @@ class SessionCore : public SessionBase<Session, State> {
   SessionCore() = default;
   ~SessionCore() { WipeSecrets(); }
 
-  // WipeSecrets wipes the ephemeral scalar and the derived secrets (Abort calls it).
+  // WipeSecrets wipes the ephemeral scalar, the derived secrets and the remembered ones (Abort
+  // calls it).
   void WipeSecrets() {
     ephemeral_.Wipe();
     sas::WipeSecrets(&secrets_);
+    remembered_.reset();
+    matched_.reset();
+  }
+
+  // Derive computes the secrets from K and TH, with the matched retained secret when there is
+  // one (IKM = K || rs).
+  bool Derive(const FixedSecret<kElementSize>& k, const TranscriptHash& th, unsigned digits) {
+    secrets_ =
+        DeriveSecrets(k, th, digits, matched_ ? &remembered_->secrets[*matched_].rs : nullptr);
+    return secrets_.has_value();
+  }
+
+  // ReportStart tells the application how this exchange starts: kRemembered when the sides
+  // matched a retained secret, otherwise kFirst or kNotMatched (the peer is remembered). kOk,
+  // or the session fails with the application's refusal.
+  Status ReportStart(const ContinuityConfig& continuity, Failure* failure) {
+    const ContinuityEvent event = matched_             ? ContinuityEvent::kRemembered
+                                  : remembered_->known ? ContinuityEvent::kNotMatched
+                                                       : ContinuityEvent::kFirst;
+    Failure refusal;
+    if (Report(continuity, event, &refusal) != Status::kOk) {
+      return Abort(failure, refusal.status, refusal.detail);
+    }
+    return Status::kOk;
+  }
+
+  // RememberPeer writes the store after success (continuity.h Remember) and reports kStored.
+  // kOk, or the session fails (kUnavailable: the store cannot be written).
+  Status RememberPeer(const ContinuityConfig& continuity, const DeviceId& peer_device, Rng& rng,
+                      Failure* failure) {
+    const RetainedSecret* used = matched_ ? &remembered_->secrets[*matched_].rs : nullptr;
+    bool stored = false;
+    Failure store_failure;
+    if (!Remember(continuity.store_path, continuity.peer, peer_device, secrets_->retained, used,
+                  rng, &stored, &store_failure)) {
+      return Abort(failure, store_failure.status, store_failure.detail);
+    }
+    if (stored) {
+      Failure refusal;
+      if (Report(continuity, ContinuityEvent::kStored, &refusal) != Status::kOk) {
+        return Abort(failure, refusal.status, refusal.detail);
+      }
+    }
+    return Status::kOk;
+  }
+
+  // Complete ends the exchange with success: the session's OnSuccess (remembering the peer),
+  // then kComplete and kOk.
+  Status Complete(Failure* failure) {
+    const Status status = static_cast<Session&>(*this).OnSuccess(failure);
+    if (status != Status::kOk) {
+      return status;
+    }
+    state_ = State::kComplete;
+    return Status::kOk;
   }
 
   // OwnConfirmation: this end's confirm message (client-confirm or server-confirm "v=" tag).
@@ -96,13 +153,22 @@ class SessionCore : public SessionBase<Session, State> {
     return Serialized(confirm);
   }
 
-
   // ReceivePeerConfirmation: CheckPeerConfirmation, then the person is asked (kAwaitPerson,
   // kContinue with nothing to send).
-  Status ReceivePeerConfirmation(ByteView in, Bytes* /*out*/, Failure* failure) {
+  // When the sides matched a retained secret, the tag proved it and nobody is asked: the client
+  // sends its confirmation at once, the server completes.
+  Status ReceivePeerConfirmation(ByteView in, Bytes* out, Failure* failure) {
     const Status status = CheckPeerConfirmation(in, failure);
     if (status != Status::kOk) {
       return status;
+    }
+    if (matched_) {
+      if constexpr (kSide == Side::kServer) {
+        return Complete(failure);
+      }
+      *out = OwnConfirmation();
+      state_ = State::kSentConfirm;
+      return Status::kContinue;
     }
     state_ = State::kAwaitPerson;
     return Status::kContinue;
@@ -127,6 +193,10 @@ class SessionCore : public SessionBase<Session, State> {
 
   Ephemeral ephemeral_;
   std::optional<SessionSecrets> secrets_;
+  // Continuity: what the store held for the peer (unset without a store), and which of its
+  // secrets both sides proved (unset: none; the people compare).
+  std::optional<RememberedPeer> remembered_;
+  std::optional<size_t> matched_;
 
  private:
   using OwnConfirm = std::conditional_t<kSide == Side::kClient, ClientConfirm, ServerConfirm>;

@@ -60,8 +60,8 @@ int Forget(const char* path, const char* identity, size_t* forgotten, char** err
 
 extern "C" {
 
-E2ESASL_EXPORT int e2esasl_sas_store_list(const char* path, e2esasl_sas_peer** peers,
-                                          size_t* count, char** error) {
+E2ESASL_EXPORT int e2esasl_sas_store_list(const char* path, e2esasl_sas_peer** peers, size_t* count,
+                                          char** error) {
   if (error != nullptr) {
     *error = nullptr;
   }
@@ -118,11 +118,12 @@ E2ESASL_EXPORT int e2esasl_sas_store_forget(const char* path, const char* identi
   return Forget(path, identity, forgotten, error);
 }
 
-E2ESASL_EXPORT int e2esasl_sas_store_forget_all(const char* path, size_t* forgotten,
-                                                char** error) {
+E2ESASL_EXPORT int e2esasl_sas_store_forget_all(const char* path, size_t* forgotten, char** error) {
   return Forget(path, nullptr, forgotten, error);
 }
 
-E2ESASL_EXPORT void e2esasl_sas_store_free_string(char* s) { free(s); }
+E2ESASL_EXPORT void e2esasl_sas_store_free_string(char* s) {
+  free(s);
+}
 
 }  // extern "C"

@@ -104,6 +104,10 @@ int Start(ClientConnection& conn, sasl_client_params_t* params, sasl_interact_t*
   }
   setup.options = &conn.options;
   setup.rng = &SystemRandom();
+  setup.utils = utils;
+  if (params->serverFQDN != nullptr) {
+    setup.server_fqdn = params->serverFQDN;
+  }
   if (spec.needs_person && !FindPersonCallback(utils, E2ESASL_CB_SAS_CONFIRM) &&
       prompt_need == nullptr) {
     SetError(utils, spec.name,

@@ -64,6 +64,8 @@ struct ClientSetup : ClientInputs {
   std::string authzid;  // empty: authorize as authcid (also in gs2.authzid)
   const Options* options = nullptr;
   Rng* rng = nullptr;
+  const sasl_utils_t* utils = nullptr;  // the connection's (application callbacks, log)
+  std::string server_fqdn;              // the serverFQDN given to sasl_client_new ("" if none)
 };
 
 // ServerSession: one server exchange. Step returns kContinue with the next challenge, kOk with
@@ -93,6 +95,7 @@ struct ServerSetup {
   Identity* identity = nullptr;  // canon_user + auxprop for this connection
   const Options* options = nullptr;
   Rng* rng = nullptr;
+  const sasl_utils_t* utils = nullptr;  // the connection's (application callbacks, log)
 };
 
 // AsksPerson: a family session that asks a person (PendingConfirmation and Confirm, as on
@@ -218,14 +221,21 @@ struct MechanismSpec;
 
 // NewClient<Session, kConfigure>: a MechanismSpec::new_client. Session::Config derives from
 // ClientInputs, which it gets from the setup; kConfigure, when given, fills the family's own
-// fields: bool (const MechanismSpec&, const Options&, Session::Config*, Failure*), false (with
-// *failure set) when the session cannot start. The session runs in a ClientAdapter.
+// fields: bool (const MechanismSpec&, const Options&, Session::Config*, Failure*), or with
+// const ClientSetup& in place of the Options when it needs more of the setup (the server's
+// name, the application's callbacks); false (with *failure set) when the session cannot
+// start. The session runs in a ClientAdapter.
 template <class Session, auto kConfigure = nullptr>
 std::unique_ptr<ClientSession> NewClient(const MechanismSpec& spec, ClientSetup setup,
                                          Failure* failure) {
   typename Session::Config config;
   static_cast<ClientInputs&>(config) = std::move(static_cast<ClientInputs&>(setup));
-  if constexpr (kConfigure != nullptr) {
+  if constexpr (std::is_invocable_v<decltype(kConfigure), const MechanismSpec&, const ClientSetup&,
+                                    typename Session::Config*, Failure*>) {
+    if (!kConfigure(spec, setup, &config, failure)) {
+      return nullptr;
+    }
+  } else if constexpr (kConfigure != nullptr) {
     if (!kConfigure(spec, *setup.options, &config, failure)) {
       return nullptr;
     }

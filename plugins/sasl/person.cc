@@ -13,17 +13,35 @@ bool PersonCallback::Ask(std::string_view text, bool is_server) const {
                                  is_server ? 1 : 0) == SASL_OK;
 }
 
-PersonCallback FindPersonCallback(const sasl_utils_t* utils, unsigned long id) {
+namespace {
+
+// FindCallback fills *found with the application's callback `id`, registered with the type
+// Found::proc points to (confirm.h); Cyrus stores every callback as int (*)(void).
+template <class Found>
+Found FindCallback(const sasl_utils_t* utils, unsigned long id) {
   sasl_callback_ft proc = nullptr;
   void* context = nullptr;
-  PersonCallback found;
+  Found found;
   if (utils->getcallback(utils->conn, id, &proc, &context) == SASL_OK && proc != nullptr) {
-    // Cyrus stores every callback as int (*)(void); the application registered an
-    // e2esasl_confirm_t under this id (confirm.h).
-    found.proc = reinterpret_cast<e2esasl_confirm_t*>(reinterpret_cast<void (*)()>(proc));
+    found.proc = reinterpret_cast<decltype(found.proc)>(reinterpret_cast<void (*)()>(proc));
     found.context = context;
   }
   return found;
+}
+
+}  // namespace
+
+PersonCallback FindPersonCallback(const sasl_utils_t* utils, unsigned long id) {
+  return FindCallback<PersonCallback>(utils, id);
+}
+
+bool ContinuityCallback::Tell(int event, std::string_view peer, bool is_server) const {
+  return proc == nullptr || proc(context, event, peer.data(), static_cast<unsigned>(peer.size()),
+                                 is_server ? 1 : 0) == SASL_OK;
+}
+
+ContinuityCallback FindContinuityCallback(const sasl_utils_t* utils) {
+  return FindCallback<ContinuityCallback>(utils, E2ESASL_CB_SAS_CONTINUITY);
 }
 
 int MakeConfirmPrompt(const sasl_utils_t* utils, std::string_view mechanism,

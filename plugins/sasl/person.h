@@ -28,6 +28,19 @@ struct PersonCallback {
 // registered the id without a procedure).
 PersonCallback FindPersonCallback(const sasl_utils_t* utils, unsigned long id);
 
+// ContinuityCallback: the application's E2ESASL_CB_SAS_CONTINUITY callback (confirm.h).
+struct ContinuityCallback {
+  e2esasl_continuity_t* proc = nullptr;
+  void* context = nullptr;
+  explicit operator bool() const { return proc != nullptr; }
+  // Tell calls the callback (true when there is none); true only when it returned SASL_OK.
+  bool Tell(int event, std::string_view peer, bool is_server) const;
+};
+
+// FindContinuityCallback returns the connection's E2ESASL_CB_SAS_CONTINUITY callback, or an
+// empty one.
+ContinuityCallback FindContinuityCallback(const sasl_utils_t* utils);
+
 // MakeConfirmPrompt replaces *prompt_need with a list of one SASL_CB_ECHOPROMPT prompt whose
 // challenge is text (text must outlive the prompt list) and returns SASL_INTERACT; SASL_NOMEM
 // (error detail set) when utils->malloc fails.

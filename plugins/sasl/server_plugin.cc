@@ -101,6 +101,7 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
       setup.identity = &*conn->identity;
       setup.options = &conn->options;
       setup.rng = &SystemRandom();
+      setup.utils = params->utils;
       conn->session = spec.new_server(spec, std::move(setup), &failure);
       if (!conn->session) {
         conn->finished = true;

@@ -121,7 +121,7 @@ class SasSessionTest : public CppUnit::TestFixture {
 
   void testCommitmentMismatch() {
     CountingRng rng(3);
-    ClientConfig cc{{"alice", {}, PlusHeader(), PatternBinding(1)}, kDefaultDigits};
+    ClientConfig cc{{"alice", {}, PlusHeader(), PatternBinding(1)}, kDefaultDigits, {}};
     ClientSession client(rng, cc);
     ServerSession server(rng, ServerWith(PatternBinding(1)));
     Bytes c1, s1, c2, s2;
@@ -142,14 +142,15 @@ class SasSessionTest : public CppUnit::TestFixture {
 
   void testInvalidElements() {
     CountingRng rng(3);
-    ClientSession client(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
+    ClientSession client(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10, {}});
     Bytes out;
     Failure f;
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kContinue);
     ServerFirst identity;  // all zeros: the ristretto255 identity
     CPPUNIT_ASSERT(client.Step(Serialized(identity), &out, &f) == Status::kAuthFailed);
     CPPUNIT_ASSERT_EQUAL(std::string(kInvalidElementDetail), f.detail);
-    ClientSession client2(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
+    ClientSession client2(rng,
+                          ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10, {}});
     CPPUNIT_ASSERT(client2.Step({}, &out, &f) == Status::kContinue);
     ServerFirst noncanonical;
     noncanonical.element.fill(0xff);
@@ -182,12 +183,12 @@ class SasSessionTest : public CppUnit::TestFixture {
     // The client refuses to start without "p=".
     CountingRng rng(1);
     gs2::Gs2Header none;
-    ClientSession client(rng, ClientConfig{{"alice", {}, none, {}}, 10});
+    ClientSession client(rng, ClientConfig{{"alice", {}, none, {}}, 10, {}});
     Bytes out;
     Failure f;
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kBadBinding);
     // Nor with "p=" and no binding data: a string over nothing would protect nothing.
-    ClientSession empty(rng, ClientConfig{{"alice", {}, PlusHeader(), {}}, 10});
+    ClientSession empty(rng, ClientConfig{{"alice", {}, PlusHeader(), {}}, 10, {}});
     Failure empty_failure;
     CPPUNIT_ASSERT(empty.Step({}, &out, &empty_failure) == Status::kBadBinding);
     CPPUNIT_ASSERT_EQUAL(std::string("SAS-R255-PLUS: the channel binding has no data (a binding of "
@@ -237,12 +238,12 @@ class SasSessionTest : public CppUnit::TestFixture {
 
   void testOutOfOrderAndFinal() {
     CountingRng rng(2);
-    ClientSession client(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
+    ClientSession client(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10, {}});
     ServerSession server(rng, ServerWith(PatternBinding(1)));
     Bytes c1, s1, c2, s2;
     Failure f;
     CPPUNIT_ASSERT(client.Confirm(true, &c1, &f) == Status::kInternal);  // nothing pending
-    ClientSession c(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
+    ClientSession c(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10, {}});
     CPPUNIT_ASSERT(c.Step({}, &c1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(server.Step(c1, &s1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(c.Step(s1, &c2, &f) == Status::kContinue);
@@ -252,7 +253,8 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!server.PendingConfirmation().has_value());
     CPPUNIT_ASSERT(server.Confirm(true, &s1, &f) == Status::kInternal);
     ServerSession fresh(rng, ServerWith(PatternBinding(1)));
-    ClientSession c_fresh(rng, ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10});
+    ClientSession c_fresh(rng,
+                          ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10, {}});
     Bytes c3, s3;
     CPPUNIT_ASSERT(c_fresh.Step({}, &c1, &f) == Status::kContinue);
     CPPUNIT_ASSERT(fresh.Step(c1, &s1, &f) == Status::kContinue);
