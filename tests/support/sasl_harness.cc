@@ -57,8 +57,9 @@ struct ConnContext {
   Person show;
   std::vector<std::string>* confirm_log = nullptr;
   std::vector<std::string>* show_log = nullptr;
-  std::vector<std::string>* events = nullptr;  // shared by both ends of an exchange
-  std::string side;                            // "client" or "server", for events
+  std::vector<std::string>* events = nullptr;             // shared by both ends of an exchange
+  std::vector<std::string>* continuity_events = nullptr;  // shared too
+  std::string side;                                       // "client" or "server", for events
 };
 
 int PersonAnswer(ConnContext* ctx, const Person& person, std::vector<std::string>* log,
@@ -81,6 +82,16 @@ int ConfirmCallback(void* context, const char* text, unsigned len, int) {
 int ShowCallback(void* context, const char* text, unsigned len, int) {
   auto* ctx = static_cast<ConnContext*>(context);
   return PersonAnswer(ctx, ctx->show, ctx->show_log, "show", text, len);
+}
+
+int ContinuityCallback(void* context, int event, const char* peer, unsigned peer_len, int) {
+  auto* ctx = static_cast<ConnContext*>(context);
+  static const char* const kNames[] = {"?", "remembered", "first", "not-matched", "stored"};
+  const char* name = event >= 1 && event <= 4 ? kNames[event] : kNames[0];
+  if (ctx->continuity_events != nullptr) {
+    ctx->continuity_events->push_back(ctx->side + " " + name + " " + std::string(peer, peer_len));
+  }
+  return SASL_OK;
 }
 
 int GetOpt(void* context, const char*, const char* option, const char** result, unsigned* len) {
@@ -162,6 +173,7 @@ void BuildCallbacks(ConnContext& ctx, bool client) {
   if (ctx.show) {
     ctx.callbacks.push_back({E2ESASL_CB_SAS_SHOW, AsFn(&ShowCallback), &ctx});
   }
+  ctx.callbacks.push_back({E2ESASL_CB_SAS_CONTINUITY, AsFn(&ContinuityCallback), &ctx});
   ctx.callbacks.push_back({SASL_CB_LIST_END, nullptr, nullptr});
 }
 
@@ -193,7 +205,8 @@ struct Conn {
 
 std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, unsigned flags,
                                 bool allow_proxy = false, const Person& confirm = {},
-                                const Person& show = {}) {
+                                const Person& show = {},
+                                const std::string& fqdn = "server.example") {
   auto c = std::make_unique<Conn>();
   c->ctx->side = "server";
   c->ctx->confirm = confirm;
@@ -203,7 +216,7 @@ std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, un
   c->ctx->options["sasldb_path"] = sasldb;
   c->ctx->options.emplace("auxprop_plugin", "sasldb");
   BuildCallbacks(*c->ctx, false);
-  const int r = sasl_server_new("e2esasl-test", "server.example", nullptr, nullptr, nullptr,
+  const int r = sasl_server_new("e2esasl-test", fqdn.c_str(), nullptr, nullptr, nullptr,
                                 c->ctx->callbacks.data(), flags, &c->conn);
   if (r != SASL_OK) {
     throw std::runtime_error(std::string("sasl_server_new: ") +
@@ -213,7 +226,8 @@ std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, un
 }
 
 std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap options,
-                                const Person& confirm = {}, const Person& show = {}) {
+                                const Person& confirm = {}, const Person& show = {},
+                                const std::string& fqdn = "server.example") {
   auto c = std::make_unique<Conn>();
   c->ctx->side = "client";
   c->ctx->confirm = confirm;
@@ -221,8 +235,8 @@ std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap option
   c->ctx->options = std::move(options);
   c->ctx->identity = identity;
   BuildCallbacks(*c->ctx, true);
-  const int r = sasl_client_new("e2esasl-test", "server.example", nullptr, nullptr,
-                                c->ctx->callbacks.data(), 0, &c->conn);
+  const int r = sasl_client_new("e2esasl-test", fqdn.empty() ? nullptr : fqdn.c_str(), nullptr,
+                                nullptr, c->ctx->callbacks.data(), 0, &c->conn);
   if (r != SASL_OK) {
     throw std::runtime_error(std::string("sasl_client_new: ") +
                              sasl_errstring(r, nullptr, nullptr));
@@ -368,9 +382,12 @@ Exchange RunExchange(const ExchangeSpec& spec) {
   SaslLibrary::Init();
   Exchange ex;
   auto server = NewServer(spec.sasldb_path, spec.server_options, spec.server_flags,
-                          spec.allow_proxy, spec.server_confirm, spec.server_show);
-  auto client =
-      NewClient(spec.identity, spec.client_options, spec.client_confirm, spec.client_show);
+                          spec.allow_proxy, spec.server_confirm, spec.server_show,
+                          spec.server_fqdn.empty() ? "server.example" : spec.server_fqdn);
+  auto client = NewClient(spec.identity, spec.client_options, spec.client_confirm, spec.client_show,
+                          spec.server_fqdn);
+  server->ctx->continuity_events = &ex.continuity_events;
+  client->ctx->continuity_events = &ex.continuity_events;
   server->ctx->confirm_log = &ex.server_confirm_texts;
   client->ctx->confirm_log = &ex.client_confirm_texts;
   client->ctx->show_log = &ex.client_show_texts;

@@ -105,6 +105,9 @@ struct Exchange {
   // ends: "client show", "server show", "client confirm", "server confirm", "client prompt"
   // (a SASL_CB_ECHOPROMPT answered).
   std::vector<std::string> person_events;
+  // continuity_events: E2ESASL_CB_SAS_CONTINUITY calls in order across both ends, e.g.
+  // "client remembered server.example", "server not-matched alice", "client stored ...".
+  std::vector<std::string> continuity_events;
   bool ok() const { return client_result == SASL_OK && server_result == SASL_OK; }
   // What: both sides' error details, for an assertion's message.
   std::string What() const { return "client: " + client_detail + " / server: " + server_detail; }
@@ -139,6 +142,8 @@ struct ExchangeSpec {
   // client_echo_answer: when set, the harness answers SASL_CB_ECHOPROMPT prompts with it (and
   // records their challenges); unset, such prompts get NULL like any unknown prompt.
   std::optional<std::string> client_echo_answer;
+  // server_fqdn: the serverFQDN given to sasl_client_new and sasl_server_new.
+  std::string server_fqdn = "server.example";
 };
 
 // RunExchange runs one complete authentication through libsasl2.
