@@ -16,6 +16,7 @@ namespace {
 
 const std::string kElement = Base64Encode(Bytes(32, 0x11));
 const std::string kHash = Base64Encode(Bytes(64, 0x22));
+const std::string kId = Base64Encode(Bytes(16, 0x33));  // a device id, nonce or identifier
 
 struct BadCase {
   int message;  // 0 client-first, 1 server-first, 2 client-reveal, 3 server-confirm, 4
@@ -56,6 +57,7 @@ std::optional<std::string> ParseDetail(int message, const std::string& text) {
 class SasMessagesTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(SasMessagesTest);
   CPPUNIT_TEST(testClientFirstRoundTrip);
+  CPPUNIT_TEST(testContinuityRoundTrip);
   CPPUNIT_TEST(testElementAndConfirmRoundTrip);
   CPPUNIT_TEST(testMalformedTable);
   CPPUNIT_TEST(testSerializeRefusesInvalid);
@@ -72,6 +74,33 @@ class SasMessagesTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(text, ToString(Serialized(*m)));
     CPPUNIT_ASSERT_EQUAL(std::string("p=tls-exporter,a=bob,n=al=2Cice,d=12"),
                          ToString(m->Prefix()));
+  }
+
+  // The continuity fields: client-first with and without identifiers, server-first with z=
+  // and with z= and r=; the commitment's prefix covers them.
+  void testContinuityRoundTrip() {
+    const std::string offer = ",z=" + kId + ",w=" + kId;
+    for (const std::string& ids : {std::string(), ",r=" + kId, ",r=" + kId + ":" + kId}) {
+      const std::string text = "p=tls-exporter,,n=alice,d=10" + offer + ids + ",c=" + kHash;
+      const std::optional<ClientFirst> m = ClientFirst::Parse(AsBytes(text));
+      CPPUNIT_ASSERT_MESSAGE(text, m.has_value() && m->continuity.has_value());
+      CPPUNIT_ASSERT_EQUAL(text, ToString(Serialized(*m)));
+      CPPUNIT_ASSERT_EQUAL("p=tls-exporter,,n=alice,d=10" + offer + ids, ToString(m->Prefix()));
+    }
+    for (const std::string& text :
+         {"y=" + kElement + ",z=" + kId, "y=" + kElement + ",z=" + kId + ",r=" + kId}) {
+      const std::optional<ServerFirst> m = ServerFirst::Parse(AsBytes(text));
+      CPPUNIT_ASSERT_MESSAGE(text, m.has_value() && m->device.has_value());
+      CPPUNIT_ASSERT_EQUAL(text, ToString(Serialized(*m)));
+    }
+    // Nine identifiers: one too many to write.
+    ClientFirst nine =
+        *ClientFirst::Parse(AsBytes("p=tls-exporter,,n=alice,d=10" + offer + ",c=" + kHash));
+    nine.continuity->ids.resize(9);
+    CPPUNIT_ASSERT(Serialized(nine).empty());
+    ServerFirst r_without_z;
+    r_without_z.matched.emplace();
+    CPPUNIT_ASSERT(Serialized(r_without_z).empty());
   }
 
   void testElementAndConfirmRoundTrip() {
@@ -106,6 +135,33 @@ class SasMessagesTest : public CppUnit::TestFixture {
         {0, cf + "d=10,c=" + kHash.substr(0, 86) + "A=",
          "client-first: expected c=<64-byte base64 commitment>"},
         {0, cf + "d=10,c=" + kHash + ",e=1", "client-first: unexpected data after c="},
+        {0, cf + "d=10,z=" + kId + ",c=" + kHash,
+         "client-first: expected w=<16-byte base64 nonce>"},
+        {0, cf + "d=10,w=" + kId + ",c=" + kHash,
+         "client-first: expected c=<64-byte base64 commitment>"},
+        {0, cf + "d=10,z=" + kElement + ",w=" + kId + ",c=" + kHash,
+         "client-first: expected z=<16-byte base64 device id>"},
+        {0, cf + "d=10,z=" + kId + ",w=" + kId + ",r=,c=" + kHash,
+         "client-first: r= must be 1 to 8 identifiers (16-byte base64) separated by ':'"},
+        {0, cf + "d=10,z=" + kId + ",w=" + kId + ",r=" + kId + ":,c=" + kHash,
+         "client-first: r= must be 1 to 8 identifiers (16-byte base64) separated by ':'"},
+        {0, cf + "d=10,z=" + kId + ",w=" + kId + ",r=" + kId + "::" + kId + ",c=" + kHash,
+         "client-first: r= must be 1 to 8 identifiers (16-byte base64) separated by ':'"},
+        {0, cf + "d=10,z=" + kId + ",w=" + kId + ",r=" + kElement + ",c=" + kHash,
+         "client-first: r= must be 1 to 8 identifiers (16-byte base64) separated by ':'"},
+        {0,
+         cf + "d=10,z=" + kId + ",w=" + kId + ",r=" + kId + ":" + kId + ":" + kId + ":" + kId +
+             ":" + kId + ":" + kId + ":" + kId + ":" + kId + ":" + kId + ",c=" + kHash,
+         "client-first: r= must be 1 to 8 identifiers (16-byte base64) separated by ':'"},
+        {0, cf + "d=10,z=" + kId + ",w=" + kId + ",r=" + kId + ",r=" + kId + ",c=" + kHash,
+         "client-first: expected c=<64-byte base64 commitment>"},
+        {1, "y=" + kElement + ",r=" + kId, "server-first: unexpected data after y="},
+        {1, "y=" + kElement + ",z=" + kElement,
+         "server-first: expected z=<16-byte base64 device id>"},
+        {1, "y=" + kElement + ",z=" + kId + ",r=" + kHash,
+         "server-first: expected r=<16-byte base64 retained-secret identifier>"},
+        {1, "y=" + kElement + ",z=" + kId + ",r=" + kId + ",r=" + kId,
+         "server-first: unexpected data after r="},
         {1, "", "server-first: empty or longer than 4096 bytes"},
         {1, "x=" + kElement, "server-first: expected y=<32-byte base64 element>"},
         {1, "y=" + kHash, "server-first: expected y=<32-byte base64 element>"},
