@@ -77,13 +77,13 @@ std::string DefaultPluginPath() {
 
 PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::string>& argv) {
   bool bob = role == "bob";
-  Args args(argv, {{"plugin-dir", true},     {"mech", true},    {"tls", true},
-                   {"tls-version", true},    {"cb", true},      {"verbose", false},
-                   {"timeout", true},        {"say", true},     {"status-file", true},
-                   {"sas-answer", true},     {"listen", true},  {"listen-fd", true},
-                   {"accept-timeout", true}, {"sasldb", true},  {"realm", true},
-                   {"cert", true},           {"key", true},     {"connect", true},
-                   {"user", true},           {"password", true}});
+  Args args(argv, {{"plugin-dir", true},     {"mech", true},     {"tls", true},
+                   {"tls-version", true},    {"cb", true},       {"verbose", false},
+                   {"timeout", true},        {"say", true},      {"status-file", true},
+                   {"sas-answer", true},     {"listen", true},   {"listen-fd", true},
+                   {"accept-timeout", true}, {"sasldb", true},   {"realm", true},
+                   {"cert", true},           {"key", true},      {"connect", true},
+                   {"user", true},           {"password", true}, {"sas-store", true}});
   PeerOptions o;
   o.role = role;
   o.plugin_path = args.Get("plugin-dir", DefaultPluginPath());
@@ -127,6 +127,7 @@ PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::str
     }
   }
   o.status_file = args.Get("status-file");
+  o.sas_store = args.Get("sas-store");
   if (args.Has("sas-answer")) {
     std::string answer = args.Get("sas-answer");
     o.sas_answer_given = true;
@@ -217,6 +218,10 @@ common options of alice and bob:
                        compare-file:PATH (write PATH.<role>, wait up to 10 s for the other
                        end's file, accept only equal strings). alice negotiates SAS-R255-PLUS
                        only when --sas-answer is given (or --mech names it).
+  --sas-store FILE     SAS-R255-PLUS remembers peers in FILE (created 0600): after one
+                       comparison both people confirmed, the next exchanges with the same
+                       peer device need no comparison; a peer that is remembered but does
+                       not prove it is reported loudly and the people compare again.
 
 exit status: 0 ok, 1 unexpected outcome (showcase), 2 usage, 3 setup, 4 TLS / binding
 unavailable, 5 authentication refused, 6 protocol error, 7 connection lost, 8 timeout.

@@ -63,6 +63,7 @@ struct PeerOptions {
   SasAnswer sas_answer = SasAnswer::kAsk;
   bool sas_answer_given = false;  // alice negotiates SAS-R255-PLUS only when --sas-answer is given
   std::string sas_compare_path;   // kCompareFile: PATH
+  std::string sas_store;          // --sas-store: SAS-R255-PLUS's store of remembered peers
   // bob
   std::optional<HostPort> listen;
   int listen_fd = -1;

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "e2esasl/confirm.h"
 #include "wire.h"
 
 namespace e2esasl::demo {
@@ -150,6 +151,30 @@ SasCallbacks MakeSasCallbacks(const PeerOptions& o, Report& report) {
       Terminal().Write(text);
     } else {
       std::cerr << text << std::flush;
+    }
+  };
+  cbs.continuity = [&o, &report, other](int event, const std::string& peer) {
+    switch (event) {
+      case E2ESASL_SAS_REMEMBERED:
+        report.Set("continuity", "remembered");
+        Log(o, other + " (" + peer + ") is remembered: no comparison needed");
+        break;
+      case E2ESASL_SAS_FIRST:
+        report.Set("continuity", "first");
+        Log(o, "first contact with " + other + " (" + peer + "): compare the strings");
+        break;
+      case E2ESASL_SAS_NOT_MATCHED:
+        report.Set("continuity", "not-matched");
+        std::cerr << o.role << ": WARNING: " << other << " (" << peer
+                  << ") is remembered but did NOT prove it: a new device, a lost store, or a "
+                     "man in the middle. Compare the strings!\n"
+                  << std::flush;
+        break;
+      case E2ESASL_SAS_STORED:
+        report.Set("continuity_stored", "yes");
+        break;
+      default:
+        break;
     }
   };
   return cbs;

@@ -31,6 +31,8 @@ int GetOpt(void* context, const char* /*plugin_name*/, const char* option, const
   } else if (std::strcmp(option, "e2esasl_opaque_key_file") == 0 &&
              !config->opaque_key_file.empty()) {
     value = config->opaque_key_file.c_str();
+  } else if (std::strcmp(option, "e2esasl_sas_store") == 0 && !config->sas_store.empty()) {
+    value = config->sas_store.c_str();
   } else if (std::strcmp(option, "auxprop_plugin") == 0) {
     value = "sasldb";
   } else if (std::strcmp(option, "log_level") == 0 && config->verbose) {
@@ -76,6 +78,17 @@ int SasShow(void* context, const char* sas, unsigned sas_len, int /*is_server*/)
   const auto* cbs = static_cast<const SasCallbacks*>(context);
   try {
     cbs->show(std::string(sas, sas_len));
+    return SASL_OK;
+  } catch (...) {
+    return SASL_FAIL;
+  }
+}
+
+int SasContinuity(void* context, int event, const char* peer, unsigned peer_len,
+                  int /*is_server*/) {
+  const auto* cbs = static_cast<const SasCallbacks*>(context);
+  try {
+    cbs->continuity(event, std::string(peer, peer_len));
     return SASL_OK;
   } catch (...) {
     return SASL_FAIL;
@@ -227,6 +240,10 @@ SaslServerSession::SaslServerSession(const SaslLibrary& lib,
       callbacks_.insert(callbacks_.end() - 1,
                         sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), ctx});
     }
+    if (sas->continuity) {
+      callbacks_.insert(callbacks_.end() - 1,
+                        sasl_callback_t{E2ESASL_CB_SAS_CONTINUITY, Callback(&SasContinuity), ctx});
+    }
   }
   sasl_conn_t* raw = nullptr;
   const std::string& realm = lib.config().realm;
@@ -332,6 +349,10 @@ SaslClientSession::SaslClientSession(const SaslLibrary& /*lib*/, std::string use
     }
     if (sas->show) {
       callbacks_.push_back(sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), ctx});
+    }
+    if (sas->continuity) {
+      callbacks_.push_back(
+          sasl_callback_t{E2ESASL_CB_SAS_CONTINUITY, Callback(&SasContinuity), ctx});
     }
   }
   callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});

@@ -26,6 +26,8 @@ struct SaslConfig {
   // opaque_key_file: the OPAQUE server's key file (OPRF seed, AKE key pair); empty: next to the
   // sasldb file, "<sasldb_path>.opaque-key" (created 0600 on first use).
   std::string opaque_key_file;
+  // sas_store: SAS-R255-PLUS's store of remembered peers (option e2esasl_sas_store); empty: none.
+  std::string sas_store;
 };
 
 // SaslLibrary initialises libsasl2 for the process (server and/or client side) and shuts it
@@ -65,6 +67,8 @@ struct SaslStep {
 struct SasCallbacks {
   std::function<bool(const std::string& sas)> confirm;
   std::function<void(const std::string& sas)> show;
+  // continuity: SAS-R255-PLUS's remembered-peer events (E2ESASL_SAS_* of <e2esasl/confirm.h>).
+  std::function<void(int event, const std::string& peer)> continuity;
 };
 
 // SaslServerSession is one server-side exchange. binding (optional, not owned) must outlive it;

@@ -78,7 +78,14 @@ std::string OutcomeName(Outcome outcome) {
   return "ERROR";
 }
 
+std::string MitmLabel(const Scenario& s) {
+  return s.active_mitm ? "mallory" : s.mitm ? "MITM" : "honest";
+}
+
 Outcome ExpectedOutcome(const Scenario& s) {
+  if (s.active_mitm) {
+    return Outcome::kRefused;  // the people's strings differ
+  }
   if (!s.mitm) {
     return Outcome::kChatDelivered;
   }
@@ -130,11 +137,45 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
       end->argv.insert(end->argv.end(), {"--sas-answer", "compare-file:" + base + ".sas"});
     }
   }
+  if (s.sas_contact > 0) {
+    alice.argv.insert(alice.argv.end(), {"--sas-store", env.tmp + "/alice.sas-store"});
+    bob.argv.insert(bob.argv.end(), {"--sas-store", env.tmp + "/bob.sas-store"});
+  }
+  // active_mitm: mallory's two ends take the relay's place: a bob on the relay's port (his own
+  // certificate and store, a person who accepts anything) and an alice connecting to bob.
+  ChildSpec mallory_alice;
+  if (s.active_mitm) {
+    relay = ChildSpec{
+        {env.self,           "bob",           "--listen-fd", std::to_string(relay_listener.get()),
+         "--accept-timeout", accept_timeout,  "--sasldb",    env.sasldb,
+         "--cert",           env.mitm_cert,   "--key",       env.mitm_key,
+         "--status-file",    base + ".relay", "--say",       "mallory here",
+         "--sas-answer",     "yes",           "--sas-store", env.tmp + "/mallory-bob.sas-store"},
+        base + ".relay.out",
+        base + ".relay.err",
+        {relay_listener.get()}};
+    auto mallory_bob_args = PeerArgs(env, s, s.bob_tls);
+    relay.argv.insert(relay.argv.end(), mallory_bob_args.begin(), mallory_bob_args.end());
+    mallory_alice =
+        ChildSpec{{env.self, "alice", "--connect", "127.0.0.1:" + bob_port, "--user", env.user,
+                   "--status-file", base + ".mallory", "--say", "mallory here", "--sas-answer",
+                   "yes", "--sas-store", env.tmp + "/mallory-alice.sas-store"},
+                  base + ".mallory.out",
+                  base + ".mallory.err",
+                  {}};
+    auto mallory_alice_args = PeerArgs(env, s, s.alice_tls);
+    mallory_alice.argv.insert(mallory_alice.argv.end(), mallory_alice_args.begin(),
+                              mallory_alice_args.end());
+  }
 
   Child bob_child = Child::Spawn(bob);
   Child relay_child = Child::Spawn(relay);
   bob_listener.Reset();
   relay_listener.Reset();
+  std::optional<Child> mallory_child;
+  if (s.active_mitm) {
+    mallory_child.emplace(Child::Spawn(mallory_alice));
+  }
   Child alice_child = Child::Spawn(alice);
 
   Deadline deadline = Deadline::After(std::chrono::seconds(env.timeout_s + 5));
@@ -142,6 +183,9 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
   r.alice_exit = alice_child.Wait(deadline);
   r.bob_exit = bob_child.Wait(deadline);
   r.relay_exit = relay_child.Wait(deadline);
+  if (mallory_child) {
+    mallory_child->Wait(deadline);
+  }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   Report a = Report::Load(base + ".alice");
@@ -156,6 +200,8 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
   r.relay_forwarded = rl.Get("forwarded");
   r.sas_alice = a.Get("sas");
   r.sas_bob = b.Get("sas");
+  r.continuity_alice = a.Get("continuity");
+  r.continuity_bob = b.Get("continuity");
   auto heard = [](const Report& rep, const std::string& line) {
     auto all = rep.GetAll("heard");
     return std::find(all.begin(), all.end(), line) != all.end();

@@ -31,7 +31,18 @@ struct Scenario {
   // sas_compare: both ends get --sas-answer compare-file:<run>.sas (the script that plays the two
   // people comparing SAS-R255-PLUS's strings). Without it alice's negotiation skips SAS.
   bool sas_compare = false;
+  // sas_contact: SAS-R255-PLUS with a store of remembered peers on each end (the showcase's
+  // alice.sas-store and bob.sas-store, kept from row to row): 1 the first contact (the people
+  // compare), 2 a later one (remembered: nobody compares). 0: no store.
+  int sas_contact = 0;
+  // active_mitm: instead of the relay, mallory runs SAS with each end himself (a bob towards
+  // alice, an alice towards bob, each with his own store and a person who accepts anything);
+  // alice's and bob's people compare their strings with each other.
+  bool active_mitm = false;
 };
+
+// MitmLabel: "honest", "MITM" (the relay terminating TLS) or "mallory" (active_mitm).
+std::string MitmLabel(const Scenario& s);
 
 enum class Outcome { kChatDelivered, kMitmReadChat, kRefused, kError };
 
@@ -54,6 +65,8 @@ struct ScenarioResult {
   std::vector<std::string> mitm_read;  // chat lines the relay read in clear
   std::string relay_offered, relay_forwarded;
   std::string sas_alice, sas_bob;  // SAS-R255-PLUS: the string each end's person saw
+  // SAS-R255-PLUS with stores: how each end started ("remembered", "first", "not-matched").
+  std::string continuity_alice, continuity_bob;
 };
 
 // RunScenario runs s (index numbers its temp files). Never hangs: every child is killed when

@@ -163,6 +163,24 @@ std::vector<Scenario> MakeScenarios(const std::vector<std::string>& offered, boo
       }
     }
   }
+  // SAS-R255-PLUS remembers (stores kept from row to row): the first contact, where the people
+  // compare; a second contact, where nobody compares; a second contact through mallory, who
+  // runs SAS with each end himself: both ends warn, the people compare, the strings differ.
+  if (has("SAS-R255-PLUS")) {
+    for (int row = 0; row < 3; ++row) {
+      Scenario s;
+      s.mech = "SAS-R255-PLUS";
+      s.cb = "tls-exporter";
+      s.version = TlsVersionPin::kTls13;
+      s.alice_tls = kPairs[pair % 4][0];
+      s.bob_tls = kPairs[pair % 4][1];
+      ++pair;
+      s.sas_compare = true;
+      s.sas_contact = row == 0 ? 1 : 2;
+      s.active_mitm = row == 2;
+      out.push_back(s);
+    }
+  }
   if (any_plus) {
     // Negotiate with the optional binding. No --sas-answer: alice leaves SAS-R255-PLUS out (it
     // needs people), so these rows show the password/PAKE mechanisms.
@@ -204,16 +222,37 @@ std::string SasText(const ScenarioResult& r) {
          (r.sas_bob.empty() ? "-" : r.sas_bob) + ")";
 }
 
+// ContinuityText: for rows with stores, how the two ends started.
+std::string ContinuityText(const ScenarioResult& r) {
+  if (r.continuity_alice.empty() && r.continuity_bob.empty()) {
+    return "";
+  }
+  if (r.continuity_alice == r.continuity_bob) {
+    return r.continuity_alice == "remembered" ? " (remembered: nobody compared)"
+           : r.continuity_alice == "not-matched"
+               ? " (both warned: remembered peer did not prove it)"
+               : "";
+  }
+  return " (alice: " + (r.continuity_alice.empty() ? "-" : r.continuity_alice) +
+         ", bob: " + (r.continuity_bob.empty() ? "-" : r.continuity_bob) + ")";
+}
+
 std::string OutcomeText(const ScenarioResult& r) {
   if (r.outcome == Outcome::kRefused || r.outcome == Outcome::kError) {
-    return OutcomeName(r.outcome) + ": " + r.reason + SasText(r);
+    return OutcomeName(r.outcome) + ": " + r.reason + SasText(r) + ContinuityText(r);
   }
-  return OutcomeName(r.outcome) + SasText(r);
+  return OutcomeName(r.outcome) + SasText(r) + ContinuityText(r);
 }
 
 std::string MechText(const Scenario& s, const ScenarioResult& r) {
   if (s.mech.empty()) {
     return "negotiate -> " + (r.mech_used.empty() ? "?" : r.mech_used);
+  }
+  if (s.sas_contact == 1) {
+    return s.mech + " +store 1st";
+  }
+  if (s.sas_contact == 2) {
+    return s.mech + " +store again";
   }
   return s.mech;
 }
@@ -257,7 +296,7 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
 
   std::vector<std::string> offered;
   {
-    SaslConfig config{env.plugin_path, env.sasldb, "", args.Has("verbose"), "showcase", ""};
+    SaslConfig config{env.plugin_path, env.sasldb, "", args.Has("verbose"), "showcase", "", ""};
     SaslLibrary lib(config, /*server=*/true, /*client=*/true);
     SetPassword(lib, env.user, env.password);
     offered = OfferedMechanisms(lib);
@@ -297,8 +336,8 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
                 << Pad(r.tls_version.empty() ? "TLS" + std::string(TlsVersionPinName(s.version))
                                              : r.tls_version,
                        8)
-                << Pad(BindingText(s, r), 23) << Pad(s.mitm ? "MITM" : "honest", 8)
-                << Pad(OutcomeText(r), 40) << Pad(time.str(), 7)
+                << Pad(BindingText(s, r), 23) << Pad(MitmLabel(s), 8) << Pad(OutcomeText(r), 40)
+                << Pad(time.str(), 7)
                 << (r.expected
                         ? ""
                         : "  <-- UNEXPECTED (expected: " + OutcomeName(ExpectedOutcome(s)) + ")")
@@ -319,8 +358,12 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
                 << ", \"alice_tls\": " << JsonString(std::string(TlsLibName(s.alice_tls)))
                 << ", \"bob_tls\": " << JsonString(std::string(TlsLibName(s.bob_tls)))
                 << ", \"tls_version\": " << JsonString(r.tls_version)
-                << ", \"binding\": " << JsonString(s.cb)
-                << ", \"relay\": " << JsonString(s.mitm ? "mitm" : "honest")
+                << ", \"binding\": " << JsonString(s.cb) << ", \"relay\": "
+                << JsonString(s.active_mitm ? "mallory"
+                              : s.mitm      ? "mitm"
+                                            : "honest")
+                << ", \"continuity_alice\": " << JsonString(r.continuity_alice)
+                << ", \"continuity_bob\": " << JsonString(r.continuity_bob)
                 << ", \"outcome\": " << JsonString(OutcomeName(r.outcome))
                 << ", \"reason\": " << JsonString(r.reason)
                 << ", \"expected_outcome\": " << JsonString(OutcomeName(ExpectedOutcome(s)))
@@ -344,7 +387,10 @@ int RunShowcase(const char* argv0, const std::vector<std::string>& argv) {
     if (sas_rows) {
       std::cout << "SAS-R255-PLUS: no password; the two people compare the short strings (here a "
                    "script:\n--sas-answer compare-file). Through the MITM the strings differ and "
-                   "they refuse.\n";
+                   "they refuse.\nWith --sas-store both ends remember each other after one "
+                   "confirmed comparison: the next\nexchange needs nobody; against mallory (no "
+                   "remembered secret) both ends warn, the people\ncompare again, and the "
+                   "strings differ.\n";
     }
     std::cout << "\n"
               << results.size() - unexpected << " of " << results.size() << " outcomes as expected"

@@ -252,12 +252,19 @@ class E2eShowcaseTest : public CppUnit::TestFixture {
       // showcase gives no --sas-answer to those rows).
       bool honest = false;
       bool mitm = false;
+      // The rows with stores (continuity): the first contact (people compared), the second
+      // (remembered: nobody compared), the second through mallory (both warned, strings differ).
+      std::vector<std::string> continuity_rows;
       std::istringstream rows(out);
       for (std::string row; std::getline(rows, row);) {
         CPPUNIT_ASSERT_MESSAGE(row,
                                row.find("\"mechanism_used\": \"SAS-") == std::string::npos ||
                                    row.find("\"mechanism\": \"negotiate\"") == std::string::npos);
         if (row.find("\"mechanism\": \"SAS-R255-PLUS\"") == std::string::npos) {
+          continue;
+        }
+        if (row.find("\"continuity_alice\": \"\"") == std::string::npos) {
+          continuity_rows.push_back(row);
           continue;
         }
         if (row.find("\"relay\": \"honest\"") != std::string::npos) {
@@ -269,6 +276,27 @@ class E2eShowcaseTest : public CppUnit::TestFixture {
         }
       }
       CPPUNIT_ASSERT_MESSAGE(out, honest && mitm);
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(out, size_t{3}, continuity_rows.size());
+      auto has = [](const std::string& row, const std::string& part) {
+        return row.find(part) != std::string::npos;
+      };
+      const std::string& first = continuity_rows[0];
+      CPPUNIT_ASSERT_MESSAGE(first,
+                             has(first, "\"continuity_alice\": \"first\"") &&
+                                 has(first, "\"continuity_bob\": \"first\"") &&
+                                 !has(first, "\"sas_alice\": \"\"") &&
+                                 has(first, "\"outcome\": \"authenticated + chat delivered\""));
+      const std::string& second = continuity_rows[1];
+      CPPUNIT_ASSERT_MESSAGE(
+          second, has(second, "\"continuity_alice\": \"remembered\"") &&
+                      has(second, "\"continuity_bob\": \"remembered\"") &&
+                      has(second, "\"sas_alice\": \"\"") && has(second, "\"sas_bob\": \"\"") &&
+                      has(second, "\"outcome\": \"authenticated + chat delivered\""));
+      const std::string& mallory = continuity_rows[2];
+      CPPUNIT_ASSERT_MESSAGE(mallory, has(mallory, "\"relay\": \"mallory\"") &&
+                                          has(mallory, "\"continuity_alice\": \"not-matched\"") &&
+                                          has(mallory, "\"continuity_bob\": \"not-matched\"") &&
+                                          has(mallory, "\"reason\": \"short strings differ\""));
     }
   }
 };
