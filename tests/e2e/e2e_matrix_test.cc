@@ -10,6 +10,8 @@
 #include <chrono>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <cppunit/extensions/HelperMacros.h>
 
