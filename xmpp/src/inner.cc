@@ -277,7 +277,7 @@ void Session::InitiatorLine(const std::string& command, const std::string& rest)
     }
     std::string error;
     client_ = SaslClientEnd::New(core_->settings().sasl, user_, password_, authzid_, binding_.get(),
-                                  &hooks_, &error);
+                                  &hooks_, BareJid(peer_), &error);
     OPENSSL_cleanse(password_.data(), password_.size());
     password_.clear();
     if (!client_) {

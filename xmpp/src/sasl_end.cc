@@ -308,7 +308,9 @@ std::unique_ptr<SaslClientEnd> SaslClientEnd::New(const SaslSettings& settings,
                                                   std::string user, std::string password,
                                                   std::string authzid,
                                                   const channelbind::SaslChannelBinding* binding,
-                                                  const PersonHooks* hooks, std::string* error) {
+                                                  const PersonHooks* hooks,
+                                                  const std::string& peer_name,
+                                                  std::string* error) {
   std::unique_ptr<SaslClientEnd> end(new SaslClientEnd());
   end->settings_ = settings;
   end->user_ = std::move(user);
@@ -337,7 +339,7 @@ std::unique_ptr<SaslClientEnd> SaslClientEnd::New(const SaslSettings& settings,
   }
   end->callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});
   sasl_conn_t* raw = nullptr;
-  int rc = sasl_client_new(kSaslService, "peer.e2e-xmpp.invalid", nullptr, nullptr,
+  int rc = sasl_client_new(kSaslService, peer_name.c_str(), nullptr, nullptr,
                            end->callbacks_.data(), SASL_SUCCESS_DATA, &raw);
   end->conn_.reset(raw);
   if (rc != SASL_OK || !SetCommonProps(raw, binding)) {

@@ -79,10 +79,13 @@ class SaslServerEnd {
 // destructor).
 class SaslClientEnd {
  public:
+  // peer_name: the serverFQDN given to libsasl2, the name the peer is remembered by (the peer's
+  // bare JID: SAS-R255-PLUS's store of remembered peers files it under that name).
   static std::unique_ptr<SaslClientEnd> New(const SaslSettings& settings, std::string user,
                                             std::string password, std::string authzid,
                                             const channelbind::SaslChannelBinding* binding,
-                                            const PersonHooks* hooks, std::string* error);
+                                            const PersonHooks* hooks, const std::string& peer_name,
+                                            std::string* error);
   ~SaslClientEnd();
   SaslClientEnd(const SaslClientEnd&) = delete;
   SaslClientEnd& operator=(const SaslClientEnd&) = delete;
