@@ -102,11 +102,11 @@ std::string Authenticated(const std::string& peer, const std::string& mech) {
 
 class ProfanityCpaceTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ProfanityCpaceTest);
-  CPPUNIT_TEST(SharedPasswordThenWrongPassword);
+  CPPUNIT_TEST(testSharedPasswordThenWrongPassword);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void SharedPasswordThenWrongPassword() {
+  void testSharedPasswordThenWrongPassword() {
     World w;
     ProfanityUser& alice = *w.alice;
     ProfanityUser& bob = *w.bob;
@@ -160,11 +160,11 @@ class ProfanityCpaceTest : public CppUnit::TestFixture {
 
 class ProfanitySasTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ProfanitySasTest);
-  CPPUNIT_TEST(BothSayYesThenOneSaysNo);
+  CPPUNIT_TEST(testBothSayYesThenOneSaysNo);
   CPPUNIT_TEST_SUITE_END();
 
  public:
-  void BothSayYesThenOneSaysNo() {
+  void testBothSayYesThenOneSaysNo() {
     World w;
     ProfanityUser& alice = *w.alice;
     ProfanityUser& bob = *w.bob;
@@ -203,13 +203,13 @@ class ProfanitySasTest : public CppUnit::TestFixture {
 
 class ProfanityCompromiseTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(ProfanityCompromiseTest);
-  CPPUNIT_TEST(EveryPlusMechanismRefused);
+  CPPUNIT_TEST(testEveryPlusMechanismRefused);
   CPPUNIT_TEST_SUITE_END();
 
  public:
   // The server relays alice's session to mallory, who opens one to bob as "alice" and passes
   // the inner lines between her two TLS channels (e2e-xmpp mallory): the bindings differ.
-  void EveryPlusMechanismRefused() {
+  void testEveryPlusMechanismRefused() {
     ProsodyOptions options;
     options.compromise = {kMallory, "alice@localhost", "bob@localhost"};
     World w(options);

@@ -26,13 +26,13 @@ bool Asked(Party& p) {
 
 class XmppSasAnswerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppSasAnswerTest);
-  CPPUNIT_TEST(BothAnswerLaterWhileServing);
-  CPPUNIT_TEST(ResponderSaysNoLater);
-  CPPUNIT_TEST(TimeoutWhilePending);
-  CPPUNIT_TEST(CloseWhilePending);
-  CPPUNIT_TEST(FreeWhilePending);
-  CPPUNIT_TEST(AnswerWhenNotAsked);
-  CPPUNIT_TEST(SasDigitsOption);
+  CPPUNIT_TEST(testBothAnswerLaterWhileServing);
+  CPPUNIT_TEST(testResponderSaysNoLater);
+  CPPUNIT_TEST(testTimeoutWhilePending);
+  CPPUNIT_TEST(testCloseWhilePending);
+  CPPUNIT_TEST(testFreeWhilePending);
+  CPPUNIT_TEST(testAnswerWhenNotAsked);
+  CPPUNIT_TEST(testSasDigitsOption);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -45,7 +45,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
 
   // Both people answer later; while alice's person thinks, a CPace session between the same two
   // clients authenticates (the connection is served), and answers out of turn are refused.
-  void BothAnswerLaterWhileServing() {
+  void testBothAnswerLaterWhileServing() {
     Router router;
     Party alice(&router, Later(PairStore::Alice())), bob(&router, Later(store_.Bob()));
     e2e_xmpp_session* s = alice.Start(kBob, kSas, "", "");
@@ -81,7 +81,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("echo: hi"), alice.Events(sid).data[0]);
   }
 
-  void ResponderSaysNoLater() {
+  void testResponderSaysNoLater() {
     Router router;
     Party alice(&router, Later(PairStore::Alice())), bob(&router, Later(store_.Bob()));
     e2e_xmpp_session* s = alice.Start(kBob, kSas, "", "");
@@ -97,7 +97,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
   }
 
   // Nobody answers: the session's timeout ends it, the waiting step is unblocked with "no".
-  void TimeoutWhilePending() {
+  void testTimeoutWhilePending() {
     Router router;
     PartySpec b = Later(store_.Bob());
     b.timeout_ms = 2000;
@@ -116,7 +116,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
   }
 
   // The person's own end closes while its answer is awaited: "no", and the session ends.
-  void CloseWhilePending() {
+  void testCloseWhilePending() {
     Router router;
     Party alice(&router, Later(PairStore::Alice())), bob(&router, Later(store_.Bob()));
     e2e_xmpp_session* s = alice.Start(kBob, kSas, "", "");
@@ -130,7 +130,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
 
   // e2e_xmpp_free while bob's answer is awaited: returns at once (the worker is joined). The
   // router drops a freed party's last stanzas, so alice ends by her (short) timeout.
-  void FreeWhilePending() {
+  void testFreeWhilePending() {
     Router router;
     Party alice(&router, Later(PairStore::Alice(3000)));
     auto bob = std::make_unique<Party>(&router, Later(store_.Bob()));
@@ -147,7 +147,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
   }
 
   // Answers for sessions that wait for none: -1, and nothing changes.
-  void AnswerWhenNotAsked() {
+  void testAnswerWhenNotAsked() {
     Router router;
     Party alice(&router, Later(PairStore::Alice())), bob(&router, Later(store_.Bob()));
     CPPUNIT_ASSERT_EQUAL(-1, e2e_xmpp_sas_answer(nullptr, 1));
@@ -161,7 +161,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
 
   // e2e_xmpp_set_sasl_option reaches both ends' mechanism: 12 digits when both ask for 12; a
   // responder that requires 14 refuses an initiator that asks for 12.
-  void SasDigitsOption() {
+  void testSasDigitsOption() {
     for (const char* bob_digits : {"12", "14"}) {
       Router router;
       PartySpec a = PairStore::Alice(), b = store_.Bob();
