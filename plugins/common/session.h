@@ -162,6 +162,30 @@ class SessionBase {
   static constexpr bool kIsServer = requires { State::kAwaitClientFirst; };
 };
 
+// TwoRoundClientState / TwoRoundClient: the client of a family with two client messages and a
+// server-final to check (SCRAM, CPace, OPAQUE). Session derives from TwoRoundClient<Session>
+// and has, besides WipeSecrets, the three handlers SendClientFirst (an empty `in`: client-first,
+// kContinue), SendClientFinal (server-first: client-final, kContinue) and VerifyServerFinal
+// (server-final: kOk once the server is authenticated), and befriends TwoRoundClient and
+// SessionBase. The transition table is this one.
+enum class TwoRoundClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+
+template <class Session>
+class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
+ public:
+  using Transition = typename SessionBase<Session, TwoRoundClientState>::Transition;
+  static constexpr Transition kTransitions[3] = {
+      {TwoRoundClientState::kStart, &Session::SendClientFirst},
+      {TwoRoundClientState::kSentClientFirst, &Session::SendClientFinal},
+      {TwoRoundClientState::kSentClientFinal, &Session::VerifyServerFinal},
+  };
+
+ protected:
+  using State = TwoRoundClientState;
+  TwoRoundClient() = default;
+  ~TwoRoundClient() = default;
+};
+
 // AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.
 class AcceptedGs2 {
  public:

@@ -14,12 +14,6 @@ void ClientSession::WipeSecrets() {
   schedule_.Wipe();
 }
 
-const ClientSession::Transition ClientSession::kTransitions[3] = {
-    {State::kStart, &ClientSession::SendClientFirst},
-    {State::kSentClientFirst, &ClientSession::SendClientFinal},
-    {State::kSentClientFinal, &ClientSession::VerifyServerFinal},
-};
-
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   // The name and the password are prepared as "queries" (RFC 4013, RFC 3454 s7).
   Failure input_failure;

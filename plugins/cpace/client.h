@@ -41,9 +41,10 @@ struct ClientConfig : ClientInputs {
 //   kInternal    authcid or password rejected by SASLprep (or empty), RNG or libsodium failure,
 //                Step after completion
 // rng must outlive the session.
-enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+// ClientState: the states of the session (TwoRoundClient, common/session.h).
+using ClientState = TwoRoundClientState;
 
-class ClientSession final : public SessionBase<ClientSession, ClientState> {
+class ClientSession final : public TwoRoundClient<ClientSession> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
@@ -53,10 +54,8 @@ class ClientSession final : public SessionBase<ClientSession, ClientState> {
   const Isk& SessionKey() const { return schedule_.SessionKey(); }
 
  private:
-  using State = ClientState;
-
   friend SessionBase;
-  static const Transition kTransitions[3];
+  friend TwoRoundClient;
 
   void WipeSecrets();
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);

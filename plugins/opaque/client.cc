@@ -10,12 +10,6 @@ namespace e2esasl::opaque {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : config_(std::move(config)), login_(rng) {}
 
-const ClientSession::Transition ClientSession::kTransitions[3] = {
-    {State::kStart, &ClientSession::SendClientFirst},
-    {State::kSentClientFirst, &ClientSession::SendClientFinal},
-    {State::kSentClientFinal, &ClientSession::ReceiveEmptySuccess},
-};
-
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   ClientFirst message;
   SecretString password;

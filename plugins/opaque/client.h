@@ -42,9 +42,10 @@ struct ClientConfig : ClientInputs {
 //   kBadBinding  gs2 kUsed without data, or data without kUsed
 //   kInternal    SASLprep rejected authcid or password, RNG / KSF / library failure, Step after
 //                completion
-enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+// ClientState: the states of the session (TwoRoundClient, common/session.h).
+using ClientState = TwoRoundClientState;
 
-class ClientSession final : public SessionBase<ClientSession, ClientState> {
+class ClientSession final : public TwoRoundClient<ClientSession> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
@@ -55,14 +56,16 @@ class ClientSession final : public SessionBase<ClientSession, ClientState> {
   ByteView export_key() const { return login_.export_key(); }
 
  private:
-  using State = ClientState;
-
   friend SessionBase;
-  static const Transition kTransitions[3];
+  friend TwoRoundClient;
 
   void WipeSecrets() { config_.password.Clear(); }
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
+  // server-final: the empty success data (the server's MAC was checked in server-first).
+  Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure) {
+    return ReceiveEmptySuccess(in, out, failure);
+  }
 
   ClientConfig config_;
   std::string sent_authcid_;

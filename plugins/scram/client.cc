@@ -32,12 +32,6 @@ Status ClientSession::ReportServerError(Failure* failure, std::string_view value
                "server reported error: " + server_error_.substr(0, kMaxQuotedError));
 }
 
-const ClientSession::Transition ClientSession::kTransitions[3] = {
-    {State::kStart, &ClientSession::SendClientFirst},
-    {State::kSentClientFirst, &ClientSession::SendClientFinal},
-    {State::kSentClientFinal, &ClientSession::VerifyServerFinal},
-};
-
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   // The binding inputs, and the username SASLprep'd as a query string (RFC 5802 s5.1).
   Failure input_failure;

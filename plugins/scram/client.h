@@ -61,9 +61,10 @@ struct ClientConfig : ClientInputs {
 //                 authzid not valid UTF-8; the adapter may map this to SASL_BADPARAM), the RNG
 //                 failed, or OpenSSL failed; also Step after completion.
 // rng must outlive the session.
-enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+// ClientState: the states of the session (TwoRoundClient, common/session.h).
+using ClientState = TwoRoundClientState;
 
-class ClientSession final : public SessionBase<ClientSession, ClientState> {
+class ClientSession final : public TwoRoundClient<ClientSession> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
@@ -74,10 +75,8 @@ class ClientSession final : public SessionBase<ClientSession, ClientState> {
   std::string_view ServerError() const { return server_error_; }
 
  private:
-  using State = ClientState;
-
   friend SessionBase;
-  static const Transition kTransitions[3];
+  friend TwoRoundClient;
 
   void WipeSecrets();
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
