@@ -44,32 +44,34 @@ std::optional<RememberedPeer> LoadRememberedPeer(const std::string& path, std::s
                                                  size_t max_secrets, Rng& rng, Failure* failure) {
   RememberedPeer out;
   Failure store_failure;
-  // The store is created (with this side's device id) at its first use: the id is stable from
-  // the first exchange on. Nothing is written when it exists.
-  const bool loaded = UpdateRetained(
-      path, rng,
-      [&](RetainedFile& file) {
-        out.self = file.self;
-        std::vector<const RetainedPeer*> records = file.ForIdentity(peer);
-        out.known = !records.empty();
-        std::stable_sort(
-            records.begin(), records.end(),
-            [](const RetainedPeer* a, const RetainedPeer* b) { return a->updated > b->updated; });
-        for (const RetainedPeer* record : records) {
-          if (device && record->device != *device) {
-            continue;
-          }
-          for (const RetainedSecret* rs : {&record->rs1, record->rs2 ? &*record->rs2 : nullptr}) {
-            if (rs != nullptr && out.secrets.size() < max_secrets) {
-              RememberedSecret& kept = out.secrets.emplace_back();
-              kept.device = record->device;
-              CopySecret(*rs, &kept.rs);
-            }
-          }
+  // Read under a shared lock; the store is created (with this side's device id) at its first
+  // use, under the exclusive lock, so the id is stable from the first exchange on.
+  bool exists = false;
+  std::optional<RetainedFile> existing = LoadRetained(path, &store_failure, &exists);
+  const auto take = [&](RetainedFile& file) {
+    out.self = file.self;
+    std::vector<const RetainedPeer*> records = file.ForIdentity(peer);
+    out.known = !records.empty();
+    std::stable_sort(
+        records.begin(), records.end(),
+        [](const RetainedPeer* a, const RetainedPeer* b) { return a->updated > b->updated; });
+    for (const RetainedPeer* record : records) {
+      if (device && record->device != *device) {
+        continue;
+      }
+      for (const RetainedSecret* rs : {&record->rs1, record->rs2 ? &*record->rs2 : nullptr}) {
+        if (rs != nullptr && out.secrets.size() < max_secrets) {
+          RememberedSecret& kept = out.secrets.emplace_back();
+          kept.device = record->device;
+          CopySecret(*rs, &kept.rs);
         }
-        return false;
-      },
-      &store_failure);
+      }
+    }
+    return false;
+  };
+  const bool loaded = existing && exists
+                          ? (take(*existing), true)
+                          : existing && UpdateRetained(path, rng, take, &store_failure);
   if (!loaded) {
     Fail(failure, Status::kUnavailable,
          "the store of remembered peers cannot be used: " + store_failure.detail);
