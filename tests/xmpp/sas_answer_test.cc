@@ -2,10 +2,17 @@
 // E2E_XMPP_PENDING, then e2e_xmpp_sas_answer), as a chat client's person does by typing a
 // command: the connection keeps being served meanwhile, and a pending answer survives no fault
 // (timeout, close, free) as anything but "no".
+#include <stdlib.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -16,6 +23,19 @@ using namespace e2esasl::test;  // NOLINT: test file
 namespace {
 
 constexpr const char* kSas = "SAS-R255-PLUS";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string Join(const std::vector<std::string>& list) {
+  std::string out;
+  for (const std::string& item : list) {
+    out += item + "; ";
+  }
+  return out;
+}
 
 // Asked: a party's person has been asked (sas_confirm called) in its last session.
 bool Asked(Party& p) {
@@ -33,6 +53,7 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testFreeWhilePending);
   CPPUNIT_TEST(testAnswerWhenNotAsked);
   CPPUNIT_TEST(testSasDigitsOption);
+  CPPUNIT_TEST(testRememberedPeer);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -186,6 +207,69 @@ class XmppSasAnswerTest : public CppUnit::TestFixture {
                                      alice.Events(sid).failed.value_or(-1));
       }
     }
+  }
+
+  // SAS-R255-PLUS with a store on each end (e2esasl_sas_store) through the library: the first
+  // session asks the people; the second asks nobody and sas_continuity says "remembered"; through
+  // mallory relaying the inner lines, both ends match their secret but the binding differs:
+  // refused, nobody asked, neither store changed. The events reach the application in its thread.
+  void testRememberedPeer() {
+    char pattern[] = "/tmp/e2esasl-xmpp-remember-XXXXXX";
+    const char* dir = mkdtemp(pattern);
+    CPPUNIT_ASSERT(dir != nullptr);
+    const std::string alice_store = std::string(dir) + "/alice.store";
+    const std::string bob_store = std::string(dir) + "/bob.store";
+    auto run = [&](bool through_mallory) {
+      Router router;
+      PartySpec a = PairStore::Alice(), b = store_.Bob(), m;
+      a.sas_compare = b.sas_compare = true;
+      a.sas_store = alice_store;
+      b.sas_store = bob_store;
+      m.jid = "mallory@localhost/m";
+      m.relay = true;
+      m.relay_target = kBob;
+      Party alice(&router, a), bob(&router, b);
+      std::unique_ptr<Party> mallory;
+      if (through_mallory) {
+        mallory = std::make_unique<Party>(&router, m);
+        router.mitm = Router::Mitm{kAlice, kBob, m.jid};
+      }
+      e2e_xmpp_session* s = alice.Start(kBob, kSas, "", "");
+      const std::string sid = e2e_xmpp_session_sid(s);
+      CPPUNIT_ASSERT(router.Run([&] {
+        return alice.Events(sid).ended() ||
+               (alice.Events(sid).identity.has_value() && !bob.Sids().empty() &&
+                bob.Events().identity.has_value());
+      }));
+      return std::make_pair(alice.Events(sid), bob.Sids().empty() ? SessionEvents() : bob.Events());
+    };
+    auto [a1, b1] = run(false);
+    CPPUNIT_ASSERT_MESSAGE(a1.reason, a1.identity.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("first bob@localhost; stored bob@localhost; "),
+                         Join(a1.continuity));
+    CPPUNIT_ASSERT_EQUAL(std::string("first alice@localhost; stored alice@localhost; "),
+                         Join(b1.continuity));
+    CPPUNIT_ASSERT(!a1.sas_asked.empty() && !b1.sas_asked.empty());
+
+    auto [a2, b2] = run(false);
+    CPPUNIT_ASSERT_MESSAGE(a2.reason, a2.identity.has_value() && b2.identity.has_value());
+    CPPUNIT_ASSERT_EQUAL(std::string("remembered bob@localhost; stored bob@localhost; "),
+                         Join(a2.continuity));
+    CPPUNIT_ASSERT_EQUAL(std::string("remembered alice@localhost; stored alice@localhost; "),
+                         Join(b2.continuity));
+    CPPUNIT_ASSERT(a2.sas_asked.empty() && a2.sas_shown.empty());
+    CPPUNIT_ASSERT(b2.sas_asked.empty() && b2.sas_shown.empty());
+
+    const std::string alice_before = ReadAll(alice_store);
+    const std::string bob_before = ReadAll(bob_store);
+    auto [a3, b3] = run(true);
+    CPPUNIT_ASSERT_MESSAGE(a3.reason, !a3.identity.has_value());
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(a3.reason, int{E2E_XMPP_ERR_REFUSED}, a3.failed.value_or(-1));
+    CPPUNIT_ASSERT_EQUAL(std::string("remembered bob@localhost; "), Join(a3.continuity));
+    CPPUNIT_ASSERT(a3.sas_asked.empty());
+    CPPUNIT_ASSERT(alice_before == ReadAll(alice_store));
+    CPPUNIT_ASSERT(bob_before == ReadAll(bob_store));
+    std::filesystem::remove_all(dir);
   }
 
   PairStore store_;

@@ -158,12 +158,20 @@ Party::Party(Router* router, PartySpec spec) : spec_(std::move(spec)), router_(r
     cbs.sas_show = &Party::SasShow;
   }
   cbs.trace = &Party::Trace;
+  if (!spec_.sas_store.empty()) {
+    cbs.sas_continuity = &Party::SasContinuity;
+  }
   char* error = nullptr;
   xmpp_ = e2e_xmpp_new(&config, &io, &cbs, &error);
   if (xmpp_ == nullptr) {
     std::string why = error != nullptr ? error : "?";
     e2e_xmpp_free_string(error);
     throw std::runtime_error("e2e_xmpp_new: " + why);
+  }
+  if (!spec_.sas_store.empty() &&
+      e2e_xmpp_set_sasl_option(xmpp_, "e2esasl_sas_store", spec_.sas_store.c_str()) != 0) {
+    e2e_xmpp_free(xmpp_);
+    throw std::runtime_error("e2e_xmpp_set_sasl_option(e2esasl_sas_store) failed");
   }
   router_->Add(this);
 }
@@ -311,6 +319,13 @@ int Party::SasConfirm(void* user, e2e_xmpp_session* s, const char* sas, int /*is
     return 0;
   }
   return self->spec_.sas_answer.value_or(false) ? 1 : 0;
+}
+
+void Party::SasContinuity(void* user, e2e_xmpp_session* s, int event, const char* peer) {
+  static const char* const kNames[] = {"?", "remembered", "first", "not-matched", "stored"};
+  auto* self = static_cast<Party*>(user);
+  self->For(s).continuity.push_back(std::string(event >= 1 && event <= 4 ? kNames[event] : "?") +
+                                    " " + peer);
 }
 
 void Party::SasShow(void* user, e2e_xmpp_session* s, const char* sas) {

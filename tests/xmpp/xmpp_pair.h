@@ -31,6 +31,8 @@ struct SessionEvents {
   bool closed = false;
   std::vector<std::string> sas_shown;
   std::vector<std::string> sas_asked;
+  // sas_continuity events: "remembered PEER", "first PEER", "not-matched PEER", "stored PEER".
+  std::vector<std::string> continuity;
   bool ended() const { return failed.has_value() || closed; }
 };
 
@@ -55,6 +57,9 @@ struct PartySpec {
   bool sas_compare = false;  // answer yes only when another party was shown the same string
   // sas_later: sas_confirm returns E2E_XMPP_PENDING; the test answers with e2e_xmpp_sas_answer.
   bool sas_later = false;
+  // sas_store: SAS-R255-PLUS's store of remembered peers (e2esasl_sas_store), with the
+  // sas_continuity callback; "" = none.
+  std::string sas_store;
   // echo: reply every received line with "echo: <line>" (responder side chat check).
   bool echo = false;
   // relay_target: in relay mode, each incoming session makes a session to this JID and the
@@ -93,6 +98,7 @@ class Party {
   static void Closed(void* user, e2e_xmpp_session* s);
   static int SasConfirm(void* user, e2e_xmpp_session* s, const char* sas, int is_server);
   static void SasShow(void* user, e2e_xmpp_session* s, const char* sas);
+  static void SasContinuity(void* user, e2e_xmpp_session* s, int event, const char* peer);
   static void Trace(void* user, const char* direction, const char* xml);
   SessionEvents& For(e2e_xmpp_session* s);
 

@@ -52,7 +52,7 @@ const char* kUsage =
     "  e2e-xmpp passwd  --sasldb F --user NAME [--secret-file F] [--plugin-dir D]\n"
     "common: --server HOST[:PORT] --cafile PEM --plugin-dir D --tls openssl|gnutls\n"
     "        --tls-version any|1.2|1.3 --cb default|none|TYPE --block-size N --timeout S\n"
-    "        --sas-answer ask|yes|no|compare:PATH --status-file F --trace\n"
+    "        --sas-answer ask|yes|no|compare:PATH --sas-store F --status-file F --trace\n"
     "Secrets are read from files (or the terminal), never from the command line.\n";
 
 // Program: one e2e-xmpp process (one XMPP connection, one core).
@@ -185,6 +185,10 @@ class Program {
       cbs.sas_confirm = &Program::SasConfirm;
       cbs.sas_show = &Program::SasShow;
     }
+    const std::string sas_store = args_.Get("sas-store");
+    if (!sas_store.empty()) {
+      cbs.sas_continuity = &Program::SasContinuity;
+    }
     if (args_.Has("trace")) {
       cbs.trace = &Program::Trace;
     }
@@ -193,6 +197,12 @@ class Program {
     if (core_ == nullptr) {
       setup_error_ = Error{E2E_XMPP_ERR_SETUP, error != nullptr ? error : "attach failed"};
       e2e_xmpp_free_string(error);
+      done_ = true;
+      return;
+    }
+    if (!sas_store.empty() &&
+        e2e_xmpp_set_sasl_option(core_, "e2esasl_sas_store", sas_store.c_str()) != 0) {
+      setup_error_ = Error{E2E_XMPP_ERR_SETUP, "cannot set e2esasl_sas_store"};
       done_ = true;
       return;
     }
@@ -379,6 +389,33 @@ class Program {
     }
   }
 
+  // SasContinuity: SAS-R255-PLUS with --sas-store: how the exchange starts, and "stored".
+  static void SasContinuity(void* user, e2e_xmpp_session* /*s*/, int event, const char* peer) {
+    auto* self = static_cast<Program*>(user);
+    switch (event) {
+      case E2E_XMPP_SAS_REMEMBERED:
+        self->report_.Set("continuity", "remembered");
+        std::cout << peer << " is remembered: no comparison needed" << std::endl;
+        break;
+      case E2E_XMPP_SAS_FIRST:
+        self->report_.Set("continuity", "first");
+        std::cout << "first contact with " << peer << ": compare the strings" << std::endl;
+        break;
+      case E2E_XMPP_SAS_NOT_MATCHED:
+        self->report_.Set("continuity", "not-matched");
+        std::cout << "WARNING: " << peer
+                  << " is remembered but did NOT prove it (a new device, a lost store, or a man "
+                     "in the middle): compare the strings!"
+                  << std::endl;
+        break;
+      case E2E_XMPP_SAS_STORED:
+        self->report_.Set("continuity_stored", "yes");
+        break;
+      default:
+        break;
+    }
+  }
+
   static void SasShow(void* user, e2e_xmpp_session* /*s*/, const char* sas) {
     auto* self = static_cast<Program*>(user);
     std::cout << "short authentication string: " << sas << std::endl;
@@ -499,7 +536,7 @@ int main(int argc, char** argv) {
   std::string role = argv[1];
   const std::set<std::string> common = {
       "jid", "xmpp-password-file", "server",  "cafile",     "plugin-dir", "tls", "tls-version",
-      "cb",  "block-size",         "timeout", "sas-answer", "status-file"};
+      "cb",  "block-size",         "timeout", "sas-answer", "status-file", "sas-store"};
   try {
     if (role == "passwd") {
       return Passwd(Args(argc, argv, 2, {"sasldb", "user", "secret-file", "plugin-dir"}, {}));

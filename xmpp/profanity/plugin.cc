@@ -115,12 +115,20 @@ void Plugin::Connected(const std::string& fulljid) {
   cbs.closed = &Plugin::OnClosed;
   cbs.sas_confirm = &Plugin::OnSasConfirm;
   cbs.sas_show = &Plugin::OnSasShow;
+  const std::string sas_store = SettingString("sas_store", "");
+  if (!sas_store.empty()) {
+    cbs.sas_continuity = &Plugin::OnSasContinuity;
+  }
   char* error = nullptr;
   core_ = e2e_xmpp_new(&config, &io, &cbs, &error);
   if (core_ == nullptr) {
     ConsShow("e2esasl: unavailable: " + std::string(error != nullptr ? error : "?"));
     e2e_xmpp_free_string(error);
     return;
+  }
+  if (!sas_store.empty() &&
+      e2e_xmpp_set_sasl_option(core_, "e2esasl_sas_store", sas_store.c_str()) != 0) {
+    ConsShow("e2esasl: cannot use sas_store " + sas_store);
   }
   int digits = SettingInt("sas_digits", 0);
   if (digits >= 10 && digits <= 18) {
@@ -335,6 +343,25 @@ void Plugin::OnClosed(void* user, e2e_xmpp_session* s) {
   if (Entry* e = self->Find(s); e != nullptr) {
     self->Say(*e, "session with " + e->peer + " ended");
     self->Ended(*e, e->outcome.empty() ? "ended" : e->outcome + ", ended");
+  }
+}
+
+void Plugin::OnSasContinuity(void* user, e2e_xmpp_session* s, int event, const char* peer) {
+  auto* self = static_cast<Plugin*>(user);
+  Entry* e = self->Find(s);
+  if (e == nullptr) {
+    return;
+  }
+  if (event == E2E_XMPP_SAS_REMEMBERED) {
+    self->Say(*e, std::string(peer) + " is remembered from a comparison you both confirmed: no "
+                                      "comparison needed");
+  } else if (event == E2E_XMPP_SAS_FIRST) {
+    self->Say(*e, "first contact with " + std::string(peer) + ": compare the strings");
+  } else if (event == E2E_XMPP_SAS_NOT_MATCHED) {
+    self->Say(*e, "WARNING: " + std::string(peer) +
+                      " is remembered but did NOT prove it: a new device, a lost store, or a man "
+                      "in the middle. Compare the strings!");
+    ConsAlert();
   }
 }
 

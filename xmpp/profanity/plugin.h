@@ -66,6 +66,7 @@ class Plugin {
   static void OnClosed(void* user, e2e_xmpp_session* s);
   static int OnSasConfirm(void* user, e2e_xmpp_session* s, const char* sas, int is_server);
   static void OnSasShow(void* user, e2e_xmpp_session* s, const char* sas);
+  static void OnSasContinuity(void* user, e2e_xmpp_session* s, int event, const char* peer);
   static int OnSend(void* user, const char* xml);
 
   Entry* Find(e2e_xmpp_session* s);

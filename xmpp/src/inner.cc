@@ -371,6 +371,7 @@ void Session::RunSaslStep(bool may_ask_person, std::function<SaslStep()> step,
                           std::function<void(SaslStep)> then) {
   if (!may_ask_person || !hooks_.confirm) {
     SaslStep done = step();
+    DeliverContinuity();
     if (state_ != State::kDone) {
       then(std::move(done));
     }
@@ -390,6 +391,7 @@ void Session::DriveSaslStep() {
   }
   std::function<void(SaslStep)> then = std::move(after_step_);
   after_step_ = nullptr;
+  DeliverContinuity();
   then(person_.Take());
 }
 

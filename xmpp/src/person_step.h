@@ -71,7 +71,8 @@ class PersonStep {
       [this](const std::string& sas, bool is_server) {
         return AskFromWorker(Kind::kConfirm, sas, is_server);
       },
-      [this](const std::string& sas) { AskFromWorker(Kind::kShow, sas, false); }};
+      [this](const std::string& sas) { AskFromWorker(Kind::kShow, sas, false); },
+      nullptr};  // continuity: the Session queues those itself (no question, no wait)
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -76,6 +76,17 @@ int SasConfirm(void* context, const char* sas, unsigned sas_len, int is_server) 
   }
 }
 
+int SasContinuity(void* context, int event, const char* peer, unsigned peer_len,
+                  int /*is_server*/) {
+  const auto* hooks = static_cast<const PersonHooks*>(context);
+  try {
+    hooks->continuity(event, std::string(peer, peer_len));
+  } catch (...) {
+    return SASL_FAIL;  // never let an exception cross into libsasl2
+  }
+  return SASL_OK;
+}
+
 int SasShow(void* context, const char* sas, unsigned sas_len, int /*is_server*/) {
   const auto* hooks = static_cast<const PersonHooks*>(context);
   try {
@@ -228,6 +239,10 @@ std::unique_ptr<SaslServerEnd> SaslServerEnd::New(const SaslSettings& settings,
     end->callbacks_.push_back(
         sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), const_cast<PersonHooks*>(hooks)});
   }
+  if (hooks != nullptr && hooks->continuity) {
+    end->callbacks_.push_back(sasl_callback_t{E2ESASL_CB_SAS_CONTINUITY, Callback(&SasContinuity),
+                                              const_cast<PersonHooks*>(hooks)});
+  }
   end->callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});
   sasl_conn_t* raw = nullptr;
   const char* realm = settings.realm.empty() ? nullptr : settings.realm.c_str();
@@ -336,6 +351,10 @@ std::unique_ptr<SaslClientEnd> SaslClientEnd::New(const SaslSettings& settings,
   if (hooks != nullptr && hooks->show) {
     end->callbacks_.push_back(
         sasl_callback_t{E2ESASL_CB_SAS_SHOW, Callback(&SasShow), const_cast<PersonHooks*>(hooks)});
+  }
+  if (hooks != nullptr && hooks->continuity) {
+    end->callbacks_.push_back(sasl_callback_t{E2ESASL_CB_SAS_CONTINUITY, Callback(&SasContinuity),
+                                              const_cast<PersonHooks*>(hooks)});
   }
   end->callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});
   sasl_conn_t* raw = nullptr;

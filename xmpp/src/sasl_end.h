@@ -43,6 +43,9 @@ std::string SetPassword(const SaslSettings& settings, const std::string& user,
 struct PersonHooks {
   std::function<bool(const std::string& sas, bool is_server)> confirm;
   std::function<void(const std::string& sas)> show;
+  // continuity: SAS-R255-PLUS's remembered-peer events (E2ESASL_CB_SAS_CONTINUITY); may be
+  // called on the person step's worker thread.
+  std::function<void(int event, const std::string& peer)> continuity;
 };
 
 // SaslStep: rc is SASL_OK, SASL_CONTINUE or an error; out is set when the mechanism produced

@@ -63,6 +63,7 @@ Session::Session(Core* core, std::string peer, std::string sid, bool initiator)
   if (cbs.sas_confirm != nullptr) {
     hooks_.confirm = person_.WorkerHooks()->confirm;
     ask_.confirm = [this](const std::string& sas, bool is_server) {
+      DeliverContinuity();
       const e2e_xmpp_callbacks& c = core_->callbacks();
       return c.sas_confirm(c.user, this, sas.c_str(), is_server ? 1 : 0);
     };
@@ -70,9 +71,30 @@ Session::Session(Core* core, std::string peer, std::string sid, bool initiator)
   if (cbs.sas_show != nullptr) {
     hooks_.show = person_.WorkerHooks()->show;
     ask_.show = [this](const std::string& sas) {
+      DeliverContinuity();
       const e2e_xmpp_callbacks& c = core_->callbacks();
       c.sas_show(c.user, this, sas.c_str());
     };
+  }
+  if (cbs.sas_continuity != nullptr) {
+    hooks_.continuity = [this](int event, const std::string& peer) {
+      std::lock_guard<std::mutex> lock(continuity_mu_);
+      continuity_events_.emplace_back(event, peer);
+    };
+  }
+}
+
+void Session::DeliverContinuity() {
+  std::vector<std::pair<int, std::string>> events;
+  {
+    std::lock_guard<std::mutex> lock(continuity_mu_);
+    events.swap(continuity_events_);
+  }
+  const e2e_xmpp_callbacks& c = core_->callbacks();
+  for (const auto& [event, peer] : events) {
+    if (c.sas_continuity != nullptr && state_ != State::kDone) {
+      c.sas_continuity(c.user, this, event, peer.c_str());
+    }
   }
 }
 

@@ -6,9 +6,12 @@
 
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core.h"
 #include "person_step.h"
@@ -134,6 +137,12 @@ class Session final : public e2e_xmpp_session {
   std::string lines_;
   std::unique_ptr<channelbind::SaslChannelBinding> binding_;
   PersonHooks hooks_;
+  // SAS-R255-PLUS's remembered-peer events, queued by hooks_.continuity (maybe on person_'s
+  // worker) and handed to the application in its thread by DeliverContinuity: before any
+  // question of the same step (ask_) and after each step.
+  std::mutex continuity_mu_;
+  std::vector<std::pair<int, std::string>> continuity_events_;  // guarded by continuity_mu_
+  void DeliverContinuity();
   std::unique_ptr<SaslServerEnd> server_;
   std::unique_ptr<SaslClientEnd> client_;
   // Declared after the SASL ends: destroyed (its worker joined) before them.

@@ -113,7 +113,24 @@ typedef struct e2e_xmpp_callbacks {
   void (*sas_show)(void* user, e2e_xmpp_session* session, const char* sas);
   /* trace: every stanza sent ("out") or taken ("in") by the core, for logs and docs. */
   void (*trace)(void* user, const char* direction, const char* xml);
+  /* sas_continuity: SAS-R255-PLUS with a store of remembered peers (e2e_xmpp_set_sasl_option
+   * "e2esasl_sas_store"; docs/mechanisms/sas.md, "Remembered peers"): how the exchange starts,
+   * E2E_XMPP_SAS_REMEMBERED (the peer proved the secret remembered from a comparison both
+   * people confirmed: nobody is asked), E2E_XMPP_SAS_FIRST (nothing remembered: the people
+   * compare) or E2E_XMPP_SAS_NOT_MATCHED (the peer is remembered but did not prove it: a new
+   * device, a lost store, or a man in the middle; show it loudly before the comparison), and
+   * E2E_XMPP_SAS_STORED after success. peer: the name the peer is remembered by (the
+   * initiator's store: the responder's bare JID; the responder's: the initiator's
+   * authentication identity). Informational; called in the application's thread, before the
+   * sas_show / sas_confirm of the same step. */
+  void (*sas_continuity)(void* user, e2e_xmpp_session* session, int event, const char* peer);
 } e2e_xmpp_callbacks;
+
+/* sas_continuity's events (the values of E2ESASL_SAS_* in <e2esasl/confirm.h>). */
+#define E2E_XMPP_SAS_REMEMBERED 1
+#define E2E_XMPP_SAS_FIRST 2
+#define E2E_XMPP_SAS_NOT_MATCHED 3
+#define E2E_XMPP_SAS_STORED 4
 
 /* e2e_xmpp_config: one XMPP connection's settings. Strings are copied. */
 typedef struct e2e_xmpp_config {
