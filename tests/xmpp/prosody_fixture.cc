@@ -143,6 +143,9 @@ ProsodyServer::ProsodyServer(const ProsodyOptions& options) {
     argv.push_back("--compromise");
     argv.insert(argv.end(), options.compromise.begin(), options.compromise.end());
   }
+  if (!options.vouch_key_file.empty()) {
+    argv.insert(argv.end(), {"--vouch", options.vouch_key_file});
+  }
   std::string out;
   const int status = RunProgram(argv, &out, kStartTimeout);
   if (status != 0) {
