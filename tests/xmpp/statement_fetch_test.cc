@@ -88,8 +88,8 @@ std::string Result(const std::string& id, const std::string& from, const std::st
 }
 
 std::string Error(const std::string& id, const std::string& condition, const std::string& text) {
-  return "<iq type='error' id='" + id + "' from='example.org'><error type='modify'><" +
-         condition + " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text " +
+  return "<iq type='error' id='" + id + "' from='example.org'><error type='modify'><" + condition +
+         " xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text " +
          "xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>" + text + "</text></error></iq>";
 }
 
@@ -172,8 +172,8 @@ class XmppStatementFetchTest : public CppUnit::TestFixture {
                 "<statement xmlns='urn:e2esasl:vouch:0'>" + std::string(4095, 'a') +
                     ".b.c</statement>"),
          E2E_XMPP_ERR_PROTOCOL, "holds no statement"},
-        {Result("ID", "example.org", std::string("<statement xmlns='other'>") + kToken +
-                                         "</statement>"),
+        {Result("ID", "example.org",
+                std::string("<statement xmlns='other'>") + kToken + "</statement>"),
          E2E_XMPP_ERR_PROTOCOL, "holds no statement"},
     };
     for (const Case& c : cases) {
@@ -230,8 +230,7 @@ class XmppStatementFetchTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(static_cast<int>(E2E_XMPP_ERR_USAGE),
                          client.Fetch(&answer, long_key.c_str()));
     CPPUNIT_ASSERT_EQUAL(static_cast<int>(E2E_XMPP_ERR_USAGE), client.Fetch(&answer, kJwk, ""));
-    CPPUNIT_ASSERT_EQUAL(static_cast<int>(E2E_XMPP_ERR_USAGE),
-                         client.Fetch(&answer, kJwk, "a b"));
+    CPPUNIT_ASSERT_EQUAL(static_cast<int>(E2E_XMPP_ERR_USAGE), client.Fetch(&answer, kJwk, "a b"));
     CPPUNIT_ASSERT_EQUAL(static_cast<int>(E2E_XMPP_ERR_USAGE),
                          client.Fetch(&answer, kJwk, long_id.c_str()));
     CPPUNIT_ASSERT_EQUAL(static_cast<int>(E2E_XMPP_ERR_USAGE),

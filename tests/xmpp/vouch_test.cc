@@ -104,8 +104,8 @@ class Work {
     ShellOrThrow("mkdir " + Quote(Path("trust")) + " && " + tool + " jwks " +
                  Quote(Path("localhost.jwk")) + " > " + Quote(Path("trust/localhost.jwks")));
     ShellOrThrow("chmod 644 " + Quote(Path("trust/localhost.jwks")));
-    ShellOrThrow(tool + " keygen localhost " + Quote(Path("other.jwk")) + " >/dev/null && " +
-                 tool + " jwks " + Quote(Path("other.jwk")) + " > " + Quote(Path("other.jwks")));
+    ShellOrThrow(tool + " keygen localhost " + Quote(Path("other.jwk")) + " >/dev/null && " + tool +
+                 " jwks " + Quote(Path("other.jwk")) + " > " + Quote(Path("other.jwks")));
     ShellOrThrow(tool + " device-keygen " + Quote(Path("device.jwk")) + " > " +
                  Quote(Path("device.pub")));
     ShellOrThrow("printf '%s\\n' " + Quote(kPassword) + " > " + Quote(Path("password")));
@@ -210,8 +210,7 @@ VouchWorld& World() {
 // JoseVerifies: `jose jws ver` accepts token with the keys of jwks_path; *claims gets the
 // payload it printed.
 bool JoseVerifies(const std::string& token, const std::string& jwks_path, std::string* claims) {
-  return Shell("jose jws ver -i " + Quote(token) + " -k " + Quote(jwks_path) + " -O-", claims) ==
-         0;
+  return Shell("jose jws ver -i " + Quote(token) + " -k " + Quote(jwks_path) + " -O-", claims) == 0;
 }
 
 }  // namespace
@@ -240,15 +239,14 @@ class XmppVouchTest : public CppUnit::TestFixture {
 
     // jose, against the JWKS the tool prints: the claims are what the module must write.
     std::string claims;
-    CPPUNIT_ASSERT_MESSAGE(claims,
-                           JoseVerifies(token, work.Path("trust/localhost.jwks"), &claims));
+    CPPUNIT_ASSERT_MESSAGE(claims, JoseVerifies(token, work.Path("trust/localhost.jwks"), &claims));
     CPPUNIT_ASSERT_MESSAGE(claims, Contains(claims, R"("iss":"localhost")"));
     CPPUNIT_ASSERT_MESSAGE(claims, Contains(claims, R"("sub":"alice@localhost")"));
     CPPUNIT_ASSERT_MESSAGE(claims, Contains(claims, R"("device_id":"laptop-1")"));
     const std::string device = Trimmed(ReadAll(work.Path("device.pub")));
     const std::string x = device.substr(device.find(R"("x":")"), 50);
-    CPPUNIT_ASSERT_MESSAGE(claims + " / " + device, Contains(claims, R"("cnf":{"jwk":{)") &&
-                                                        Contains(claims, x));
+    CPPUNIT_ASSERT_MESSAGE(claims + " / " + device,
+                           Contains(claims, R"("cnf":{"jwk":{)") && Contains(claims, x));
     const size_t exp_at = claims.find(R"("exp":)"), iat_at = claims.find(R"("iat":)");
     CPPUNIT_ASSERT(exp_at != std::string::npos && iat_at != std::string::npos);
     const long long exp = std::atoll(claims.c_str() + exp_at + 6);
@@ -263,8 +261,7 @@ class XmppVouchTest : public CppUnit::TestFixture {
     StropheContext context;
     StropheClient bob(context, Client(*world.server, "bob@localhost/b"));
     CPPUNIT_ASSERT_MESSAGE(bob.error(), bob.Connect(kConnectTimeout));
-    bob.Send(std::string("<iq type='get' to='localhost' id='k1'><jwks xmlns='") + kNs +
-             "'/></iq>");
+    bob.Send(std::string("<iq type='get' to='localhost' id='k1'><jwks xmlns='") + kNs + "'/></iq>");
     auto answer = bob.WaitForIq("k1", kStanzaTimeout);
     CPPUNIT_ASSERT(answer.has_value());
     CPPUNIT_ASSERT_EQUAL_MESSAGE(answer->text, std::string("result"), answer->type);
@@ -279,16 +276,16 @@ class XmppVouchTest : public CppUnit::TestFixture {
 
     // e2esasl's own verifier, with the identity expected.
     std::string verified;
-    const int verify = Shell(std::string(E2ESASL_VOUCH_TOOL) + " verify " +
-                                 Quote(work.Path("trust")) + " --sub alice@localhost < " +
-                                 Quote(path),
-                             &verified);
+    const int verify =
+        Shell(std::string(E2ESASL_VOUCH_TOOL) + " verify " + Quote(work.Path("trust")) +
+                  " --sub alice@localhost < " + Quote(path),
+              &verified);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(verified, 0, verify);
     CPPUNIT_ASSERT_MESSAGE(verified, Contains(verified, R"("sub":"alice@localhost")"));
-    const int wrong_sub = Shell(std::string(E2ESASL_VOUCH_TOOL) + " verify " +
-                                    Quote(work.Path("trust")) + " --sub bob@localhost < " +
-                                    Quote(path),
-                                &verified);
+    const int wrong_sub =
+        Shell(std::string(E2ESASL_VOUCH_TOOL) + " verify " + Quote(work.Path("trust")) +
+                  " --sub bob@localhost < " + Quote(path),
+              &verified);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(verified, 3, wrong_sub);
   }
 
@@ -310,7 +307,8 @@ class XmppVouchTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(std::string("localhost"), answer->from);
     const std::string token = StatementOf(*answer);
     std::string claims;
-    CPPUNIT_ASSERT_MESSAGE(answer->text + claims, JoseVerifies(token, world.work.Path("trust/localhost.jwks"), &claims));
+    CPPUNIT_ASSERT_MESSAGE(answer->text + claims,
+                           JoseVerifies(token, world.work.Path("trust/localhost.jwks"), &claims));
     CPPUNIT_ASSERT_MESSAGE(claims, Contains(claims, R"("sub":"bob@localhost")"));
     CPPUNIT_ASSERT_MESSAGE(claims, Contains(claims, R"("iss":"localhost")"));
     CPPUNIT_ASSERT_MESSAGE(claims, !Contains(claims, "alice"));
@@ -333,10 +331,8 @@ class XmppVouchTest : public CppUnit::TestFixture {
         {"", " device-id='d'", "no <jwk/>"},
         {"<jwk>{\"kty\":\"EC\",</jwk>", " device-id='d'", "not a JSON object"},
         {"<jwk>[1,2]</jwk>", " device-id='d'", "kty"},
-        {std::string("<jwk>") + kP384Jwk + "</jwk>", " device-id='d'",
-         "not on P-256 (crv P-384)"},
-        {std::string("<jwk>") + kOffCurveJwk + "</jwk>", " device-id='d'",
-         "not a point on P-256"},
+        {std::string("<jwk>") + kP384Jwk + "</jwk>", " device-id='d'", "not on P-256 (crv P-384)"},
+        {std::string("<jwk>") + kOffCurveJwk + "</jwk>", " device-id='d'", "not a point on P-256"},
         {"<jwk>" + private_key + "</jwk>", " device-id='d'", "private part"},
         {"<jwk>{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":\"AA\"}</jwk>",
          " device-id='d'", "32 bytes"},
@@ -372,9 +368,9 @@ class XmppVouchTest : public CppUnit::TestFixture {
     const Work& work = world.work;
     std::string out;
     const std::string path = work.Path("p384.statement");
-    int code = RunProgram(
-        FetchArgs(*world.server, work, "alice", work.Write("p384.pub", kP384Jwk), path), &out,
-        kRun);
+    int code =
+        RunProgram(FetchArgs(*world.server, work, "alice", work.Write("p384.pub", kP384Jwk), path),
+                   &out, kRun);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, code);
     CPPUNIT_ASSERT_MESSAGE(out, Contains(ReadAll(path + ".status"),
                                          "reason the server refused the statement request: "
@@ -398,13 +394,12 @@ class XmppVouchTest : public CppUnit::TestFixture {
     const std::string iq = std::string("<iq type='set' to='localhost' id='u1'><statement xmlns='") +
                            kNs + "' device-id='d'><jwk>" + device + "</jwk></statement></iq>";
     std::string out;
-    const int code =
-        Shell("(sleep 0.5; printf '%s' " + Quote(header) + "; sleep 0.3; printf '%s' " +
-                  Quote(iq) + "; sleep 0.5) | openssl s_client -brief -CAfile " +
-                  Quote(world.server->ca_path()) +
-                  " -verify_return_error -starttls xmpp -xmpphost localhost -connect 127.0.0.1:" +
-                  std::to_string(world.server->port()),
-              &out);
+    const int code = Shell(
+        "(sleep 0.5; printf '%s' " + Quote(header) + "; sleep 0.3; printf '%s' " + Quote(iq) +
+            "; sleep 0.5) | openssl s_client -brief -CAfile " + Quote(world.server->ca_path()) +
+            " -verify_return_error -starttls xmpp -xmpphost localhost -connect 127.0.0.1:" +
+            std::to_string(world.server->port()),
+        &out);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, code);
     CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "<stream:features><mechanisms"));  // not logged in
     CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "id='u1'") && Contains(out, "type='error'"));
@@ -429,8 +424,8 @@ class XmppVouchKeyTest : public CppUnit::TestFixture {
     for (int round = 0; round < 2; ++round) {
       std::string out;
       const std::string path = work.Path("statement" + std::to_string(round));
-      const int code = RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path),
-                                  &out, kRun);
+      const int code =
+          RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
       CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 9, code);  // unavailable
       CPPUNIT_ASSERT_MESSAGE(out, Contains(ReadAll(path + ".status"), "internal-server-error"));
       CPPUNIT_ASSERT(!std::filesystem::exists(path));
@@ -445,8 +440,8 @@ class XmppVouchKeyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(answer->text, Contains(answer->text, "<internal-server-error"));
     // Still running; the reason is in the log once, although the key was needed four times.
     std::string status;
-    CPPUNIT_ASSERT_EQUAL(0, RunProgram({"/bin/bash", ScriptPath(), "status", server.dir()},
-                                       &status, seconds(10)));
+    CPPUNIT_ASSERT_EQUAL(
+        0, RunProgram({"/bin/bash", ScriptPath(), "status", server.dir()}, &status, seconds(10)));
     const std::string log = server.ReadFile("prosody.log");
     size_t count = 0;
     for (size_t at = log.find("cannot issue statements"); at != std::string::npos;

@@ -129,10 +129,10 @@ int Core::OnFetchAnswer(xmpp_stanza_t* iq, const std::string& text) {
   if (AttrOf(iq, "type") == "error") {
     std::string condition = ErrorCondition(iq);
     std::string why = ErrorText(iq);
-    std::string reason = "the server refused the statement request: " +
-                         (condition.empty() ? std::string("an error without a condition")
-                                            : condition) +
-                         (why.empty() ? "" : " (" + why + ")");
+    std::string reason =
+        "the server refused the statement request: " +
+        (condition.empty() ? std::string("an error without a condition") : condition) +
+        (why.empty() ? "" : " (" + why + ")");
     fetch.done(fetch.user, CodeOfCondition(condition), nullptr, reason.c_str());
     return 1;
   }
