@@ -145,6 +145,9 @@ ProsodyServer::ProsodyServer(const ProsodyOptions& options) {
   }
   if (!options.vouch_key_file.empty()) {
     argv.insert(argv.end(), {"--vouch", options.vouch_key_file});
+    if (options.vouch_lifetime != 0) {
+      argv.insert(argv.end(), {"--vouch-lifetime", std::to_string(options.vouch_lifetime)});
+    }
   }
   std::string out;
   const int status = RunProgram(argv, &out, kStartTimeout);

@@ -411,9 +411,50 @@ class XmppVouchTest : public CppUnit::TestFixture {
 class XmppVouchKeyTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppVouchKeyTest);
   CPPUNIT_TEST(testUnusableDomainKey);
+  CPPUNIT_TEST(testLifetimeAndScriptOptions);
   CPPUNIT_TEST_SUITE_END();
 
  public:
+  // --vouch-lifetime reaches the module (exp - iat); bad --vouch options are usage errors (2)
+  // before anything is made.
+  void testLifetimeAndScriptOptions() {
+    Work work;
+    const std::string script = ScriptPath();
+    const std::string dir = work.Path("never");
+    std::string out;
+    const std::vector<std::vector<std::string>> bad = {
+        {"--vouch", work.Path("missing.jwk")},
+        {"--vouch-lifetime", "60"},
+        {"--vouch", work.Path("localhost.jwk"), "--vouch-lifetime", "0"},
+        {"--vouch", work.Path("localhost.jwk"), "--vouch-lifetime", "86401"},
+        {"--vouch"},
+    };
+    for (const auto& extra : bad) {
+      std::vector<std::string> argv = {"/bin/bash", script, "start", dir};
+      argv.insert(argv.end(), extra.begin(), extra.end());
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, RunProgram(argv, &out, seconds(20)));
+      CPPUNIT_ASSERT_MESSAGE(out, !std::filesystem::exists(dir));
+    }
+
+    ProsodyOptions options;
+    options.limits = false;
+    options.vouch_key_file = work.Path("localhost.jwk");
+    options.vouch_lifetime = 120;
+    ProsodyServer server(options);
+    server.Register("alice", kPassword);
+    const std::string path = work.Path("short.statement");
+    const int code =
+        RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 0, code);
+    std::string claims;
+    CPPUNIT_ASSERT_MESSAGE(
+        claims, JoseVerifies(Trimmed(ReadAll(path)), work.Path("trust/localhost.jwks"), &claims));
+    const size_t exp_at = claims.find(R"("exp":)"), iat_at = claims.find(R"("iat":)");
+    CPPUNIT_ASSERT_MESSAGE(claims, exp_at != std::string::npos && iat_at != std::string::npos);
+    CPPUNIT_ASSERT_EQUAL(
+        120LL, std::atoll(claims.c_str() + exp_at + 6) - std::atoll(claims.c_str() + iat_at + 6));
+  }
+
   void testUnusableDomainKey() {
     Work work;
     ProsodyOptions options;
