@@ -8,7 +8,10 @@
 //     private key, no device id) get bad-request; a stream that has not authenticated gets
 //     not-authorized (openssl s_client speaking XMPP by hand).
 //   XmppVouchKeyTest: a domain key file that is not a key: internal-server-error for statements
-//     and the JWKS, logged once, and the server keeps running and answering.
+//     and the JWKS, logged once, and the server keeps running and answering; the file is read
+//     again on the next request (another domain's key: refused with its own reason; the right
+//     key: statements again, no restart). --vouch-lifetime reaches the module; bad --vouch
+//     options of e2e-prosody are usage errors.
 #include <cppunit/extensions/HelperMacros.h>
 #include <unistd.h>
 
@@ -289,8 +292,8 @@ class XmppVouchTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(verified, 3, wrong_sub);
   }
 
-  // bob asks for a statement naming alice (attribute, child element, IQ from-less tricks): the
-  // module vouches for bob, the authenticated account, or for nobody.
+  // bob asks for a statement naming alice (a from attribute, sub and iss attributes, a <sub/>
+  // child): the module vouches for bob, the authenticated account.
   void testSubIsTheAuthenticatedJid() {
     VouchWorld& world = World();
     StropheContext context;
@@ -491,6 +494,36 @@ class XmppVouchKeyTest : public CppUnit::TestFixture {
     }
     CPPUNIT_ASSERT_EQUAL_MESSAGE(log, size_t{1}, count);
     CPPUNIT_ASSERT_MESSAGE(log, Contains(log, "is not a P-256 private JWK"));
+
+    // The file is read again on the next request: another domain's key is refused with its
+    // own reason; then the right key works, without a restart.
+    const std::string tool = Quote(E2ESASL_VOUCH_TOOL);
+    ShellOrThrow(tool + " keygen example.org " + Quote(work.Path("example.org.jwk")) +
+                 " >/dev/null");
+    ReplaceKey(server, work.Path("example.org.jwk"));
+    std::string out;
+    const std::string path = work.Path("statement.other");
+    int code =
+        RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 9, code);
+    CPPUNIT_ASSERT_MESSAGE(
+        server.LogTail(),
+        Contains(server.LogTail(), "is the key of example.org, not of localhost"));
+    ReplaceKey(server, work.Path("localhost.jwk"));
+    code = RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 0, code);
+    std::string claims;
+    CPPUNIT_ASSERT_MESSAGE(
+        claims, JoseVerifies(Trimmed(ReadAll(path)), work.Path("trust/localhost.jwks"), &claims));
+  }
+
+ private:
+  // ReplaceKey: the server's copy of its domain key becomes source (owned by the user the
+  // server runs as).
+  static void ReplaceKey(const ProsodyServer& server, const std::string& source) {
+    const std::string target = Quote(server.dir() + "/vouch-key.jwk");
+    ShellOrThrow("install -m 600 " + Quote(source) + " " + target +
+                 " && { [ \"$(id -u)\" != 0 ] || chown prosody:prosody " + target + "; }");
   }
 };
 
