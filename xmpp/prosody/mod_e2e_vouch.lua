@@ -111,7 +111,7 @@ local function raw_signature(der)
 		local len = der:byte(pos + 1);
 		if not len or len < 1 or len > 33 or pos + 1 + len > #der then return nil; end
 		local value = der:sub(pos + 2, pos + 1 + len);
-		value = value:gsub("^%z+", "");
+		value = value:gsub("^\0+", "");
 		if #value > 32 then return nil; end
 		return string.rep("\0", 32 - #value) .. value, pos + 2 + len;
 	end
@@ -125,7 +125,18 @@ local function raw_signature(der)
 	return r .. s;
 end
 
--- public_members: {x=..., y=...} of a JWK table that is an EC P-256 key, or nil and why.
+-- decode_json: the value of JSON text, or nil (util.json returns nil for most bad input; the
+-- pcall covers the rest).
+local function decode_json(text)
+	local ok, value = pcall(json.decode, text);
+	if ok then
+		return value;
+	end
+	return nil;
+end
+
+-- p256_coordinates: {x, y (32 bytes each), x64, y64 (their base64url)} of a JWK table that is
+-- an EC P-256 key, or nil and why.
 local function p256_coordinates(jwk, private_allowed)
 	if type(jwk) ~= "table" then
 		return nil, "the key is not a JSON object";
@@ -134,7 +145,9 @@ local function p256_coordinates(jwk, private_allowed)
 		return nil, "the key's kty is not \"EC\"";
 	end
 	if jwk.crv ~= "P-256" then
-		return nil, "the key is not on P-256 (crv " .. (type(jwk.crv) == "string" and jwk.crv or "missing") .. ")";
+		-- The curve's name is echoed only when it looks like one (no control characters).
+		local named = type(jwk.crv) == "string" and #jwk.crv <= 16 and not jwk.crv:find("[^%w%-]");
+		return nil, "the key is not on P-256 (crv " .. (named and jwk.crv or "missing or malformed") .. ")";
 	end
 	if jwk.d ~= nil and not private_allowed then
 		return nil, "the key holds a private part (d): send the public key only";
@@ -178,7 +191,7 @@ local function read_domain_key()
 	if not text or #text > kMaxKeyFileSize then
 		return nil, key_file .. " is empty or larger than " .. kMaxKeyFileSize .. " bytes";
 	end
-	local jwk = json.decode(text);
+	local jwk = decode_json(text);
 	local c, why = p256_coordinates(jwk, true);
 	if not c then
 		return nil, key_file .. " is not a P-256 private JWK: " .. why;
@@ -270,11 +283,11 @@ module:hook("iq-set/host/" .. xmlns_vouch .. ":statement", function(event)
 	if not jwk_element then
 		return bad_request(origin, stanza, "no <jwk/>: the device's P-256 public key is missing");
 	end
-	local jwk_text = jwk_element:get_text();
-	if #jwk_text == 0 or #jwk_text > kMaxJwkSize then
+	local jwk_text = jwk_element:get_text(); -- nil when <jwk/> holds elements
+	if not jwk_text or #jwk_text == 0 or #jwk_text > kMaxJwkSize then
 		return bad_request(origin, stanza, "the <jwk/> text must be 1 to " .. kMaxJwkSize .. " bytes of JSON");
 	end
-	local jwk = json.decode(jwk_text);
+	local jwk = decode_json(jwk_text);
 	local c, why = p256_coordinates(jwk, false);
 	if not c then
 		return bad_request(origin, stanza, why);
