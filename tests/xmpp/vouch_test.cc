@@ -9,14 +9,15 @@
 //     not-authorized (openssl s_client speaking XMPP by hand).
 //   XmppVouchKeyTest: a domain key file that is not a key: internal-server-error for statements
 //     and the JWKS, logged once, and the server keeps running and answering; the file is read
-//     again on the next request (another domain's key: refused with its own reason; the right
-//     key: statements again, no restart). --vouch-lifetime reaches the module; bad --vouch
-//     options of e2e-prosody are usage errors.
+//     again on the next request (another domain's key, or a d that does not belong to x and y:
+//     refused with its own reason; the right key: statements again, no restart).
+//     --vouch-lifetime reaches the module; bad --vouch options of e2e-prosody are usage errors.
 #include <cppunit/extensions/HelperMacros.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -513,6 +514,22 @@ class XmppVouchKeyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(
         server.LogTail(),
         Contains(server.LogTail(), "is the key of example.org, not of localhost"));
+    // localhost's d with the other localhost key's x and y: a pair that does not belong together.
+    std::string mixed_key = ReadAll(work.Path("localhost.jwk"));
+    const std::string other_key = ReadAll(work.Path("other.jwk"));
+    for (const char* member : {"\"x\":\"", "\"y\":\""}) {
+      const size_t at = mixed_key.find(member), from = other_key.find(member);
+      CPPUNIT_ASSERT(at != std::string::npos && from != std::string::npos);
+      mixed_key.replace(at, std::strlen(member) + 43,
+                        other_key.substr(from, std::strlen(member) + 43));
+    }
+    CPPUNIT_ASSERT(mixed_key != ReadAll(work.Path("localhost.jwk")));
+    const std::string mixed = work.Write("mixed.jwk", mixed_key);
+    ReplaceKey(server, mixed);
+    code = RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 9, code);
+    CPPUNIT_ASSERT_MESSAGE(server.LogTail(),
+                           Contains(server.LogTail(), "d does not belong to x and y"));
     ReplaceKey(server, work.Path("localhost.jwk"));
     code = RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 0, code);
