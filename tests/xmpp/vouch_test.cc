@@ -2,45 +2,28 @@
 // Prosody, with e2e-xmpp statement (e2e_xmpp_fetch_statement) and raw libstrophe clients.
 //   XmppVouchTest (one server for the class, domain key from `e2esasl-vouch keygen`):
 //     a fetched statement verifies with Debian's `jose` against the JWKS of `e2esasl-vouch
-//     jwks` and against the module's own JWKS answer (and not against another domain's), and
+//     jwks` and against the module's own JWKS answer (and not against another key's), and
 //     with `e2esasl-vouch verify`; sub is the authenticated JID even when the request names
 //     another; bad requests (no key, malformed JWK, a P-384 key, a point off the curve, a
 //     private key, no device id) get bad-request; a stream that has not authenticated gets
 //     not-authorized (openssl s_client speaking XMPP by hand).
-//   XmppVouchKeyTest: a domain key file that is not a key: internal-server-error for statements
-//     and the JWKS, logged once, and the server keeps running and answering; the file is read
-//     again on the next request (another domain's key, or a d that does not belong to x and y:
-//     refused with its own reason; the right key: statements again, no restart).
-//     --vouch-lifetime reaches the module; bad --vouch options of e2e-prosody are usage errors.
+// The domain key's failures are in vouch_key_test.cc.
 #include <cppunit/extensions/HelperMacros.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
-#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "prosody_fixture.h"
-#include "strophe_client.h"
+#include "vouch_fixture.h"
 
 using namespace e2esasl::xmpp_test;  // NOLINT(google-build-using-namespace)
-using std::chrono::milliseconds;
-using std::chrono::seconds;
 
 namespace {
 
-constexpr milliseconds kConnectTimeout(10000);
-constexpr milliseconds kStanzaTimeout(5000);
-constexpr seconds kRun(40);
-const char kPassword[] = "sandbox password";
-const char kNs[] = "urn:e2esasl:vouch:0";
 // A P-384 public key (jose jwk gen -i '{"alg":"ES384"}' | jose jwk pub).
 const char kP384Jwk[] =
     R"({"alg":"ES384","crv":"P-384","kty":"EC",)"
@@ -55,120 +38,9 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    throw std::runtime_error("cannot read " + path);
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-    s.pop_back();
-  }
-  return s;
-}
-
-// Shell: bash -c command; the exit status, *output its stdout and stderr.
-int Shell(const std::string& command, std::string* output) {
-  return RunProgram({"/bin/bash", "-c", command}, output, kRun);
-}
-
-void ShellOrThrow(const std::string& command) {
-  std::string out;
-  if (Shell(command, &out) != 0) {
-    throw std::runtime_error(command + " failed: " + out);
-  }
-}
-
-// Quote: s as one shell word.
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return out + "'";
-}
-
-// Work: a private directory under /tmp with the domain key, a device key and the JWKS files
-// (removed in the destructor).
-class Work {
- public:
-  Work() {
-    std::string dir_template = "/tmp/e2esasl-vouch-XXXXXX";
-    if (mkdtemp(dir_template.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    dir_ = dir_template;
-    const std::string tool = Quote(E2ESASL_VOUCH_TOOL);
-    ShellOrThrow(tool + " keygen localhost " + Quote(Path("localhost.jwk")) + " >/dev/null");
-    ShellOrThrow("mkdir " + Quote(Path("trust")) + " && " + tool + " jwks " +
-                 Quote(Path("localhost.jwk")) + " > " + Quote(Path("trust/localhost.jwks")));
-    ShellOrThrow("chmod 644 " + Quote(Path("trust/localhost.jwks")));
-    ShellOrThrow(tool + " keygen localhost " + Quote(Path("other.jwk")) + " >/dev/null && " + tool +
-                 " jwks " + Quote(Path("other.jwk")) + " > " + Quote(Path("other.jwks")));
-    ShellOrThrow(tool + " device-keygen " + Quote(Path("device.jwk")) + " > " +
-                 Quote(Path("device.pub")));
-    ShellOrThrow("printf '%s\\n' " + Quote(kPassword) + " > " + Quote(Path("password")));
-  }
-  ~Work() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  Work(const Work&) = delete;
-  Work& operator=(const Work&) = delete;
-  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
-  std::string Write(const std::string& name, const std::string& content) const {
-    std::ofstream(Path(name)) << content;
-    return Path(name);
-  }
-
- private:
-  std::string dir_;
-};
-
-// FetchArgs: e2e-xmpp statement for user@localhost/laptop through server.
-std::vector<std::string> FetchArgs(const ProsodyServer& server, const Work& work,
-                                   const std::string& user, const std::string& device_key,
-                                   const std::string& out) {
-  return {E2E_XMPP_BINARY,
-          "statement",
-          "--jid",
-          user + "@localhost/laptop",
-          "--xmpp-password-file",
-          work.Path("password"),
-          "--server",
-          "127.0.0.1:" + std::to_string(server.port()),
-          "--cafile",
-          server.ca_path(),
-          "--device-key",
-          device_key,
-          "--device-id",
-          "laptop-1",
-          "--out",
-          out,
-          "--timeout",
-          "20",
-          "--status-file",
-          out + ".status"};
-}
-
-ClientOptions Client(const ProsodyServer& server, const std::string& jid) {
-  ClientOptions options;
-  options.jid = jid;
-  options.password = kPassword;
-  options.port = server.port();
-  options.ca_file = server.ca_path();
-  options.answer_iqs = false;
-  return options;
-}
-
 // StatementOf: the text of <statement/> in a result IQ, "" when there is none.
 std::string StatementOf(const Received& iq) {
-  const std::string open = std::string("<statement xmlns=\"") + kNs + "\">";
+  const std::string open = std::string("<statement xmlns=\"") + kVouchNs + "\">";
   size_t start = iq.text.find(open);
   if (start == std::string::npos) {
     return "";
@@ -190,15 +62,15 @@ std::string Unescape(std::string s) {
 }
 
 struct VouchWorld {
-  Work work;
+  VouchWork work;
   std::unique_ptr<ProsodyServer> server;
   VouchWorld() {
     ProsodyOptions options;
     options.limits = false;
     options.vouch_key_file = work.Path("localhost.jwk");
     server = std::make_unique<ProsodyServer>(options);
-    server->Register("alice", kPassword);
-    server->Register("bob", kPassword);
+    server->Register("alice", kVouchPassword);
+    server->Register("bob", kVouchPassword);
   }
 };
 
@@ -209,12 +81,6 @@ VouchWorld& World() {
     world = std::make_unique<VouchWorld>();
   }
   return *world;
-}
-
-// JoseVerifies: `jose jws ver` accepts token with the keys of jwks_path; *claims gets the
-// payload it printed.
-bool JoseVerifies(const std::string& token, const std::string& jwks_path, std::string* claims) {
-  return Shell("jose jws ver -i " + Quote(token) + " -k " + Quote(jwks_path) + " -O-", claims) == 0;
 }
 
 }  // namespace
@@ -232,11 +98,11 @@ class XmppVouchTest : public CppUnit::TestFixture {
   // alice fetches a statement with e2e-xmpp; jose and e2esasl-vouch verify it.
   void testFetchedStatementVerifies() {
     VouchWorld& world = World();
-    const Work& work = world.work;
+    const VouchWork& work = world.work;
     std::string out;
     const std::string path = work.Path("alice.statement");
     const int code = RunProgram(
-        FetchArgs(*world.server, work, "alice", work.Path("device.pub"), path), &out, kRun);
+        FetchArgs(*world.server, work, "alice", work.Path("device.pub"), path), &out, kVouchRun);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out + world.server->LogTail(), 0, code);
     CPPUNIT_ASSERT_MESSAGE(out, Contains(ReadAll(path + ".status"), "outcome ok"));
     const std::string token = Trimmed(ReadAll(path));
@@ -263,13 +129,14 @@ class XmppVouchTest : public CppUnit::TestFixture {
 
     // jose, against the module's own JWKS answer.
     StropheContext context;
-    StropheClient bob(context, Client(*world.server, "bob@localhost/b"));
-    CPPUNIT_ASSERT_MESSAGE(bob.error(), bob.Connect(kConnectTimeout));
-    bob.Send(std::string("<iq type='get' to='localhost' id='k1'><jwks xmlns='") + kNs + "'/></iq>");
-    auto answer = bob.WaitForIq("k1", kStanzaTimeout);
+    StropheClient bob(context, VouchClient(*world.server, "bob@localhost/b"));
+    CPPUNIT_ASSERT_MESSAGE(bob.error(), bob.Connect(kVouchConnectTimeout));
+    bob.Send(std::string("<iq type='get' to='localhost' id='k1'><jwks xmlns='") + kVouchNs +
+             "'/></iq>");
+    auto answer = bob.WaitForIq("k1", kVouchStanzaTimeout);
     CPPUNIT_ASSERT(answer.has_value());
     CPPUNIT_ASSERT_EQUAL_MESSAGE(answer->text, std::string("result"), answer->type);
-    const std::string open = std::string("<jwks xmlns=\"") + kNs + "\">";
+    const std::string open = std::string("<jwks xmlns=\"") + kVouchNs + "\">";
     const size_t start = answer->text.find(open);
     CPPUNIT_ASSERT_MESSAGE(answer->text, start != std::string::npos);
     const std::string jwks = Unescape(answer->text.substr(
@@ -298,14 +165,14 @@ class XmppVouchTest : public CppUnit::TestFixture {
   void testSubIsTheAuthenticatedJid() {
     VouchWorld& world = World();
     StropheContext context;
-    StropheClient bob(context, Client(*world.server, "bob@localhost/b"));
-    CPPUNIT_ASSERT_MESSAGE(bob.error(), bob.Connect(kConnectTimeout));
+    StropheClient bob(context, VouchClient(*world.server, "bob@localhost/b"));
+    CPPUNIT_ASSERT_MESSAGE(bob.error(), bob.Connect(kVouchConnectTimeout));
     const std::string device = Trimmed(ReadAll(world.work.Path("device.pub")));
     bob.Send(std::string("<iq type='set' to='localhost' id='s1' from='alice@localhost/a'>") +
-             "<statement xmlns='" + kNs +
+             "<statement xmlns='" + kVouchNs +
              "' device-id='phone-1' sub='alice@localhost' iss='evil.example'><sub>" +
              "alice@localhost</sub><jwk>" + device + "</jwk></statement></iq>");
-    auto answer = bob.WaitForIq("s1", kStanzaTimeout);
+    auto answer = bob.WaitForIq("s1", kVouchStanzaTimeout);
     CPPUNIT_ASSERT(answer.has_value());
     CPPUNIT_ASSERT_EQUAL_MESSAGE(answer->text, std::string("result"), answer->type);
     CPPUNIT_ASSERT_EQUAL(std::string("localhost"), answer->from);
@@ -322,8 +189,8 @@ class XmppVouchTest : public CppUnit::TestFixture {
   void testBadRequests() {
     VouchWorld& world = World();
     StropheContext context;
-    StropheClient alice(context, Client(*world.server, "alice@localhost/a"));
-    CPPUNIT_ASSERT_MESSAGE(alice.error(), alice.Connect(kConnectTimeout));
+    StropheClient alice(context, VouchClient(*world.server, "alice@localhost/a"));
+    CPPUNIT_ASSERT_MESSAGE(alice.error(), alice.Connect(kVouchConnectTimeout));
     const std::string device = Trimmed(ReadAll(world.work.Path("device.pub")));
     const std::string private_key = Trimmed(ReadAll(world.work.Path("device.jwk")));
     struct Case {
@@ -351,9 +218,9 @@ class XmppVouchTest : public CppUnit::TestFixture {
     int n = 0;
     for (const Case& c : cases) {
       const std::string id = "b" + std::to_string(++n);
-      alice.Send("<iq type='set' to='localhost' id='" + id + "'><statement xmlns='" + kNs + "'" +
-                 c.attrs + ">" + c.body + "</statement></iq>");
-      auto answer = alice.WaitForIq(id, kStanzaTimeout);
+      alice.Send("<iq type='set' to='localhost' id='" + id + "'><statement xmlns='" + kVouchNs +
+                 "'" + c.attrs + ">" + c.body + "</statement></iq>");
+      auto answer = alice.WaitForIq(id, kVouchStanzaTimeout);
       CPPUNIT_ASSERT_MESSAGE(c.text, answer.has_value());
       CPPUNIT_ASSERT_EQUAL_MESSAGE(answer->text, std::string("error"), answer->type);
       CPPUNIT_ASSERT_MESSAGE(answer->text, Contains(answer->text, "<bad-request"));
@@ -362,9 +229,9 @@ class XmppVouchTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT_MESSAGE(answer->text, StatementOf(*answer).empty());
     }
     // The server lives on and still vouches.
-    alice.Send("<iq type='set' to='localhost' id='ok'><statement xmlns='" + std::string(kNs) +
+    alice.Send("<iq type='set' to='localhost' id='ok'><statement xmlns='" + std::string(kVouchNs) +
                "' device-id='d'><jwk>" + device + "</jwk></statement></iq>");
-    auto answer = alice.WaitForIq("ok", kStanzaTimeout);
+    auto answer = alice.WaitForIq("ok", kVouchStanzaTimeout);
     CPPUNIT_ASSERT(answer.has_value());
     CPPUNIT_ASSERT_EQUAL_MESSAGE(answer->text, std::string("result"), answer->type);
   }
@@ -373,12 +240,12 @@ class XmppVouchTest : public CppUnit::TestFixture {
   // reason; a private key file is refused before anything is sent.
   void testBadKeyThroughTheProgram() {
     VouchWorld& world = World();
-    const Work& work = world.work;
+    const VouchWork& work = world.work;
     std::string out;
     const std::string path = work.Path("p384.statement");
     int code =
         RunProgram(FetchArgs(*world.server, work, "alice", work.Write("p384.pub", kP384Jwk), path),
-                   &out, kRun);
+                   &out, kVouchRun);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, code);
     CPPUNIT_ASSERT_MESSAGE(out, Contains(ReadAll(path + ".status"),
                                          "reason the server refused the statement request: "
@@ -386,7 +253,7 @@ class XmppVouchTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(!std::filesystem::exists(path));
 
     code = RunProgram(FetchArgs(*world.server, work, "alice", work.Path("device.jwk"), path), &out,
-                      kRun);
+                      kVouchRun);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, code);
     CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "could not be sent"));
     CPPUNIT_ASSERT(!std::filesystem::exists(path));
@@ -400,7 +267,7 @@ class XmppVouchTest : public CppUnit::TestFixture {
         "to='localhost' version='1.0'>";
     const std::string device = Trimmed(ReadAll(world.work.Path("device.pub")));
     const std::string iq = std::string("<iq type='set' to='localhost' id='u1'><statement xmlns='") +
-                           kNs + "' device-id='d'><jwk>" + device + "</jwk></statement></iq>";
+                           kVouchNs + "' device-id='d'><jwk>" + device + "</jwk></statement></iq>";
     std::string out;
     const int code = Shell(
         "(sleep 0.5; printf '%s' " + Quote(header) + "; sleep 0.3; printf '%s' " + Quote(iq) +
@@ -416,137 +283,4 @@ class XmppVouchTest : public CppUnit::TestFixture {
   }
 };
 
-class XmppVouchKeyTest : public CppUnit::TestFixture {
-  CPPUNIT_TEST_SUITE(XmppVouchKeyTest);
-  CPPUNIT_TEST(testUnusableDomainKey);
-  CPPUNIT_TEST(testLifetimeAndScriptOptions);
-  CPPUNIT_TEST_SUITE_END();
-
- public:
-  // --vouch-lifetime reaches the module (exp - iat); bad --vouch options are usage errors (2)
-  // before anything is made.
-  void testLifetimeAndScriptOptions() {
-    Work work;
-    const std::string script = ScriptPath();
-    const std::string dir = work.Path("never");
-    std::string out;
-    const std::vector<std::vector<std::string>> bad = {
-        {"--vouch", work.Path("missing.jwk")},
-        {"--vouch-lifetime", "60"},
-        {"--vouch", work.Path("localhost.jwk"), "--vouch-lifetime", "0"},
-        {"--vouch", work.Path("localhost.jwk"), "--vouch-lifetime", "86401"},
-        {"--vouch"},
-    };
-    for (const auto& extra : bad) {
-      std::vector<std::string> argv = {"/bin/bash", script, "start", dir};
-      argv.insert(argv.end(), extra.begin(), extra.end());
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, RunProgram(argv, &out, seconds(20)));
-      CPPUNIT_ASSERT_MESSAGE(out, !std::filesystem::exists(dir));
-    }
-
-    ProsodyOptions options;
-    options.limits = false;
-    options.vouch_key_file = work.Path("localhost.jwk");
-    options.vouch_lifetime = 120;
-    ProsodyServer server(options);
-    server.Register("alice", kPassword);
-    const std::string path = work.Path("short.statement");
-    const int code =
-        RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 0, code);
-    std::string claims;
-    CPPUNIT_ASSERT_MESSAGE(
-        claims, JoseVerifies(Trimmed(ReadAll(path)), work.Path("trust/localhost.jwks"), &claims));
-    const size_t exp_at = claims.find(R"("exp":)"), iat_at = claims.find(R"("iat":)");
-    CPPUNIT_ASSERT_MESSAGE(claims, exp_at != std::string::npos && iat_at != std::string::npos);
-    CPPUNIT_ASSERT_EQUAL(
-        120LL, std::atoll(claims.c_str() + exp_at + 6) - std::atoll(claims.c_str() + iat_at + 6));
-  }
-
-  void testUnusableDomainKey() {
-    Work work;
-    ProsodyOptions options;
-    options.limits = false;
-    options.vouch_key_file = work.Write("broken.jwk", "this is not a JWK\n");
-    ProsodyServer server(options);
-    server.Register("alice", kPassword);
-    for (int round = 0; round < 2; ++round) {
-      std::string out;
-      const std::string path = work.Path("statement" + std::to_string(round));
-      const int code =
-          RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 9, code);  // unavailable
-      CPPUNIT_ASSERT_MESSAGE(out, Contains(ReadAll(path + ".status"), "internal-server-error"));
-      CPPUNIT_ASSERT(!std::filesystem::exists(path));
-    }
-    StropheContext context;
-    StropheClient alice(context, Client(server, "alice@localhost/a"));
-    CPPUNIT_ASSERT_MESSAGE(alice.error(), alice.Connect(kConnectTimeout));
-    alice.Send(std::string("<iq type='get' to='localhost' id='k1'><jwks xmlns='") + kNs +
-               "'/></iq>");
-    auto answer = alice.WaitForIq("k1", kStanzaTimeout);
-    CPPUNIT_ASSERT(answer.has_value());
-    CPPUNIT_ASSERT_MESSAGE(answer->text, Contains(answer->text, "<internal-server-error"));
-    // Still running; the reason is in the log once, although the key was needed four times.
-    std::string status;
-    CPPUNIT_ASSERT_EQUAL(
-        0, RunProgram({"/bin/bash", ScriptPath(), "status", server.dir()}, &status, seconds(10)));
-    const std::string log = server.ReadFile("prosody.log");
-    size_t count = 0;
-    for (size_t at = log.find("cannot issue statements"); at != std::string::npos;
-         at = log.find("cannot issue statements", at + 1)) {
-      ++count;
-    }
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(log, size_t{1}, count);
-    CPPUNIT_ASSERT_MESSAGE(log, Contains(log, "is not a P-256 private JWK"));
-
-    // The file is read again on the next request: another domain's key is refused with its
-    // own reason; then the right key works, without a restart.
-    const std::string tool = Quote(E2ESASL_VOUCH_TOOL);
-    ShellOrThrow(tool + " keygen example.org " + Quote(work.Path("example.org.jwk")) +
-                 " >/dev/null");
-    ReplaceKey(server, work.Path("example.org.jwk"));
-    std::string out;
-    const std::string path = work.Path("statement.other");
-    int code =
-        RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 9, code);
-    CPPUNIT_ASSERT_MESSAGE(
-        server.LogTail(),
-        Contains(server.LogTail(), "is the key of example.org, not of localhost"));
-    // localhost's d with the other localhost key's x and y: a pair that does not belong together.
-    std::string mixed_key = ReadAll(work.Path("localhost.jwk"));
-    const std::string other_key = ReadAll(work.Path("other.jwk"));
-    for (const char* member : {"\"x\":\"", "\"y\":\""}) {
-      const size_t at = mixed_key.find(member), from = other_key.find(member);
-      CPPUNIT_ASSERT(at != std::string::npos && from != std::string::npos);
-      mixed_key.replace(at, std::strlen(member) + 43,
-                        other_key.substr(from, std::strlen(member) + 43));
-    }
-    CPPUNIT_ASSERT(mixed_key != ReadAll(work.Path("localhost.jwk")));
-    const std::string mixed = work.Write("mixed.jwk", mixed_key);
-    ReplaceKey(server, mixed);
-    code = RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 9, code);
-    CPPUNIT_ASSERT_MESSAGE(server.LogTail(),
-                           Contains(server.LogTail(), "d does not belong to x and y"));
-    ReplaceKey(server, work.Path("localhost.jwk"));
-    code = RunProgram(FetchArgs(server, work, "alice", work.Path("device.pub"), path), &out, kRun);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(out + server.LogTail(), 0, code);
-    std::string claims;
-    CPPUNIT_ASSERT_MESSAGE(
-        claims, JoseVerifies(Trimmed(ReadAll(path)), work.Path("trust/localhost.jwks"), &claims));
-  }
-
- private:
-  // ReplaceKey: the server's copy of its domain key becomes source (owned by the user the
-  // server runs as).
-  static void ReplaceKey(const ProsodyServer& server, const std::string& source) {
-    const std::string target = Quote(server.dir() + "/vouch-key.jwk");
-    ShellOrThrow("install -m 600 " + Quote(source) + " " + target +
-                 " && { [ \"$(id -u)\" != 0 ] || chown prosody:prosody " + target + "; }");
-  }
-};
-
 CPPUNIT_TEST_SUITE_REGISTRATION(XmppVouchTest);
-CPPUNIT_TEST_SUITE_REGISTRATION(XmppVouchKeyTest);
