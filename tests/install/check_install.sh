@@ -50,6 +50,9 @@ out="$(LD_LIBRARY_PATH="$libdir" "$prefix/bin/e2esasl-sas-peers" --store "$prefi
 grep -q "^0 remembered devices$" <<<"$out" ||
   { echo "FAIL: installed e2esasl-sas-peers: $out"; exit 1; }
 
+# The Prosody module that issues VOUCH statements.
+[[ -f "$prefix/share/e2esasl/prosody/mod_e2e_vouch.lua" ]] ||
+  { echo "FAIL: mod_e2e_vouch.lua not installed under <prefix>/share/e2esasl/prosody"; exit 1; }
 # libsasl2 lists the installed mechanisms.
 out="$(SASL_PATH="$plugdir" saslpluginviewer -c 2>&1)"
 grep -q "SCRAM-SHA-256" <<<"$out" || { echo "FAIL: saslpluginviewer does not list SCRAM-SHA-256"; echo "$out"; exit 1; }

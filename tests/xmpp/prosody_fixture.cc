@@ -143,6 +143,12 @@ ProsodyServer::ProsodyServer(const ProsodyOptions& options) {
     argv.push_back("--compromise");
     argv.insert(argv.end(), options.compromise.begin(), options.compromise.end());
   }
+  if (!options.vouch_key_file.empty()) {
+    argv.insert(argv.end(), {"--vouch", options.vouch_key_file});
+    if (options.vouch_lifetime != 0) {
+      argv.insert(argv.end(), {"--vouch-lifetime", std::to_string(options.vouch_lifetime)});
+    }
+  }
   std::string out;
   const int status = RunProgram(argv, &out, kStartTimeout);
   if (status != 0) {

@@ -25,6 +25,8 @@ struct ProsodyOptions {
   bool limits = true;                   // false: --no-limits
   std::string log_level = "info";       // --log-level
   std::vector<std::string> compromise;  // {mallory full JID, victim1 bare, victim2 bare}
+  std::string vouch_key_file;           // --vouch: load mod_e2e_vouch with this domain key
+  int vouch_lifetime = 0;               // --vouch-lifetime when not 0
 };
 
 class ProsodyServer {

@@ -7,6 +7,9 @@
 //   e2e-xmpp mallory --jid mallory@example.org/relay --xmpp-password-file F
 //                    --target bob@example.org/phone   (the attack demo's relay)
 //   e2e-xmpp passwd  --sasldb F --user alice@example.org [--secret-file F]
+//   e2e-xmpp statement --jid alice@example.org/laptop --xmpp-password-file F
+//                    --device-key F --device-id ID --out F   (VOUCH: fetch the home server's
+//                    statement about a device key, docs/mechanisms/vouch.md)
 //
 // Exit codes are the e2e_xmpp_code values (0 ok, 2 usage, 3 setup, 4 tls, 5 refused,
 // 6 protocol, 7 closed, 8 timeout, 9 unavailable, 10 declined, 11 limit).
@@ -50,6 +53,8 @@ const char* kUsage =
     "                   [--user NAME] [--secret-file F] [--say TEXT]... [--expect N]\n"
     "  e2e-xmpp mallory --jid JID --xmpp-password-file F --target FULLJID [common]\n"
     "  e2e-xmpp passwd  --sasldb F --user NAME [--secret-file F] [--plugin-dir D]\n"
+    "  e2e-xmpp statement --jid JID --xmpp-password-file F --device-key F --device-id ID\n"
+    "                   --out F [common]\n"
     "common: --server HOST[:PORT] --cafile PEM --plugin-dir D --tls openssl|gnutls\n"
     "        --tls-version any|1.2|1.3 --cb default|none|TYPE --block-size N --timeout S\n"
     "        --sas-answer ask|yes|no|compare:PATH --sas-store F --status-file F --trace\n"
@@ -80,6 +85,10 @@ class Program {
       }
       says_ = args_.All("say");
       expect_ = args_.Number("expect", 0);
+    } else if (role_ == "statement") {
+      device_key_ = ReadDeviceKey(args_.Need("device-key"));
+      device_id_ = args_.Need("device-id");
+      out_ = args_.Need("out");
     } else if (role_ == "bob") {
       sessions_left_ = args_.Number("sessions", 1);
       says_ = args_.All("say");
@@ -208,7 +217,19 @@ class Program {
     }
     report_.Set("jid", xmpp_conn_get_bound_jid(conn));
     Log(std::string("connected as ") + xmpp_conn_get_bound_jid(conn));
-    if (role_ == "alice") {
+    if (role_ == "statement") {
+      int rc = e2e_xmpp_fetch_statement(core_, device_key_.c_str(), device_id_.c_str(),
+                                        &Program::StatementDone, this);
+      if (rc != 0) {
+        setup_error_ = Error{rc, "the statement request could not be sent (" +
+                                     std::string(e2e_xmpp_code_name(rc)) +
+                                     "): --device-key must be a public JWK of at most 1024 "
+                                     "bytes, --device-id 1..128 printable ASCII characters"};
+        done_ = true;
+        return;
+      }
+      Log("asking the server for a statement about device " + device_id_);
+    } else if (role_ == "alice") {
       e2e_xmpp_start_options o{};
       std::string mech = args_.Get("mech");
       std::string user = args_.Get("user");
@@ -290,6 +311,51 @@ class Program {
     }
     report_.Write(args_.Get("status-file"));
     return code;
+  }
+
+  // ReadDeviceKey: the device's public JWK (JSON text) from a file, without its line ends.
+  static std::string ReadDeviceKey(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    if (!in || !(text << in.rdbuf())) {
+      throw Error{E2E_XMPP_ERR_SETUP, "cannot read the device key file " + path};
+    }
+    std::string key = text.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
+      key.pop_back();
+    }
+    return key;
+  }
+
+  // StatementDone: e2e_xmpp_fetch_statement's answer; the statement goes to --out (replaced
+  // atomically: written beside it, then renamed).
+  static void StatementDone(void* user, int code, const char* statement, const char* reason) {
+    auto* self = static_cast<Program*>(user);
+    self->done_ = true;
+    if (code != E2E_XMPP_OK) {
+      self->result_code_ = code;
+      self->result_reason_ = reason;
+      return;
+    }
+    std::string temporary = self->out_ + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::trunc);
+      out << statement << "\n";
+      if (!out.flush()) {
+        self->result_code_ = E2E_XMPP_ERR_SETUP;
+        self->result_reason_ = "cannot write " + temporary;
+        return;
+      }
+    }
+    if (std::rename(temporary.c_str(), self->out_.c_str()) != 0) {
+      std::remove(temporary.c_str());
+      self->result_code_ = E2E_XMPP_ERR_SETUP;
+      self->result_reason_ = "cannot write " + self->out_;
+      return;
+    }
+    self->result_code_ = 0;
+    self->report_.Set("statement", self->out_);
+    self->Log("statement saved to " + self->out_);
   }
 
   // --- callbacks ---
@@ -489,6 +555,7 @@ class Program {
   const Args& args_;
   Report report_;
   std::string jid_, xmpp_password_, peer_, secret_, target_, sas_answer_;
+  std::string device_key_, device_id_, out_;
   std::vector<std::string> says_;
   unsigned expect_ = 0, heard_ = 0, sessions_left_ = 0, timeout_s_ = 60;
   xmpp_ctx_t* ctx_ = nullptr;
@@ -548,6 +615,8 @@ int main(int argc, char** argv) {
       values.insert({"peer", "mech", "user", "secret-file", "say", "expect"});
     } else if (role == "mallory") {
       values.insert({"target"});
+    } else if (role == "statement") {
+      values.insert({"device-key", "device-id", "out"});
     } else {
       std::cerr << kUsage;
       return E2E_XMPP_ERR_USAGE;

@@ -232,6 +232,16 @@ int e2e_xmpp_set_password(const e2e_xmpp_config* config, const char* user, const
   }
 }
 
+int e2e_xmpp_fetch_statement(e2e_xmpp* xmpp, const char* device_key_jwk, const char* device_id,
+                             e2e_xmpp_statement_done done, void* user) {
+  if (xmpp == nullptr || device_key_jwk == nullptr || device_id == nullptr || done == nullptr) {
+    return E2E_XMPP_ERR_USAGE;
+  }
+  return Guard<int>(E2E_XMPP_ERR_SETUP, [&] {
+    return xmpp->core->FetchStatement(device_key_jwk, device_id, done, user);
+  });
+}
+
 const char* e2e_xmpp_code_name(int code) {
   switch (code) {
     case E2E_XMPP_OK:

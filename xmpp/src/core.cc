@@ -170,6 +170,9 @@ int Core::HandleIq(xmpp_stanza_t* iq, const std::string& text) {
   std::string_view type = AttrOf(iq, "type");
   std::string from(AttrOf(iq, "from"));
   if (type == "result" || type == "error") {
+    if (fetches_.count(std::string(AttrOf(iq, "id"))) != 0) {
+      return OnFetchAnswer(iq, text);
+    }
     auto it = pending_.find(std::string(AttrOf(iq, "id")));
     if (it == pending_.end()) {
       return 0;
@@ -300,6 +303,8 @@ void Core::Tick() {
   for (auto& [sid, session] : sessions_) {
     session->OnTick(now);
   }
+  FinishFetches(now, /*all=*/false, E2E_XMPP_ERR_TIMEOUT,
+                "the server did not answer the statement request in time");
 }
 
 void Core::Disconnected() {
@@ -308,6 +313,8 @@ void Core::Disconnected() {
   for (auto& [sid, session] : sessions_) {
     session->OnDisconnected();
   }
+  FinishFetches(Clock::now(), /*all=*/true, E2E_XMPP_ERR_CLOSED,
+                "the XMPP connection was lost before the server answered");
 }
 
 Session* Core::Start(const std::string& peer, const e2e_xmpp_start_options& options) {

@@ -68,6 +68,9 @@ class Core {
   void Disconnected();
   Session* Start(const std::string& peer, const e2e_xmpp_start_options& options);
   size_t SessionCount() const { return sessions_.size(); }
+  // FetchStatement: e2e_xmpp_fetch_statement (statement_fetch.cc).
+  int FetchStatement(const std::string& device_key_jwk, const std::string& device_id,
+                     e2e_xmpp_statement_done done, void* user);
   bool disconnected() const { return disconnected_; }
 
   // For sessions.
@@ -104,6 +107,16 @@ class Core {
   bool Ended(const std::string& sid) const;
   static constexpr size_t kEndedRemembered = 128;
   void Answer(xmpp_stanza_t* iq, const char* type, const char* condition, Stanza extra = Stanza());
+  // Statement fetches (statement_fetch.cc). OnFetchAnswer: 1 when iq (a result or error) answers
+  // an outstanding fetch; FinishFetches: every fetch whose deadline passed (all when `all`)
+  // ends with code.
+  struct Fetch {
+    e2e_xmpp_statement_done done;
+    void* user;
+    Clock::time_point deadline;
+  };
+  int OnFetchAnswer(xmpp_stanza_t* iq, const std::string& text);
+  void FinishFetches(Clock::time_point now, bool all, int code, const std::string& reason);
 
   Settings settings_;
   e2e_xmpp_io io_;
@@ -112,6 +125,7 @@ class Core {
   std::optional<TlsCredentials> credentials_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;  // by Jingle sid
   std::map<std::string, Session*> pending_;                   // IQ id -> session
+  std::map<std::string, Fetch> fetches_;                      // IQ id -> statement fetch
   std::deque<std::string> ended_;
   std::string id_prefix_;
   unsigned long next_id_ = 0;

@@ -44,6 +44,8 @@ extern "C" {
 #define E2E_XMPP_NS_JINGLE "urn:xmpp:jingle:1"
 #define E2E_XMPP_NS_JINGLE_IBB "urn:xmpp:jingle:transports:ibb:1"
 #define E2E_XMPP_NS_IBB "http://jabber.org/protocol/ibb"
+/* The VOUCH statement service of a home server (mod_e2e_vouch, docs/mechanisms/vouch.md). */
+#define E2E_XMPP_NS_VOUCH "urn:e2esasl:vouch:0"
 
 /* e2e_xmpp_code: why a session failed (the `code` of the failed callback). The values are the
  * exit codes of the e2e-xmpp program. */
@@ -221,6 +223,40 @@ E2ESASL_XMPP_EXPORT void* e2e_xmpp_session_get_user(const e2e_xmpp_session* sess
  * with *error set (free with e2e_xmpp_free_string). */
 E2ESASL_XMPP_EXPORT int e2e_xmpp_set_password(const e2e_xmpp_config* config, const char* user,
                                               const char* password, char** error);
+
+/* e2e_xmpp_statement_done: the answer to e2e_xmpp_fetch_statement, called exactly once (unless
+ * e2e_xmpp_free comes first), in the application's thread inside e2e_xmpp_handle_stanza,
+ * e2e_xmpp_tick or e2e_xmpp_disconnected. code E2E_XMPP_OK: `statement` is the compact JWS the
+ * server signed (NUL-terminated; valid during the call only) and reason is "". Otherwise
+ * statement is NULL and reason (never a secret) says why:
+ *   E2E_XMPP_ERR_USAGE        the server refused the request (bad-request: the key is malformed,
+ *                             not on P-256, a private key, or the device id is unusable)
+ *   E2E_XMPP_ERR_REFUSED      the server refused to vouch for this account (not-authorized,
+ *                             forbidden)
+ *   E2E_XMPP_ERR_UNAVAILABLE  the server does not issue statements (service-unavailable,
+ *                             feature-not-implemented) or cannot now (internal-server-error:
+ *                             its domain key is unusable), or another error
+ *   E2E_XMPP_ERR_PROTOCOL     a result that holds no compact JWS of at most 4096 bytes
+ *   E2E_XMPP_ERR_TIMEOUT      no answer within config.timeout_ms
+ *   E2E_XMPP_ERR_CLOSED       the XMPP connection went away first (e2e_xmpp_disconnected)
+ * The library does not verify the statement: its reader does (e2esasl-vouch verify, the
+ * VOUCH-ES256-PLUS mechanism), with the domain's JWKS. */
+typedef void (*e2e_xmpp_statement_done)(void* user, int code, const char* statement,
+                                        const char* reason);
+
+/* e2e_xmpp_fetch_statement: ask our home server (the domain of config.jid) to vouch for one of
+ * our devices: an IQ set <statement xmlns='urn:e2esasl:vouch:0' device-id='...'><jwk>...</jwk>
+ * </statement> on the authenticated connection. device_key_jwk: the device's public P-256 key
+ * as a JWK (JSON text, at most 1024 bytes; e.g. what `e2esasl-vouch device-keygen` prints).
+ * device_id: 1..128 printable ASCII characters, no space. The statement's subject is the bare
+ * JID the connection authenticated as; the server never takes it from the request. Any number
+ * of fetches may be outstanding. Returns 0 when the request was sent (`done` follows),
+ * E2E_XMPP_ERR_USAGE for an unusable argument (a JWK text with a "d" member, a private key, is
+ * never sent), E2E_XMPP_ERR_CLOSED when the connection is gone
+ * (done is not called then). */
+E2ESASL_XMPP_EXPORT int e2e_xmpp_fetch_statement(e2e_xmpp* xmpp, const char* device_key_jwk,
+                                                 const char* device_id,
+                                                 e2e_xmpp_statement_done done, void* user);
 
 /* e2e_xmpp_code_name: "refused", "timeout", ... */
 E2ESASL_XMPP_EXPORT const char* e2e_xmpp_code_name(int code);
