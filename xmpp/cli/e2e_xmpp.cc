@@ -58,6 +58,7 @@ const char* kUsage =
     "common: --server HOST[:PORT] --cafile PEM --plugin-dir D --tls openssl|gnutls\n"
     "        --tls-version any|1.2|1.3 --cb default|none|TYPE --block-size N --timeout S\n"
     "        --sas-answer ask|yes|no|compare:PATH --sas-store F --status-file F --trace\n"
+    "        --sasl-option NAME=VALUE (repeatable: a mechanism option e2esasl_*)\n"
     "Secrets are read from files (or the terminal), never from the command line.\n";
 
 // Program: one e2e-xmpp process (one XMPP connection, one core).
@@ -214,6 +215,18 @@ class Program {
       setup_error_ = Error{E2E_XMPP_ERR_SETUP, "cannot set e2esasl_sas_store"};
       done_ = true;
       return;
+    }
+    for (const std::string& option : args_.All("sasl-option")) {
+      const size_t eq = option.find('=');
+      if (eq == std::string::npos ||
+          e2e_xmpp_set_sasl_option(core_, option.substr(0, eq).c_str(),
+                                   option.substr(eq + 1).c_str()) != 0) {
+        setup_error_ = Error{E2E_XMPP_ERR_USAGE,
+                             "--sasl-option needs NAME=VALUE with NAME e2esasl_* (64 bytes at most) "
+                             "and VALUE at most 256 bytes: " + option.substr(0, eq)};
+        done_ = true;
+        return;
+      }
     }
     report_.Set("jid", xmpp_conn_get_bound_jid(conn));
     Log(std::string("connected as ") + xmpp_conn_get_bound_jid(conn));
@@ -603,7 +616,8 @@ int main(int argc, char** argv) {
   std::string role = argv[1];
   const std::set<std::string> common = {
       "jid", "xmpp-password-file", "server",  "cafile",     "plugin-dir", "tls", "tls-version",
-      "cb",  "block-size",         "timeout", "sas-answer", "status-file", "sas-store"};
+      "cb",  "block-size",         "timeout", "sas-answer", "status-file", "sas-store",
+      "sasl-option"};
   try {
     if (role == "passwd") {
       return Passwd(Args(argc, argv, 2, {"sasldb", "user", "secret-file", "plugin-dir"}, {}));
