@@ -18,8 +18,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -29,25 +27,13 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "support/sasl_harness.h"
+#include "support/store_files.h"
 
 namespace e2esasl::test {
 namespace {
 
 constexpr const char* kPlus = "SAS-R255-PLUS";
 constexpr const char* kStoreOption = "e2esasl_sas_store";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void WriteAll(const std::string& path, const std::string& text, mode_t mode = 0600) {
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-  }
-  chmod(path.c_str(), mode);
-}
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -77,7 +63,8 @@ std::string PeerLines(const std::string& store) {
 }  // namespace
 }  // namespace e2esasl::test
 
-using namespace e2esasl::test;  // NOLINT: test file
+using namespace e2esasl::test;     // NOLINT: test file
+using namespace e2esasl::testing;  // NOLINT: test file
 
 // At global scope: CppUnit names suites by their qualified type name.
 class SasContinuityTest : public CppUnit::TestFixture {
@@ -143,8 +130,8 @@ class SasContinuityTest : public CppUnit::TestFixture {
 
   void testFirstContactThenRemembered() {
     FirstContact();
-    const std::string client_1 = ReadAll(client_store_);
-    const std::string server_1 = ReadAll(server_store_);
+    const std::string client_1 = ReadWhole(client_store_);
+    const std::string server_1 = ReadWhole(server_store_);
     CPPUNIT_ASSERT(Contains(client_1, "e2esasl-sas-retained 1\n"));
     struct stat st {};
     CPPUNIT_ASSERT_EQUAL(0, stat(client_store_.c_str(), &st));
@@ -157,8 +144,8 @@ class SasContinuityTest : public CppUnit::TestFixture {
     for (int i = 2; i <= 3; ++i) {
       const Exchange ex = RunExchange(Spec());
       AssertRemembered(ex, "contact " + std::to_string(i));
-      const std::string client_now = PeerLines(ReadAll(client_store_));
-      const std::string server_now = PeerLines(ReadAll(server_store_));
+      const std::string client_now = PeerLines(ReadWhole(client_store_));
+      const std::string server_now = PeerLines(ReadWhole(server_store_));
       CPPUNIT_ASSERT(client_now != client_prev);
       CPPUNIT_ASSERT(server_now != server_prev);
       client_prev = client_now;
@@ -175,8 +162,8 @@ class SasContinuityTest : public CppUnit::TestFixture {
   // says so loudly, the people are asked, their strings differ, they refuse, nothing changes.
   void testManInTheMiddleAtSecondContact() {
     FirstContact();
-    const std::string client_before = ReadAll(client_store_);
-    const std::string server_before = ReadAll(server_store_);
+    const std::string client_before = ReadWhole(client_store_);
+    const std::string server_before = ReadWhole(server_store_);
 
     // Alice -> mallory (posing as server.example: his own store, empty of alice).
     ExchangeSpec to_mallory = Spec(21);
@@ -203,8 +190,8 @@ class SasContinuityTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL_MESSAGE(Join(b.continuity_events), std::string("server not-matched alice"),
                                  b.continuity_events.at(0));
     // Nothing remembered changed.
-    CPPUNIT_ASSERT(client_before == ReadAll(client_store_));
-    CPPUNIT_ASSERT(server_before == ReadAll(server_store_));
+    CPPUNIT_ASSERT(client_before == ReadWhole(client_store_));
+    CPPUNIT_ASSERT(server_before == ReadWhole(server_store_));
     // And the real pair still remembers each other afterwards.
     AssertRemembered(RunExchange(Spec()), "after the attack");
   }
@@ -214,16 +201,16 @@ class SasContinuityTest : public CppUnit::TestFixture {
   // fails. Nothing changes in the stores.
   void testRelayForwardingTheContinuityFields() {
     FirstContact();
-    const std::string client_before = ReadAll(client_store_);
-    const std::string server_before = ReadAll(server_store_);
+    const std::string client_before = ReadWhole(client_store_);
+    const std::string server_before = ReadWhole(server_store_);
     ExchangeSpec spec = Spec();
     spec.server_binding = MakeBinding("tls-exporter", 6);
     const Exchange ex = RunExchange(spec);
     CPPUNIT_ASSERT_EQUAL_MESSAGE(ex.What(), SASL_BADAUTH, ex.client_result);
     CPPUNIT_ASSERT_MESSAGE(ex.What(), Contains(ex.client_detail, "key confirmation"));
     CPPUNIT_ASSERT(ex.person_events.empty());
-    CPPUNIT_ASSERT(client_before == ReadAll(client_store_));
-    CPPUNIT_ASSERT(server_before == ReadAll(server_store_));
+    CPPUNIT_ASSERT(client_before == ReadWhole(client_store_));
+    CPPUNIT_ASSERT(server_before == ReadWhole(server_store_));
   }
 
   // A server (or a man in the middle) that answers r= with an identifier it cannot compute:
@@ -267,7 +254,7 @@ class SasContinuityTest : public CppUnit::TestFixture {
     FirstContact();
     const Exchange recorded = RunExchange(Spec());
     AssertRemembered(recorded, "recorded");
-    const std::string server_before = ReadAll(server_store_);
+    const std::string server_before = ReadWhole(server_store_);
     ExchangeSpec spec = Spec();
     spec.client_options[kStoreOption] = dir_->path() + "/attacker.store";
     spec.tamper = [&recorded](bool from_client, int index, const std::string& m) {
@@ -279,7 +266,7 @@ class SasContinuityTest : public CppUnit::TestFixture {
     const Exchange ex = RunExchange(spec);
     CPPUNIT_ASSERT_MESSAGE(ex.What(), !ex.ok());
     CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.server_result != SASL_OK);
-    CPPUNIT_ASSERT(server_before == ReadAll(server_store_));
+    CPPUNIT_ASSERT(server_before == ReadWhole(server_store_));
     CPPUNIT_ASSERT(std::find(ex.continuity_events.begin(), ex.continuity_events.end(),
                              "server stored alice") == ex.continuity_events.end());
   }
@@ -290,13 +277,13 @@ class SasContinuityTest : public CppUnit::TestFixture {
   void testClonedDeviceRatchetedElsewhere() {
     FirstContact();
     const std::string clone_store = dir_->path() + "/clone.store";
-    WriteAll(clone_store, ReadAll(client_store_));
+    WriteWhole(clone_store, ReadWhole(client_store_));
     for (int i = 0; i < 2; ++i) {
       ExchangeSpec spec = Spec();
       spec.client_options[kStoreOption] = clone_store;
       AssertRemembered(RunExchange(spec), "clone " + std::to_string(i));
     }
-    const std::string server_before = ReadAll(server_store_);
+    const std::string server_before = ReadWhole(server_store_);
     ExchangeSpec spec = Spec();
     spec.client_confirm = [](const std::string&) { return false; };
     const Exchange ex = RunExchange(spec);
@@ -305,7 +292,7 @@ class SasContinuityTest : public CppUnit::TestFixture {
                          ex.continuity_events.at(1));
     CPPUNIT_ASSERT_EQUAL(size_t{1}, ex.client_confirm_texts.size());
     CPPUNIT_ASSERT_EQUAL(SASL_BADAUTH, ex.client_result);
-    CPPUNIT_ASSERT(server_before == ReadAll(server_store_));
+    CPPUNIT_ASSERT(server_before == ReadWhole(server_store_));
   }
 
   // Alice lost her store: she is a new device to the server (loud: alice is remembered with
@@ -335,21 +322,21 @@ class SasContinuityTest : public CppUnit::TestFixture {
   // each end keeps from before its last ratchet.
   void testFinalMessageLostAfterOneSideRatcheted() {
     FirstContact();
-    std::string client_before = ReadAll(client_store_);
+    std::string client_before = ReadWhole(client_store_);
     AssertRemembered(RunExchange(Spec()), "second");
-    WriteAll(client_store_, client_before);  // the client never got the server's outcome
+    WriteWhole(client_store_, client_before);  // the client never got the server's outcome
     AssertRemembered(RunExchange(Spec()), "after the client missed the outcome");
 
-    const std::string server_before = ReadAll(server_store_);
+    const std::string server_before = ReadWhole(server_store_);
     AssertRemembered(RunExchange(Spec()), "fourth");
-    WriteAll(server_store_, server_before);  // the server's update was lost
+    WriteWhole(server_store_, server_before);  // the server's update was lost
     AssertRemembered(RunExchange(Spec()), "after the server lost its update");
   }
 
   // A store that does not load stops the exchange with its detail and is left as it is.
   void testBadStores() {
     FirstContact();
-    const std::string good = ReadAll(client_store_);
+    const std::string good = ReadWhole(client_store_);
     struct Row {
       const char* name;
       std::string text;
@@ -370,24 +357,24 @@ class SasContinuityTest : public CppUnit::TestFixture {
     };
     for (bool server_side : {false, true}) {
       const std::string& path = server_side ? server_store_ : client_store_;
-      const std::string original = ReadAll(path);
+      const std::string original = ReadWhole(path);
       for (const Row& row : rows) {
         const std::string what = std::string(server_side ? "server " : "client ") + row.name;
-        WriteAll(path, row.text, row.mode);
+        WriteWhole(path, row.text, row.mode);
         const Exchange ex = RunExchange(Spec());
         const int result = server_side ? ex.server_result : ex.client_result;
         const std::string& detail = server_side ? ex.server_detail : ex.client_detail;
         CPPUNIT_ASSERT_EQUAL_MESSAGE(what + ": " + ex.What(), SASL_UNAVAIL, result);
         CPPUNIT_ASSERT_MESSAGE(what + ": " + detail, Contains(detail, row.detail));
         CPPUNIT_ASSERT_MESSAGE(what + ": " + detail, Contains(detail, "remembered peers"));
-        CPPUNIT_ASSERT_MESSAGE(what, row.text == ReadAll(path));
+        CPPUNIT_ASSERT_MESSAGE(what, row.text == ReadWhole(path));
         struct stat st {};
         CPPUNIT_ASSERT_EQUAL(0, stat(path.c_str(), &st));
         CPPUNIT_ASSERT_EQUAL(static_cast<unsigned>(row.mode),
                              static_cast<unsigned>(st.st_mode & 0777));
         CPPUNIT_ASSERT(ex.person_events.empty());
       }
-      WriteAll(path, original);
+      WriteWhole(path, original);
     }
     AssertRemembered(RunExchange(Spec()), "after the stores were mended");
   }
@@ -428,7 +415,7 @@ class SasContinuityTest : public CppUnit::TestFixture {
       CPPUNIT_ASSERT(WIFEXITED(status));
       CPPUNIT_ASSERT_EQUAL(0, WEXITSTATUS(status));
     }
-    const std::string server = ReadAll(server_store_);
+    const std::string server = ReadWhole(server_store_);
     // One line per user (base64 of "bob" is Ym9i, of "carol" Y2Fyb2w=), each ratcheted.
     CPPUNIT_ASSERT_MESSAGE(server, Contains(server, "peer Ym9i "));
     CPPUNIT_ASSERT_MESSAGE(server, Contains(server, "peer Y2Fyb2w= "));
