@@ -1,0 +1,71 @@
+// client.h: the VOUCH-ES256-PLUS client session, a small state machine with no Cyrus types.
+#ifndef E2ESASL_VOUCH_CLIENT_H_
+#define E2ESASL_VOUCH_CLIENT_H_
+
+#include <string>
+
+#include "common/bytes.h"
+#include "common/random.h"
+#include "common/session.h"
+#include "common/status.h"
+#include "vouch/messages.h"
+#include "vouch/peer.h"
+
+namespace e2esasl::vouch {
+
+// ClientConfig: the client's inputs (ClientInputs: the authcid, which must be the own
+// statement's sub; gs2 with "p=<cb-name>" and cb_data the client's OWN binding data, never sent;
+// no password), its VOUCH inputs, and
+//   peer   the identity the server's statement must name (its sub): the e2esasl_vouch_peer
+//          option, else the serverFQDN the application gave libsasl2
+struct ClientConfig : ClientInputs {
+  VouchConfig vouch;
+  std::string peer;
+};
+
+enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
+
+// ClientSession: one exchange as a VOUCH-ES256-PLUS client. Not thread-safe; one per connection.
+//
+//   Step("")            -> client-first (own statement, key, nonce), kContinue
+//   Step(server-first)  -> client-final (own signature), kContinue, once the server's statement,
+//                          key and signature verified and key continuity accepted its key
+//   Step("")            -> kOk (the server's success: no data)
+// Failures are final (every later call returns the same Status):
+//   kBadBinding  the config has no "p=" flag or no binding data
+//   kUnavailable this end is not configured (statement, device key, trust store, peer); the
+//                continuity store cannot be read or written
+//   kMalformed   server-first breaks the ABNF, the server's statement is not a statement, data
+//                where the empty success data belongs
+//   kAuthFailed  the server's statement is refused (issuer, signature, expiry, sub not the
+//                peer, ...), its key is not the one cnf names, its signature does not verify
+//                over this channel (a man in the middle), a changed key refused
+//   kInternal    RNG or signing failure; a call out of order
+// rng must outlive the session.
+class ClientSession final : public SessionBase<ClientSession, ClientState> {
+ public:
+  using Config = ClientConfig;
+  ClientSession(Rng& rng, ClientConfig config);
+  ~ClientSession() { WipeSecrets(); }
+
+ private:
+  using State = ClientState;
+
+  friend SessionBase<ClientSession, ClientState>;
+  static const Transition kTransitions[3];
+
+  Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
+  Status HandleServerFirst(ByteView in, Bytes* out, Failure* failure);
+  // WipeSecrets drops the device key (the only secret; the shared key file copy stays with the
+  // connection's config until it is released).
+  void WipeSecrets() { config_.vouch.device_key.reset(); }
+
+  Rng& rng_;
+  ClientConfig config_;
+  ClientFirst client_first_;
+  Bytes gs2_header_;
+};
+
+}  // namespace e2esasl::vouch
+
+#endif  // E2ESASL_VOUCH_CLIENT_H_
