@@ -15,7 +15,8 @@
 //   CriticalN      "n" while the server's binding is critical
 //   WrongSecret    the row's way of getting the secret wrong
 //   UnknownUser    the same code, detail and message sizes as a wrong secret (SAS: no stored
-//                  secret, any name is a claim the people check)
+//                  secret, any name is a claim the people check; VOUCH: the name must be the
+//                  statement's sub)
 //   Oversize       a message over the glue's cap, each direction
 //   Truncated      the client's last message and the server's first cut in half
 // Protocol-specific checks stay in tests/<family>/plugin_test.cc.
@@ -27,6 +28,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include "support/sasl_harness.h"
+#include "vouch/vouch_files.h"
 
 namespace e2esasl::test {
 namespace {
@@ -40,6 +42,7 @@ struct RowEnv {
   TempDir dir;
   std::string sasldb = dir.path() + "/sasldb2";
   OptionMap server_options;
+  OptionMap client_options;
 };
 
 // Provision stores user's secret for the row (nothing for SAS) and sets the server options.
@@ -61,6 +64,24 @@ void ProvisionOpaqueRecord(RowEnv& env, const std::string& user, const std::stri
 }
 
 void ProvisionNothing(RowEnv&, const std::string&, const std::string&) {}
+
+// VOUCH: example.org's issuer; the user's device key and statement at the client; bob's (the
+// server's identity, which the client expects: e2esasl_vouch_peer) at the server; and another
+// device key, "other.key", for the wrong secret.
+constexpr const char* kVouchServer = "bob@example.org";
+void ProvisionVouch(RowEnv& env, const std::string& user, const std::string&) {
+  e2esasl::vouch::test::VouchFiles files(env.dir.path());
+  env.client_options = files.Party("alice", user);
+  env.client_options["e2esasl_vouch_peer"] = kVouchServer;
+  env.server_options = files.Party("bob", kVouchServer);
+  files.Device("other");
+}
+
+// The client holds another device key than the one its statement vouches for.
+void OtherDeviceKey(ExchangeSpec& spec) {
+  std::string& path = spec.client_options["e2esasl_vouch_device_key"];
+  path.replace(path.rfind("alice.key"), 9, "other.key");
+}
 
 void WrongPassword(ExchangeSpec& spec) {
   spec.identity.password = "wrong password";
@@ -99,6 +120,10 @@ struct Row {
   Outcome mismatch;  // -PLUS rows: same binding type, different data
   Counts with_success_data;
   Counts without_success_data;
+  const char* user = kUser;  // the authcid (VOUCH: the statement's sub, local@domain)
+  // unknown_user: set when an unknown name fails its own way (VOUCH: the statement names
+  // another identity), not like a wrong secret and not as a claim people check.
+  const Outcome* unknown_user = nullptr;
 };
 
 constexpr Outcome kScramBadAuth{Side::kServer, SASL_BADAUTH, "authentication failed"};
@@ -113,6 +138,12 @@ constexpr Outcome kSasRejected{
     "SAS-R255: authentication failed: the person at the client rejected the short "
     "authentication string"};
 constexpr Outcome kSasMismatch{Side::kClient, SASL_BADAUTH, "key confirmation did not verify"};
+constexpr Outcome kVouchBadAuth{Side::kServer, SASL_BADAUTH,
+                                "the client's statement: the device key is not the one cnf names"};
+constexpr Outcome kVouchMismatch{Side::kClient, SASL_BADAUTH,
+                                 "the server's device signature does not verify"};
+constexpr Outcome kVouchUnknown{Side::kServer, SASL_BADAUTH,
+                                "the client's statement: sub is not the expected identity"};
 constexpr Outcome kNone{Side::kServer, SASL_OK, ""};
 
 // The success data is non-empty for SCRAM (v=) and CPace (t=): without SASL_SUCCESS_DATA it
@@ -154,6 +185,20 @@ const Row kRows[] = {
      kSasMismatch,
      {3, 2, false},
      {3, 2, false}},
+    {"VOUCH-ES256-PLUS",
+     "VOUCH-ES256",
+     true,
+     false,
+     false,
+     "n=alice@example.org,r=",
+     ProvisionVouch,
+     OtherDeviceKey,
+     kVouchBadAuth,
+     kVouchMismatch,
+     kTwoOne,
+     kTwoOne,
+     "alice@example.org",
+     &kVouchUnknown},
 };
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -194,7 +239,7 @@ class ConformanceTest : public CppUnit::TestFixture {
   // Provisioned: a fresh sasldb with alice's secret for row.
   static std::unique_ptr<RowEnv> Provisioned(const Row& row) {
     auto env = std::make_unique<RowEnv>();
-    row.provision(*env, kUser, kPassword);
+    row.provision(*env, row.user, kPassword);
     return env;
   }
 
@@ -203,10 +248,11 @@ class ConformanceTest : public CppUnit::TestFixture {
   static ExchangeSpec Spec(const Row& row, const RowEnv& env) {
     ExchangeSpec spec;
     spec.client_mechlist = row.mechanism;
-    spec.identity.authcid = kUser;
+    spec.identity.authcid = row.user;
     spec.identity.password = kPassword;
     spec.sasldb_path = env.sasldb;
     spec.server_options = env.server_options;
+    spec.client_options = env.client_options;
     spec.client_confirm = [](const std::string&) { return true; };
     spec.server_confirm = [](const std::string&) { return true; };
     spec.client_show = [](const std::string&) { return true; };
@@ -294,8 +340,8 @@ class ConformanceTest : public CppUnit::TestFixture {
         ++runs;
       }
     }
-    // 5 base rows with no binding, 6 -PLUS rows with 4 bindings each.
-    CPPUNIT_ASSERT_EQUAL(5 + 6 * 4, runs);
+    // 5 base rows with no binding, 7 -PLUS rows with 4 bindings each.
+    CPPUNIT_ASSERT_EQUAL(5 + 7 * 4, runs);
   }
 
   // libsasl2 turns a server's SASL_OK into SASL_CONTINUE when the server output pointer is not
@@ -429,6 +475,10 @@ class ConformanceTest : public CppUnit::TestFixture {
       ExchangeSpec spec = Spec(row, *env);
       spec.identity.authcid = "mallory";
       const Exchange unknown = RunExchange(spec);
+      if (row.unknown_user != nullptr) {
+        ExpectFailure(Label(row, "unknown user", unknown), *row.unknown_user, unknown);
+        continue;
+      }
       if (!row.stores_secret) {
         // No stored secret: the name is a claim the people check.
         CPPUNIT_ASSERT_MESSAGE(Label(row, "unknown user", unknown), unknown.ok());
