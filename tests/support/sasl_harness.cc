@@ -52,6 +52,7 @@ struct ConnContext {
   ClientIdentity identity;
   std::vector<unsigned char> secret;  // sasl_secret_t storage for SASL_CB_PASS
   std::vector<sasl_callback_t> callbacks;
+  std::vector<sasl_callback_t> extra_callbacks;  // the test's own, before SASL_CB_LIST_END
   // The scripted people (unset: callback not registered) and where their texts are recorded.
   Person confirm;
   Person show;
@@ -174,6 +175,7 @@ void BuildCallbacks(ConnContext& ctx, bool client) {
     ctx.callbacks.push_back({E2ESASL_CB_SAS_SHOW, AsFn(&ShowCallback), &ctx});
   }
   ctx.callbacks.push_back({E2ESASL_CB_SAS_CONTINUITY, AsFn(&ContinuityCallback), &ctx});
+  ctx.callbacks.insert(ctx.callbacks.end(), ctx.extra_callbacks.begin(), ctx.extra_callbacks.end());
   ctx.callbacks.push_back({SASL_CB_LIST_END, nullptr, nullptr});
 }
 
@@ -206,8 +208,10 @@ struct Conn {
 std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, unsigned flags,
                                 bool allow_proxy = false, const Person& confirm = {},
                                 const Person& show = {},
-                                const std::string& fqdn = "server.example") {
+                                const std::string& fqdn = "server.example",
+                                std::vector<sasl_callback_t> extra_callbacks = {}) {
   auto c = std::make_unique<Conn>();
+  c->ctx->extra_callbacks = std::move(extra_callbacks);
   c->ctx->side = "server";
   c->ctx->confirm = confirm;
   c->ctx->show = show;
@@ -227,8 +231,10 @@ std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, un
 
 std::unique_ptr<Conn> NewClient(const ClientIdentity& identity, OptionMap options,
                                 const Person& confirm = {}, const Person& show = {},
-                                const std::string& fqdn = "server.example") {
+                                const std::string& fqdn = "server.example",
+                                std::vector<sasl_callback_t> extra_callbacks = {}) {
   auto c = std::make_unique<Conn>();
+  c->ctx->extra_callbacks = std::move(extra_callbacks);
   c->ctx->side = "client";
   c->ctx->confirm = confirm;
   c->ctx->show = show;
@@ -383,9 +389,10 @@ Exchange RunExchange(const ExchangeSpec& spec) {
   Exchange ex;
   auto server = NewServer(spec.sasldb_path, spec.server_options, spec.server_flags,
                           spec.allow_proxy, spec.server_confirm, spec.server_show,
-                          spec.server_fqdn.empty() ? "server.example" : spec.server_fqdn);
+                          spec.server_fqdn.empty() ? "server.example" : spec.server_fqdn,
+                          spec.server_callbacks);
   auto client = NewClient(spec.identity, spec.client_options, spec.client_confirm, spec.client_show,
-                          spec.server_fqdn);
+                          spec.server_fqdn, spec.client_callbacks);
   server->ctx->continuity_events = &ex.continuity_events;
   client->ctx->continuity_events = &ex.continuity_events;
   server->ctx->confirm_log = &ex.server_confirm_texts;

@@ -144,6 +144,10 @@ struct ExchangeSpec {
   std::optional<std::string> client_echo_answer;
   // server_fqdn: the serverFQDN given to sasl_client_new and sasl_server_new.
   std::string server_fqdn = "server.example";
+  // Callbacks of the test's own (e.g. E2ESASL_CB_VOUCH_KEY, SASL_CB_LOG), registered on that
+  // side before SASL_CB_LIST_END; their contexts must outlive the exchange.
+  std::vector<sasl_callback_t> client_callbacks;
+  std::vector<sasl_callback_t> server_callbacks;
 };
 
 // RunExchange runs one complete authentication through libsasl2.
