@@ -54,7 +54,9 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
 
   // Identity: the client's authenticated identity (its statement's sub) once client-first was
   // accepted; empty before.
-  std::string_view Identity() const { return client_ ? client_->statement.subject : ""; }
+  std::string_view Identity() const {
+    return client_ ? std::string_view(client_->statement.subject) : std::string_view();
+  }
 
  private:
   using State = ServerState;
