@@ -26,13 +26,11 @@ namespace e2esasl {
 //   password  the password (empty for a family that needs none); the session clears it
 //   gs2       the GS2 header (flag, cb-name, authzid) decided by cb::ChooseClientFlag
 //   cb_data   the binding data, non-empty exactly when gs2.flag is kUsed
-//   server_fqdn  the server name the application gave libsasl2 (sasl_client_new), maybe empty
 struct ClientInputs {
   std::string authcid;
   SecretString password;
   gs2::Gs2Header gs2;
   Bytes cb_data;
-  std::string server_fqdn;
 };
 
 // ServerInputs: what the glue hands every server session; each family's ServerConfig derives

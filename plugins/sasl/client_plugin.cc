@@ -102,9 +102,6 @@ int Start(ClientConnection& conn, sasl_client_params_t* params, sasl_interact_t*
   if (choice.flag == gs2::CbFlag::kUsed) {
     setup.cb_data.assign(binding->data.begin(), binding->data.end());
   }
-  if (params->serverFQDN != nullptr) {
-    setup.server_fqdn = params->serverFQDN;
-  }
   setup.options = &conn.options;
   setup.rng = &SystemRandom();
   setup.utils = utils;

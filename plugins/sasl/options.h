@@ -36,8 +36,6 @@ class Options {
   // credential store (docs/stores.md): then a family never makes up a per-process secret (SCRAM's
   // fake-salt key) or creates one of its own (OPAQUE's key file); it refuses to serve instead.
   bool Cluster() const { return GetBool(kClusterOption, false); }
-  // utils: the connection's libsasl2 utilities (log, getcallback) for a family's own callbacks.
-  const sasl_utils_t* utils() const { return utils_; }
 
   static constexpr const char* kClusterOption = "e2esasl_cluster";
 

@@ -94,8 +94,8 @@ KeyReporter Reporter(const sasl_utils_t* utils, bool is_server) {
 // Configure reads the options both ends share. A file that is named but unusable fails the
 // start (kUnavailable with its path); a missing option leaves the field empty and the session
 // says what is not configured.
-bool Configure(const sasl::Options& options, bool is_server, VouchConfig* config,
-               Failure* failure) {
+bool Configure(const sasl::Options& options, const sasl_utils_t* utils, bool is_server,
+               VouchConfig* config, Failure* failure) {
   if (const auto path = options.Get(kStatementOption)) {
     std::optional<std::string> statement = ReadStatementFile(*path, failure);
     if (!statement) {
@@ -123,14 +123,14 @@ bool Configure(const sasl::Options& options, bool is_server, VouchConfig* config
   }
   config->continuity.policy =
       policy == "warn" ? ChangedKeyPolicy::kAcceptAndWarn : ChangedKeyPolicy::kRefuse;
-  config->report = Reporter(options.utils(), is_server);
+  config->report = Reporter(utils, is_server);
   return true;
 }
 
-bool ConfigureClient(const sasl::MechanismSpec&, const sasl::Options& options, ClientConfig* config,
-                     Failure* failure) {
-  config->peer = options.Get(kPeerOption).value_or(config->server_fqdn);
-  return Configure(options, /*is_server=*/false, &config->vouch, failure);
+bool ConfigureClient(const sasl::MechanismSpec&, const sasl::ClientSetup& setup,
+                     ClientConfig* config, Failure* failure) {
+  config->peer = setup.options->Get(kPeerOption).value_or(setup.server_fqdn);
+  return Configure(*setup.options, setup.utils, /*is_server=*/false, &config->vouch, failure);
 }
 
 bool ConfigureServer(const sasl::MechanismSpec&, const sasl::ServerSetup& setup,
@@ -142,7 +142,7 @@ bool ConfigureServer(const sasl::MechanismSpec&, const sasl::ServerSetup& setup,
     }
     return Status::kOk;
   };
-  return Configure(*setup.options, /*is_server=*/true, &config->vouch, failure);
+  return Configure(*setup.options, setup.utils, /*is_server=*/true, &config->vouch, failure);
 }
 
 // Security flags (argued in docs/mechanisms/vouch.md): no secret to sniff or guess

@@ -29,7 +29,8 @@
 #ifndef E2ESASL_VOUCH_H_
 #define E2ESASL_VOUCH_H_
 
-#define E2ESASL_CB_VOUCH_KEY 0xE2E50003UL
+/* The next id after confirm.h's (0xE2E50001..3): the ids are e2esasl's, one per callback. */
+#define E2ESASL_CB_VOUCH_KEY 0xE2E50004UL
 
 /* The verdicts (report->verdict). */
 #define E2ESASL_VOUCH_FIRST_CONTACT 1 /* no key was known for the identity: stored */
