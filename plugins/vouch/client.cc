@@ -8,13 +8,6 @@ namespace e2esasl::vouch {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : rng_(rng), config_(std::move(config)) {}
 
-const ClientSession::Transition ClientSession::kTransitions[3] = {
-    {State::kStart, &ClientSession::SendClientFirst},
-    {State::kSentClientFirst, &ClientSession::HandleServerFirst},
-    // server-final: the empty success data.
-    {State::kSentClientFinal, &ClientSession::ReceiveEmptySuccess},
-};
-
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   Failure why;
   if (CheckClientInputs(config_, &client_first_.authcid, &why) != Status::kOk) {
@@ -47,7 +40,7 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
   return Status::kContinue;
 }
 
-Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failure) {
+Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure) {
   const std::optional<ServerFirst> server_first = Receive<ServerFirst>(in, failure);
   if (!server_first) {
     return failure_.status;

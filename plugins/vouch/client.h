@@ -23,8 +23,6 @@ struct ClientConfig : ClientInputs {
   std::string peer;
 };
 
-enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
-
 // ClientSession: one exchange as a VOUCH-ES256-PLUS client. Not thread-safe; one per connection.
 //
 //   Step("")            -> client-first (own statement, key, nonce), kContinue
@@ -41,21 +39,25 @@ enum class ClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, 
 //                peer, ...), its key is not the one cnf names, its signature does not verify
 //                over this channel (a man in the middle), a changed key refused
 //   kInternal    RNG or signing failure; a call out of order
-// rng must outlive the session.
-class ClientSession final : public SessionBase<ClientSession, ClientState> {
+// rng must outlive the session. The states and transitions are TwoRoundClient's
+// (common/session.h).
+class ClientSession final : public TwoRoundClient<ClientSession> {
  public:
   using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
   ~ClientSession() { WipeSecrets(); }
 
  private:
-  using State = ClientState;
-
-  friend SessionBase<ClientSession, ClientState>;
-  static const Transition kTransitions[3];
+  friend SessionBase;
+  friend TwoRoundClient;
 
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
-  Status HandleServerFirst(ByteView in, Bytes* out, Failure* failure);
+  // server-first: the server's statement, key and signature checked; client-final.
+  Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
+  // server-final: the empty success data (the server proved its key in server-first).
+  Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure) {
+    return ReceiveEmptySuccess(in, out, failure);
+  }
   // WipeSecrets drops the device key (the only secret; the shared key file copy stays with the
   // connection's config until it is released).
   void WipeSecrets() { config_.vouch.device_key.reset(); }
