@@ -70,8 +70,8 @@ std::optional<PublicKey> DecodePoint(const Point& point, Failure* failure) {
   const ByteView all(point);
   const std::string x = Base64UrlEncode(all.subspan(1, kCoordinateSize));
   const std::string y = Base64UrlEncode(all.subspan(1 + kCoordinateSize, kCoordinateSize));
-  JsonPtr jwk(json_pack("{s:s,s:s,s:s,s:s}", "kty", "EC", "crv", "P-256", "x", x.c_str(), "y",
-                        y.c_str()));
+  JsonPtr jwk(
+      json_pack("{s:s,s:s,s:s,s:s}", "kty", "EC", "crv", "P-256", "x", x.c_str(), "y", y.c_str()));
   if (!jwk) {
     Fail(failure, Status::kInternal, "out of memory");
     return std::nullopt;

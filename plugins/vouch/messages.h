@@ -40,7 +40,7 @@ namespace e2esasl::vouch {
 // kMaxMessageSize caps every message (bytes): two statements never travel together.
 inline constexpr size_t kMaxMessageSize = 8192;
 inline constexpr size_t kNonceSize = 32;
-inline constexpr size_t kPointSize = 65;  // SEC 1 uncompressed: 0x04 || x || y
+inline constexpr size_t kPointSize = 65;      // SEC 1 uncompressed: 0x04 || x || y
 inline constexpr size_t kSignatureSize = 64;  // RFC 7518 section 3.4: R || S
 
 using Nonce = std::array<uint8_t, kNonceSize>;

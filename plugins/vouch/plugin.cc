@@ -56,39 +56,39 @@ constexpr const char* VerdictName(KeyVerdict verdict) {
 
 // Reporter: logs one line per observation and calls the application's E2ESASL_CB_VOUCH_KEY.
 KeyReporter Reporter(const sasl_utils_t* utils, bool is_server) {
-  return [utils, is_server](const Statement& peer, const ContinuityReport& report,
-                            Failure* failure) {
-    const bool changed = report.verdict == KeyVerdict::kChangedKey;
-    std::string line = std::string("VOUCH-ES256-PLUS key continuity: ") +
-                       VerdictName(report.verdict) + " for " + peer.subject + " (device " +
-                       peer.device_id + ", key " + peer.cnf.Thumbprint() + ")";
-    if (changed) {
-      line += report.accepted ? ": accepted with a warning" : ": refused";
-      line += report.evidence_path.empty() ? "" : "; evidence " + report.evidence_path;
-    }
-    utils->log(utils->conn, changed ? SASL_LOG_WARN : SASL_LOG_NOTE, "%s", line.c_str());
-    void* context = nullptr;
-    int (*proc)() = nullptr;
-    if (utils->getcallback(utils->conn, E2ESASL_CB_VOUCH_KEY, &proc, &context) != SASL_OK ||
-        proc == nullptr) {
-      return Status::kOk;
-    }
-    const e2esasl_vouch_key_report_t c_report{
-        changed ? E2ESASL_VOUCH_CHANGED_KEY
-                : (report.verdict == KeyVerdict::kKnownKey ? E2ESASL_VOUCH_KNOWN_KEY
-                                                           : E2ESASL_VOUCH_FIRST_CONTACT),
-        report.accepted ? 1 : 0,
-        is_server ? 1 : 0,
-        peer.subject.c_str(),
-        peer.device_id.c_str(),
-        peer.cnf.Thumbprint().c_str(),
-        report.evidence_path.c_str()};
-    auto* callback = reinterpret_cast<e2esasl_vouch_key_t*>(reinterpret_cast<void (*)()>(proc));
-    if (callback(context, &c_report) != SASL_OK) {
-      return Fail(failure, Status::kAuthFailed, "the application refused the peer's key");
-    }
-    return Status::kOk;
-  };
+  return
+      [utils, is_server](const Statement& peer, const ContinuityReport& report, Failure* failure) {
+        const bool changed = report.verdict == KeyVerdict::kChangedKey;
+        std::string line = std::string("VOUCH-ES256-PLUS key continuity: ") +
+                           VerdictName(report.verdict) + " for " + peer.subject + " (device " +
+                           peer.device_id + ", key " + peer.cnf.Thumbprint() + ")";
+        if (changed) {
+          line += report.accepted ? ": accepted with a warning" : ": refused";
+          line += report.evidence_path.empty() ? "" : "; evidence " + report.evidence_path;
+        }
+        utils->log(utils->conn, changed ? SASL_LOG_WARN : SASL_LOG_NOTE, "%s", line.c_str());
+        void* context = nullptr;
+        int (*proc)() = nullptr;
+        if (utils->getcallback(utils->conn, E2ESASL_CB_VOUCH_KEY, &proc, &context) != SASL_OK ||
+            proc == nullptr) {
+          return Status::kOk;
+        }
+        const e2esasl_vouch_key_report_t c_report{
+            changed ? E2ESASL_VOUCH_CHANGED_KEY
+                    : (report.verdict == KeyVerdict::kKnownKey ? E2ESASL_VOUCH_KNOWN_KEY
+                                                               : E2ESASL_VOUCH_FIRST_CONTACT),
+            report.accepted ? 1 : 0,
+            is_server ? 1 : 0,
+            peer.subject.c_str(),
+            peer.device_id.c_str(),
+            peer.cnf.Thumbprint().c_str(),
+            report.evidence_path.c_str()};
+        auto* callback = reinterpret_cast<e2esasl_vouch_key_t*>(reinterpret_cast<void (*)()>(proc));
+        if (callback(context, &c_report) != SASL_OK) {
+          return Fail(failure, Status::kAuthFailed, "the application refused the peer's key");
+        }
+        return Status::kOk;
+      };
 }
 
 // Configure reads the options both ends share. A file that is named but unusable fails the
@@ -114,7 +114,8 @@ bool Configure(const sasl::Options& options, const sasl_utils_t* utils, bool is_
     }
   }
   config->now = static_cast<int64_t>(std::time(nullptr));
-  config->max_skew = static_cast<int64_t>(options.GetUint(kMaxSkewOption, kDefaultMaxSkew, 0, 3600));
+  config->max_skew =
+      static_cast<int64_t>(options.GetUint(kMaxSkewOption, kDefaultMaxSkew, 0, 3600));
   config->continuity.store_path = options.Get(kContinuityOption).value_or("");
   config->continuity.evidence_dir = options.Get(kEvidenceOption).value_or("");
   const std::string policy = options.Get(kKeyChangeOption).value_or("refuse");

@@ -91,11 +91,10 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* /*out*/, Failure* fa
   }
   Failure why;
   // The client proves its vouched key on this channel: sig_client over transcript("client").
-  if (!VerifyTranscript(
-          client_->key,
-          Transcript(Role::kClient,
-                     Inputs(gs2_header_, BindingData(config_), *client_first_, server_first_)),
-          client_final->signature, &why)) {
+  if (!VerifyTranscript(client_->key,
+                        Transcript(Role::kClient, Inputs(gs2_header_, BindingData(config_),
+                                                         *client_first_, server_first_)),
+                        client_final->signature, &why)) {
     return Abort(failure, Status::kAuthFailed, SignatureDetail("the client"));
   }
   if (ObservePeer(config_.vouch, *client_, &why) != Status::kOk) {

@@ -185,20 +185,9 @@ const Row kRows[] = {
      kSasMismatch,
      {3, 2, false},
      {3, 2, false}},
-    {"VOUCH-ES256-PLUS",
-     "VOUCH-ES256",
-     true,
-     false,
-     false,
-     "n=alice@example.org,r=",
-     ProvisionVouch,
-     OtherDeviceKey,
-     kVouchBadAuth,
-     kVouchMismatch,
-     kTwoOne,
-     kTwoOne,
-     "alice@example.org",
-     &kVouchUnknown},
+    {"VOUCH-ES256-PLUS", "VOUCH-ES256", true, false, false,
+     "n=alice@example.org,r=", ProvisionVouch, OtherDeviceKey, kVouchBadAuth, kVouchMismatch,
+     kTwoOne, kTwoOne, "alice@example.org", &kVouchUnknown},
 };
 
 bool Contains(const std::string& text, const std::string& part) {

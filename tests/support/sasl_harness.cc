@@ -207,8 +207,7 @@ struct Conn {
 
 std::unique_ptr<Conn> NewServer(const std::string& sasldb, OptionMap options, unsigned flags,
                                 bool allow_proxy = false, const Person& confirm = {},
-                                const Person& show = {},
-                                const std::string& fqdn = "server.example",
+                                const Person& show = {}, const std::string& fqdn = "server.example",
                                 std::vector<sasl_callback_t> extra_callbacks = {}) {
   auto c = std::make_unique<Conn>();
   c->ctx->extra_callbacks = std::move(extra_callbacks);

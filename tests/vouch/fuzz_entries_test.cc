@@ -36,7 +36,8 @@ void MaybeWrite(const std::string& name, const Bytes& seed) {
   const char* dir = std::getenv("E2ESASL_VOUCH_WRITE_SEEDS");
   if (dir != nullptr) {
     std::ofstream(std::string(dir) + "/" + name, std::ios::binary)
-        .write(reinterpret_cast<const char*>(seed.data()), static_cast<std::streamsize>(seed.size()));
+        .write(reinterpret_cast<const char*>(seed.data()),
+               static_cast<std::streamsize>(seed.size()));
   }
 }
 
@@ -64,11 +65,10 @@ class VouchFuzzEntriesTest : public CppUnit::TestFixture {
     };
     for (const auto& [name, seed] : seeds) {
       const std::string family = name.substr(0, name.find('_'));
-      int (*entry)(const uint8_t*, size_t) =
-          family == "messages"  ? &fuzz::FuzzVouchMessages
-          : family == "server" ? &fuzz::FuzzVouchServerSession
-          : family == "client" ? &fuzz::FuzzVouchClientSession
-                               : &fuzz::FuzzVouchTranscript;
+      int (*entry)(const uint8_t*, size_t) = family == "messages" ? &fuzz::FuzzVouchMessages
+                                             : family == "server" ? &fuzz::FuzzVouchServerSession
+                                             : family == "client" ? &fuzz::FuzzVouchClientSession
+                                                                  : &fuzz::FuzzVouchTranscript;
       CPPUNIT_ASSERT_EQUAL_MESSAGE(name, 0, entry(seed.data(), seed.size()));
       MaybeWrite(name, seed);
     }

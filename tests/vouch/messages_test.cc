@@ -58,8 +58,8 @@ class VouchMessagesTest : public CppUnit::TestFixture {
 
  public:
   void testRoundTrips() {
-    const std::string cf = "p=tls-exporter,a=bob@b.net,n=al=2Cice@a.net,r=" + kNonce +
-                           ",k=" + kPoint + ",j=" + kJws;
+    const std::string cf =
+        "p=tls-exporter,a=bob@b.net,n=al=2Cice@a.net,r=" + kNonce + ",k=" + kPoint + ",j=" + kJws;
     const std::optional<ClientFirst> first = ClientFirst::Parse(AsBytes(cf));
     CPPUNIT_ASSERT(first.has_value());
     CPPUNIT_ASSERT_EQUAL(std::string("al,ice@a.net"), first->authcid);

@@ -54,12 +54,12 @@ struct Channel {
 Binding Exporter(e2esasl::testing::Endpoint& end) {
   const bool openssl = end.library == e2esasl::testing::TlsLibrary::kOpenssl;
   const cbind::Result<cbind::Bytes> r =
-      openssl ? cbind::FromOpenssl(end.ssl, cbind::Type::kTlsExporter)
-              : cbind::FromGnutls(end.gnutls,
-                                  end.role == e2esasl::testing::TlsRole::kClient
-                                      ? cbind::Role::kClient
-                                      : cbind::Role::kServer,
-                                  cbind::Type::kTlsExporter);
+      openssl
+          ? cbind::FromOpenssl(end.ssl, cbind::Type::kTlsExporter)
+          : cbind::FromGnutls(end.gnutls,
+                              end.role == e2esasl::testing::TlsRole::kClient ? cbind::Role::kClient
+                                                                             : cbind::Role::kServer,
+                              cbind::Type::kTlsExporter);
   if (!r.ok()) {
     throw std::runtime_error("channelbind failed");
   }
@@ -276,18 +276,18 @@ class VouchPluginTest : public CppUnit::TestFixture {
          "unknown key id for issuer example.org"},
         {"alg none", vouch::test::RawToken(R"({"alg":"none","typ":"vouch+jwt"})", "{}", "x"), "",
          true, SASL_BADPROT, "alg none is not allowed (ES256 only)"},
-        {"alg HS256", vouch::test::RawToken(R"({"alg":"HS256","typ":"vouch+jwt"})", "{}"), "",
-         true, SASL_BADPROT, "alg HS256 is not allowed (ES256 only)"},
-        {"alg RS256", vouch::test::RawToken(R"({"alg":"RS256","typ":"vouch+jwt"})", "{}"), "",
-         true, SASL_BADPROT, "alg RS256 is not allowed (ES256 only)"},
+        {"alg HS256", vouch::test::RawToken(R"({"alg":"HS256","typ":"vouch+jwt"})", "{}"), "", true,
+         SASL_BADPROT, "alg HS256 is not allowed (ES256 only)"},
+        {"alg RS256", vouch::test::RawToken(R"({"alg":"RS256","typ":"vouch+jwt"})", "{}"), "", true,
+         SASL_BADPROT, "alg RS256 is not allowed (ES256 only)"},
         {"tampered payload", tampered, "", true, SASL_BADAUTH,
          "the issuer's signature does not verify (tampered or forged)"},
-        {"malformed JSON", vouch::test::SignedToken(issuer, header, R"({"iss":"example.org",)"),
-         "", true, SASL_BADPROT, "the client's statement: claims"},
+        {"malformed JSON", vouch::test::SignedToken(issuer, header, R"({"iss":"example.org",)"), "",
+         true, SASL_BADPROT, "the client's statement: claims"},
         {"duplicate claims", vouch::test::SignedToken(issuer, header, duplicate_payload), "", true,
          SASL_BADPROT, "duplicate object key"},
-        {"another identity's statement", files_->Issue(kBob, key, At(now)), "", true,
-         SASL_BADAUTH, "the client's statement: sub is not the expected identity"},
+        {"another identity's statement", files_->Issue(kBob, key, At(now)), "", true, SASL_BADAUTH,
+         "the client's statement: sub is not the expected identity"},
         {"statement for another device key",
          files_->Issue(kAlice, files_->Device("spare"), At(now)), "", true, SASL_BADAUTH,
          "the client's statement: the device key is not the one cnf names"},
@@ -310,8 +310,8 @@ class VouchPluginTest : public CppUnit::TestFixture {
     const std::vector<Bad> table = {
         {"expired", files_->Issue(kBob, bob_key, At(now - 7200)), "", false, SASL_BADAUTH,
          "the server's statement: expired"},
-        {"unknown kid", files_->Issue(kBob, bob_key, At(now), &stranger), "", false,
-         SASL_BADAUTH, "the server's statement: unknown key id"},
+        {"unknown kid", files_->Issue(kBob, bob_key, At(now), &stranger), "", false, SASL_BADAUTH,
+         "the server's statement: unknown key id"},
         {"not the peer", files_->Issue("carol@example.org", bob_key, At(now)), "", false,
          SASL_BADAUTH, "the server's statement: sub is not the expected identity"},
     };
@@ -348,8 +348,8 @@ class VouchPluginTest : public CppUnit::TestFixture {
       inputs.server_statement = server->statement;
       inputs.client_point = first->device_key;
       inputs.server_point = server->device_key;
-      const auto forged = vouch::SignTranscript(
-          mallory, vouch::Transcript(vouch::Role::kClient, inputs), nullptr);
+      const auto forged =
+          vouch::SignTranscript(mallory, vouch::Transcript(vouch::Role::kClient, inputs), nullptr);
       return "s=" + e2esasl::Base64Encode(*forged);
     };
     ExpectFailure("another device key", RunExchange(spec), true, SASL_BADAUTH,
@@ -417,9 +417,10 @@ class VouchPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_EQUAL(size_t{43}, at_server.thumbprint.size());
     CPPUNIT_ASSERT_EQUAL(E2ESASL_VOUCH_FIRST_CONTACT, client_reports_.seen[0].verdict);
     CPPUNIT_ASSERT_EQUAL(std::string(kBob), client_reports_.seen[0].identity);
-    CPPUNIT_ASSERT(server_reports_.Logged("VOUCH-ES256-PLUS key continuity: first contact for "
-                                          "alice@example.org (device device-1, key " +
-                                          at_server.thumbprint + ")"));
+    CPPUNIT_ASSERT(
+        server_reports_.Logged("VOUCH-ES256-PLUS key continuity: first contact for "
+                               "alice@example.org (device device-1, key " +
+                               at_server.thumbprint + ")"));
     const std::string store = spec.server_options.at("e2esasl_vouch_continuity");
     CPPUNIT_ASSERT(Contains(ReadAll(store), at_server.thumbprint));
 
@@ -446,9 +447,9 @@ class VouchPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(server_reports_.Logged(": refused; evidence " + report.evidence));
     // The evidence: the statement the home server signed for the new key.
     const std::string evidence = ReadAll(report.evidence);
-    CPPUNIT_ASSERT(Contains(evidence, ReadAll(changed.client_options.at("e2esasl_vouch_statement"))
-                                          .substr(0, 100)));
-    struct stat st{};
+    CPPUNIT_ASSERT(Contains(
+        evidence, ReadAll(changed.client_options.at("e2esasl_vouch_statement")).substr(0, 100)));
+    struct stat st {};
     CPPUNIT_ASSERT_EQUAL(0, stat(report.evidence.c_str(), &st));
     CPPUNIT_ASSERT_EQUAL(0600u, static_cast<unsigned>(st.st_mode & 0777));
   }

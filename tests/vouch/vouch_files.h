@@ -73,9 +73,9 @@ class VouchFiles {
     const PrivateKey& signer =
         issuer != nullptr ? *issuer : Issuer(std::string(SubjectDomain(identity)));
     std::optional<Statement> statement =
-        device ? IssueStatement(signer, identity, device_id, device->public_key(), options,
-                                &failure)
-               : std::nullopt;
+        device
+            ? IssueStatement(signer, identity, device_id, device->public_key(), options, &failure)
+            : std::nullopt;
     if (!statement) {
       throw std::runtime_error("Issue: " + failure.detail);
     }

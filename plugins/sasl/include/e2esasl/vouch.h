@@ -42,12 +42,12 @@ extern "C" {
 #endif
 
 typedef struct e2esasl_vouch_key_report {
-  int verdict;               /* E2ESASL_VOUCH_* */
-  int accepted;              /* 1: the policy accepts the key (changed: option "warn"); 0: refused */
-  int is_server;             /* 1: reported by the server (the peer is the client) */
-  const char* identity;      /* the peer's identity (its statement's sub) */
-  const char* device_id;     /* the statement's device_id */
-  const char* thumbprint;    /* the key's RFC 7638 SHA-256 thumbprint (base64url) */
+  int verdict;            /* E2ESASL_VOUCH_* */
+  int accepted;           /* 1: the policy accepts the key (changed: option "warn"); 0: refused */
+  int is_server;          /* 1: reported by the server (the peer is the client) */
+  const char* identity;   /* the peer's identity (its statement's sub) */
+  const char* device_id;  /* the statement's device_id */
+  const char* thumbprint; /* the key's RFC 7638 SHA-256 thumbprint (base64url) */
   const char* evidence_path; /* the evidence file written for a changed key, else "" */
 } e2esasl_vouch_key_report_t;
 
