@@ -307,6 +307,10 @@ struct MechanismSpec {
   // E2ESASL_CB_SAS_SHOW (its person must see the string before the client's is asked); the
   // client refuses to start when it can neither call the confirm callback nor prompt.
   bool needs_person = false;
+  // required_options: null, or a null-terminated list of options (read under the family's
+  // plugin name) without which the server does not offer the mechanism (VOUCH: its statement,
+  // device key and trust store): a server that cannot run it does not list it.
+  const char* const* required_options = nullptr;
 };
 
 // Family: a plugin module's mechanisms and the name its options are read under.

@@ -188,6 +188,14 @@ int MechAvail(void* glob_context, sasl_server_params_t* params, void**) {
     // before the client's person is asked (the server's person would answer blind).
     return SASL_NOMECH;
   }
+  if (entry->spec->required_options != nullptr) {
+    const Options options(params->utils, entry->family->plugin_name);
+    for (const char* const* name = entry->spec->required_options; *name != nullptr; ++name) {
+      if (!options.Get(*name)) {
+        return SASL_NOMECH;  // not configured here (e.g. VOUCH without its statement)
+      }
+    }
+  }
   return SASL_OK;
 }
 

@@ -41,6 +41,10 @@ constexpr const char* kEvidenceOption = "e2esasl_vouch_evidence_dir";
 constexpr const char* kKeyChangeOption = "e2esasl_vouch_on_key_change";
 constexpr const char* kMaxSkewOption = "e2esasl_vouch_max_skew";
 constexpr const char* kPeerOption = "e2esasl_vouch_peer";
+// The server offers VOUCH-ES256-PLUS only with these set (a server that cannot run it does not
+// list it).
+constexpr const char* kRequiredOptions[] = {kStatementOption, kDeviceKeyOption, kTrustDirOption,
+                                            nullptr};
 
 constexpr const char* VerdictName(KeyVerdict verdict) {
   switch (verdict) {
@@ -160,7 +164,8 @@ const sasl::MechanismSpec kMechanisms[] = {
                         /*requires_binding=*/true,
                         /*variant=*/0, &sasl::NewClient<ClientSession, &ConfigureClient>,
                         &sasl::NewServer<ServerSession, sasl::NoSource, &ConfigureServer>,
-                        /*encode_secret=*/nullptr},
+                        /*encode_secret=*/nullptr,
+                        /*needs_person=*/false, kRequiredOptions},
 };
 
 const sasl::Family kFamily{kPluginName, kMechanisms};

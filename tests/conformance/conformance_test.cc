@@ -3,7 +3,7 @@
 // sasldb per row). One row per name the client can be offered, -PLUS included; each test is one
 // shared behaviour:
 //   Listed         the base name without a binding, -PLUS only with one (SAS: only -PLUS, and
-//                  only with a person to ask)
+//                  only with a person to ask; VOUCH: only -PLUS, and only when configured)
 //   Success        no binding for a base row, each binding type for a -PLUS row; the GS2
 //                  header and the first attribute the family sends
 //   RoundTrips     messages per side with and without SASL_SUCCESS_DATA, and the success data
@@ -270,13 +270,16 @@ class ConformanceTest : public CppUnit::TestFixture {
 
   void testListed() {
     for (const Row& row : kRows) {
-      const RowEnv env;
+      // Provisioned: a family may be listed only where it is configured (VOUCH).
+      const auto provisioned = Provisioned(row);
+      const RowEnv& env = *provisioned;
       const bool person = row.needs_person;
-      const std::string plain = ServerMechanisms(env.sasldb, std::nullopt, person);
+      const OptionMap& options = env.server_options;
+      const std::string plain = ServerMechanisms(env.sasldb, std::nullopt, person, true, options);
       const std::string bound =
-          ServerMechanisms(env.sasldb, MakeBinding("tls-exporter", 1), person);
+          ServerMechanisms(env.sasldb, MakeBinding("tls-exporter", 1), person, true, options);
       const std::string critical =
-          ServerMechanisms(env.sasldb, MakeBinding("tls-exporter", 1, true), person);
+          ServerMechanisms(env.sasldb, MakeBinding("tls-exporter", 1, true), person, true, options);
       const std::string label = std::string(row.mechanism) + ": " + plain + " / " + bound;
       CPPUNIT_ASSERT_MESSAGE(label, HasToken(bound, row.mechanism));
       // A critical binding: only the -PLUS names, never a base name.

@@ -529,11 +529,11 @@ int StoreProperty(const std::string& sasldb_path, const std::string& user, const
 }
 
 std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding,
-                             bool person_callbacks, bool show_callback) {
+                             bool person_callbacks, bool show_callback, const OptionMap& options) {
   SaslLibrary::Init();
   const Person reject = [](const std::string&) { return false; };
   const Person show = [](const std::string&) { return true; };
-  auto server = NewServer(sasldb_path, {}, 0, false, person_callbacks ? reject : Person(),
+  auto server = NewServer(sasldb_path, options, 0, false, person_callbacks ? reject : Person(),
                           person_callbacks && show_callback ? show : Person());
   server->SetBinding(binding);
   const char* list = nullptr;

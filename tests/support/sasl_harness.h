@@ -166,9 +166,11 @@ int StoreProperty(const std::string& sasldb_path, const std::string& user, const
 // ServerMechanisms lists the mechanisms a server connection offers (sasl_listmech), with an
 // optional binding set.
 // With person_callbacks the server connection registers E2ESASL_CB_SAS_CONFIRM (rejecting) and
-// E2ESASL_CB_SAS_SHOW; with show_callback false, only the first.
+// E2ESASL_CB_SAS_SHOW; with show_callback false, only the first. options: the server's getopt
+// answers (VOUCH is listed only when configured).
 std::string ServerMechanisms(const std::string& sasldb_path, const std::optional<Binding>& binding,
-                             bool person_callbacks = false, bool show_callback = true);
+                             bool person_callbacks = false, bool show_callback = true,
+                             const OptionMap& options = {});
 
 }  // namespace e2esasl::test
 

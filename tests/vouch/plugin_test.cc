@@ -157,6 +157,7 @@ class VouchPluginTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testApplicationRefusesKey);
   CPPUNIT_TEST(testCorruptedStore);
   CPPUNIT_TEST(testNotConfigured);
+  CPPUNIT_TEST(testListedOnlyWhenConfigured);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -496,11 +497,11 @@ class VouchPluginTest : public CppUnit::TestFixture {
   }
 
   void testNotConfigured() {
+    // A server without its files does not offer the mechanism at all.
     ExchangeSpec spec = Spec();
     spec.server_options.clear();
-    ExpectFailure("server", RunExchange(spec), true, SASL_UNAVAIL,
-                  "not configured: this end needs its statement, its device key and a trust "
-                  "store");
+    const Exchange server = RunExchange(spec);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(server.What(), SASL_NOMECH, server.server_result);
     spec = Spec();
     spec.client_options.erase("e2esasl_vouch_trust_dir");
     ExpectFailure("client", RunExchange(spec), false, SASL_UNAVAIL, "not configured");
@@ -511,6 +512,24 @@ class VouchPluginTest : public CppUnit::TestFixture {
     chmod(AliceKey().c_str(), 0600);
     spec.client_options["e2esasl_vouch_trust_dir"] = dir_->path() + "/missing";
     ExpectFailure("trust dir", RunExchange(spec), false, SASL_UNAVAIL, "/missing");
+  }
+
+  // A server without its statement, device key or trust store does not offer the mechanism.
+  void testListedOnlyWhenConfigured() {
+    const std::string sasldb = dir_->path() + "/sasldb2";
+    const Binding binding = RealChannel(0).server;
+    const auto listed = [&](const OptionMap& options) {
+      const std::string list = ServerMechanisms(sasldb, binding, false, true, options);
+      return Contains(" " + list + " ", std::string(" ") + kPlus + " ");
+    };
+    CPPUNIT_ASSERT(listed(bob_));
+    CPPUNIT_ASSERT(!listed({}));
+    for (const auto& [name, value] : bob_) {
+      OptionMap partial = bob_;
+      partial.erase(name);
+      CPPUNIT_ASSERT_MESSAGE(name, !listed(partial));
+    }
+    CPPUNIT_ASSERT(!Contains(ServerMechanisms(sasldb, std::nullopt, false, true, bob_), "VOUCH"));
   }
 
  private:
