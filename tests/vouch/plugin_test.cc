@@ -409,7 +409,7 @@ class VouchPluginTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(first.What(), first.ok());
     CPPUNIT_ASSERT_EQUAL(size_t{1}, server_reports_.seen.size());
     CPPUNIT_ASSERT_EQUAL(size_t{1}, client_reports_.seen.size());
-    const Reports::Seen& at_server = server_reports_.seen[0];
+    const Reports::Seen at_server = server_reports_.seen[0];  // a copy: seen grows
     CPPUNIT_ASSERT_EQUAL(E2ESASL_VOUCH_FIRST_CONTACT, at_server.verdict);
     CPPUNIT_ASSERT_EQUAL(1, at_server.accepted);
     CPPUNIT_ASSERT_EQUAL(1, at_server.is_server);
@@ -440,7 +440,7 @@ class VouchPluginTest : public CppUnit::TestFixture {
                   "key continuity: the device key vouched for alice@example.org is not one seen "
                   "before (known keys first seen at");
     CPPUNIT_ASSERT_EQUAL(before, ReadAll(store));
-    const Reports::Seen& report = server_reports_.seen.at(2);
+    const Reports::Seen report = server_reports_.seen.at(2);
     CPPUNIT_ASSERT_EQUAL(E2ESASL_VOUCH_CHANGED_KEY, report.verdict);
     CPPUNIT_ASSERT_EQUAL(0, report.accepted);
     CPPUNIT_ASSERT(report.thumbprint != at_server.thumbprint);
@@ -464,7 +464,7 @@ class VouchPluginTest : public CppUnit::TestFixture {
     spec.server_options["e2esasl_vouch_on_key_change"] = "warn";
     const Exchange ex = RunExchange(spec);
     CPPUNIT_ASSERT_MESSAGE(ex.What(), ex.ok());
-    const Reports::Seen& report = server_reports_.seen.at(1);
+    const Reports::Seen report = server_reports_.seen.at(1);
     CPPUNIT_ASSERT_EQUAL(E2ESASL_VOUCH_CHANGED_KEY, report.verdict);
     CPPUNIT_ASSERT_EQUAL(1, report.accepted);
     CPPUNIT_ASSERT(!report.evidence.empty());
