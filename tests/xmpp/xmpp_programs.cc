@@ -188,7 +188,8 @@ bool StatusFile::Has(const std::string& key) const {
   return false;
 }
 
-XmppWorld::XmppWorld() : server_(std::make_unique<ProsodyServer>()) {
+XmppWorld::XmppWorld(const ProsodyOptions& options)
+    : server_(std::make_unique<ProsodyServer>(options)) {
   server_->Register("alice", kAlicePassword);
   server_->Register("bob", kBobPassword);
   std::string dir_template = "/tmp/e2esasl-xmpp-programs-XXXXXX";

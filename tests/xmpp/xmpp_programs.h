@@ -70,7 +70,8 @@ class StatusFile {
 
 class XmppWorld {
  public:
-  XmppWorld();
+  // options: the sandbox server's (e.g. a VOUCH domain key: mod_e2e_vouch).
+  explicit XmppWorld(const ProsodyOptions& options = {});
   ~XmppWorld();
   XmppWorld(const XmppWorld&) = delete;
   XmppWorld& operator=(const XmppWorld&) = delete;
