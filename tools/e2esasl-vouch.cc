@@ -143,27 +143,24 @@ int Jwks(const std::vector<std::string>& args) {
   if (args.empty()) {
     return Usage();
   }
-  JsonPtr keys(json_array());
-  std::string domain;
-  for (const std::string& path : args) {
-    DomainKey key;
-    if (const int code = ReadDomainKey(path, &key)) {
+  std::vector<DomainKey> domain_keys(args.size());
+  std::vector<const PrivateKey*> keys;
+  for (size_t i = 0; i < args.size(); ++i) {
+    DomainKey& key = domain_keys[i];
+    if (const int code = ReadDomainKey(args[i], &key)) {
       return code;
     }
-    if (!domain.empty() && key.domain != domain) {
-      return Die(kExitInput, path + ": a key of " + key.domain + ", not " + domain);
+    if (i > 0 && key.domain != domain_keys[0].domain) {
+      return Die(kExitInput,
+                 args[i] + ": a key of " + key.domain + ", not " + domain_keys[0].domain);
     }
-    domain = key.domain;
-    JsonPtr jwk(json_deep_copy(key.key->public_key().jwk()));
-    if (!jwk || json_object_set_new(jwk.get(), "kid", json_string(key.key->kid().c_str())) != 0 ||
-        json_object_set_new(jwk.get(), "alg", json_string("ES256")) != 0 ||
-        json_object_set_new(jwk.get(), "use", json_string("sig")) != 0 ||
-        json_array_append(keys.get(), jwk.get()) != 0) {
-      return Die(kExitInternal, "out of memory");
-    }
+    keys.push_back(&*key.key);
   }
-  JsonPtr jwks(json_pack("{s:O}", "keys", keys.get()));
-  std::cout << DumpJson(jwks.get()) << "\n";
+  const std::string jwks = PublicJwks(keys);
+  if (jwks.empty()) {
+    return Die(kExitInternal, "out of memory");
+  }
+  std::cout << jwks << "\n";
   return 0;
 }
 

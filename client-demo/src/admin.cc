@@ -33,7 +33,7 @@ std::vector<std::string> OfferedMechanisms(const SaslLibrary& lib) {
   auto binding = channelbind::SaslChannelBinding::Standard(channelbind::Type::kTlsExporter,
                                                            Bytes(32, 0), /*critical=*/false)
                      .value();  // 32 bytes: cannot fail
-  SasCallbacks sas{[](const std::string&) { return false; }, [](const std::string&) {}, {}};
+  SasCallbacks sas{[](const std::string&) { return false; }, [](const std::string&) {}, {}, {}};
   SaslServerSession server(lib, &binding, &sas);
   std::vector<std::string> offered = SplitMechs(server.Mechanisms());
   // Base names listed only because a binding is set (SAS-R255: it runs only as -PLUS) are not
@@ -76,7 +76,8 @@ int RunPasswd(const std::vector<std::string>& argv) {
                       args.Has("verbose"),
                       "passwd",
                       "",
-                      ""};
+                      "",
+                      {}};
     SaslLibrary lib(config, /*server=*/true, /*client=*/false);
     SetPassword(lib, user, password);
     std::cerr << "passwd: stored the secrets of " << user << " in " << config.sasldb_path
@@ -91,8 +92,14 @@ int RunPasswd(const std::vector<std::string>& argv) {
 int RunMechs(const std::vector<std::string>& argv) {
   try {
     Args args(argv, {{"plugin-dir", true}, {"verbose", false}});
-    SaslConfig config{
-        args.Get("plugin-dir", DefaultPluginPath()), "", "", args.Has("verbose"), "mechs", "", ""};
+    SaslConfig config{args.Get("plugin-dir", DefaultPluginPath()),
+                      "",
+                      "",
+                      args.Has("verbose"),
+                      "mechs",
+                      "",
+                      "",
+                      {}};
     SaslLibrary lib(config, /*server=*/true, /*client=*/true);
     for (const std::string& m : OfferedMechanisms(lib)) {
       std::cout << m << "\n";

@@ -83,7 +83,8 @@ PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::str
                    {"sas-answer", true},     {"listen", true},   {"listen-fd", true},
                    {"accept-timeout", true}, {"sasldb", true},   {"realm", true},
                    {"cert", true},           {"key", true},      {"connect", true},
-                   {"user", true},           {"password", true}, {"sas-store", true}});
+                   {"user", true},           {"password", true}, {"sas-store", true},
+                   {"sasl-option", true}});
   PeerOptions o;
   o.role = role;
   o.plugin_path = args.Get("plugin-dir", DefaultPluginPath());
@@ -128,6 +129,13 @@ PeerOptions ParsePeerOptions(const std::string& role, const std::vector<std::str
   }
   o.status_file = args.Get("status-file");
   o.sas_store = args.Get("sas-store");
+  for (const std::string& option : args.GetAll("sasl-option")) {
+    const size_t eq = option.find('=');
+    if (eq == std::string::npos || option.rfind("e2esasl_", 0) != 0) {
+      throw DemoError(ExitCode::kUsage, "--sasl-option must be NAME=VALUE with NAME e2esasl_*");
+    }
+    o.sasl_options.emplace_back(option.substr(0, eq), option.substr(eq + 1));
+  }
   if (args.Has("sas-answer")) {
     std::string answer = args.Get("sas-answer");
     o.sas_answer_given = true;
@@ -218,6 +226,8 @@ common options of alice and bob:
                        compare-file:PATH (write PATH.<role>, wait up to 10 s for the other
                        end's file, accept only equal strings). alice negotiates SAS-R255-PLUS
                        only when --sas-answer is given (or --mech names it).
+  --sasl-option NAME=VALUE  (repeatable) a mechanism option e2esasl_*, e.g. VOUCH-ES256-PLUS's
+                       e2esasl_vouch_statement=FILE (docs/mechanisms/vouch.md)
   --sas-store FILE     SAS-R255-PLUS remembers peers in FILE (created 0600): after one
                        comparison both people confirmed, the next exchanges with the same
                        peer device need no comparison; a peer that is remembered but does

@@ -64,6 +64,8 @@ struct PeerOptions {
   bool sas_answer_given = false;  // alice negotiates SAS-R255-PLUS only when --sas-answer is given
   std::string sas_compare_path;   // kCompareFile: PATH
   std::string sas_store;          // --sas-store: SAS-R255-PLUS's store of remembered peers
+  // --sasl-option NAME=VALUE (repeatable): mechanism options e2esasl_* (VOUCH's files ...).
+  std::vector<std::pair<std::string, std::string>> sasl_options;
   // bob
   std::optional<HostPort> listen;
   int listen_fd = -1;

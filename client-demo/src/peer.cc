@@ -280,8 +280,9 @@ int Guarded(const std::vector<std::string>& argv, const std::string& role, Body 
 
 int RunBob(const std::vector<std::string>& argv) {
   return Guarded(argv, "bob", [](const PeerOptions& o, Report& report) {
-    SaslConfig config{o.plugin_path, o.sasldb, o.realm, o.verbose, "bob", "", ""};
+    SaslConfig config{o.plugin_path, o.sasldb, o.realm, o.verbose, "bob", "", "", {}};
     config.sas_store = o.sas_store;
+    config.sasl_options = o.sasl_options;
     SaslLibrary library(config, /*server=*/true, /*client=*/false);
     Credentials creds = o.cert_file.empty() ? MakeSelfSigned("bob.e2e-demo.invalid")
                                             : LoadCredentials(o.cert_file, o.key_file);
@@ -314,8 +315,9 @@ int RunBob(const std::vector<std::string>& argv) {
 
 int RunAlice(const std::vector<std::string>& argv) {
   return Guarded(argv, "alice", [](const PeerOptions& o, Report& report) {
-    SaslConfig config{o.plugin_path, "", o.realm, o.verbose, "alice", "", ""};
+    SaslConfig config{o.plugin_path, "", o.realm, o.verbose, "alice", "", "", {}};
     config.sas_store = o.sas_store;
+    config.sasl_options = o.sasl_options;
     SaslLibrary library(config, /*server=*/false, /*client=*/true);
     UniqueFd fd = Connect(*o.connect, TimeoutFrom(o));
     TlsConfig tls_config{o.tls, o.version, /*server=*/false, nullptr};

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "e2esasl/confirm.h"
+#include "e2esasl/vouch.h"
 #include "wire.h"
 
 namespace e2esasl::demo {
@@ -175,6 +176,22 @@ SasCallbacks MakeSasCallbacks(const PeerOptions& o, Report& report) {
         break;
       default:
         break;
+    }
+  };
+  cbs.vouch_key = [&o, &report, other](int verdict, const std::string& identity,
+                                       const std::string& evidence) {
+    if (verdict == E2ESASL_VOUCH_CHANGED_KEY) {
+      report.Set("vouch_key", "changed");
+      report.Set("vouch_evidence", evidence);
+      std::cerr << o.role << ": WARNING: the device key vouched for " << identity
+                << " CHANGED since the last exchange: its server may be vouching for a man in "
+                   "the middle (statement kept: "
+                << evidence << ")\n"
+                << std::flush;
+    } else {
+      report.Set("vouch_key", verdict == E2ESASL_VOUCH_FIRST_CONTACT ? "first" : "known");
+      Log(o, identity + "'s device key: " +
+                 (verdict == E2ESASL_VOUCH_FIRST_CONTACT ? "first contact, remembered" : "known"));
     }
   };
   return cbs;

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "e2esasl/confirm.h"
+#include "e2esasl/vouch.h"
 
 namespace e2esasl::demo {
 namespace {
@@ -37,6 +38,12 @@ int GetOpt(void* context, const char* /*plugin_name*/, const char* option, const
     value = "sasldb";
   } else if (std::strcmp(option, "log_level") == 0 && config->verbose) {
     value = "5";
+  } else {
+    for (const auto& [name, text] : config->sasl_options) {  // --sasl-option (the last wins)
+      if (name == option) {
+        value = text.c_str();
+      }
+    }
   }
   if (value == nullptr) {
     return SASL_FAIL;
@@ -89,6 +96,17 @@ int SasContinuity(void* context, int event, const char* peer, unsigned peer_len,
   const auto* cbs = static_cast<const SasCallbacks*>(context);
   try {
     cbs->continuity(event, std::string(peer, peer_len));
+    return SASL_OK;
+  } catch (...) {
+    return SASL_FAIL;
+  }
+}
+
+int VouchKey(void* context, const e2esasl_vouch_key_report_t* report) {
+  const auto* cbs = static_cast<const SasCallbacks*>(context);
+  try {
+    cbs->vouch_key(report->verdict, report->identity != nullptr ? report->identity : "",
+                   report->evidence_path != nullptr ? report->evidence_path : "");
     return SASL_OK;
   } catch (...) {
     return SASL_FAIL;
@@ -245,6 +263,11 @@ SaslServerSession::SaslServerSession(const SaslLibrary& lib,
                         sasl_callback_t{E2ESASL_CB_SAS_CONTINUITY, Callback(&SasContinuity), ctx});
     }
   }
+  if (sas != nullptr && sas->vouch_key) {
+    callbacks_.insert(
+        callbacks_.end() - 1,
+        sasl_callback_t{E2ESASL_CB_VOUCH_KEY, Callback(&VouchKey), const_cast<SasCallbacks*>(sas)});
+  }
   sasl_conn_t* raw = nullptr;
   const std::string& realm = lib.config().realm;
   int rc = sasl_server_new(kService, nullptr, realm.empty() ? nullptr : realm.c_str(), nullptr,
@@ -353,6 +376,9 @@ SaslClientSession::SaslClientSession(const SaslLibrary& /*lib*/, std::string use
     if (sas->continuity) {
       callbacks_.push_back(
           sasl_callback_t{E2ESASL_CB_SAS_CONTINUITY, Callback(&SasContinuity), ctx});
+    }
+    if (sas->vouch_key) {
+      callbacks_.push_back(sasl_callback_t{E2ESASL_CB_VOUCH_KEY, Callback(&VouchKey), ctx});
     }
   }
   callbacks_.push_back({SASL_CB_LIST_END, nullptr, nullptr});

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "e2esasl/channelbind.h"
@@ -28,6 +29,8 @@ struct SaslConfig {
   std::string opaque_key_file;
   // sas_store: SAS-R255-PLUS's store of remembered peers (option e2esasl_sas_store); empty: none.
   std::string sas_store;
+  // sasl_options: more mechanism options (e2esasl_*), e.g. VOUCH-ES256-PLUS's files.
+  std::vector<std::pair<std::string, std::string>> sasl_options;
 };
 
 // SaslLibrary initialises libsasl2 for the process (server and/or client side) and shuts it
@@ -69,6 +72,10 @@ struct SasCallbacks {
   std::function<void(const std::string& sas)> show;
   // continuity: SAS-R255-PLUS's remembered-peer events (E2ESASL_SAS_* of <e2esasl/confirm.h>).
   std::function<void(int event, const std::string& peer)> continuity;
+  // vouch_key: VOUCH-ES256-PLUS's key-continuity report (<e2esasl/vouch.h>): verdict
+  // (E2ESASL_VOUCH_*), the peer's identity, the evidence file ("" unless a changed key).
+  std::function<void(int verdict, const std::string& identity, const std::string& evidence)>
+      vouch_key;
 };
 
 // SaslServerSession is one server-side exchange. binding (optional, not owned) must outlive it;

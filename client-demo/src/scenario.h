@@ -3,10 +3,12 @@
 #ifndef E2ESASL_CLIENT_DEMO_SCENARIO_H_
 #define E2ESASL_CLIENT_DEMO_SCENARIO_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tls.h"
+#include "vouch_world.h"
 
 namespace e2esasl::demo {
 
@@ -19,6 +21,8 @@ struct ShowcaseEnv {
   std::string bob_cert, bob_key, mitm_cert, mitm_key;
   std::string user, password;
   int timeout_s = 10;  // each child's --timeout; the showcase kills it 5 s later
+  // vouch: VOUCH-ES256-PLUS's files (vouch_world.h), when the plugins offer it.
+  std::optional<VouchWorld> vouch;
 };
 
 struct Scenario {
@@ -39,6 +43,11 @@ struct Scenario {
   // alice, an alice towards bob, each with his own store and a person who accepts anything);
   // alice's and bob's people compare their strings with each other.
   bool active_mitm = false;
+  // vouch: VOUCH-ES256-PLUS with each end's statement, device key and the trust directory, and a
+  // key-continuity store per end (alice.vouch-store, bob.vouch-store, kept from row to row, a
+  // changed key accepted with a warning and its statement kept as evidence). With active_mitm,
+  // mallory's two ends hold statements their home servers issued for mallory's own keys.
+  bool vouch = false;
 };
 
 // MitmLabel: "honest", "MITM" (the relay terminating TLS) or "mallory" (active_mitm).
@@ -67,6 +76,9 @@ struct ScenarioResult {
   std::string sas_alice, sas_bob;  // SAS-R255-PLUS: the string each end's person saw
   // SAS-R255-PLUS with stores: how each end started ("remembered", "first", "not-matched").
   std::string continuity_alice, continuity_bob;
+  // VOUCH-ES256-PLUS with stores: each end's key verdict ("first", "known", "changed") and the
+  // evidence file written for a changed key.
+  std::string vouch_alice, vouch_bob, evidence_alice, evidence_bob;
 };
 
 // RunScenario runs s (index numbers its temp files). Never hangs: every child is killed when

@@ -299,4 +299,22 @@ bool VerifyDeviceSignature(const PublicKey& key, ByteView message, std::string_v
   return true;
 }
 
+std::string PublicJwks(const std::vector<const PrivateKey*>& keys) {
+  JsonPtr list(json_array());
+  if (!list) {
+    return "";
+  }
+  for (const PrivateKey* key : keys) {
+    JsonPtr jwk(json_deep_copy(key->public_key().jwk()));
+    if (!jwk || json_object_set_new(jwk.get(), "kid", json_string(key->kid().c_str())) != 0 ||
+        json_object_set_new(jwk.get(), "alg", json_string("ES256")) != 0 ||
+        json_object_set_new(jwk.get(), "use", json_string("sig")) != 0 ||
+        json_array_append(list.get(), jwk.get()) != 0) {
+      return "";
+    }
+  }
+  JsonPtr jwks(json_pack("{s:O}", "keys", list.get()));
+  return jwks ? DumpJson(jwks.get()) : "";
+}
+
 }  // namespace e2esasl::vouch

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/bytes.h"
 #include "common/secret.h"
@@ -59,6 +60,13 @@ class PublicKey {
   JsonPtr jwk_;
   std::string thumbprint_;
 };
+
+class PrivateKey;
+
+// PublicJwks: the JWKS (RFC 7517 s5) a domain publishes for its issuer keys, {"keys": [...]},
+// each the public JWK with "kid" (the thumbprint), "alg": "ES256", "use": "sig"; compact, sorted
+// keys. Empty on an allocation failure.
+std::string PublicJwks(const std::vector<const PrivateKey*>& keys);
 
 // PrivateKey: a P-256 private key as a JWK (kty, crv, x, y, d, and kid = the thumbprint).
 // Move-only; the destructor wipes "d".
