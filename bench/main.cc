@@ -147,6 +147,11 @@ bool SetMechs(Args* args, const std::string& list) {
                    KnownMechanismNames().c_str());
       return false;
     }
+    if (mech->info->plus_only && !mech->plus) {
+      std::fprintf(stderr, "e2esasl-bench: %s exists only as %s-PLUS\n", name.c_str(),
+                   mech->BaseName().c_str());
+      return false;
+    }
     args->mechs.push_back(*mech);
   }
   return !args->mechs.empty();

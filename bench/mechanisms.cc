@@ -32,7 +32,7 @@ constexpr std::array<MechanismInfo, 8> kMechanisms = {{
      "client: from_hash + 5 scalarmult + 2 base + invert; server: 4 scalarmult + 1 base", "",
      &RunOpaqueCore, false, nullptr, "", nullptr},
     {"VOUCH-ES256", &FloorVouchEs256, &FloorVouchEs256, "2 ECDSA P-256 verify + 1 sign (OpenSSL)",
-     "", nullptr, false, nullptr, "", nullptr},
+     "", nullptr, false, nullptr, "", nullptr, true},
     {"PLAIN", nullptr, nullptr, "none (libsasl2 baseline)", "libplain.so", nullptr, true, nullptr,
      "", nullptr},
     {"ANONYMOUS", nullptr, nullptr, "none (libsasl2 baseline)", "libanonymous.so", nullptr, true,
