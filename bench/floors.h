@@ -62,6 +62,13 @@ bool FloorOpaqueClient(const FloorParams& params);
 // multiplication) and 3DH (three scalar multiplications).
 bool FloorOpaqueServer(const FloorParams& params);
 
+// FloorVouchEs256: what each VOUCH-ES256-PLUS party must do per authentication
+// (docs/mechanisms/vouch.md): verify the peer's statement (one ECDSA P-256 verification with the
+// issuer's key), verify the peer's transcript signature (one with the peer's device key) and
+// sign its own transcript (one ECDSA P-256 signature), SHA-256 over inputs of the messages'
+// sizes, with OpenSSL's EVP (the library the plugin's libjose calls).
+bool FloorVouchEs256(const FloorParams& params);
+
 // FloorRunner runs a side's floor once after each of its authentications, in the side's own
 // process, and adds its CPU to the same batches as the authentications (peer.h BatchOf): floor
 // and mechanism are measured interleaved, under the same conditions, so a drift of the machine's

@@ -29,6 +29,7 @@
 #include "peer.h"
 #include "report.h"
 #include "stats.h"
+#include "vouch_files.h"
 
 #ifndef E2ESASL_BENCH_DEFAULT_PLUGIN_DIR
 #define E2ESASL_BENCH_DEFAULT_PLUGIN_DIR ""
@@ -41,7 +42,7 @@ namespace fs = std::filesystem;
 
 constexpr char kDefaultMechs[] =
     "SCRAM-SHA-1,SCRAM-SHA-256,SCRAM-SHA-512,SCRAM-SHA-256-PLUS,CPACE-R255,CPACE-R255-PLUS,"
-    "OPAQUE-R255,OPAQUE-R255-PLUS,PLAIN,ANONYMOUS";
+    "OPAQUE-R255,OPAQUE-R255-PLUS,VOUCH-ES256-PLUS,PLAIN,ANONYMOUS";
 constexpr char kDefaultImpls[] = "e2esasl,e2esasl-mem,core,cyrus,cyrus-stored";
 constexpr char kDefaultCyrusDir[] = "/usr/lib/x86_64-linux-gnu/sasl2";
 constexpr uint32_t kMinIterations = 4096;  // our server's e2esasl_scram_iterations minimum
@@ -144,6 +145,11 @@ bool SetMechs(Args* args, const std::string& list) {
     if (!mech) {
       std::fprintf(stderr, "e2esasl-bench: unknown mechanism %s (known: %s)\n", name.c_str(),
                    KnownMechanismNames().c_str());
+      return false;
+    }
+    if (mech->info->plus_only && !mech->plus) {
+      std::fprintf(stderr, "e2esasl-bench: %s exists only as %s-PLUS\n", name.c_str(),
+                   mech->BaseName().c_str());
       return false;
     }
     args->mechs.push_back(*mech);
@@ -306,9 +312,29 @@ class Workspace {
     return (root_ / ("sasldb-" + std::to_string(++databases_))).string();
   }
 
+  // Vouch: VOUCH-ES256-PLUS's keys, trust store and statements in <root>/vouch, made on first
+  // use (vouch_files.h); std::nullopt with *error when they cannot be made.
+  const std::optional<VouchOptions>& Vouch(std::string* error) {
+    if (!vouch_tried_) {
+      vouch_tried_ = true;
+      const fs::path dir = root_ / "vouch";
+      std::error_code ec;
+      if (!fs::create_directory(dir, ec)) {
+        vouch_error_ = dir.string() + ": cannot create";
+      } else {
+        vouch_ = ProvisionVouch(dir.string(), &vouch_error_);
+      }
+    }
+    *error = vouch_error_;
+    return vouch_;
+  }
+
  private:
   fs::path root_;
   int databases_ = 0;
+  bool vouch_tried_ = false;
+  std::optional<VouchOptions> vouch_;
+  std::string vouch_error_;
 };
 
 std::string ReadLoadAverage() {
@@ -444,6 +470,20 @@ int Run(const Args& args) {
       spec.verbose = args.verbose;
       if (impl == Implementation::kE2esasl || impl == Implementation::kE2esaslMemory) {
         spec.plugin_path = args.plugin_dir + ":" + sasldb_dir;
+        if (mech.info->client_floor == &FloorVouchEs256) {
+          std::string error;
+          const std::optional<VouchOptions>& vouch = ws.Vouch(&error);
+          if (!vouch) {
+            row.ran = true;
+            row.detail = "provisioning: " + error;
+            all_ok = false;
+            rows.push_back(row);
+            continue;
+          }
+          spec.client_options = vouch->client;
+          spec.server_options = vouch->server;
+          spec.authname = kVouchClient;
+        }
       } else if (mech.info->cyrus_module.empty()) {
         row.detail = "Cyrus has no such mechanism";
         rows.push_back(row);

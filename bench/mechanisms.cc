@@ -16,7 +16,9 @@ constexpr std::string_view kPlusSuffix = "-PLUS";
 // scalar multiplications of the OPRF and 3DH (floors.h); the client's KSF is measured apart.
 // PLAIN and ANONYMOUS: libsasl2's own per-connection cost (sasl_*_new with its getaddrinfo,
 // start, canon_user, dispose), and for PLAIN one sasldb read of userPassword on the server.
-constexpr std::array<MechanismInfo, 7> kMechanisms = {{
+// VOUCH: each side verifies the peer's statement and transcript signature and signs its own
+// (ES256); only its -PLUS form can run.
+constexpr std::array<MechanismInfo, 8> kMechanisms = {{
     {"SCRAM-SHA-1", &FloorScramSha1, nullptr, "PKCS5_PBKDF2_HMAC(SHA-1, i)", "libscram.so",
      &RunScramSha1Core, false, &LimitScramSha1, "2 i SHA1_Transform", &ChainScramSha1},
     {"SCRAM-SHA-256", &FloorScramSha256, nullptr, "PKCS5_PBKDF2_HMAC(SHA-256, i)", "libscram.so",
@@ -29,6 +31,8 @@ constexpr std::array<MechanismInfo, 7> kMechanisms = {{
     {"OPAQUE-R255", &FloorOpaqueClient, &FloorOpaqueServer,
      "client: from_hash + 5 scalarmult + 2 base + invert; server: 4 scalarmult + 1 base", "",
      &RunOpaqueCore, false, nullptr, "", nullptr},
+    {"VOUCH-ES256", &FloorVouchEs256, &FloorVouchEs256, "2 ECDSA P-256 verify + 1 sign (OpenSSL)",
+     "", nullptr, false, nullptr, "", nullptr, true},
     {"PLAIN", nullptr, nullptr, "none (libsasl2 baseline)", "libplain.so", nullptr, true, nullptr,
      "", nullptr},
     {"ANONYMOUS", nullptr, nullptr, "none (libsasl2 baseline)", "libanonymous.so", nullptr, true,

@@ -33,6 +33,8 @@ struct MechanismInfo {
   // client_chain: the limit's compressions with the mechanism's own data dependency (SCRAM:
   // floors.h ChainScramSha*), measured likewise; nullptr: none.
   FloorFn client_chain = nullptr;
+  // plus_only: the mechanism exists only with a channel binding (VOUCH-ES256-PLUS).
+  bool plus_only = false;
 };
 
 // Mechanism: a requested name resolved against the table.

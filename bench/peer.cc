@@ -37,6 +37,7 @@ struct ProcessState {
   std::map<std::string, std::string> options;
   std::vector<unsigned char> secret;  // sasl_secret_t storage for SASL_CB_PASS
   std::vector<sasl_callback_t> callbacks;
+  std::string authname = kUser;
   sasl_channel_binding_t binding{};
   bool verbose = false;
   const char* side = "";
@@ -66,9 +67,9 @@ int GetAuthname(void*, int id, const char** result, unsigned* len) {
   if (id != SASL_CB_AUTHNAME) {
     return SASL_FAIL;
   }
-  *result = kUser;
+  *result = g_state.authname.c_str();
   if (len != nullptr) {
-    *len = sizeof(kUser) - 1;
+    *len = static_cast<unsigned>(g_state.authname.size());
   }
   return SASL_OK;
 }
@@ -94,6 +95,9 @@ CallbackFn AsCallback(F* f) {
 bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   g_state.side = side;
   g_state.verbose = spec.verbose;
+  if (!spec.authname.empty()) {
+    g_state.authname = spec.authname;
+  }
   const std::string iterations = std::to_string(spec.iterations);
   auto& o = g_state.options;
   o["sasldb_path"] = spec.sasldb_path;
@@ -114,6 +118,10 @@ bool SetUp(const PeerSpec& spec, const char* side, std::string* error) {
   o["e2esasl_opaque_ksf_memory"] = std::to_string(spec.opaque_ksf.memory_kib);
   o["e2esasl_opaque_ksf_time"] = std::to_string(spec.opaque_ksf.iterations);
   o["e2esasl_opaque_ksf_parallelism"] = std::to_string(spec.opaque_ksf.parallelism);
+  for (const auto& [name, value] :
+       std::strcmp(side, "client") == 0 ? spec.client_options : spec.server_options) {
+    o[name] = value;
+  }
   g_state.callbacks = {{SASL_CB_GETOPT, AsCallback(&GetOpt), nullptr},
                        {SASL_CB_LOG, AsCallback(&Log), nullptr}};
   if (std::strcmp(side, "client") == 0) {

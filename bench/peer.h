@@ -5,6 +5,7 @@
 #define E2ESASL_BENCH_PEER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,11 @@ struct PeerSpec {
   int warmup = 2;
   int count = 200;
   bool verbose = false;  // print libsasl2's log messages (warnings and errors) to stderr
+  // The client's authentication identity when not the bench user (VOUCH: its statement's sub).
+  std::string authname;
+  // Further options of each side (VOUCH: its statement, device key and trust directory).
+  std::map<std::string, std::string> client_options;
+  std::map<std::string, std::string> server_options;
 };
 
 // kMaxBatches: the timed authentications are split into up to this many consecutive batches,

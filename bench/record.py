@@ -202,7 +202,8 @@ def main():
     memory = memory_section(os.path.join(run_dir, "memory.md"))
     chart(medians, svg)
     body = [BEGIN, "",
-            f"Written by `./run bench` ({len(cpu_runs)} runs; every figure the median of the runs' "
+            f"Written by `./run bench` ({len(cpu_runs)} run{'s' if len(cpu_runs) != 1 else ''}; "
+            "every figure the median of the runs' "
             "values, each ratio measured within one run). " + machine, "",
             f"![CPU per authentication]({os.path.basename(svg)})", "",
             "#### CPU per authentication per side", ""] + cpu + [
