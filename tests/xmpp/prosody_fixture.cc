@@ -167,9 +167,11 @@ ProsodyServer::ProsodyServer(const ProsodyOptions& options) {
 }
 
 ProsodyServer::~ProsodyServer() {
-  Stop();
+  // A stop that failed (or timed out on a loaded machine) keeps the directory: the script's
+  // watchdog stops the server when this process is gone.
+  const bool stopped = Stop() == 0;
   const char* keep = std::getenv("E2ESASL_KEEP_PROSODY_DIR");
-  if (keep == nullptr || std::string(keep) != "1") {
+  if (stopped && (keep == nullptr || std::string(keep) != "1")) {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
@@ -177,7 +179,8 @@ ProsodyServer::~ProsodyServer() {
 
 int ProsodyServer::Stop() {
   std::string out;
-  return RunProgram({"/bin/bash", ScriptPath(), "stop", dir_}, &out, kCommandTimeout);
+  // The script waits up to 10 s after SIGTERM before SIGKILL; a loaded machine adds to that.
+  return RunProgram({"/bin/bash", ScriptPath(), "stop", dir_}, &out, std::chrono::seconds(60));
 }
 
 void ProsodyServer::Register(const std::string& user, const std::string& password) {
