@@ -35,6 +35,33 @@ std::vector<std::string> PeerArgs(const ShowcaseEnv& env, const Scenario& s, Tls
   return args;
 }
 
+// VouchArgs: an end's VOUCH-ES256-PLUS options: its statement and device key and the trust
+// directory; with a store name, its key-continuity store and evidence directory (a changed key
+// accepted with a warning); as_alice: the identity alice logs in with and the peer she expects.
+std::vector<std::string> VouchArgs(const ShowcaseEnv& env, const VouchParty& party,
+                                   const std::string& store, bool as_alice) {
+  std::vector<std::string> args = {
+      "--sasl-option", "e2esasl_vouch_statement=" + party.statement,
+      "--sasl-option", "e2esasl_vouch_device_key=" + party.device_key,
+      "--sasl-option", "e2esasl_vouch_trust_dir=" + env.vouch->trust_dir};
+  if (!store.empty()) {
+    args.insert(
+        args.end(),
+        {"--sasl-option", "e2esasl_vouch_continuity=" + env.tmp + "/" + store + ".vouch-store",
+         "--sasl-option", "e2esasl_vouch_evidence_dir=" + env.tmp + "/" + store + "-evidence",
+         "--sasl-option", "e2esasl_vouch_on_key_change=warn"});
+  }
+  if (as_alice) {
+    args.insert(args.end(), {"--sasl-option", std::string("e2esasl_vouch_peer=") + kVouchBob,
+                             "--user", kVouchAlice});
+  }
+  return args;
+}
+
+void Append(ChildSpec* child, const std::vector<std::string>& args) {
+  child->argv.insert(child->argv.end(), args.begin(), args.end());
+}
+
 std::string ShortReason(const Report& alice, const Report& bob) {
   std::string both = alice.Get("reason") + " | " + bob.Get("reason");
   // SAS: both ends show their string before anyone is asked; across a relay the strings differ
@@ -143,25 +170,8 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
     }
   }
   if (s.vouch) {
-    const VouchWorld& v = *env.vouch;
-    // VouchArgs: an end's --sasl-option list: its statement and key, the trust directory, its
-    // key-continuity store and evidence directory; a changed key is accepted with a warning.
-    auto vouch_args = [&](const VouchParty& party, const std::string& store) {
-      return std::vector<std::string>{
-          "--sasl-option", "e2esasl_vouch_statement=" + party.statement,
-          "--sasl-option", "e2esasl_vouch_device_key=" + party.device_key,
-          "--sasl-option", "e2esasl_vouch_trust_dir=" + v.trust_dir,
-          "--sasl-option", "e2esasl_vouch_continuity=" + env.tmp + "/" + store + ".vouch-store",
-          "--sasl-option", "e2esasl_vouch_evidence_dir=" + env.tmp + "/" + store + "-evidence",
-          "--sasl-option", "e2esasl_vouch_on_key_change=warn"};
-    };
-    auto alice_vouch = vouch_args(v.alice, "alice");
-    alice_vouch.insert(
-        alice_vouch.end(),
-        {"--sasl-option", std::string("e2esasl_vouch_peer=") + kVouchBob, "--user", kVouchAlice});
-    alice.argv.insert(alice.argv.end(), alice_vouch.begin(), alice_vouch.end());
-    auto bob_vouch = vouch_args(v.bob, "bob");
-    bob.argv.insert(bob.argv.end(), bob_vouch.begin(), bob_vouch.end());
+    Append(&alice, VouchArgs(env, env.vouch->alice, "alice", /*as_alice=*/true));
+    Append(&bob, VouchArgs(env, env.vouch->bob, "bob", /*as_alice=*/false));
   }
   if (s.sas_contact > 0) {
     alice.argv.insert(alice.argv.end(), {"--sas-store", env.tmp + "/alice.sas-store"});
@@ -183,11 +193,7 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
     auto mallory_bob_args = PeerArgs(env, s, s.bob_tls);
     relay.argv.insert(relay.argv.end(), mallory_bob_args.begin(), mallory_bob_args.end());
     if (s.vouch) {
-      const VouchWorld& v = *env.vouch;
-      relay.argv.insert(relay.argv.end(),
-                        {"--sasl-option", "e2esasl_vouch_statement=" + v.mallory_as_bob.statement,
-                         "--sasl-option", "e2esasl_vouch_device_key=" + v.mallory_as_bob.device_key,
-                         "--sasl-option", "e2esasl_vouch_trust_dir=" + v.trust_dir});
+      Append(&relay, VouchArgs(env, env.vouch->mallory_as_bob, "", /*as_alice=*/false));
     }
     mallory_alice =
         ChildSpec{{env.self, "alice", "--connect", "127.0.0.1:" + bob_port, "--user", env.user,
@@ -200,13 +206,7 @@ ScenarioResult RunScenario(const ShowcaseEnv& env, const Scenario& s, int index)
     mallory_alice.argv.insert(mallory_alice.argv.end(), mallory_alice_args.begin(),
                               mallory_alice_args.end());
     if (s.vouch) {
-      const VouchWorld& v = *env.vouch;
-      mallory_alice.argv.insert(
-          mallory_alice.argv.end(),
-          {"--sasl-option", "e2esasl_vouch_statement=" + v.mallory_as_alice.statement,
-           "--sasl-option", "e2esasl_vouch_device_key=" + v.mallory_as_alice.device_key,
-           "--sasl-option", "e2esasl_vouch_trust_dir=" + v.trust_dir, "--sasl-option",
-           std::string("e2esasl_vouch_peer=") + kVouchBob, "--user", kVouchAlice});
+      Append(&mallory_alice, VouchArgs(env, env.vouch->mallory_as_alice, "", /*as_alice=*/true));
     }
   }
 

@@ -108,6 +108,12 @@ class SessionCore : public SessionBase<Session, State> {
     const ContinuityEvent event = matched_             ? ContinuityEvent::kRemembered
                                   : remembered_->known ? ContinuityEvent::kNotMatched
                                                        : ContinuityEvent::kFirst;
+    return ReportOrAbort(continuity, event, failure);
+  }
+
+  // ReportOrAbort tells the application of event: kOk, or the session fails with its refusal.
+  Status ReportOrAbort(const ContinuityConfig& continuity, ContinuityEvent event,
+                       Failure* failure) {
     Failure refusal;
     if (Report(continuity, event, &refusal) != Status::kOk) {
       return Abort(failure, refusal.status, refusal.detail);
@@ -126,13 +132,7 @@ class SessionCore : public SessionBase<Session, State> {
                   rng, &stored, &store_failure)) {
       return Abort(failure, store_failure.status, store_failure.detail);
     }
-    if (stored) {
-      Failure refusal;
-      if (Report(continuity, ContinuityEvent::kStored, &refusal) != Status::kOk) {
-        return Abort(failure, refusal.status, refusal.detail);
-      }
-    }
-    return Status::kOk;
+    return stored ? ReportOrAbort(continuity, ContinuityEvent::kStored, failure) : Status::kOk;
   }
 
   // Complete ends the exchange with success: the session's OnSuccess (remembering the peer),

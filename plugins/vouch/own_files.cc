@@ -1,10 +1,8 @@
 // own_files.cc: reading one end's own VOUCH inputs (see own_files.h).
 #include "vouch/own_files.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -37,23 +35,11 @@ std::string Stamp(const std::string& path) {
 // file in place leaves the directory's own stamp alone.
 std::string DirectoryStamp(const std::string& dir) {
   std::string stamp = Stamp(dir);
-  if (stamp.empty()) {
+  const std::optional<std::vector<std::string>> names = JwksFileNames(dir);
+  if (stamp.empty() || !names) {
     return "";
   }
-  DIR* handle = opendir(dir.c_str());
-  if (handle == nullptr) {
-    return "";
-  }
-  std::vector<std::string> names;
-  while (const dirent* entry = readdir(handle)) {
-    const std::string name(entry->d_name);
-    if (name.ends_with(".jwks")) {
-      names.push_back(name);
-    }
-  }
-  closedir(handle);
-  std::sort(names.begin(), names.end());
-  for (const std::string& name : names) {
+  for (const std::string& name : *names) {
     stamp += "|" + name + "=" + Stamp(dir + "/" + name);
   }
   return stamp;

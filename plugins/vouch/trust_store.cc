@@ -153,10 +153,10 @@ bool TrustStore::LoadFile(std::string_view domain, const std::string& path, Fail
   return true;
 }
 
-bool TrustStore::LoadDirectory(const std::string& dir, Failure* failure) {
+std::optional<std::vector<std::string>> JwksFileNames(const std::string& dir) {
   std::unique_ptr<DIR, DirDeleter> handle(opendir(dir.c_str()));
   if (!handle) {
-    return Unavailable(failure, dir + ": cannot open the directory (" + std::strerror(errno) + ")");
+    return std::nullopt;
   }
   std::vector<std::string> names;
   while (const dirent* entry = readdir(handle.get())) {
@@ -166,7 +166,15 @@ bool TrustStore::LoadDirectory(const std::string& dir, Failure* failure) {
     }
   }
   std::sort(names.begin(), names.end());
-  for (const std::string& name : names) {
+  return names;
+}
+
+bool TrustStore::LoadDirectory(const std::string& dir, Failure* failure) {
+  const std::optional<std::vector<std::string>> names = JwksFileNames(dir);
+  if (!names) {
+    return Unavailable(failure, dir + ": cannot open the directory (" + std::strerror(errno) + ")");
+  }
+  for (const std::string& name : *names) {
     const std::string domain = name.substr(0, name.size() - kJwksSuffix.size());
     if (!LoadFile(domain, dir + "/" + name, failure)) {
       return false;

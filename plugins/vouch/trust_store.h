@@ -21,6 +21,9 @@ inline constexpr size_t kMaxDomainSize = 253;
 // kJwksSuffix: LoadDirectory reads "<domain>.jwks".
 inline constexpr std::string_view kJwksSuffix = ".jwks";
 
+// JwksFileNames: the "<domain>.jwks" names in dir, sorted; nullopt when dir cannot be opened.
+std::optional<std::vector<std::string>> JwksFileNames(const std::string& dir);
+
 // IsDomainName: 1..253 characters of lower-case letters, digits, '-' and '.', no empty label,
 // no label starting or ending with '-' (the issuer's name and the part of sub after '@').
 bool IsDomainName(std::string_view name);
