@@ -8,6 +8,11 @@ namespace e2esasl {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kUrlAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// Variant: RFC 4648 section 4 (standard alphabet, padded) or section 5 (URL and file name safe
+// alphabet, without padding, as JOSE uses it: RFC 7515 section 2).
+enum class Variant { kStandard, kUrl };
 
 // RangeMask returns 0xff..ff when lo <= c <= hi, else 0, without branching on c.
 uint32_t RangeMask(uint32_t c, uint32_t lo, uint32_t hi) {
@@ -19,27 +24,39 @@ uint32_t RangeMask(uint32_t c, uint32_t lo, uint32_t hi) {
 
 // DecodeChar returns the 6-bit value of an alphabet character, or 0x100 (invalid) for any other
 // byte, including '='. Constant time in c.
+template <Variant variant>
 uint32_t DecodeChar(uint8_t byte) {
+  constexpr uint32_t c62 = variant == Variant::kUrl ? '-' : '+';
+  constexpr uint32_t c63 = variant == Variant::kUrl ? '_' : '/';
   const uint32_t c = byte;
   uint32_t value = 0x100;
   value ^= RangeMask(c, 'A', 'Z') & (0x100 ^ (c - 'A'));
   value ^= RangeMask(c, 'a', 'z') & (0x100 ^ (c - 'a' + 26));
   value ^= RangeMask(c, '0', '9') & (0x100 ^ (c - '0' + 52));
-  value ^= RangeMask(c, '+', '+') & (0x100 ^ 62u);
-  value ^= RangeMask(c, '/', '/') & (0x100 ^ 63u);
+  value ^= RangeMask(c, c62, c62) & (0x100 ^ 62u);
+  value ^= RangeMask(c, c63, c63) & (0x100 ^ 63u);
   return value;
 }
 
-template <typename Out>
+template <Variant variant, typename Out>
 std::optional<Out> Decode(std::string_view text, size_t max_decoded_size) {
-  if (text.size() % 4 != 0) {
-    return std::nullopt;
-  }
   size_t padding = 0;
-  if (!text.empty() && text[text.size() - 1] == '=') {
-    padding = (text[text.size() - 2] == '=') ? 2 : 1;
+  size_t decoded_size = 0;
+  if constexpr (variant == Variant::kStandard) {
+    if (text.size() % 4 != 0) {
+      return std::nullopt;
+    }
+    if (!text.empty() && text[text.size() - 1] == '=') {
+      padding = (text[text.size() - 2] == '=') ? 2 : 1;
+    }
+    decoded_size = text.size() / 4 * 3 - padding;
+  } else {
+    // Unpadded: a final group of 2 or 3 characters carries 1 or 2 bytes; 1 character is none.
+    if (text.size() % 4 == 1) {
+      return std::nullopt;
+    }
+    decoded_size = text.size() / 4 * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1);
   }
-  const size_t decoded_size = text.size() / 4 * 3 - padding;
   if (decoded_size > max_decoded_size) {
     return std::nullopt;
   }
@@ -50,7 +67,7 @@ std::optional<Out> Decode(std::string_view text, size_t max_decoded_size) {
   uint32_t accumulator = 0;
   size_t bits = 0;
   for (size_t i = 0; i < data_chars; ++i) {
-    const uint32_t value = DecodeChar(static_cast<uint8_t>(text[i]));
+    const uint32_t value = DecodeChar<variant>(static_cast<uint8_t>(text[i]));
     invalid |= value;
     accumulator = (accumulator << 6) | (value & 0x3f);
     bits += 6;
@@ -71,41 +88,59 @@ std::optional<Out> Decode(std::string_view text, size_t max_decoded_size) {
   return out;
 }
 
-}  // namespace
-
-std::string Base64Encode(ByteView data) {
+template <Variant variant>
+std::string Encode(ByteView data) {
+  constexpr const char* alphabet = variant == Variant::kUrl ? kUrlAlphabet : kAlphabet;
   std::string out;
   out.reserve(Base64EncodedSize(data.size()));
   size_t i = 0;
   for (; i + 3 <= data.size(); i += 3) {
     const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
-    out.push_back(kAlphabet[(group >> 18) & 0x3f]);
-    out.push_back(kAlphabet[(group >> 12) & 0x3f]);
-    out.push_back(kAlphabet[(group >> 6) & 0x3f]);
-    out.push_back(kAlphabet[group & 0x3f]);
+    out.push_back(alphabet[(group >> 18) & 0x3f]);
+    out.push_back(alphabet[(group >> 12) & 0x3f]);
+    out.push_back(alphabet[(group >> 6) & 0x3f]);
+    out.push_back(alphabet[group & 0x3f]);
   }
   const size_t rest = data.size() - i;
   if (rest == 1) {
     const uint32_t group = uint32_t{data[i]} << 16;
-    out.push_back(kAlphabet[(group >> 18) & 0x3f]);
-    out.push_back(kAlphabet[(group >> 12) & 0x3f]);
-    out.append("==");
+    out.push_back(alphabet[(group >> 18) & 0x3f]);
+    out.push_back(alphabet[(group >> 12) & 0x3f]);
+    if constexpr (variant == Variant::kStandard) {
+      out.append("==");
+    }
   } else if (rest == 2) {
     const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8);
-    out.push_back(kAlphabet[(group >> 18) & 0x3f]);
-    out.push_back(kAlphabet[(group >> 12) & 0x3f]);
-    out.push_back(kAlphabet[(group >> 6) & 0x3f]);
-    out.push_back('=');
+    out.push_back(alphabet[(group >> 18) & 0x3f]);
+    out.push_back(alphabet[(group >> 12) & 0x3f]);
+    out.push_back(alphabet[(group >> 6) & 0x3f]);
+    if constexpr (variant == Variant::kStandard) {
+      out.push_back('=');
+    }
   }
   return out;
 }
 
+}  // namespace
+
+std::string Base64Encode(ByteView data) {
+  return Encode<Variant::kStandard>(data);
+}
+
+std::string Base64UrlEncode(ByteView data) {
+  return Encode<Variant::kUrl>(data);
+}
+
+std::optional<Bytes> Base64UrlDecode(std::string_view text, size_t max_decoded_size) {
+  return Decode<Variant::kUrl, Bytes>(text, max_decoded_size);
+}
+
 std::optional<Bytes> Base64Decode(std::string_view text, size_t max_decoded_size) {
-  return Decode<Bytes>(text, max_decoded_size);
+  return Decode<Variant::kStandard, Bytes>(text, max_decoded_size);
 }
 
 std::optional<SecretBytes> Base64DecodeSecret(std::string_view text, size_t max_decoded_size) {
-  return Decode<SecretBytes>(text, max_decoded_size);
+  return Decode<Variant::kStandard, SecretBytes>(text, max_decoded_size);
 }
 
 }  // namespace e2esasl

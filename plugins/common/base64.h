@@ -1,5 +1,5 @@
 // base64.h: strict RFC 4648 section 4 base64 (standard alphabet, with padding), as every SASL
-// attribute carrying binary data uses it.
+// attribute carrying binary data uses it; and section 5 base64url without padding (JOSE).
 #ifndef E2ESASL_COMMON_BASE64_H_
 #define E2ESASL_COMMON_BASE64_H_
 
@@ -29,6 +29,16 @@ std::string Base64Encode(ByteView data);
 // max_decoded_size bytes (checked before decoding, from the input length). The character
 // decoding does not branch on the characters' values, so it may decode secrets (stored keys).
 std::optional<Bytes> Base64Decode(std::string_view text, size_t max_decoded_size);
+
+// Base64UrlEncode: RFC 4648 section 5 (the URL and file name safe alphabet, "-" and "_") without
+// padding, as JOSE uses it (RFC 7515 section 2).
+std::string Base64UrlEncode(ByteView data);
+
+// Base64UrlDecode decodes Base64UrlEncode's form as strictly as Base64Decode: only that alphabet,
+// no padding, no whitespace, a length that is not 1 modulo 4, zero unused bits (one encoding
+// per value), at most max_decoded_size bytes (checked from the length first); constant time in
+// the characters' values.
+std::optional<Bytes> Base64UrlDecode(std::string_view text, size_t max_decoded_size);
 
 // Base64DecodeSecret is Base64Decode into a wiped buffer (stored verifiers, keys).
 std::optional<SecretBytes> Base64DecodeSecret(std::string_view text, size_t max_decoded_size);

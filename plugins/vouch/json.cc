@@ -57,31 +57,6 @@ SecretString DumpSecretJson(const json_t* value) {
   return out;
 }
 
-std::string Base64UrlEncode(ByteView data) {
-  const size_t size = jose_b64_enc_buf(data.data(), data.size(), nullptr, 0);
-  std::string out(size, '\0');
-  if (size == SIZE_MAX || jose_b64_enc_buf(data.data(), data.size(), out.data(), size) != size) {
-    return std::string();
-  }
-  return out;
-}
-
-std::optional<Bytes> Base64UrlDecode(std::string_view text, size_t max_size) {
-  // 4 characters per 3 bytes: refuse long text before decoding anything.
-  if (text.size() > (max_size / 3) * 4 + 3) {
-    return std::nullopt;
-  }
-  const size_t size = jose_b64_dec_buf(text.data(), text.size(), nullptr, 0);
-  if (size == SIZE_MAX || size > max_size) {
-    return std::nullopt;
-  }
-  Bytes out(size);
-  if (jose_b64_dec_buf(text.data(), text.size(), out.data(), out.size()) != size) {
-    return std::nullopt;
-  }
-  return out;
-}
-
 std::optional<std::string_view> StringMember(const json_t* object, const char* key) {
   const json_t* value = json_object_get(object, key);
   if (!json_is_string(value)) {

@@ -19,6 +19,7 @@ extern "C" {
 #include <string>
 #include <string_view>
 
+#include "common/base64.h"  // Base64UrlEncode / Base64UrlDecode (JOSE's base64url)
 #include "common/bytes.h"
 #include "common/secret.h"
 
@@ -46,6 +47,10 @@ struct EvpPkeyCtxDeleter {
 };
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;
 
+// base64url (RFC 7515 section 2) is common/base64.h's strict decoder, named here too.
+using e2esasl::Base64UrlDecode;
+using e2esasl::Base64UrlEncode;
+
 // NewJoseCfg returns a fresh quiet configuration, or null when out of memory.
 JoseCfg NewJoseCfg();
 
@@ -59,13 +64,6 @@ std::string DumpJson(const json_t* value);
 
 // DumpSecretJson is DumpJson into a wiped buffer (private keys).
 SecretString DumpSecretJson(const json_t* value);
-
-// Base64UrlEncode: RFC 7515 section 2 base64url without padding.
-std::string Base64UrlEncode(ByteView data);
-
-// Base64UrlDecode decodes base64url without padding, refusing other characters and any text
-// that decodes to more than max_size bytes.
-std::optional<Bytes> Base64UrlDecode(std::string_view text, size_t max_size);
 
 // StringMember returns object[key] when it is a JSON string, else nullopt.
 std::optional<std::string_view> StringMember(const json_t* object, const char* key);

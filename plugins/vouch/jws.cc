@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "vouch/es256.h"
+
 namespace e2esasl::vouch {
 namespace {
 
@@ -98,26 +100,25 @@ std::optional<CompactJws> ParseCompactJws(std::string_view text, Failure* failur
 
 bool VerifyEs256(const CompactJws& jws, const PublicKey& key, const ByteView* detached,
                  Failure* failure) {
-  std::string payload;
+  if (detached != nullptr && !jws.payload_b64.empty()) {
+    return Malformed(failure, "JWS: a detached payload needs an empty payload part");
+  }
+  // RFC 7515 section 5.2 step 8: ECDSA P-256 SHA-256 over ASCII(header '.' payload), where the
+  // payload of a detached JWS is base64url of the detached bytes (Appendix F).
+  std::string input;
+  input.reserve(jws.header_b64.size() + 1 + jws.payload_b64.size());
+  input.append(jws.header_b64);
+  input += '.';
   if (detached != nullptr) {
-    if (!jws.payload_b64.empty()) {
-      return Malformed(failure, "JWS: a detached payload needs an empty payload part");
-    }
-    payload = Base64UrlEncode(*detached);
+    input += Base64UrlEncode(*detached);
   } else {
-    payload = std::string(jws.payload_b64);
+    input.append(jws.payload_b64);
   }
-  JoseCfg cfg = NewJoseCfg();
-  // RFC 7515 section 7.2.2: the flattened JSON form of the same three parts.
-  JsonPtr flat(json_pack("{s:s%,s:s%,s:s%}", "protected", jws.header_b64.data(),
-                         jws.header_b64.size(), "payload", payload.data(), payload.size(),
-                         "signature", jws.signature_b64.data(), jws.signature_b64.size()));
-  if (!cfg || !flat) {
-    Fail(failure, Status::kInternal, "JWS: out of memory");
-    return false;
+  const std::optional<Bytes> signature = Base64UrlDecode(jws.signature_b64, kEs256SignatureSize);
+  if (!signature || signature->size() != kEs256SignatureSize) {
+    return Malformed(failure, "JWS: an ES256 signature is 64 bytes");
   }
-  // RFC 7515 section 5.2 step 8: ECDSA P-256 SHA-256 over ASCII(header '.' payload).
-  if (!jose_jws_ver(cfg.get(), flat.get(), nullptr, key.jwk(), false)) {
+  if (!Es256Verify(key.pkey(), input, *signature)) {
     Fail(failure, Status::kAuthFailed, "JWS: the signature does not verify");
     return false;
   }
@@ -131,35 +132,28 @@ std::optional<std::string> SignEs256(const PrivateKey& key, const json_t* header
     Fail(failure, Status::kInternal, "JWS: the header must say alg ES256");
     return std::nullopt;
   }
-  const std::string payload_b64 = Base64UrlEncode(payload);
-  JoseCfg cfg = NewJoseCfg();
-  JsonPtr jws(json_pack("{s:s%}", "payload", payload_b64.data(), payload_b64.size()));
   // The protected header as we serialize it (sorted keys, compact), encoded once here so the
   // compact form carries exactly the bytes that were signed.
   const std::string header_json = DumpJson(header);
-  const std::string header_b64 = Base64UrlEncode(AsBytes(header_json));
-  JsonPtr sig(json_pack("{s:s%}", "protected", header_b64.data(), header_b64.size()));
-  if (!cfg || !jws || !sig || header_json.empty()) {
+  if (header_json.empty()) {
     Fail(failure, Status::kInternal, "JWS: out of memory");
     return std::nullopt;
   }
-  if (!jose_jws_sig(cfg.get(), jws.get(), sig.get(), key.jwk())) {
+  const std::string payload_b64 = Base64UrlEncode(payload);
+  std::string out = Base64UrlEncode(AsBytes(header_json));
+  out += '.';
+  out += payload_b64;
+  // RFC 7515 section 5.1 step 5: the signature over ASCII(header '.' payload).
+  const std::optional<Es256Signature> signature = Es256Sign(key.pkey(), out);
+  if (!signature) {
     Fail(failure, Status::kInternal, "JWS: signing failed");
     return std::nullopt;
   }
-  const std::optional<std::string_view> protected_b64 = StringMember(jws.get(), "protected");
-  const std::optional<std::string_view> signature_b64 = StringMember(jws.get(), "signature");
-  if (!protected_b64 || !signature_b64 || *protected_b64 != header_b64) {
-    Fail(failure, Status::kInternal, "JWS: libjose returned an unexpected form");
-    return std::nullopt;
-  }
-  std::string out(header_b64);
-  out += '.';
-  if (!detached) {
-    out += payload_b64;
+  if (detached) {
+    out.resize(out.size() - payload_b64.size());
   }
   out += '.';
-  out += *signature_b64;
+  out += Base64UrlEncode(*signature);
   return out;
 }
 

@@ -1,7 +1,7 @@
 // jws.h: JWS (RFC 7515) in the compact serialization, ES256 only (RFC 7518 section 3.4).
 //
-// The compact form is split at its two dots here; decoding, the signing input and the ECDSA
-// signature are libjose's (jose_jws_sig / jose_jws_ver on the flattened JSON form). The
+// The compact form is split at its two dots here; base64url is libjose's, the ECDSA P-256
+// step is OpenSSL's with the key made once (es256.h explains why not libjose's JWS calls). The
 // protected header is read first, strictly: "alg" must be "ES256" (no "none", no HS*, no RS*,
 // no other curve); "crit" is refused (this code understands no extension, RFC 7515 section
 // 4.1.11); "b64" (RFC 7797) is refused; other members are left to the caller.
@@ -35,7 +35,7 @@ struct CompactJws {
 // only)", "crit is not supported", ...). The views point into text.
 std::optional<CompactJws> ParseCompactJws(std::string_view text, Failure* failure);
 
-// VerifyEs256 checks jws's signature with key (libjose), over payload_b64 or, when detached is
+// VerifyEs256 checks jws's signature with key, over payload_b64 or, when detached is
 // given, over base64url(*detached) with an empty payload part required. kAuthFailed when the
 // signature does not verify.
 bool VerifyEs256(const CompactJws& jws, const PublicKey& key, const ByteView* detached,

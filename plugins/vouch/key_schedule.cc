@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string>
 
+#include "vouch/es256.h"
 #include "vouch/json.h"
 
 namespace e2esasl::vouch {
@@ -16,9 +17,11 @@ void AddLv(ByteWriter& out, ByteView part) {
   out.AddBytes(part);
 }
 
-// ProofHeader: base64url(kDeviceProofHeader), the first part of every device proof.
-std::string ProofHeader() {
-  return Base64UrlEncode(AsBytes(kDeviceProofHeader));
+// SigningInput: the JWS signing input of a device proof over transcript (keys.h
+// SignWithDeviceKey makes the same JWS in the compact form).
+std::string SigningInput(ByteView transcript) {
+  static const std::string header_b64 = Base64UrlEncode(AsBytes(kDeviceProofHeader));
+  return header_b64 + '.' + Base64UrlEncode(transcript);
 }
 
 }  // namespace
@@ -43,21 +46,13 @@ Bytes Transcript(Role role, const TranscriptInputs& inputs) {
 }
 
 std::optional<Point> EncodePoint(const PublicKey& key, Failure* failure) {
-  // RFC 7518 section 6.2.1.2/6.2.1.3: x and y are the base64url of 32-byte coordinates.
-  const std::optional<std::string_view> x = StringMember(key.jwk(), "x");
-  const std::optional<std::string_view> y = StringMember(key.jwk(), "y");
-  const std::optional<Bytes> x_bytes = x ? Base64UrlDecode(*x, kCoordinateSize) : std::nullopt;
-  const std::optional<Bytes> y_bytes = y ? Base64UrlDecode(*y, kCoordinateSize) : std::nullopt;
-  if (!x_bytes || !y_bytes || x_bytes->size() != kCoordinateSize ||
-      y_bytes->size() != kCoordinateSize) {
-    Fail(failure, Status::kInternal, "device key: the JWK's coordinates are not 32 bytes");
+  const ByteView bytes = key.point();
+  Point point{};
+  if (bytes.size() != point.size()) {
+    Fail(failure, Status::kInternal, "device key: not a P-256 point");
     return std::nullopt;
   }
-  // SEC 1 section 2.3.3: 0x04 || x || y
-  Point point{};
-  point[0] = 0x04;
-  std::copy(x_bytes->begin(), x_bytes->end(), point.begin() + 1);
-  std::copy(y_bytes->begin(), y_bytes->end(), point.begin() + 1 + kCoordinateSize);
+  std::copy(bytes.begin(), bytes.end(), point.begin());
   return point;
 }
 
@@ -87,29 +82,25 @@ std::optional<PublicKey> DecodePoint(const Point& point, Failure* failure) {
 std::optional<Signature> SignTranscript(const PrivateKey& key, ByteView transcript,
                                         Failure* failure) {
   // JWS Signing Input = ASCII(BASE64URL(header) || '.' || BASE64URL(transcript)), signed with
-  // ECDSA P-256 SHA-256 (RFC 7515 section 5.1, RFC 7518 section 3.4); payload detached.
-  const std::optional<std::string> proof = SignWithDeviceKey(key, transcript, failure);
-  const std::string prefix = ProofHeader() + "..";
-  if (!proof || proof->compare(0, prefix.size(), prefix) != 0) {
+  // ECDSA P-256 SHA-256 (RFC 7515 section 5.1, RFC 7518 section 3.4); payload detached, so only
+  // R || S travels.
+  const std::optional<Es256Signature> signature =
+      Es256Sign(key.pkey(), SigningInput(transcript));
+  if (!signature) {
     Fail(failure, Status::kInternal, "device key: signing failed");
     return std::nullopt;
   }
-  const std::optional<Bytes> raw =
-      Base64UrlDecode(std::string_view(*proof).substr(prefix.size()), kSignatureSize);
-  if (!raw || raw->size() != kSignatureSize) {
-    Fail(failure, Status::kInternal, "device key: the signature is not 64 bytes");
-    return std::nullopt;
-  }
-  Signature signature{};
-  std::copy(raw->begin(), raw->end(), signature.begin());
-  return signature;
+  return *signature;
 }
 
 bool VerifyTranscript(const PublicKey& key, ByteView transcript, const Signature& signature,
                       Failure* failure) {
-  // The compact detached form "<header>..<signature>" (RFC 7515 Appendix F), checked by libjose.
-  const std::string proof = ProofHeader() + ".." + Base64UrlEncode(signature);
-  return VerifyDeviceSignature(key, transcript, proof, failure);
+  if (!Es256Verify(key.pkey(), SigningInput(transcript), signature)) {
+    Fail(failure, Status::kAuthFailed,
+         "device proof: the signature does not verify with the vouched key");
+    return false;
+  }
+  return true;
 }
 
 }  // namespace e2esasl::vouch

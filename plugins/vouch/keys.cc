@@ -7,6 +7,7 @@ extern "C" {
 
 #include <utility>
 
+#include "vouch/es256.h"
 #include "vouch/jws.h"
 
 namespace e2esasl::vouch {
@@ -77,22 +78,35 @@ JsonPtr PublicMembers(const json_t* jwk) {
                            json_object_get(jwk, "y")));
 }
 
-// OnCurve: libjose turns the JWK into an OpenSSL key, which checks the point (and, for a
-// private JWK, EVP_PKEY_check checks that d matches x and y).
-bool KeyChecks(const json_t* jwk, bool private_key) {
+// Coordinates decodes x and y into 0x04 || x || y (CheckEcShape has checked their sizes).
+bool Coordinates(const json_t* jwk, std::array<uint8_t, kPublicPointSize>* point) {
+  const std::optional<Bytes> x = Base64UrlDecode(*StringMember(jwk, "x"), kCoordinateSize);
+  const std::optional<Bytes> y = Base64UrlDecode(*StringMember(jwk, "y"), kCoordinateSize);
+  if (!x || !y || x->size() != kCoordinateSize || y->size() != kCoordinateSize) {
+    return false;
+  }
+  (*point)[0] = 0x04;  // SEC 1 section 2.3.3
+  std::copy(x->begin(), x->end(), point->begin() + 1);
+  std::copy(y->begin(), y->end(), point->begin() + 1 + kCoordinateSize);
+  return true;
+}
+
+// PrivateEvpKey: libjose turns the private JWK into an OpenSSL key (once per key: at load or
+// generation); EVP_PKEY_check then checks the point and that d matches x and y.
+EvpPkeyPtr PrivateEvpKey(const json_t* jwk) {
   JoseCfg cfg = NewJoseCfg();
   if (!cfg) {
-    return false;
+    return EvpPkeyPtr();
   }
   EvpPkeyPtr pkey(jose_openssl_jwk_to_EVP_PKEY(cfg.get(), jwk));
   if (!pkey || EVP_PKEY_get_base_id(pkey.get()) != EVP_PKEY_EC) {
-    return false;
+    return EvpPkeyPtr();
   }
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new(pkey.get(), nullptr));
-  if (!ctx) {
-    return false;
+  if (!ctx || EVP_PKEY_check(ctx.get()) != 1) {
+    return EvpPkeyPtr();
   }
-  return (private_key ? EVP_PKEY_check(ctx.get()) : EVP_PKEY_public_check(ctx.get())) == 1;
+  return pkey;
 }
 
 }  // namespace
@@ -122,21 +136,26 @@ std::optional<PublicKey> PublicKey::FromJwk(const json_t* jwk, Failure* failure)
   if (!CheckEcShape(jwk, /*private_key=*/false, failure)) {
     return std::nullopt;
   }
-  JsonPtr members = PublicMembers(jwk);
-  if (!members) {
+  PublicKey key;
+  key.jwk_ = PublicMembers(jwk);
+  if (!key.jwk_) {
     Fail(failure, Status::kInternal, "JWK: out of memory");
     return std::nullopt;
   }
-  if (!KeyChecks(members.get(), /*private_key=*/false)) {
+  if (Coordinates(jwk, &key.point_)) {
+    key.pkey_ = NewP256PublicKey(key.point_);
+  }
+  if (!key.pkey_) {
     Malformed(failure, "JWK: x and y are not a point on P-256");
     return std::nullopt;
   }
-  std::optional<std::string> thumbprint = Thumbprint(members.get());
+  std::optional<std::string> thumbprint = Thumbprint(key.jwk_.get());
   if (!thumbprint) {
     Fail(failure, Status::kInternal, "JWK: thumbprint failed");
     return std::nullopt;
   }
-  return PublicKey(std::move(members), std::move(*thumbprint));
+  key.thumbprint_ = std::move(*thumbprint);
+  return key;
 }
 
 std::optional<PublicKey> PublicKey::FromJson(std::string_view text, Failure* failure) {
@@ -154,10 +173,11 @@ std::optional<PublicKey> PublicKey::FromJson(std::string_view text, Failure* fai
 }
 
 PublicKey::PublicKey(const PublicKey& other)
-    : jwk_(json_deep_copy(other.jwk_.get())), thumbprint_(other.thumbprint_) {
-  if (!jwk_) {
+    : jwk_(json_deep_copy(other.jwk_.get())), thumbprint_(other.thumbprint_), point_(other.point_) {
+  if (!jwk_ || (other.pkey_ && EVP_PKEY_up_ref(other.pkey_.get()) != 1)) {
     throw std::bad_alloc();
   }
+  pkey_.reset(other.pkey_.get());
 }
 
 PublicKey& PublicKey::operator=(const PublicKey& other) {
@@ -206,12 +226,19 @@ std::optional<PrivateKey> PrivateKey::Generate(Failure* failure) {
   }
   std::optional<PublicKey> pub;
   JsonPtr full;
-  MakePrivate(jwk.get(), failure, &pub, &full);
+  EvpPkeyPtr pkey;
+  if (MakePrivate(jwk.get(), failure, &pub, &full)) {
+    pkey = PrivateEvpKey(full.get());
+  }
   WipeStringMember(jwk.get(), "d");
-  if (!pub) {
+  if (!pub || !pkey) {
+    WipeStringMember(full.get(), "d");
+    if (pub) {
+      Fail(failure, Status::kInternal, "key generation failed");
+    }
     return std::nullopt;
   }
-  return PrivateKey(std::move(full), std::move(*pub));
+  return PrivateKey(std::move(full), std::move(*pub), std::move(pkey));
 }
 
 std::optional<PrivateKey> PrivateKey::FromJson(std::string_view text, Failure* failure) {
@@ -227,11 +254,14 @@ std::optional<PrivateKey> PrivateKey::FromJson(std::string_view text, Failure* f
   }
   std::optional<PublicKey> pub;
   JsonPtr full;
-  const bool shape = CheckEcShape(jwk.get(), /*private_key=*/true, failure);
-  if (shape && !KeyChecks(jwk.get(), /*private_key=*/true)) {
-    Malformed(failure, "private JWK: d does not match x and y");
-  } else if (shape) {
-    MakePrivate(jwk.get(), failure, &pub, &full);
+  EvpPkeyPtr pkey;
+  if (CheckEcShape(jwk.get(), /*private_key=*/true, failure)) {
+    pkey = PrivateEvpKey(jwk.get());
+    if (!pkey) {
+      Malformed(failure, "private JWK: d does not match x and y");
+    } else {
+      MakePrivate(jwk.get(), failure, &pub, &full);
+    }
   }
   const std::optional<std::string_view> kid = StringMember(jwk.get(), "kid");
   const bool kid_ok = !pub || !kid || *kid == pub->thumbprint();
@@ -245,7 +275,7 @@ std::optional<PrivateKey> PrivateKey::FromJson(std::string_view text, Failure* f
     Malformed(failure, "private JWK: kid is not the key's RFC 7638 thumbprint");
     return std::nullopt;
   }
-  return PrivateKey(std::move(full), std::move(*pub));
+  return PrivateKey(std::move(full), std::move(*pub), std::move(pkey));
 }
 
 PrivateKey::~PrivateKey() {
@@ -261,6 +291,7 @@ PrivateKey& PrivateKey::operator=(PrivateKey&& other) noexcept {
     }
     jwk_ = std::move(other.jwk_);
     public_ = std::move(other.public_);
+    pkey_ = std::move(other.pkey_);
   }
   return *this;
 }

@@ -8,6 +8,8 @@
 #ifndef E2ESASL_VOUCH_KEYS_H_
 #define E2ESASL_VOUCH_KEYS_H_
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,8 +34,12 @@ std::optional<std::string> Thumbprint(const json_t* jwk);
 // IsThumbprint: 43 base64url characters (the shape of a SHA-256 thumbprint).
 bool IsThumbprint(std::string_view text);
 
+// kPublicPointSize: a P-256 point in SEC 1 uncompressed form, 0x04 || x || y.
+inline constexpr size_t kPublicPointSize = 65;
+
 // PublicKey: a P-256 public key as a JWK holding exactly kty "EC", crv "P-256", x and y (32
-// bytes each, a point on the curve). Copyable.
+// bytes each, a point on the curve), with its OpenSSL key made once (es256.h). Copyable: copies
+// share the OpenSSL key, which is only read (OpenSSL allows that from several threads).
 class PublicKey {
  public:
   // FromJwk validates jwk (members alg "ES256", use "sig", kid and key_ops are allowed and
@@ -51,14 +57,19 @@ class PublicKey {
   const json_t* jwk() const { return jwk_.get(); }
   // thumbprint: RFC 7638 SHA-256 thumbprint (base64url), computed once.
   const std::string& thumbprint() const { return thumbprint_; }
+  // point: 0x04 || x || y.
+  ByteView point() const { return point_; }
+  // pkey: the OpenSSL key, for es256.h.
+  EVP_PKEY* pkey() const { return pkey_.get(); }
   // ToJson: the JWK, compact with sorted keys.
   std::string ToJson() const { return DumpJson(jwk_.get()); }
 
  private:
-  PublicKey(JsonPtr jwk, std::string thumbprint)
-      : jwk_(std::move(jwk)), thumbprint_(std::move(thumbprint)) {}
+  PublicKey() = default;
   JsonPtr jwk_;
   std::string thumbprint_;
+  std::array<uint8_t, kPublicPointSize> point_{};
+  EvpPkeyPtr pkey_;
 };
 
 class PrivateKey;
@@ -87,15 +98,19 @@ class PrivateKey {
 
   const json_t* jwk() const { return jwk_.get(); }
   const PublicKey& public_key() const { return public_; }
+  // pkey: the OpenSSL private key, for es256.h (made once; OpenSSL clears the scalar it frees).
+  EVP_PKEY* pkey() const { return pkey_.get(); }
   // kid: the key id, the public key's thumbprint.
   const std::string& kid() const { return public_.thumbprint(); }
   // ToJson: the private JWK (with "kid", "alg": "ES256", "use": "sig") in a wiped buffer.
   SecretString ToJson() const;
 
  private:
-  PrivateKey(JsonPtr jwk, PublicKey pub) : jwk_(std::move(jwk)), public_(std::move(pub)) {}
+  PrivateKey(JsonPtr jwk, PublicKey pub, EvpPkeyPtr pkey)
+      : jwk_(std::move(jwk)), public_(std::move(pub)), pkey_(std::move(pkey)) {}
   JsonPtr jwk_;
   PublicKey public_;
+  EvpPkeyPtr pkey_;
 };
 
 // kDeviceProofHeader: the protected header of every device proof.
