@@ -91,31 +91,33 @@ std::optional<Out> Decode(std::string_view text, size_t max_decoded_size) {
 template <Variant variant>
 std::string Encode(ByteView data) {
   constexpr const char* alphabet = variant == Variant::kUrl ? kUrlAlphabet : kAlphabet;
-  std::string out;
-  out.reserve(Base64EncodedSize(data.size()));
-  size_t i = 0;
-  for (; i + 3 <= data.size(); i += 3) {
-    const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
-    out.push_back(alphabet[(group >> 18) & 0x3f]);
-    out.push_back(alphabet[(group >> 12) & 0x3f]);
-    out.push_back(alphabet[(group >> 6) & 0x3f]);
-    out.push_back(alphabet[group & 0x3f]);
+  const size_t rest = data.size() % 3;
+  size_t size = Base64EncodedSize(data.size());
+  if (variant == Variant::kUrl && rest != 0) {
+    size -= 3 - rest;  // no padding
   }
-  const size_t rest = data.size() - i;
-  if (rest == 1) {
-    const uint32_t group = uint32_t{data[i]} << 16;
-    out.push_back(alphabet[(group >> 18) & 0x3f]);
-    out.push_back(alphabet[(group >> 12) & 0x3f]);
-    if constexpr (variant == Variant::kStandard) {
-      out.append("==");
+  std::string out(size, '\0');
+  char* o = out.data();
+  size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3, o += 4) {
+    const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
+    o[0] = alphabet[(group >> 18) & 0x3f];
+    o[1] = alphabet[(group >> 12) & 0x3f];
+    o[2] = alphabet[(group >> 6) & 0x3f];
+    o[3] = alphabet[group & 0x3f];
+  }
+  if (rest != 0) {
+    const uint32_t group = (uint32_t{data[i]} << 16) | (rest == 2 ? uint32_t{data[i + 1]} << 8 : 0);
+    o[0] = alphabet[(group >> 18) & 0x3f];
+    o[1] = alphabet[(group >> 12) & 0x3f];
+    if (rest == 2) {
+      o[2] = alphabet[(group >> 6) & 0x3f];
     }
-  } else if (rest == 2) {
-    const uint32_t group = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8);
-    out.push_back(alphabet[(group >> 18) & 0x3f]);
-    out.push_back(alphabet[(group >> 12) & 0x3f]);
-    out.push_back(alphabet[(group >> 6) & 0x3f]);
     if constexpr (variant == Variant::kStandard) {
-      out.push_back('=');
+      if (rest == 1) {
+        o[2] = '=';
+      }
+      o[3] = '=';
     }
   }
   return out;

@@ -18,12 +18,11 @@ namespace {
 
 // Stamp: what says that a file or directory is still the one read before: device, inode, size,
 // modification and status-change times (a write changes the first, a chmod, chown or rename the
-// second). "" when it cannot be looked at. lstat: a path swapped for a symbolic link differs.
-std::string Stamp(const std::string& path) {
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) {
-    return "";
-  }
+// second). "" when it cannot be looked at. lstat: a path swapped for a symbolic link differs
+// (the device key and the trust files are opened with O_NOFOLLOW); FollowedStamp is the stamp of
+// what a path names after symbolic links (the statement file is opened through them, and a
+// link to the current statement is a natural way to rotate it).
+std::string StampOf(const struct stat& st) {
   return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
          std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
          std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_sec) + "." +
@@ -31,15 +30,27 @@ std::string Stamp(const std::string& path) {
          std::to_string(st.st_uid);
 }
 
-// DirectoryStamp: the directory's stamp and each "*.jwks" entry's, sorted by name: an edit of a
-// file in place leaves the directory's own stamp alone.
-std::string DirectoryStamp(const std::string& dir) {
-  std::string stamp = Stamp(dir);
-  const std::optional<std::vector<std::string>> names = JwksFileNames(dir);
-  if (stamp.empty() || !names) {
+std::string FollowedStamp(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 ? StampOf(st) : "";
+}
+
+std::string Stamp(const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0) {
     return "";
   }
-  for (const std::string& name : *names) {
+  return StampOf(st);
+}
+
+// NamesStamp: the directory's stamp and each named entry's: a file added, removed or renamed
+// changes the directory's own stamp, an edit in place the file's.
+std::string NamesStamp(const std::string& dir, const std::vector<std::string>& names) {
+  std::string stamp = Stamp(dir);
+  if (stamp.empty()) {
+    return "";
+  }
+  for (const std::string& name : names) {
     stamp += "|" + name + "=" + Stamp(dir + "/" + name);
   }
   return stamp;
@@ -55,6 +66,12 @@ class StampCache {
     std::lock_guard<std::mutex> lock(mu_);
     const auto it = entries_.find(path);
     return it != entries_.end() && it->second.first == stamp ? it->second.second : nullptr;
+  }
+  // Get: the entry of path, whatever its stamp (nullptr when none).
+  std::pair<std::string, std::shared_ptr<const T>> Get(const std::string& path) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto it = entries_.find(path);
+    return it != entries_.end() ? it->second : std::pair<std::string, std::shared_ptr<const T>>();
   }
   void Keep(const std::string& path, const std::string& stamp, std::shared_ptr<const T> value) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -91,24 +108,32 @@ std::shared_ptr<const T> Cached(StampCache<T>& cache, const std::string& path, S
 }  // namespace
 
 std::optional<std::string> ReadStatementFile(const std::string& path, Failure* failure) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    Fail(failure, Status::kUnavailable, path + ": cannot open the statement file");
+  static StampCache<std::string> cache;
+  const std::shared_ptr<const std::string> text =
+      Cached(cache, path, &FollowedStamp, [&]() -> std::shared_ptr<const std::string> {
+        std::ifstream file(path, std::ios::binary);
+        if (!file) {
+          Fail(failure, Status::kUnavailable, path + ": cannot open the statement file");
+          return nullptr;
+        }
+        auto read = std::make_shared<std::string>(kMaxStatementSize + 2, '\0');
+        file.read(read->data(), static_cast<std::streamsize>(read->size()));
+        read->resize(static_cast<size_t>(file.gcount()));
+        if (!read->empty() && read->back() == '\n') {
+          read->pop_back();
+        }
+        if (!IsCompactJwsText(*read)) {
+          Fail(failure, Status::kUnavailable,
+               path + ": not one compact JWS of at most " + std::to_string(kMaxStatementSize) +
+                   " characters (the output of e2esasl-vouch issue)");
+          return nullptr;
+        }
+        return read;
+      });
+  if (!text) {
     return std::nullopt;
   }
-  std::string text(kMaxStatementSize + 2, '\0');
-  file.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(file.gcount()));
-  if (!text.empty() && text.back() == '\n') {
-    text.pop_back();
-  }
-  if (!IsCompactJwsText(text)) {
-    Fail(failure, Status::kUnavailable,
-         path + ": not one compact JWS of at most " + std::to_string(kMaxStatementSize) +
-             " characters (the output of e2esasl-vouch issue)");
-    return std::nullopt;
-  }
-  return text;
+  return *text;
 }
 
 std::shared_ptr<const PrivateKey> ReadDeviceKeyFile(const std::string& path, Failure* failure) {
@@ -129,14 +154,27 @@ std::shared_ptr<const PrivateKey> ReadDeviceKeyFile(const std::string& path, Fai
 }
 
 std::shared_ptr<const TrustStore> ReadTrustDirectory(const std::string& dir, Failure* failure) {
-  static StampCache<TrustStore> cache;
-  return Cached(cache, dir, &DirectoryStamp, [&]() -> std::shared_ptr<const TrustStore> {
-    auto trust = std::make_shared<TrustStore>();
-    if (!trust->LoadDirectory(dir, failure)) {
-      return nullptr;
-    }
-    return trust;
-  });
+  // The entry keeps the names it was read from, so that checking it needs no listing.
+  struct Listed {
+    std::vector<std::string> names;
+    std::shared_ptr<const TrustStore> trust;
+  };
+  static StampCache<Listed> cache;
+  const auto [stamp, kept] = cache.Get(dir);
+  if (kept && !stamp.empty() && NamesStamp(dir, kept->names) == stamp) {
+    return kept->trust;
+  }
+  const std::optional<std::vector<std::string>> names = JwksFileNames(dir);
+  const std::string before = names ? NamesStamp(dir, *names) : "";
+  auto trust = std::make_shared<TrustStore>();
+  if (!trust->LoadDirectory(dir, failure)) {
+    return nullptr;
+  }
+  // Kept only when nothing changed while it was read.
+  if (!before.empty() && JwksFileNames(dir) == names && NamesStamp(dir, *names) == before) {
+    cache.Keep(dir, before, std::make_shared<const Listed>(Listed{*names, trust}));
+  }
+  return trust;
 }
 
 }  // namespace e2esasl::vouch

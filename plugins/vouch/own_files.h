@@ -19,9 +19,10 @@ namespace e2esasl::vouch {
 // file cannot be read, is larger than kMaxStatementSize + 1 bytes or is not one compact JWS.
 std::optional<std::string> ReadStatementFile(const std::string& path, Failure* failure);
 
-// The device key and the trust directory are parsed once per process while their files stay
-// the same (device, inode, size, times, mode and owner; for the directory, each "*.jwks" entry's
-// too): an edited, replaced or re-moded file is read (and checked) again.
+// The three are read once per process while their files stay the same (device, inode, size,
+// times, mode and owner; for the statement, of the file its path names through symbolic links;
+// for the directory, its own and each "*.jwks" entry's): an edited, replaced or re-moded file
+// is read (and checked) again at the next exchange.
 //
 // ReadDeviceKeyFile returns the private device key in path (what `e2esasl-vouch device-keygen`
 // writes: a private JWK, mode 0600, owned by the user or root; common/secret_file.h).

@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "common/ct.h"
+
 namespace e2esasl::vouch {
 
 Status CheckOwnConfig(const VouchConfig& config, Point* point, Failure* failure) {
@@ -33,8 +35,16 @@ std::optional<VerifiedPeer> CheckPeer(const VouchConfig& config, std::string_vie
     Fail(failure, why.status, std::string(who) + "'s " + why.detail);
     return std::nullopt;
   }
-  std::optional<PublicKey> key = DecodePoint(point, &why);
-  // RFC 7800 section 3.1: the presenter proves possession of the key cnf names.
+  // RFC 7800 section 3.1: the presenter proves possession of the key cnf names. The point is
+  // that key byte for byte when cnf carries the JWK (already checked on the curve), which saves
+  // decoding it again; otherwise it is decoded, checked, and its thumbprint compared.
+  const std::optional<PublicKey>& named = verified->cnf.jwk;
+  std::optional<PublicKey> key;
+  if (named && named->point().size() == point.size() && CtEqual(named->point(), point)) {
+    key = *named;
+  } else {
+    key = DecodePoint(point, &why);
+  }
   if (!key || !ConfirmDeviceKey(*verified, *key, &why)) {
     Fail(failure, why.status, std::string(who) + "'s " + why.detail);
     return std::nullopt;

@@ -53,6 +53,28 @@ const Malformed kMalformed[] = {
     {"Zm9\xc3", "non-ASCII byte"},
 };
 
+// RFC 4648 section 10's vectors in the section 5 alphabet without padding (RFC 7515 section 2),
+// plus the two characters that differ: 0xfb 0xff -> "-_8" ("+/8=" in the standard alphabet).
+constexpr Rfc4648Vector kBase64UrlVectors[] = {
+    {"", ""},          {"f", "Zg"},         {"fo", "Zm8"},           {"foo", "Zm9v"},
+    {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}, {"\xfb\xff", "-_8"},
+};
+
+const Malformed kMalformedUrl[] = {
+    {"Zg==", "padding"},
+    {"Zm8=", "padding"},
+    {"Z", "one character: no byte"},
+    {"Zm9vY", "length 1 modulo 4"},
+    {"Zh", "non-canonical: unused bits set"},
+    {"Zm9", "non-canonical: unused bits set"},
+    {"+_8", "standard character '+'"},
+    {"-/8", "standard character '/'"},
+    {"Zm9v\n", "line break"},
+    {"Zm 9v", "space"},
+    {"Zm9.", "character outside both alphabets"},
+    {std::string_view("Zm\0v", 4), "NUL"},
+};
+
 }  // namespace
 }  // namespace e2esasl
 
@@ -67,6 +89,9 @@ class Base64Test : public CppUnit::TestFixture {
   CPPUNIT_TEST(testEnforcesMaximumSize);
   CPPUNIT_TEST(testRoundTripsAllByteValues);
   CPPUNIT_TEST(testSecretVariantAgrees);
+  CPPUNIT_TEST(testBase64UrlVectors);
+  CPPUNIT_TEST(testBase64UrlRejectsMalformed);
+  CPPUNIT_TEST(testBase64UrlRoundTripsAndSizes);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -120,6 +145,41 @@ class Base64Test : public CppUnit::TestFixture {
     std::optional<SecretBytes> secret = Base64DecodeSecret("Zm9vYmE=", 5);
     CPPUNIT_ASSERT(secret.has_value());
     CPPUNIT_ASSERT_EQUAL(std::string("fooba"), ToString(*secret));
+  }
+
+  void testBase64UrlVectors() {
+    for (const Rfc4648Vector& v : kBase64UrlVectors) {
+      CPPUNIT_ASSERT_EQUAL(std::string(v.encoded), Base64UrlEncode(AsBytes(v.decoded)));
+      std::optional<Bytes> decoded = Base64UrlDecode(v.encoded, 64);
+      CPPUNIT_ASSERT_MESSAGE(std::string(v.encoded), decoded.has_value());
+      CPPUNIT_ASSERT_EQUAL(std::string(v.decoded), ToString(*decoded));
+    }
+  }
+
+  void testBase64UrlRejectsMalformed() {
+    for (const Malformed& m : kMalformedUrl) {
+      CPPUNIT_ASSERT_MESSAGE(m.why, !Base64UrlDecode(m.input, 64).has_value());
+    }
+    CPPUNIT_ASSERT(Base64UrlDecode("Zg", 64).has_value());
+    CPPUNIT_ASSERT(Base64UrlDecode("Zm8", 64).has_value());
+  }
+
+  void testBase64UrlRoundTripsAndSizes() {
+    Bytes all(256);
+    for (size_t i = 0; i < all.size(); ++i) {
+      all[i] = static_cast<uint8_t>(255 - i);
+    }
+    for (size_t len = 0; len <= all.size(); ++len) {
+      const ByteView prefix = ByteView(all).first(len);
+      const std::string text = Base64UrlEncode(prefix);
+      CPPUNIT_ASSERT_EQUAL((len * 4 + 2) / 3, text.size());  // unpadded length
+      std::optional<Bytes> back = Base64UrlDecode(text, len);
+      CPPUNIT_ASSERT(back.has_value());
+      E2E_ASSERT_BYTES_EQUAL(prefix, *back);
+      if (len > 0) {
+        CPPUNIT_ASSERT(!Base64UrlDecode(text, len - 1).has_value());  // the size cap
+      }
+    }
   }
 };
 
