@@ -5,7 +5,7 @@
 //
 //   e2esasl-bench [-n N] [--warmup W] [--mech LIST] [--impl LIST] [--iterations I]
 //                 [--opaque-ksf M:T:P] [--ksf-runs K] [--plugin-dir DIR] [--cyrus-dir DIR]
-//                 [--json] [--verbose]
+//                 [--vouch-cache on|off] [--json] [--verbose]
 //
 // Exit status: 0 when every authentication succeeded (whatever the timings), 1 when one failed,
 // 2 on a usage or setup error. It is a benchmark, not a timed test.
@@ -60,6 +60,9 @@ struct Args {
   std::string cyrus_dir = kDefaultCyrusDir;
   bool json = false;
   bool verbose = false;
+  // vouch_cache: the modules' e2esasl_vouch_statement_cache ("on": a peer's statement is
+  // verified at its first exchange only; "off": at every exchange, the first-contact cost).
+  std::string vouch_cache = "on";
 };
 
 void Usage(std::FILE* out) {
@@ -82,6 +85,8 @@ void Usage(std::FILE* out) {
       "  --ksf-runs K      runs of OPAQUE's KSF at the plugin's defaults, 0..100 (default 5)\n"
       "  --plugin-dir DIR  our modules (default $E2ESASL_PLUGIN_DIR, else the build's: %s)\n"
       "  --cyrus-dir DIR   the system's Cyrus modules (default %s)\n"
+      "  --vouch-cache on|off  VOUCH-ES256-PLUS's e2esasl_vouch_statement_cache (default on; off:\n"
+      "                    the peer's statement is verified at every exchange, as at first contact)\n"
       "  --json            print JSON instead of the table\n"
       "  --verbose         print libsasl2's warnings and errors\n",
       kDefaultMechs, KnownMechanismNames().c_str(), kMinIterations, kMaxIterations,
@@ -209,6 +214,13 @@ bool ParseArgs(int argc, char** argv, Args* args) {
       std::exit(0);
     } else if (arg == "--json") {
       args->json = true;
+    } else if (arg == "--vouch-cache") {
+      const std::optional<std::string> v = value();
+      if (!v || (*v != "on" && *v != "off")) {
+        std::fprintf(stderr, "e2esasl-bench: --vouch-cache wants on or off\n");
+        return false;
+      }
+      args->vouch_cache = *v;
     } else if (arg == "--verbose") {
       args->verbose = true;
     } else if (arg == "--opaque-ksf") {
@@ -482,6 +494,8 @@ int Run(const Args& args) {
           }
           spec.client_options = vouch->client;
           spec.server_options = vouch->server;
+          spec.client_options["e2esasl_vouch_statement_cache"] = args.vouch_cache;
+          spec.server_options["e2esasl_vouch_statement_cache"] = args.vouch_cache;
           spec.authname = kVouchClient;
         }
       } else if (mech.info->cyrus_module.empty()) {

@@ -29,6 +29,7 @@ std::optional<VerifiedPeer> CheckPeer(const VouchConfig& config, std::string_vie
   options.max_skew = config.max_skew;
   options.max_lifetime = config.max_lifetime;
   options.expected_subject = std::string(expected_subject);
+  options.use_cache = config.use_statement_cache;
   Failure why;
   std::optional<Statement> verified = VerifyStatement(statement, *config.trust, options, &why);
   if (!verified) {

@@ -34,6 +34,7 @@ using KeyReporter =
 //   now              the time the statements are judged at (Unix seconds)
 //   max_skew, max_lifetime   VerifyOptions
 //   continuity       key continuity; an empty store_path turns it off (now is set from above)
+//   use_statement_cache  VerifyOptions::use_cache
 //   report           may be empty
 struct VouchConfig {
   std::string statement;
@@ -43,6 +44,7 @@ struct VouchConfig {
   int64_t max_skew = kDefaultMaxSkew;
   int64_t max_lifetime = kDefaultMaxLifetime;
   ContinuityOptions continuity;
+  bool use_statement_cache = true;
   KeyReporter report;
 };
 

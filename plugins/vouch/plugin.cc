@@ -13,6 +13,8 @@
 //   e2esasl_vouch_max_skew      tolerated clock difference in seconds (0..3600, default 60)
 //   e2esasl_vouch_peer          client: the identity the server's statement must name
 //                               (default: the serverFQDN given to sasl_client_new)
+//   e2esasl_vouch_statement_cache  on (default) | off: keep the peers' statements that verified
+//                               (statement.h VerifyStatement)
 // Key continuity is reported through E2ESASL_CB_VOUCH_KEY (<e2esasl/vouch.h>) and logged.
 // No stored secret: setpass stores nothing.
 #include <ctime>
@@ -41,6 +43,7 @@ constexpr const char* kEvidenceOption = "e2esasl_vouch_evidence_dir";
 constexpr const char* kKeyChangeOption = "e2esasl_vouch_on_key_change";
 constexpr const char* kMaxSkewOption = "e2esasl_vouch_max_skew";
 constexpr const char* kPeerOption = "e2esasl_vouch_peer";
+constexpr const char* kStatementCacheOption = "e2esasl_vouch_statement_cache";
 // The server offers VOUCH-ES256-PLUS only with these set (a server that cannot run it does not
 // list it).
 constexpr const char* kRequiredOptions[] = {kStatementOption, kDeviceKeyOption, kTrustDirOption,
@@ -128,6 +131,11 @@ bool Configure(const sasl::Options& options, const sasl_utils_t* utils, bool is_
   }
   config->continuity.policy =
       policy == "warn" ? ChangedKeyPolicy::kAcceptAndWarn : ChangedKeyPolicy::kRefuse;
+  const std::string cache = options.Get(kStatementCacheOption).value_or("on");
+  if (cache != "on" && cache != "off") {
+    options.Warn(kStatementCacheOption, "must be on or off; using on");
+  }
+  config->use_statement_cache = cache != "off";
   config->report = Reporter(utils, is_server);
   return true;
 }

@@ -1,6 +1,9 @@
 // statement.cc: see statement.h.
 #include "vouch/statement.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <utility>
 
 #include "common/ct.h"
@@ -162,8 +165,11 @@ std::optional<Statement> IssueStatement(const PrivateKey& issuer_key, std::strin
   return statement;
 }
 
-std::optional<Statement> VerifyStatement(std::string_view token, const TrustStore& trust,
-                                         const VerifyOptions& options, Failure* failure) {
+namespace {
+
+// VerifySigned: the checks that depend on the token and the issuer keys only.
+std::optional<Statement> VerifySigned(std::string_view token, const TrustStore& trust,
+                                      Failure* failure) {
   if (token.size() > kMaxStatementSize) {
     Malformed(failure, "larger than " + std::to_string(kMaxStatementSize) + " bytes");
     return std::nullopt;
@@ -245,30 +251,85 @@ std::optional<Statement> VerifyStatement(std::string_view token, const TrustStor
     Refused(failure, "issuer " + statement.issuer + " is not authoritative for the domain of sub");
     return std::nullopt;
   }
+  return statement;
+}
+
+// CheckValidity: the checks that depend on the call.
+bool CheckValidity(const Statement& statement, const VerifyOptions& options, Failure* failure) {
   if (!options.expected_subject.empty() && statement.subject != options.expected_subject) {
     Refused(failure, "sub is not the expected identity");
-    return std::nullopt;
+    return false;
   }
   const int64_t skew = options.max_skew < 0 ? 0 : options.max_skew;
   if (statement.expires_at <= statement.issued_at) {
     Refused(failure, "exp is not after iat");
-    return std::nullopt;
+    return false;
   }
   if (statement.expires_at - statement.issued_at > options.max_lifetime) {
     Refused(failure, "valid for longer than " + std::to_string(options.max_lifetime) + " seconds");
-    return std::nullopt;
+    return false;
   }
   // RFC 7519 section 4.1.4: exp - the statement must not be accepted on or after it.
   if (options.now - skew >= statement.expires_at) {
     Refused(failure, "expired");
-    return std::nullopt;
+    return false;
   }
   if (statement.issued_at > options.now + skew ||
       (statement.not_before && *statement.not_before > options.now + skew)) {
     Refused(failure, "not yet valid (iat or nbf in the future beyond the allowed clock skew)");
+    return false;
+  }
+  return true;
+}
+
+// VerifiedCache: statements that passed VerifySigned, by token and trust store generation.
+class VerifiedCache {
+ public:
+  std::shared_ptr<const Statement> Find(std::string_view token, uint64_t generation) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto it = entries_.find(token);
+    return it != entries_.end() && it->second.first == generation ? it->second.second : nullptr;
+  }
+  void Keep(uint64_t generation, std::shared_ptr<const Statement> statement) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kVerifiedCacheSize) {
+      entries_.clear();  // expired statements go with the rest; the live ones come back at once
+    }
+    const std::string token = statement->token;
+    entries_[token] = {generation, std::move(statement)};
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::pair<uint64_t, std::shared_ptr<const Statement>>, std::less<>>
+      entries_;
+};
+
+VerifiedCache& Verified() {
+  static VerifiedCache cache;  // destroyed when the module is unloaded or at exit
+  return cache;
+}
+
+}  // namespace
+
+std::optional<Statement> VerifyStatement(std::string_view token, const TrustStore& trust,
+                                         const VerifyOptions& options, Failure* failure) {
+  std::shared_ptr<const Statement> signed_statement =
+      options.use_cache ? Verified().Find(token, trust.generation()) : nullptr;
+  if (!signed_statement) {
+    std::optional<Statement> fresh = VerifySigned(token, trust, failure);
+    if (!fresh) {
+      return std::nullopt;
+    }
+    signed_statement = std::make_shared<const Statement>(std::move(*fresh));
+    if (options.use_cache) {
+      Verified().Keep(trust.generation(), signed_statement);
+    }
+  }
+  if (!CheckValidity(*signed_statement, options, failure)) {
     return std::nullopt;
   }
-  return statement;
+  return *signed_statement;
 }
 
 bool ConfirmDeviceKey(const Statement& statement, const PublicKey& key, Failure* failure) {

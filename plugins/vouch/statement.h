@@ -76,6 +76,9 @@ struct VerifyOptions {
   int64_t max_lifetime = kDefaultMaxLifetime;  // exp - iat at most this
   // expected_subject: when not empty, sub must equal it (the identity the peer claims).
   std::string expected_subject;
+  // use_cache: look the token up among the statements that verified before under the same
+  // trust store keys, and keep it there when it verifies (see VerifyStatement).
+  bool use_cache = true;
 };
 
 // VerifyStatement checks token and returns its claims. Every refusal has its own detail:
@@ -87,6 +90,14 @@ struct VerifyOptions {
 //               expired, not yet valid (iat or nbf in the future beyond max_skew), a lifetime
 //               beyond max_lifetime
 // The signature is checked before any claim is believed.
+//
+// Cache (options.use_cache): a peer presents the same statement at every exchange until it
+// expires, so the part of the checks that depends only on the token and the issuer keys (its
+// form, the issuer's signature, the claims, iss's authority over sub) is done once per
+// (token, trust.generation()) and kept, at most kVerifiedCacheSize tokens per process; what
+// depends on the call (now and the skew, max_lifetime, expected_subject) is checked at every
+// call. Only successes are kept; a refusal is recomputed each time with its own detail.
+inline constexpr size_t kVerifiedCacheSize = 256;
 std::optional<Statement> VerifyStatement(std::string_view token, const TrustStore& trust,
                                          const VerifyOptions& options, Failure* failure);
 

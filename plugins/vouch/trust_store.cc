@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -112,7 +113,13 @@ bool TrustStore::AddJwks(std::string_view domain, std::string_view jwks, Failure
   } else {
     it->second = std::move(parsed);
   }
+  generation_ = NewGeneration();
   return true;
+}
+
+uint64_t TrustStore::NewGeneration() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool TrustStore::LoadFile(std::string_view domain, const std::string& path, Failure* failure) {

@@ -4,6 +4,7 @@
 #ifndef E2ESASL_VOUCH_TRUST_STORE_H_
 #define E2ESASL_VOUCH_TRUST_STORE_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,11 +45,16 @@ class TrustStore {
   bool LoadDirectory(const std::string& dir, Failure* failure);
 
   bool HasDomain(std::string_view domain) const;
+  // generation: a process-unique number of this set of keys; every change (AddJwks) takes a new
+  // one, so what was verified under one set is never taken for another's (statement.h's cache).
+  uint64_t generation() const { return generation_; }
   // Find returns domain's key with kid, or null.
   const PublicKey* Find(std::string_view domain, std::string_view kid) const;
 
  private:
   std::map<std::string, std::vector<std::pair<std::string, PublicKey>>, std::less<>> domains_;
+  uint64_t generation_ = NewGeneration();
+  static uint64_t NewGeneration();
 };
 
 }  // namespace e2esasl::vouch
