@@ -163,16 +163,18 @@ class SessionBase {
 };
 
 // TwoRoundClientState / TwoRoundClient: the client of a family with two client messages and a
-// server-final to check (SCRAM, CPace, OPAQUE). Session derives from TwoRoundClient<Session>
-// and has, besides WipeSecrets, the three handlers SendClientFirst (an empty `in`: client-first,
-// kContinue), SendClientFinal (server-first: client-final, kContinue) and VerifyServerFinal
-// (server-final: kOk once the server is authenticated), and befriends TwoRoundClient and
-// SessionBase. The transition table is this one.
+// server-final to check (SCRAM, CPace, OPAQUE, VOUCH). Session derives from
+// TwoRoundClient<Session, ClientConfig>, which keeps the config (config_; Session::Config names
+// its type for the glue), and has, besides WipeSecrets, the three handlers SendClientFirst (an
+// empty `in`: client-first, kContinue), SendClientFinal (server-first: client-final, kContinue)
+// and VerifyServerFinal (server-final: kOk once the server is authenticated), and befriends
+// TwoRoundClient and SessionBase. The transition table is this one.
 enum class TwoRoundClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
 
-template <class Session>
+template <class Session, class ConfigType>
 class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
  public:
+  using Config = ConfigType;
   using Transition = typename SessionBase<Session, TwoRoundClientState>::Transition;
   static constexpr Transition kTransitions[3] = {
       {TwoRoundClientState::kStart, &Session::SendClientFirst},
@@ -182,8 +184,10 @@ class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
 
  protected:
   using State = TwoRoundClientState;
-  TwoRoundClient() = default;
+  explicit TwoRoundClient(Config config) : config_(std::move(config)) {}
   ~TwoRoundClient() = default;
+
+  Config config_;
 };
 
 // AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.
@@ -206,6 +210,50 @@ class AcceptedGs2 {
   ByteView BindingData(const ServerInputs& inputs) const;
 
   gs2::Gs2Header gs2_;
+};
+
+// TwoRoundServerState / TwoRoundServer: the server of a family that takes client-first and
+// client-final (CPace, OPAQUE, VOUCH). Session derives from TwoRoundServer<Session,
+// ServerConfig>, which keeps the config (config_; Session::Config names its type for the glue),
+// and has, besides WipeSecrets, the two handlers HandleClientFirst (client-first: server-first,
+// kContinue) and HandleClientFinal (client-final: kOk once the client is authenticated), and
+// befriends TwoRoundServer and SessionBase. The transition table is this one.
+enum class TwoRoundServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+
+template <class Session, class ConfigType>
+class TwoRoundServer : public SessionBase<Session, TwoRoundServerState>, public AcceptedGs2 {
+ public:
+  using Config = ConfigType;
+  using Transition = typename SessionBase<Session, TwoRoundServerState>::Transition;
+  static constexpr Transition kTransitions[2] = {
+      {TwoRoundServerState::kAwaitClientFirst, &Session::HandleClientFirst},
+      {TwoRoundServerState::kSentServerFirst, &Session::HandleClientFinal},
+  };
+
+ protected:
+  using State = TwoRoundServerState;
+  explicit TwoRoundServer(Config config) : config_(std::move(config)) {}
+  ~TwoRoundServer() = default;
+
+  // ReceiveClientFirst parses client-first (Message::Parse, as Receive) and runs JudgeGs2 on
+  // its GS2 header against config_ (the same channel-binding negotiation as every family,
+  // cb_negotiation.h): the message, or nullopt when the session failed (with the parser's or
+  // the verdict's Status and detail: return failure_.status).
+  template <class Message>
+  std::optional<Message> ReceiveClientFirst(ByteView in, Failure* failure) {
+    std::optional<Message> message = this->template Receive<Message>(in, failure);
+    if (!message) {
+      return std::nullopt;
+    }
+    Failure verdict;
+    if (JudgeGs2(message->gs2_header, config_, &verdict) != Status::kOk) {
+      this->Abort(failure, verdict.status, std::move(verdict.detail));
+      return std::nullopt;
+    }
+    return message;
+  }
+
+  Config config_;
 };
 
 // CheckClientInputs checks a client's own inputs before client-first: the binding (a valid

@@ -6,7 +6,7 @@
 namespace e2esasl::cpace {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : rng_(rng), config_(std::move(config)) {}
+    : TwoRoundClient(std::move(config)), rng_(rng) {}
 
 void ClientSession::WipeSecrets() {
   config_.password.Clear();

@@ -8,7 +8,7 @@
 namespace e2esasl::opaque {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : config_(std::move(config)), login_(rng) {}
+    : TwoRoundClient(std::move(config)), login_(rng) {}
 
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   ClientFirst message;

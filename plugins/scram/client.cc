@@ -16,7 +16,7 @@ constexpr size_t kMaxQuotedError = 128;
 }  // namespace
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : rng_(rng), config_(std::move(config)) {}
+    : TwoRoundClient(std::move(config)), rng_(rng) {}
 
 void ClientSession::WipeSecrets() {
   config_.password.Clear();

@@ -6,7 +6,7 @@
 namespace e2esasl::vouch {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : rng_(rng), config_(std::move(config)) {}
+    : TwoRoundClient(std::move(config)), rng_(rng) {}
 
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   Failure why;
