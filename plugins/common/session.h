@@ -168,7 +168,8 @@ class SessionBase {
 // its type for the glue), and has, besides WipeSecrets, the three handlers SendClientFirst (an
 // empty `in`: client-first, kContinue), SendClientFinal (server-first: client-final, kContinue)
 // and VerifyServerFinal (server-final: kOk once the server is authenticated), and befriends
-// TwoRoundClient and SessionBase. The transition table is this one.
+// TwoRoundClient and SessionBase. The transition table is this one, and it moves the session to
+// the next state after each handler that succeeded (the handlers do not set state_).
 enum class TwoRoundClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
 
 template <class Session, class ConfigType>
@@ -177,9 +178,15 @@ class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
   using Config = ConfigType;
   using Transition = typename SessionBase<Session, TwoRoundClientState>::Transition;
   static constexpr Transition kTransitions[3] = {
-      {TwoRoundClientState::kStart, &Session::SendClientFirst},
-      {TwoRoundClientState::kSentClientFirst, &Session::SendClientFinal},
-      {TwoRoundClientState::kSentClientFinal, &Session::VerifyServerFinal},
+      {TwoRoundClientState::kStart,
+       &TwoRoundClient::template Advance<&Session::SendClientFirst,
+                                         TwoRoundClientState::kSentClientFirst>},
+      {TwoRoundClientState::kSentClientFirst,
+       &TwoRoundClient::template Advance<&Session::SendClientFinal,
+                                         TwoRoundClientState::kSentClientFinal>},
+      {TwoRoundClientState::kSentClientFinal,
+       &TwoRoundClient::template Advance<&Session::VerifyServerFinal,
+                                         TwoRoundClientState::kComplete>},
   };
 
  protected:
@@ -188,6 +195,19 @@ class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
   ~TwoRoundClient() = default;
 
   Config config_;
+
+ private:
+  // Advance runs a handler and, when it succeeded (kContinue, or kOk at the end), moves on to
+  // the next state; a handler that failed has aborted the session already.
+  template <typename SessionBase<Session, TwoRoundClientState>::Handler kHandle,
+            TwoRoundClientState kNext>
+  Status Advance(ByteView in, Bytes* out, Failure* failure) {
+    const Status status = (static_cast<Session*>(this)->*kHandle)(in, out, failure);
+    if (status == Status::kContinue || status == Status::kOk) {
+      this->state_ = kNext;
+    }
+    return status;
+  }
 };
 
 // AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.
@@ -217,7 +237,8 @@ class AcceptedGs2 {
 // ServerConfig>, which keeps the config (config_; Session::Config names its type for the glue),
 // and has, besides WipeSecrets, the two handlers HandleClientFirst (client-first: server-first,
 // kContinue) and HandleClientFinal (client-final: kOk once the client is authenticated), and
-// befriends TwoRoundServer and SessionBase. The transition table is this one.
+// befriends TwoRoundServer and SessionBase. The transition table is this one, and it moves the
+// session to the next state after each handler that succeeded (the handlers do not set state_).
 enum class TwoRoundServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
 
 template <class Session, class ConfigType>
@@ -226,8 +247,12 @@ class TwoRoundServer : public SessionBase<Session, TwoRoundServerState>, public 
   using Config = ConfigType;
   using Transition = typename SessionBase<Session, TwoRoundServerState>::Transition;
   static constexpr Transition kTransitions[2] = {
-      {TwoRoundServerState::kAwaitClientFirst, &Session::HandleClientFirst},
-      {TwoRoundServerState::kSentServerFirst, &Session::HandleClientFinal},
+      {TwoRoundServerState::kAwaitClientFirst,
+       &TwoRoundServer::template Advance<&Session::HandleClientFirst,
+                                         TwoRoundServerState::kSentServerFirst>},
+      {TwoRoundServerState::kSentServerFirst,
+       &TwoRoundServer::template Advance<&Session::HandleClientFinal,
+                                         TwoRoundServerState::kComplete>},
   };
 
  protected:
@@ -254,6 +279,18 @@ class TwoRoundServer : public SessionBase<Session, TwoRoundServerState>, public 
   }
 
   Config config_;
+
+ private:
+  // Advance: as TwoRoundClient's.
+  template <typename SessionBase<Session, TwoRoundServerState>::Handler kHandle,
+            TwoRoundServerState kNext>
+  Status Advance(ByteView in, Bytes* out, Failure* failure) {
+    const Status status = (static_cast<Session*>(this)->*kHandle)(in, out, failure);
+    if (status == Status::kContinue || status == Status::kOk) {
+      this->state_ = kNext;
+    }
+    return status;
+  }
 };
 
 // CheckClientInputs checks a client's own inputs before client-first: the binding (a valid

@@ -58,7 +58,6 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   prs.Clear();
   server_first.share = schedule_.OwnShare();
   *out = *Encode(server_first, kMaxMessageSize);
-  state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
 
@@ -78,7 +77,6 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
   ServerFinal server_final;
   server_final.tag = schedule_.OwnTag();
   *out = *Encode(server_final, kMaxMessageSize);
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

@@ -51,7 +51,6 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kInternal, "server-first serialization failed");
   }
   *out = std::move(*bytes);
-  state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
 
@@ -65,7 +64,6 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kAuthFailed, std::string(kAuthFailedDetail));
   }
   out->clear();  // server-final: empty success data
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

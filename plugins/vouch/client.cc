@@ -36,7 +36,6 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
     return Abort(failure, Status::kInternal,
                  "cannot encode client-first (authcid or own statement invalid?)");
   }
-  state_ = State::kSentClientFirst;
   return Status::kContinue;
 }
 
@@ -79,7 +78,6 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   final_message.signature = *signature;
   *out = Serialized(final_message);
   WipeSecrets();
-  state_ = State::kSentClientFinal;
   return Status::kContinue;
 }
 

@@ -72,7 +72,6 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   if (out->empty()) {
     return Abort(failure, Status::kInternal, "cannot encode server-first (own statement invalid?)");
   }
-  state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
 
@@ -92,7 +91,6 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* /*out*/, Failure* fa
   if (ObservePeer(config_.vouch, *client_, &why) != Status::kOk) {
     return Abort(failure, why.status, why.detail);
   }
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

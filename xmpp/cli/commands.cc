@@ -34,9 +34,9 @@ std::optional<Args> ParseCommandLine(const std::string& role, int argc, char** a
     return Args(argc, argv, 2, {"sasldb", "user", "secret-file", "plugin-dir"}, {});
   }
   std::set<std::string> values = {
-      "jid", "xmpp-password-file", "server",  "cafile",     "plugin-dir", "tls", "tls-version",
-      "cb",  "block-size",         "timeout", "sas-answer", "status-file", "sas-store",
-      "sasl-option"};
+      "jid",        "xmpp-password-file", "server",    "cafile",     "plugin-dir",
+      "tls",        "tls-version",        "cb",        "block-size", "timeout",
+      "sas-answer", "status-file",        "sas-store", "sasl-option"};
   if (role == "bob") {
     values.insert({"sasldb", "mechs", "sessions", "say"});
   } else if (role == "alice") {
