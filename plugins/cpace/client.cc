@@ -64,7 +64,7 @@ Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* fa
   if (!server_final) {
     return failure_.status;
   }
-  if (!schedule_.VerifyPeerTag(server_final->tag)) {
+  if (!schedule_.VerifyPeerTag(server_final->value)) {
     return Abort(failure, Status::kAuthFailed, std::string(kServerConfirmationDetail));
   }
   return Status::kOk;

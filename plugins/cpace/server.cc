@@ -75,7 +75,7 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kAuthFailed, std::string(kClientConfirmationDetail));
   }
   ServerFinal server_final;
-  server_final.tag = schedule_.OwnTag();
+  server_final.value = schedule_.OwnTag();
   *out = *Encode(server_final, kMaxMessageSize);
   return Status::kOk;
 }

@@ -75,7 +75,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   if (!signature) {
     return Abort(failure, Status::kInternal, why.detail);
   }
-  final_message.signature = *signature;
+  final_message.value = *signature;
   *out = Serialized(final_message);
   WipeSecrets();
   return Status::kContinue;

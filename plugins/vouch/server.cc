@@ -85,7 +85,7 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* /*out*/, Failure* fa
   if (!VerifyTranscript(client_->key,
                         Transcript(Role::kClient, Inputs(gs2_header_, BindingData(config_),
                                                          *client_first_, server_first_)),
-                        client_final->signature, &why)) {
+                        client_final->value, &why)) {
     return Abort(failure, Status::kAuthFailed, SignatureDetail("the client"));
   }
   if (ObservePeer(config_.vouch, *client_, &why) != Status::kOk) {
