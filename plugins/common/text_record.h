@@ -99,6 +99,24 @@ bool LoadTextStore(const std::string& path, size_t max_size,
                    const std::function<bool(std::string_view text, Failure* failure)>& parse,
                    Failure* failure, bool* exists);
 
+// LoadParsedStore: LoadTextStore with a parser of the whole text (ParseRetained,
+// ParseContinuity, ...): the parsed store, an empty File when the file is missing (*exists
+// false; exists may be null), or nullopt with *failure set (LoadTextStore's details).
+template <class File>
+std::optional<File> LoadParsedStore(const std::string& path, size_t max_size,
+                                    std::optional<File> (*parse)(std::string_view, Failure*),
+                                    Failure* failure, bool* exists) {
+  std::optional<File> file = File();
+  const bool loaded = LoadTextStore(
+      path, max_size,
+      [&](std::string_view text, Failure* parse_failure) {
+        file = parse(text, parse_failure);
+        return file.has_value();
+      },
+      failure, exists);
+  return loaded ? std::move(file) : std::nullopt;
+}
+
 }  // namespace e2esasl
 
 #endif  // E2ESASL_COMMON_TEXT_RECORD_H_

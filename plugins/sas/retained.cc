@@ -141,17 +141,7 @@ SecretString SerializeRetained(const RetainedFile& file) {
 namespace {
 
 std::optional<RetainedFile> LoadLocked(const std::string& path, Failure* failure, bool* exists) {
-  std::optional<RetainedFile> file = RetainedFile();
-  if (!LoadTextStore(
-          path, kMaxRetainedFileSize,
-          [&](std::string_view text, Failure* parse) {
-            file = ParseRetained(text, parse);
-            return file.has_value();
-          },
-          failure, exists)) {
-    return std::nullopt;
-  }
-  return file;
+  return LoadParsedStore(path, kMaxRetainedFileSize, &ParseRetained, failure, exists);
 }
 
 }  // namespace

@@ -44,17 +44,7 @@ bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Fa
 }
 
 std::optional<ContinuityFile> LoadLocked(const std::string& path, Failure* failure) {
-  std::optional<ContinuityFile> file = ContinuityFile();
-  if (!LoadTextStore(
-          path, kMaxContinuityFileSize,
-          [&](std::string_view text, Failure* parse) {
-            file = ParseContinuity(text, parse);
-            return file.has_value();
-          },
-          failure, nullptr)) {
-    return std::nullopt;
-  }
-  return file;
+  return LoadParsedStore(path, kMaxContinuityFileSize, &ParseContinuity, failure, nullptr);
 }
 
 std::string EvidenceText(const Observation& observation, const std::vector<SeenKey>& known,
