@@ -46,6 +46,12 @@ std::optional<std::vector<std::string_view>> StoreLines(std::string_view text,
 // MalformedLine sets kMalformed "line N: why" and returns false.
 bool MalformedLine(Failure* failure, size_t line, const std::string& why);
 
+// ParseIdentityField parses a store line's identity field (the peer's name as the application
+// gave it): base64 of 1 to max_size bytes, no NUL, into *out. False with kMalformed "line N:
+// identity: expected base64 of 1 to <max_size> bytes, no NUL" otherwise (*out unchanged).
+bool ParseIdentityField(std::string_view field, size_t line, size_t max_size, std::string* out,
+                        Failure* failure);
+
 // ParseRecordLines parses lines[first..] as records, one per line (details name the line, 1-based):
 // the first field must be `kind` ("expected a <kind> line"); parse(fields, line, &record,
 // failure) fills one Record (false: the record is refused, failure set); at most max records
