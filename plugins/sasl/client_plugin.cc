@@ -174,16 +174,10 @@ int MechStep(void* conn_context, sasl_client_params_t* params, const char* serve
   auto* conn = static_cast<ClientConnection*>(conn_context);
   const MechanismSpec& spec = *conn->entry.spec;
   return Guarded(params->utils, spec.name, [&] {
-    *clientout = nullptr;
-    *clientoutlen = 0;
-    if (conn->finished) {
-      SetError(params->utils, spec.name, "the exchange is already over");
-      return SASL_FAIL;
-    }
-    if (serverinlen > kMaxMessageBytes) {
-      conn->finished = true;
-      SetError(params->utils, spec.name, "server message too long");
-      return SASL_BADPROT;
+    const int begun = BeginStep(params->utils, spec.name, "server", serverinlen, kMaxMessageBytes,
+                                &conn->finished, clientout, clientoutlen);
+    if (begun != SASL_OK) {
+      return begun;
     }
     if (!conn->session) {
       const int r = Start(*conn, params, prompt_need, oparams);

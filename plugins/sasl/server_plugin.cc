@@ -81,16 +81,10 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
   auto* conn = static_cast<ServerConnection*>(conn_context);
   const MechanismSpec& spec = *conn->entry.spec;
   return Guarded(params->utils, spec.name, [&] {
-    *serverout = nullptr;
-    *serveroutlen = 0;
-    if (conn->finished) {
-      SetError(params->utils, spec.name, "the exchange is already over");
-      return SASL_FAIL;
-    }
-    if (clientinlen > kMaxMessageBytes) {
-      conn->finished = true;
-      SetError(params->utils, spec.name, "client message too long");
-      return SASL_BADPROT;
+    const int begun = BeginStep(params->utils, spec.name, "client", clientinlen, kMaxMessageBytes,
+                                &conn->finished, serverout, serveroutlen);
+    if (begun != SASL_OK) {
+      return begun;
     }
     Failure failure;
     if (!conn->session) {
