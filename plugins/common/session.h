@@ -152,6 +152,17 @@ class SessionBase {
     }
     return message;
   }
+  // Advance<kHandle, kNext> is a transition's handler that runs kHandle and, when it succeeded
+  // (kContinue, or kOk at the end), moves the session to kNext, so that kHandle need not (the
+  // tables of TwoRoundClient and TwoRoundServer); a handler that failed has aborted already.
+  template <Handler kHandle, State kNext>
+  Status Advance(ByteView in, Bytes* out, Failure* failure) {
+    const Status status = (static_cast<Session*>(this)->*kHandle)(in, out, failure);
+    if (status == Status::kContinue || status == Status::kOk) {
+      state_ = kNext;
+    }
+    return status;
+  }
   // Repeat answers a call after a failure: the same Status and detail.
   Status Repeat(Failure* failure) const { return Fail(failure, failure_.status, failure_.detail); }
 
@@ -195,19 +206,6 @@ class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
   ~TwoRoundClient() = default;
 
   Config config_;
-
- private:
-  // Advance runs a handler and, when it succeeded (kContinue, or kOk at the end), moves on to
-  // the next state; a handler that failed has aborted the session already.
-  template <typename SessionBase<Session, TwoRoundClientState>::Handler kHandle,
-            TwoRoundClientState kNext>
-  Status Advance(ByteView in, Bytes* out, Failure* failure) {
-    const Status status = (static_cast<Session*>(this)->*kHandle)(in, out, failure);
-    if (status == Status::kContinue || status == Status::kOk) {
-      this->state_ = kNext;
-    }
-    return status;
-  }
 };
 
 // AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.
@@ -279,18 +277,6 @@ class TwoRoundServer : public SessionBase<Session, TwoRoundServerState>, public 
   }
 
   Config config_;
-
- private:
-  // Advance: as TwoRoundClient's.
-  template <typename SessionBase<Session, TwoRoundServerState>::Handler kHandle,
-            TwoRoundServerState kNext>
-  Status Advance(ByteView in, Bytes* out, Failure* failure) {
-    const Status status = (static_cast<Session*>(this)->*kHandle)(in, out, failure);
-    if (status == Status::kContinue || status == Status::kOk) {
-      this->state_ = kNext;
-    }
-    return status;
-  }
 };
 
 // CheckClientInputs checks a client's own inputs before client-first: the binding (a valid
