@@ -4,6 +4,7 @@
 #ifndef E2ESASL_COMMON_ATTRIBUTES_H_
 #define E2ESASL_COMMON_ATTRIBUTES_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -113,6 +114,36 @@ class MessageParser {
   bool ok_ = true;
   bool first_ = true;
   char last_ = 0;
+};
+
+// Label: a string literal as a template argument (the names OneAttributeMessage puts in its
+// details).
+template <size_t N>
+struct Label {
+  // NOLINTNEXTLINE(google-explicit-constructor): Label<"text"> is the point.
+  constexpr Label(const char (&text)[N]) { std::copy_n(text, N, chars); }
+  constexpr std::string_view View() const { return std::string_view(chars, N - 1); }
+  char chars[N];
+};
+
+// OneAttributeMessage: a message that is one fixed-size base64 attribute and nothing else,
+// "<kLetter>=" base64(value) (CPace's server-final, SAS's client-reveal and confirmations,
+// VOUCH's client-final). Parse is MessageParser's, with its details ("<kMessage>: expected
+// <kLetter>=<<size>-byte base64 <kPart>>", "<kMessage>: unexpected data after <kLetter>=", ...)
+// and the family's kMaxSize; Serialize writes what Parse accepts.
+template <class Value, char kLetter, Label kMessage, Label kPart, size_t kMaxSize>
+struct OneAttributeMessage {
+  Value value{};
+
+  static std::optional<OneAttributeMessage> Parse(ByteView in, Failure* out_failure = nullptr) {
+    OneAttributeMessage message;
+    MessageParser parser(in, kMaxSize, kMessage.View(), out_failure);
+    parser.Base64(kLetter, message.value, kPart.View());
+    return parser.Finish(message);
+  }
+  void Serialize(ByteWriter& out) const { AddBase64Attribute(out, kLetter, value); }
+
+  bool operator==(const OneAttributeMessage&) const = default;
 };
 
 }  // namespace e2esasl::attr

@@ -152,6 +152,17 @@ class SessionBase {
     }
     return message;
   }
+  // Advance<kHandle, kNext> is a transition's handler that runs kHandle and, when it succeeded
+  // (kContinue, or kOk at the end), moves the session to kNext, so that kHandle need not (the
+  // tables of TwoRoundClient and TwoRoundServer); a handler that failed has aborted already.
+  template <Handler kHandle, State kNext>
+  Status Advance(ByteView in, Bytes* out, Failure* failure) {
+    const Status status = (static_cast<Session*>(this)->*kHandle)(in, out, failure);
+    if (status == Status::kContinue || status == Status::kOk) {
+      state_ = kNext;
+    }
+    return status;
+  }
   // Repeat answers a call after a failure: the same Status and detail.
   Status Repeat(Failure* failure) const { return Fail(failure, failure_.status, failure_.detail); }
 
@@ -163,27 +174,38 @@ class SessionBase {
 };
 
 // TwoRoundClientState / TwoRoundClient: the client of a family with two client messages and a
-// server-final to check (SCRAM, CPace, OPAQUE). Session derives from TwoRoundClient<Session>
-// and has, besides WipeSecrets, the three handlers SendClientFirst (an empty `in`: client-first,
-// kContinue), SendClientFinal (server-first: client-final, kContinue) and VerifyServerFinal
-// (server-final: kOk once the server is authenticated), and befriends TwoRoundClient and
-// SessionBase. The transition table is this one.
+// server-final to check (SCRAM, CPace, OPAQUE, VOUCH). Session derives from
+// TwoRoundClient<Session, ClientConfig>, which keeps the config (config_; Session::Config names
+// its type for the glue), and has, besides WipeSecrets, the three handlers SendClientFirst (an
+// empty `in`: client-first, kContinue), SendClientFinal (server-first: client-final, kContinue)
+// and VerifyServerFinal (server-final: kOk once the server is authenticated), and befriends
+// TwoRoundClient and SessionBase. The transition table is this one, and it moves the session to
+// the next state after each handler that succeeded (the handlers do not set state_).
 enum class TwoRoundClientState { kStart, kSentClientFirst, kSentClientFinal, kComplete, kFailed };
 
-template <class Session>
+template <class Session, class ConfigType>
 class TwoRoundClient : public SessionBase<Session, TwoRoundClientState> {
  public:
+  using Config = ConfigType;
   using Transition = typename SessionBase<Session, TwoRoundClientState>::Transition;
   static constexpr Transition kTransitions[3] = {
-      {TwoRoundClientState::kStart, &Session::SendClientFirst},
-      {TwoRoundClientState::kSentClientFirst, &Session::SendClientFinal},
-      {TwoRoundClientState::kSentClientFinal, &Session::VerifyServerFinal},
+      {TwoRoundClientState::kStart,
+       &TwoRoundClient::template Advance<&Session::SendClientFirst,
+                                         TwoRoundClientState::kSentClientFirst>},
+      {TwoRoundClientState::kSentClientFirst,
+       &TwoRoundClient::template Advance<&Session::SendClientFinal,
+                                         TwoRoundClientState::kSentClientFinal>},
+      {TwoRoundClientState::kSentClientFinal,
+       &TwoRoundClient::template Advance<&Session::VerifyServerFinal,
+                                         TwoRoundClientState::kComplete>},
   };
 
  protected:
   using State = TwoRoundClientState;
-  TwoRoundClient() = default;
+  explicit TwoRoundClient(Config config) : config_(std::move(config)) {}
   ~TwoRoundClient() = default;
+
+  Config config_;
 };
 
 // AcceptedGs2: the GS2 header a server session accepted, and what the glue asks about it.
@@ -206,6 +228,55 @@ class AcceptedGs2 {
   ByteView BindingData(const ServerInputs& inputs) const;
 
   gs2::Gs2Header gs2_;
+};
+
+// TwoRoundServerState / TwoRoundServer: the server of a family that takes client-first and
+// client-final (CPace, OPAQUE, VOUCH). Session derives from TwoRoundServer<Session,
+// ServerConfig>, which keeps the config (config_; Session::Config names its type for the glue),
+// and has, besides WipeSecrets, the two handlers HandleClientFirst (client-first: server-first,
+// kContinue) and HandleClientFinal (client-final: kOk once the client is authenticated), and
+// befriends TwoRoundServer and SessionBase. The transition table is this one, and it moves the
+// session to the next state after each handler that succeeded (the handlers do not set state_).
+enum class TwoRoundServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+
+template <class Session, class ConfigType>
+class TwoRoundServer : public SessionBase<Session, TwoRoundServerState>, public AcceptedGs2 {
+ public:
+  using Config = ConfigType;
+  using Transition = typename SessionBase<Session, TwoRoundServerState>::Transition;
+  static constexpr Transition kTransitions[2] = {
+      {TwoRoundServerState::kAwaitClientFirst,
+       &TwoRoundServer::template Advance<&Session::HandleClientFirst,
+                                         TwoRoundServerState::kSentServerFirst>},
+      {TwoRoundServerState::kSentServerFirst,
+       &TwoRoundServer::template Advance<&Session::HandleClientFinal,
+                                         TwoRoundServerState::kComplete>},
+  };
+
+ protected:
+  using State = TwoRoundServerState;
+  explicit TwoRoundServer(Config config) : config_(std::move(config)) {}
+  ~TwoRoundServer() = default;
+
+  // ReceiveClientFirst parses client-first (Message::Parse, as Receive) and runs JudgeGs2 on
+  // its GS2 header against config_ (the same channel-binding negotiation as every family,
+  // cb_negotiation.h): the message, or nullopt when the session failed (with the parser's or
+  // the verdict's Status and detail: return failure_.status).
+  template <class Message>
+  std::optional<Message> ReceiveClientFirst(ByteView in, Failure* failure) {
+    std::optional<Message> message = this->template Receive<Message>(in, failure);
+    if (!message) {
+      return std::nullopt;
+    }
+    Failure verdict;
+    if (JudgeGs2(message->gs2_header, config_, &verdict) != Status::kOk) {
+      this->Abort(failure, verdict.status, std::move(verdict.detail));
+      return std::nullopt;
+    }
+    return message;
+  }
+
+  Config config_;
 };
 
 // CheckClientInputs checks a client's own inputs before client-first: the binding (a valid

@@ -1,9 +1,11 @@
 // text_record.cc: see text_record.h.
 #include "common/text_record.h"
 
+#include <algorithm>
 #include <charconv>
 #include <system_error>
 
+#include "common/base64.h"
 #include "common/secret_file.h"
 
 namespace e2esasl {
@@ -28,6 +30,19 @@ std::optional<std::vector<std::string_view>> StoreLines(std::string_view text,
 bool MalformedLine(Failure* failure, size_t line, const std::string& why) {
   Fail(failure, Status::kMalformed, "line " + std::to_string(line) + ": " + why);
   return false;
+}
+
+bool ParseIdentityField(std::string_view field, size_t line, size_t max_size, std::string* out,
+                        Failure* failure) {
+  const std::optional<Bytes> identity = Base64Decode(field, max_size);
+  if (!identity || identity->empty() ||
+      std::find(identity->begin(), identity->end(), 0) != identity->end()) {
+    return MalformedLine(
+        failure, line,
+        "identity: expected base64 of 1 to " + std::to_string(max_size) + " bytes, no NUL");
+  }
+  out->assign(identity->begin(), identity->end());
+  return true;
 }
 
 std::vector<std::string_view> SplitFields(std::string_view line) {

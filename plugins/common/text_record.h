@@ -46,6 +46,12 @@ std::optional<std::vector<std::string_view>> StoreLines(std::string_view text,
 // MalformedLine sets kMalformed "line N: why" and returns false.
 bool MalformedLine(Failure* failure, size_t line, const std::string& why);
 
+// ParseIdentityField parses a store line's identity field (the peer's name as the application
+// gave it): base64 of 1 to max_size bytes, no NUL, into *out. False with kMalformed "line N:
+// identity: expected base64 of 1 to <max_size> bytes, no NUL" otherwise (*out unchanged).
+bool ParseIdentityField(std::string_view field, size_t line, size_t max_size, std::string* out,
+                        Failure* failure);
+
 // ParseRecordLines parses lines[first..] as records, one per line (details name the line, 1-based):
 // the first field must be `kind` ("expected a <kind> line"); parse(fields, line, &record,
 // failure) fills one Record (false: the record is refused, failure set); at most max records
@@ -98,6 +104,24 @@ std::vector<const Record*> RecordsOf(const std::vector<Record>& records,
 bool LoadTextStore(const std::string& path, size_t max_size,
                    const std::function<bool(std::string_view text, Failure* failure)>& parse,
                    Failure* failure, bool* exists);
+
+// LoadParsedStore: LoadTextStore with a parser of the whole text (ParseRetained,
+// ParseContinuity, ...): the parsed store, an empty File when the file is missing (*exists
+// false; exists may be null), or nullopt with *failure set (LoadTextStore's details).
+template <class File>
+std::optional<File> LoadParsedStore(const std::string& path, size_t max_size,
+                                    std::optional<File> (*parse)(std::string_view, Failure*),
+                                    Failure* failure, bool* exists) {
+  std::optional<File> file = File();
+  const bool loaded = LoadTextStore(
+      path, max_size,
+      [&](std::string_view text, Failure* parse_failure) {
+        file = parse(text, parse_failure);
+        return file.has_value();
+      },
+      failure, exists);
+  return loaded ? std::move(file) : std::nullopt;
+}
 
 }  // namespace e2esasl
 

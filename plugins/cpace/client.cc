@@ -6,7 +6,7 @@
 namespace e2esasl::cpace {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : rng_(rng), config_(std::move(config)) {}
+    : TwoRoundClient(std::move(config)), rng_(rng) {}
 
 void ClientSession::WipeSecrets() {
   config_.password.Clear();
@@ -30,7 +30,6 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
     return Abort(failure, Status::kInternal, "client-first cannot be encoded (identity too long)");
   }
   *out = std::move(*bytes);
-  state_ = State::kSentClientFirst;
   return Status::kContinue;
 }
 
@@ -57,7 +56,6 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   client_final.share = schedule_.OwnShare();
   client_final.tag = schedule_.OwnTag();
   *out = *Encode(client_final, kMaxMessageSize);
-  state_ = State::kSentClientFinal;
   return Status::kContinue;
 }
 
@@ -66,10 +64,9 @@ Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* fa
   if (!server_final) {
     return failure_.status;
   }
-  if (!schedule_.VerifyPeerTag(server_final->tag)) {
+  if (!schedule_.VerifyPeerTag(server_final->value)) {
     return Abort(failure, Status::kAuthFailed, std::string(kServerConfirmationDetail));
   }
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

@@ -44,9 +44,8 @@ struct ClientConfig : ClientInputs {
 // ClientState: the states of the session (TwoRoundClient, common/session.h).
 using ClientState = TwoRoundClientState;
 
-class ClientSession final : public TwoRoundClient<ClientSession> {
+class ClientSession final : public TwoRoundClient<ClientSession, ClientConfig> {
  public:
-  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
   ~ClientSession() { WipeSecrets(); }
 
@@ -63,7 +62,6 @@ class ClientSession final : public TwoRoundClient<ClientSession> {
   Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure);
 
   Rng& rng_;
-  ClientConfig config_;
   SecretString prs_;
   ClientFirst client_first_;
   KeySchedule schedule_{Role::kInitiator};

@@ -68,18 +68,4 @@ void ClientFinal::Serialize(ByteWriter& out) const {
   AddBase64Attribute(out, 't', tag);
 }
 
-// ---- ServerFinal ----------------------------------------------------------------------------
-
-std::optional<ServerFinal> ServerFinal::Parse(ByteView in, Failure* out_failure) {
-  ServerFinal message;
-  // server-final = "t=" tag
-  attr::MessageParser parser(in, kMaxMessageSize, "server-final", out_failure);
-  parser.Base64('t', message.tag, "tag");
-  return parser.Finish(message);
-}
-
-void ServerFinal::Serialize(ByteWriter& out) const {
-  AddBase64Attribute(out, 't', tag);
-}
-
 }  // namespace e2esasl::cpace

@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/attributes.h"
 #include "common/byte_reader.h"
 #include "common/bytes.h"
 #include "common/gs2.h"
@@ -76,15 +77,8 @@ struct ClientFinal {
   bool operator==(const ClientFinal&) const = default;
 };
 
-// ServerFinal: "t=" tag (Tb, the responder's confirmation), sent as the success data.
-struct ServerFinal {
-  Tag tag{};
-
-  static std::optional<ServerFinal> Parse(ByteView in, Failure* out_failure = nullptr);
-  void Serialize(ByteWriter& out) const;
-
-  bool operator==(const ServerFinal&) const = default;
-};
+// ServerFinal: "t=" tag (value: Tb, the responder's confirmation), sent as the success data.
+using ServerFinal = attr::OneAttributeMessage<Tag, 't', "server-final", "tag", kMaxMessageSize>;
 
 // SessionId returns sid = client nonce || server nonce (fresh randomness from both sides, draft
 // s10.9: "concatenation of ephemeral random strings contributed by both parties").

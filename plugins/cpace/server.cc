@@ -14,24 +14,14 @@ constexpr size_t kFakeSecretSize = 32;
 }  // namespace
 
 ServerSession::ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config)
-    : rng_(rng), secrets_(secrets), config_(std::move(config)) {}
-
-const ServerSession::Transition ServerSession::kTransitions[2] = {
-    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
-    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
-};
+    : TwoRoundServer(std::move(config)), rng_(rng), secrets_(secrets) {}
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  std::optional<ClientFirst> parsed = Receive<ClientFirst>(in, failure);
+  std::optional<ClientFirst> parsed = ReceiveClientFirst<ClientFirst>(in, failure);
   if (!parsed) {
     return failure_.status;
   }
   client_first_ = std::move(*parsed);
-  // The same channel-binding negotiation as every family (cb_negotiation.h).
-  Failure verdict;
-  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
-    return Abort(failure, verdict.status, verdict.detail);
-  }
   const bool used = client_first_.gs2_header.flag == gs2::CbFlag::kUsed;
   // PRS: the shared password, SASLprep'd as on the client. An unknown user, or a stored value
   // SASLprep refuses, gets a random secret: the run goes on and fails at the confirmation.
@@ -68,7 +58,6 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   prs.Clear();
   server_first.share = schedule_.OwnShare();
   *out = *Encode(server_first, kMaxMessageSize);
-  state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
 
@@ -86,9 +75,8 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kAuthFailed, std::string(kClientConfirmationDetail));
   }
   ServerFinal server_final;
-  server_final.tag = schedule_.OwnTag();
+  server_final.value = schedule_.OwnTag();
   *out = *Encode(server_final, kMaxMessageSize);
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

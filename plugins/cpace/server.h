@@ -50,11 +50,11 @@ struct ServerConfig : ServerInputs {
 //                user, other channel binding data, other identity alike (kClientConfirmationDetail)
 //   kInternal    RNG or libsodium failure, Step after completion
 // rng and secrets must outlive the session.
-enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+// ServerState: the states of the session (TwoRoundServer, common/session.h).
+using ServerState = TwoRoundServerState;
 
-class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
+class ServerSession final : public TwoRoundServer<ServerSession, ServerConfig> {
  public:
-  using Config = ServerConfig;
   ServerSession(Rng& rng, SecretSource& secrets, ServerConfig config);
   ~ServerSession() { WipeSecrets(); }
 
@@ -64,10 +64,8 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
   const Isk& SessionKey() const { return schedule_.SessionKey(); }
 
  private:
-  using State = ServerState;
-
   friend SessionBase;
-  static const Transition kTransitions[2];
+  friend TwoRoundServer;
 
   void WipeSecrets() { schedule_.Wipe(); }
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
@@ -75,7 +73,6 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
 
   Rng& rng_;
   SecretSource& secrets_;
-  ServerConfig config_;
   ClientFirst client_first_;
   KeySchedule schedule_{Role::kResponder};
 };

@@ -8,7 +8,7 @@
 namespace e2esasl::opaque {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : config_(std::move(config)), login_(rng) {}
+    : TwoRoundClient(std::move(config)), login_(rng) {}
 
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   ClientFirst message;
@@ -30,7 +30,6 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
   sent_authcid_ = message.authcid;
   gs2_header_bytes_ = message.gs2_header.ToBytes();
   *out = std::move(*bytes);
-  state_ = State::kSentClientFirst;
   return Status::kContinue;
 }
 
@@ -73,7 +72,6 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
     return Abort(failure, Status::kInternal, "client-final serialization failed");
   }
   *out = std::move(*bytes);
-  state_ = State::kSentClientFinal;
   return Status::kContinue;
 }
 

@@ -45,9 +45,8 @@ struct ClientConfig : ClientInputs {
 // ClientState: the states of the session (TwoRoundClient, common/session.h).
 using ClientState = TwoRoundClientState;
 
-class ClientSession final : public TwoRoundClient<ClientSession> {
+class ClientSession final : public TwoRoundClient<ClientSession, ClientConfig> {
  public:
-  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
   ~ClientSession() { WipeSecrets(); }
 
@@ -67,7 +66,6 @@ class ClientSession final : public TwoRoundClient<ClientSession> {
     return ReceiveEmptySuccess(in, out, failure);
   }
 
-  ClientConfig config_;
   std::string sent_authcid_;
   Bytes gs2_header_bytes_;
   ClientLogin login_;

@@ -6,23 +6,14 @@
 namespace e2esasl::opaque {
 
 ServerSession::ServerSession(Rng& rng, RecordSource& records, ServerConfig config)
-    : records_(records), config_(std::move(config)), login_(rng) {}
-
-const ServerSession::Transition ServerSession::kTransitions[2] = {
-    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
-    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
-};
+    : TwoRoundServer(std::move(config)), records_(records), login_(rng) {}
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  std::optional<ClientFirst> message = Receive<ClientFirst>(in, failure);
+  std::optional<ClientFirst> message = ReceiveClientFirst<ClientFirst>(in, failure);
   if (!message) {
     return failure_.status;
   }
   client_first_ = std::move(*message);
-  Failure verdict;
-  if (JudgeGs2(client_first_.gs2_header, config_, &verdict) != Status::kOk) {
-    return Abort(failure, verdict.status, verdict.detail);
-  }
   // The user's record, or the fake one (RFC 9807 s6.3.2.2): the same code path either way.
   std::optional<StoredRecord> stored = records_.Lookup(client_first_.authcid);
   if (!stored) {
@@ -60,7 +51,6 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kInternal, "server-first serialization failed");
   }
   *out = std::move(*bytes);
-  state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
 
@@ -74,7 +64,6 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kAuthFailed, std::string(kAuthFailedDetail));
   }
   out->clear();  // server-final: empty success data
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

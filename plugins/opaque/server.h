@@ -49,11 +49,11 @@ struct ServerConfig : ServerInputs {
 //   kAuthFailed  "y" while the server holds a binding (downgrade); KE3 does not verify (wrong
 //                password, unknown user, other binding data alike: kAuthFailedDetail)
 //   kInternal    RNG or library failure, Step after completion
-enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+// ServerState: the states of the session (TwoRoundServer, common/session.h).
+using ServerState = TwoRoundServerState;
 
-class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
+class ServerSession final : public TwoRoundServer<ServerSession, ServerConfig> {
  public:
-  using Config = ServerConfig;
   ServerSession(Rng& rng, RecordSource& records, ServerConfig config);
 
   // After client-first was accepted: the authcid as sent (Authzid and Disposition: AcceptedGs2).
@@ -61,17 +61,14 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
   const SessionKey& session_key() const { return login_.session_key(); }
 
  private:
-  using State = ServerState;
-
   friend SessionBase;
-  static const Transition kTransitions[2];
+  friend TwoRoundServer;
 
   void WipeSecrets() { config_.keys = ServerKeyMaterial(); }
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
 
   RecordSource& records_;
-  ServerConfig config_;
   ClientFirst client_first_;
   ServerLogin login_;
 };

@@ -73,7 +73,7 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kAuthFailed, std::string(kInvalidElementDetail));
   }
   ClientReveal reveal;
-  reveal.element = ephemeral_.Public();
+  reveal.value = ephemeral_.Public();
   ephemeral_.Wipe();
   const Bytes reveal_bytes = Serialized(reveal);
   // TH = SHA-512(lv(label) || lv(client-first) || lv(server-first) || lv(client-reveal)

@@ -113,25 +113,6 @@ Bytes ClientFirst::Prefix() const {
   return out.Finish().value_or(Bytes());
 }
 
-// ---- ElementMessage (server-first, client-reveal) -------------------------------------------
-
-template <char kLetter>
-std::optional<ElementMessage<kLetter>> ElementMessage<kLetter>::Parse(ByteView in,
-                                                                      Failure* out_failure) {
-  ElementMessage message;
-  attr::MessageParser parser(in, kMaxMessageSize, kLetter == 'y' ? "server-first" : "client-reveal",
-                             out_failure);
-  parser.Base64(kLetter, message.element, "element");
-  return parser.Finish(message);
-}
-
-template <char kLetter>
-void ElementMessage<kLetter>::Serialize(ByteWriter& out) const {
-  AddBase64Attribute(out, kLetter, element);
-}
-
-template struct ElementMessage<'x'>;
-
 // ---- ServerFirst ----------------------------------------------------------------------------
 
 std::optional<ServerFirst> ServerFirst::Parse(ByteView in, Failure* out_failure) {
@@ -163,25 +144,5 @@ void ServerFirst::Serialize(ByteWriter& out) const {
     AddBase64Attribute(out, 'r', *matched);
   }
 }
-
-// ---- ConfirmMessage -------------------------------------------------------------------------
-
-template <bool kFromServer>
-std::optional<ConfirmMessage<kFromServer>> ConfirmMessage<kFromServer>::Parse(
-    ByteView in, Failure* out_failure) {
-  ConfirmMessage message;
-  attr::MessageParser parser(in, kMaxMessageSize, kFromServer ? "server-confirm" : "client-confirm",
-                             out_failure);
-  parser.Base64('v', message.tag, "tag");
-  return parser.Finish(message);
-}
-
-template <bool kFromServer>
-void ConfirmMessage<kFromServer>::Serialize(ByteWriter& out) const {
-  AddBase64Attribute(out, 'v', tag);
-}
-
-template struct ConfirmMessage<true>;
-template struct ConfirmMessage<false>;
 
 }  // namespace e2esasl::sas

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/attributes.h"
 #include "common/byte_reader.h"
 #include "common/bytes.h"
 #include "common/gs2.h"
@@ -70,17 +71,9 @@ struct ClientFirst {
   bool operator==(const ClientFirst&) const = default;
 };
 
-// ElementMessage: "<letter>=" element; server-first uses 'y', client-reveal 'x'.
-template <char kLetter>
-struct ElementMessage {
-  Element element{};
-
-  static std::optional<ElementMessage> Parse(ByteView in, Failure* out_failure = nullptr);
-  void Serialize(ByteWriter& out) const;
-
-  bool operator==(const ElementMessage&) const = default;
-};
-using ClientReveal = ElementMessage<'x'>;
+// ClientReveal: "x=" element (value: the client's element, which client-first committed to).
+using ClientReveal =
+    attr::OneAttributeMessage<Element, 'x', "client-reveal", "element", kMaxMessageSize>;
 
 // ServerFirst: "y=" element [",z=" device [",r=" retained-id]]: z= when the client offered
 // continuity and the server keeps a store; r= names the retained secret the server matched.
@@ -95,19 +88,10 @@ struct ServerFirst {
   bool operator==(const ServerFirst&) const = default;
 };
 
-// ConfirmMessage: "v=" tag; server-confirm and client-confirm have the same shape (the
-// parameter only names the message in error details).
-template <bool kFromServer>
-struct ConfirmMessage {
-  Tag tag{};
-
-  static std::optional<ConfirmMessage> Parse(ByteView in, Failure* out_failure = nullptr);
-  void Serialize(ByteWriter& out) const;
-
-  bool operator==(const ConfirmMessage&) const = default;
-};
-using ServerConfirm = ConfirmMessage<true>;
-using ClientConfirm = ConfirmMessage<false>;
+// ServerConfirm, ClientConfirm: "v=" tag (value); the two have the same shape, only their names
+// in error details differ.
+using ServerConfirm = attr::OneAttributeMessage<Tag, 'v', "server-confirm", "tag", kMaxMessageSize>;
+using ClientConfirm = attr::OneAttributeMessage<Tag, 'v', "client-confirm", "tag", kMaxMessageSize>;
 
 // Serialized returns the message's bytes (empty when Serialize marked the writer failed).
 template <typename T>

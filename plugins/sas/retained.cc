@@ -32,12 +32,9 @@ bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* p
   if (f.size() != 9) {
     return MalformedLine(failure, n, "a peer line has 9 fields");
   }
-  const std::optional<Bytes> identity = Base64Decode(f[1], kMaxIdentitySize);
-  if (!identity || identity->empty() ||
-      std::find(identity->begin(), identity->end(), 0) != identity->end()) {
-    return MalformedLine(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
+  if (!ParseIdentityField(f[1], n, kMaxIdentitySize, &peer->identity, failure)) {
+    return false;
   }
-  peer->identity.assign(identity->begin(), identity->end());
   if (!ParseDevice(f[2], &peer->device)) {
     return MalformedLine(failure, n, "device: expected base64 of 16 bytes");
   }
@@ -141,17 +138,7 @@ SecretString SerializeRetained(const RetainedFile& file) {
 namespace {
 
 std::optional<RetainedFile> LoadLocked(const std::string& path, Failure* failure, bool* exists) {
-  std::optional<RetainedFile> file = RetainedFile();
-  if (!LoadTextStore(
-          path, kMaxRetainedFileSize,
-          [&](std::string_view text, Failure* parse) {
-            file = ParseRetained(text, parse);
-            return file.has_value();
-          },
-          failure, exists)) {
-    return std::nullopt;
-  }
-  return file;
+  return LoadParsedStore(path, kMaxRetainedFileSize, &ParseRetained, failure, exists);
 }
 
 }  // namespace

@@ -69,13 +69,13 @@ Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failu
     return failure_.status;
   }
   // c =? SHA-512(lv(label) || lv(client-first-prefix) || lv(X))
-  const Commitment expected = Commit(client_first_.Prefix(), reveal->element);
+  const Commitment expected = Commit(client_first_.Prefix(), reveal->value);
   if (!CtEqual(expected, client_first_.commitment)) {
     return Abort(failure, Status::kAuthFailed, std::string(kCommitmentDetail));
   }
   // K = y * X
   FixedSecret<kElementSize> k;
-  if (!ephemeral_.SharedSecret(reveal->element, &k)) {
+  if (!ephemeral_.SharedSecret(reveal->value, &k)) {
     return Abort(failure, Status::kAuthFailed, std::string(kInvalidElementDetail));
   }
   ephemeral_.Wipe();

@@ -149,7 +149,7 @@ class SessionCore : public SessionBase<Session, State> {
   // OwnConfirmation: this end's confirm message (client-confirm or server-confirm "v=" tag).
   Bytes OwnConfirmation() const {
     OwnConfirm confirm;
-    confirm.tag = kSide == Side::kClient ? secrets_->client_tag : secrets_->server_tag;
+    confirm.value = kSide == Side::kClient ? secrets_->client_tag : secrets_->server_tag;
     return Serialized(confirm);
   }
 
@@ -185,7 +185,7 @@ class SessionCore : public SessionBase<Session, State> {
       return Abort(failure, parse_failure.status, parse_failure.detail);
     }
     const Tag& expected = kSide == Side::kClient ? secrets_->server_tag : secrets_->client_tag;
-    if (!CtEqual(confirm->tag, expected)) {
+    if (!CtEqual(confirm->value, expected)) {
       return Abort(failure, Status::kAuthFailed, std::string(kPeerConfirmationDetail));
     }
     return Status::kOk;

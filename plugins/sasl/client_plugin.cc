@@ -11,14 +11,12 @@
 #include "sasl/guard.h"
 #include "sasl/mechanism.h"
 #include "sasl/person.h"
+#include "sasl/plug_table.h"
 
 namespace e2esasl::sasl {
 namespace {
 
-struct Entry {
-  const Family* family;
-  const MechanismSpec* spec;
-};
+using Entry = PlugEntry;
 
 // ClientConnection: one connection's state, owned by libsasl2 through conn_context.
 struct ClientConnection {
@@ -174,16 +172,10 @@ int MechStep(void* conn_context, sasl_client_params_t* params, const char* serve
   auto* conn = static_cast<ClientConnection*>(conn_context);
   const MechanismSpec& spec = *conn->entry.spec;
   return Guarded(params->utils, spec.name, [&] {
-    *clientout = nullptr;
-    *clientoutlen = 0;
-    if (conn->finished) {
-      SetError(params->utils, spec.name, "the exchange is already over");
-      return SASL_FAIL;
-    }
-    if (serverinlen > kMaxMessageBytes) {
-      conn->finished = true;
-      SetError(params->utils, spec.name, "server message too long");
-      return SASL_BADPROT;
+    const int begun = BeginStep(params->utils, spec.name, "server", serverinlen, kMaxMessageBytes,
+                                &conn->finished, clientout, clientoutlen);
+    if (begun != SASL_OK) {
+      return begun;
     }
     if (!conn->session) {
       const int r = Start(*conn, params, prompt_need, oparams);
@@ -237,34 +229,23 @@ void MechDispose(void* conn_context, const sasl_utils_t*) {
   delete static_cast<ClientConnection*>(conn_context);
 }
 
-// ClientTables: the plug table, built once per module.
-struct ClientTables {
-  explicit ClientTables(const Family& family) {
-    entries.reserve(family.mechanisms.size());
-    for (const MechanismSpec& spec : family.mechanisms) {
-      entries.push_back(Entry{&family, &spec});
-    }
-    for (Entry& entry : entries) {
-      sasl_client_plug_t plug{};
-      plug.mech_name = entry.spec->name;
-      plug.max_ssf = 0;
-      plug.security_flags = entry.spec->security_flags;
-      plug.features = entry.spec->features | SASL_FEAT_WANT_CLIENT_FIRST;
-      // libsasl2 skips a mechanism whose required prompts the application cannot answer; with
-      // none given it assumes AUTHNAME and PASS, so a mechanism without a password (SAS) would
-      // need a password callback to be chosen at all.
-      static constexpr unsigned long kAuthnameOnly[] = {SASL_CB_AUTHNAME, SASL_CB_LIST_END};
-      plug.required_prompts = entry.spec->client_needs_password ? nullptr : kAuthnameOnly;
-      plug.glob_context = &entry;
-      plug.mech_new = &MechNew;
-      plug.mech_step = &MechStep;
-      plug.mech_dispose = &MechDispose;
-      plugs.push_back(plug);
-    }
-  }
-  std::vector<Entry> entries;
-  std::vector<sasl_client_plug_t> plugs;
-};
+// CompleteClientPlug: the client plug's own fields (PlugTable).
+void CompleteClientPlug(PlugEntry& entry, sasl_client_plug_t* plug) {
+  // libsasl2 skips a mechanism whose required prompts the application cannot answer; with none
+  // given it assumes AUTHNAME and PASS, so a mechanism without a password (SAS) would need a
+  // password callback to be chosen at all.
+  static constexpr unsigned long kAuthnameOnly[] = {SASL_CB_AUTHNAME, SASL_CB_LIST_END};
+  plug->required_prompts = entry.spec->client_needs_password ? nullptr : kAuthnameOnly;
+  plug->mech_new = &MechNew;
+  plug->mech_step = &MechStep;
+  plug->mech_dispose = &MechDispose;
+}
+
+// ClientTable: the module's client plug table, built on the first call.
+PlugTable<sasl_client_plug_t>& ClientTable(const Family& family) {
+  static PlugTable<sasl_client_plug_t> table(family, &CompleteClientPlug);
+  return table;
+}
 
 }  // namespace
 
@@ -281,17 +262,9 @@ std::optional<cb::ChannelBindingRef> BindingRef(const sasl_channel_binding_t* bi
 
 int ClientPlugInit(const Family& family, const sasl_utils_t* utils, int max_version,
                    int* out_version, sasl_client_plug_t** pluglist, int* plugcount) noexcept {
-  return Guarded(utils, family.plugin_name, [&] {
-    if (max_version < SASL_CLIENT_PLUG_VERSION) {
-      SetError(utils, family.plugin_name, "libsasl2 is too old (client plug version)");
-      return SASL_BADVERS;
-    }
-    static ClientTables tables(family);
-    *out_version = SASL_CLIENT_PLUG_VERSION;
-    *pluglist = tables.plugs.data();
-    *plugcount = static_cast<int>(tables.plugs.size());
-    return SASL_OK;
-  });
+  return PlugInit(family, utils, max_version, SASL_CLIENT_PLUG_VERSION,
+                  "libsasl2 is too old (client plug version)", &ClientTable, out_version, pluglist,
+                  plugcount);
 }
 
 }  // namespace e2esasl::sasl

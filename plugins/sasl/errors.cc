@@ -58,4 +58,24 @@ void Log(const sasl_utils_t* utils, int level, std::string_view mechanism,
   utils->log(utils->conn, level, "%s", Format(buf, mechanism, message));
 }
 
+int BeginStep(const sasl_utils_t* utils, std::string_view mechanism, std::string_view sender,
+              unsigned in_len, size_t max_len, bool* finished, const char** out,
+              unsigned* out_len) noexcept {
+  *out = nullptr;
+  *out_len = 0;
+  if (*finished) {
+    SetError(utils, mechanism, "the exchange is already over");
+    return SASL_FAIL;
+  }
+  if (in_len > max_len) {
+    *finished = true;
+    char detail[64];
+    std::snprintf(detail, sizeof(detail), "%.*s message too long", static_cast<int>(sender.size()),
+                  sender.data());
+    SetError(utils, mechanism, detail);
+    return SASL_BADPROT;
+  }
+  return SASL_OK;
+}
+
 }  // namespace e2esasl::sasl

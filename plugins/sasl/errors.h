@@ -23,6 +23,14 @@ int ToSaslCode(Status status) noexcept;
 void SetError(const sasl_utils_t* utils, std::string_view mechanism,
               std::string_view detail) noexcept;
 
+// BeginStep: what every MechStep does first, at either end: it clears the output (*out,
+// *out_len), then refuses a step after the exchange ended (SASL_FAIL, "the exchange is already
+// over") and a peer message longer than max_len (SASL_BADPROT, "<sender> message too long"; the
+// exchange ends: *finished), with sasl_errdetail() set. SASL_OK to go on.
+int BeginStep(const sasl_utils_t* utils, std::string_view mechanism, std::string_view sender,
+              unsigned in_len, size_t max_len, bool* finished, const char** out,
+              unsigned* out_len) noexcept;
+
 // Log writes a message to the application's SASL log callback at the given SASL_LOG_* level.
 void Log(const sasl_utils_t* utils, int level, std::string_view mechanism,
          std::string_view message) noexcept;

@@ -10,14 +10,12 @@
 #include "sasl/guard.h"
 #include "sasl/mechanism.h"
 #include "sasl/person.h"
+#include "sasl/plug_table.h"
 
 namespace e2esasl::sasl {
 namespace {
 
-struct Entry {
-  const Family* family;
-  const MechanismSpec* spec;
-};
+using Entry = PlugEntry;
 
 // ServerConnection: one connection's state, owned by libsasl2 through conn_context.
 struct ServerConnection {
@@ -81,16 +79,10 @@ int MechStep(void* conn_context, sasl_server_params_t* params, const char* clien
   auto* conn = static_cast<ServerConnection*>(conn_context);
   const MechanismSpec& spec = *conn->entry.spec;
   return Guarded(params->utils, spec.name, [&] {
-    *serverout = nullptr;
-    *serveroutlen = 0;
-    if (conn->finished) {
-      SetError(params->utils, spec.name, "the exchange is already over");
-      return SASL_FAIL;
-    }
-    if (clientinlen > kMaxMessageBytes) {
-      conn->finished = true;
-      SetError(params->utils, spec.name, "client message too long");
-      return SASL_BADPROT;
+    const int begun = BeginStep(params->utils, spec.name, "client", clientinlen, kMaxMessageBytes,
+                                &conn->finished, serverout, serveroutlen);
+    if (begun != SASL_OK) {
+      return begun;
     }
     Failure failure;
     if (!conn->session) {
@@ -230,47 +222,28 @@ int Setpass(void* glob_context, sasl_server_params_t* params, const char* user, 
   });
 }
 
-// ServerTables: the plug table, built once per module.
-struct ServerTables {
-  explicit ServerTables(const Family& family) {
-    entries.reserve(family.mechanisms.size());
-    for (const MechanismSpec& spec : family.mechanisms) {
-      entries.push_back(Entry{&family, &spec});
-    }
-    for (Entry& entry : entries) {
-      sasl_server_plug_t plug{};
-      plug.mech_name = entry.spec->name;
-      plug.max_ssf = 0;
-      plug.security_flags = entry.spec->security_flags;
-      plug.features = entry.spec->features | SASL_FEAT_WANT_CLIENT_FIRST;
-      plug.glob_context = &entry;
-      plug.mech_new = &MechNew;
-      plug.mech_step = &MechStep;
-      plug.mech_dispose = &MechDispose;
-      plug.setpass = &Setpass;
-      plug.mech_avail = &MechAvail;
-      plugs.push_back(plug);
-    }
-  }
-  std::vector<Entry> entries;
-  std::vector<sasl_server_plug_t> plugs;
-};
+// CompleteServerPlug: the server plug's own fields (PlugTable).
+void CompleteServerPlug(PlugEntry& /*entry*/, sasl_server_plug_t* plug) {
+  plug->mech_new = &MechNew;
+  plug->mech_step = &MechStep;
+  plug->mech_dispose = &MechDispose;
+  plug->setpass = &Setpass;
+  plug->mech_avail = &MechAvail;
+}
+
+// ServerTable: the module's server plug table, built on the first call.
+PlugTable<sasl_server_plug_t>& ServerTable(const Family& family) {
+  static PlugTable<sasl_server_plug_t> table(family, &CompleteServerPlug);
+  return table;
+}
 
 }  // namespace
 
 int ServerPlugInit(const Family& family, const sasl_utils_t* utils, int max_version,
                    int* out_version, sasl_server_plug_t** pluglist, int* plugcount) noexcept {
-  return Guarded(utils, family.plugin_name, [&] {
-    if (max_version < SASL_SERVER_PLUG_VERSION) {
-      SetError(utils, family.plugin_name, "libsasl2 is too old (server plug version)");
-      return SASL_BADVERS;
-    }
-    static ServerTables tables(family);
-    *out_version = SASL_SERVER_PLUG_VERSION;
-    *pluglist = tables.plugs.data();
-    *plugcount = static_cast<int>(tables.plugs.size());
-    return SASL_OK;
-  });
+  return PlugInit(family, utils, max_version, SASL_SERVER_PLUG_VERSION,
+                  "libsasl2 is too old (server plug version)", &ServerTable, out_version, pluglist,
+                  plugcount);
 }
 
 std::string PropertyName(const MechanismSpec& spec, bool for_lookup) {

@@ -16,7 +16,7 @@ constexpr size_t kMaxQuotedError = 128;
 }  // namespace
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : rng_(rng), config_(std::move(config)) {}
+    : TwoRoundClient(std::move(config)), rng_(rng) {}
 
 void ClientSession::WipeSecrets() {
   config_.password.Clear();
@@ -64,7 +64,6 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
   }
   gs2_header_bytes_ = std::move(*header_bytes);
   *out = std::move(*message);
-  state_ = State::kSentClientFirst;
   return Status::kContinue;
 }
 
@@ -147,7 +146,6 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
     return Abort(failure, Status::kInternal, "client-final-message too long");
   }
   *out = std::move(*message);
-  state_ = State::kSentClientFinal;
   return Status::kContinue;
 }
 
@@ -168,7 +166,6 @@ Status ClientSession::VerifyServerFinal(ByteView in, Bytes* /*out*/, Failure* fa
                  "this user's verifier)");
   }
   WipeSecrets();
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

@@ -64,9 +64,8 @@ struct ClientConfig : ClientInputs {
 // ClientState: the states of the session (TwoRoundClient, common/session.h).
 using ClientState = TwoRoundClientState;
 
-class ClientSession final : public TwoRoundClient<ClientSession> {
+class ClientSession final : public TwoRoundClient<ClientSession, ClientConfig> {
  public:
-  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
   ~ClientSession() { WipeSecrets(); }
 
@@ -85,7 +84,6 @@ class ClientSession final : public TwoRoundClient<ClientSession> {
   Status ReportServerError(Failure* failure, std::string_view value);
 
   Rng& rng_;
-  ClientConfig config_;
 
   std::string server_error_;
   ClientFirst client_first_;

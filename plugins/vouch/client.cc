@@ -6,7 +6,7 @@
 namespace e2esasl::vouch {
 
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
-    : rng_(rng), config_(std::move(config)) {}
+    : TwoRoundClient(std::move(config)), rng_(rng) {}
 
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   Failure why;
@@ -36,7 +36,6 @@ Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* fail
     return Abort(failure, Status::kInternal,
                  "cannot encode client-first (authcid or own statement invalid?)");
   }
-  state_ = State::kSentClientFirst;
   return Status::kContinue;
 }
 
@@ -76,10 +75,9 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   if (!signature) {
     return Abort(failure, Status::kInternal, why.detail);
   }
-  final_message.signature = *signature;
+  final_message.value = *signature;
   *out = Serialized(final_message);
   WipeSecrets();
-  state_ = State::kSentClientFinal;
   return Status::kContinue;
 }
 

@@ -41,9 +41,8 @@ struct ClientConfig : ClientInputs {
 //   kInternal    RNG or signing failure; a call out of order
 // rng must outlive the session. The states and transitions are TwoRoundClient's
 // (common/session.h).
-class ClientSession final : public TwoRoundClient<ClientSession> {
+class ClientSession final : public TwoRoundClient<ClientSession, ClientConfig> {
  public:
-  using Config = ClientConfig;
   ClientSession(Rng& rng, ClientConfig config);
   ~ClientSession() { WipeSecrets(); }
 
@@ -63,7 +62,6 @@ class ClientSession final : public TwoRoundClient<ClientSession> {
   void WipeSecrets() { config_.vouch.device_key.reset(); }
 
   Rng& rng_;
-  ClientConfig config_;
   ClientFirst client_first_;
   Bytes gs2_header_;
 };

@@ -18,12 +18,9 @@ bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Fa
   if (f.size() != 6) {
     return MalformedLine(failure, n, "a key line has 6 fields");
   }
-  const std::optional<Bytes> identity = Base64Decode(f[1], kMaxPeerIdentitySize);
-  if (!identity || identity->empty() ||
-      std::find(identity->begin(), identity->end(), 0) != identity->end()) {
-    return MalformedLine(failure, n, "identity: expected base64 of 1 to 1024 bytes, no NUL");
+  if (!ParseIdentityField(f[1], n, kMaxPeerIdentitySize, &key->identity, failure)) {
+    return false;
   }
-  key->identity.assign(identity->begin(), identity->end());
   const std::optional<Bytes> device = Base64Decode(f[2], kMaxDeviceIdSize);
   if (!device || device->empty() ||
       std::any_of(device->begin(), device->end(), [](uint8_t c) { return c < 0x21 || c > 0x7e; })) {
@@ -44,17 +41,7 @@ bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Fa
 }
 
 std::optional<ContinuityFile> LoadLocked(const std::string& path, Failure* failure) {
-  std::optional<ContinuityFile> file = ContinuityFile();
-  if (!LoadTextStore(
-          path, kMaxContinuityFileSize,
-          [&](std::string_view text, Failure* parse) {
-            file = ParseContinuity(text, parse);
-            return file.has_value();
-          },
-          failure, nullptr)) {
-    return std::nullopt;
-  }
-  return file;
+  return LoadParsedStore(path, kMaxContinuityFileSize, &ParseContinuity, failure, nullptr);
 }
 
 std::string EvidenceText(const Observation& observation, const std::vector<SeenKey>& known,

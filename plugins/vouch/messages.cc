@@ -100,18 +100,4 @@ void ServerFirst::Serialize(ByteWriter& out) const {
   CapSize(out);
 }
 
-// ---- ClientFinal ----------------------------------------------------------------------------
-
-std::optional<ClientFinal> ClientFinal::Parse(ByteView in, Failure* out_failure) {
-  ClientFinal message;
-  // client-final = "s=" signature
-  attr::MessageParser parser(in, kMaxMessageSize, "client-final", out_failure);
-  parser.Base64('s', message.signature, "signature");
-  return parser.Finish(message);
-}
-
-void ClientFinal::Serialize(ByteWriter& out) const {
-  AddBase64Attribute(out, 's', signature);
-}
-
 }  // namespace e2esasl::vouch

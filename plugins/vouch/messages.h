@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/attributes.h"
 #include "common/byte_reader.h"
 #include "common/bytes.h"
 #include "common/gs2.h"
@@ -78,15 +79,9 @@ struct ServerFirst {
   bool operator==(const ServerFirst&) const = default;
 };
 
-// ClientFinal: "s=" signature.
-struct ClientFinal {
-  Signature signature{};
-
-  static std::optional<ClientFinal> Parse(ByteView in, Failure* out_failure = nullptr);
-  void Serialize(ByteWriter& out) const;
-
-  bool operator==(const ClientFinal&) const = default;
-};
+// ClientFinal: "s=" signature (value).
+using ClientFinal =
+    attr::OneAttributeMessage<Signature, 's', "client-final", "signature", kMaxMessageSize>;
 
 // Serialized returns the message's bytes (empty when Serialize marked the writer failed).
 template <typename T>

@@ -6,12 +6,7 @@
 namespace e2esasl::vouch {
 
 ServerSession::ServerSession(Rng& rng, ServerConfig config)
-    : rng_(rng), config_(std::move(config)) {}
-
-const ServerSession::Transition ServerSession::kTransitions[2] = {
-    {State::kAwaitClientFirst, &ServerSession::HandleClientFirst},
-    {State::kSentServerFirst, &ServerSession::HandleClientFinal},
-};
+    : TwoRoundServer(std::move(config)), rng_(rng) {}
 
 namespace {
 
@@ -32,14 +27,10 @@ TranscriptInputs Inputs(ByteView gs2_header, ByteView cb_data, const ClientFirst
 }  // namespace
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  client_first_ = Receive<ClientFirst>(in, failure);
+  // The same channel-binding negotiation as every family (ReceiveClientFirst) ...
+  client_first_ = ReceiveClientFirst<ClientFirst>(in, failure);
   if (!client_first_) {
     return failure_.status;
-  }
-  // The same channel-binding negotiation as every family (cb_negotiation.h) ...
-  Failure why;
-  if (JudgeGs2(client_first_->gs2_header, config_, &why) != Status::kOk) {
-    return Abort(failure, why.status, why.detail);
   }
   // ... and then VOUCH's own rule: a signature over no binding could be replayed anywhere.
   if (client_first_->gs2_header.flag != gs2::CbFlag::kUsed || !config_.binding) {
@@ -47,6 +38,7 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
                  "VOUCH-ES256-PLUS works only with a channel binding: the client must send "
                  "\"p=\"");
   }
+  Failure why;
   if (CheckOwnConfig(config_.vouch, &server_first_.device_key, &why) != Status::kOk) {
     return Abort(failure, why.status, why.detail);
   }
@@ -80,7 +72,6 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
   if (out->empty()) {
     return Abort(failure, Status::kInternal, "cannot encode server-first (own statement invalid?)");
   }
-  state_ = State::kSentServerFirst;
   return Status::kContinue;
 }
 
@@ -94,13 +85,12 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* /*out*/, Failure* fa
   if (!VerifyTranscript(client_->key,
                         Transcript(Role::kClient, Inputs(gs2_header_, BindingData(config_),
                                                          *client_first_, server_first_)),
-                        client_final->signature, &why)) {
+                        client_final->value, &why)) {
     return Abort(failure, Status::kAuthFailed, SignatureDetail("the client"));
   }
   if (ObservePeer(config_.vouch, *client_, &why) != Status::kOk) {
     return Abort(failure, why.status, why.detail);
   }
-  state_ = State::kComplete;
   return Status::kOk;
 }
 

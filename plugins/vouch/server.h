@@ -26,7 +26,8 @@ struct ServerConfig : ServerInputs {
   std::function<Status(std::string_view identity, Failure* failure)> accept_identity;
 };
 
-enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete, kFailed };
+// ServerState: the states of the session (TwoRoundServer, common/session.h).
+using ServerState = TwoRoundServerState;
 
 // ServerSession: one exchange as a VOUCH-ES256-PLUS server. Not thread-safe; one per connection.
 //
@@ -46,9 +47,8 @@ enum class ServerState { kStart, kAwaitClientFirst, kSentServerFirst, kComplete,
 //                changed key refused; accept_identity refused
 //   kInternal    RNG or signing failure; a call out of order
 // Authzid and Disposition: AcceptedGs2. rng must outlive the session.
-class ServerSession final : public SessionBase<ServerSession, ServerState>, public AcceptedGs2 {
+class ServerSession final : public TwoRoundServer<ServerSession, ServerConfig> {
  public:
-  using Config = ServerConfig;
   ServerSession(Rng& rng, ServerConfig config);
   ~ServerSession() { WipeSecrets(); }
 
@@ -59,17 +59,14 @@ class ServerSession final : public SessionBase<ServerSession, ServerState>, publ
   }
 
  private:
-  using State = ServerState;
-
-  friend SessionBase<ServerSession, ServerState>;
-  static const Transition kTransitions[2];
+  friend SessionBase;
+  friend TwoRoundServer;
 
   Status HandleClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status HandleClientFinal(ByteView in, Bytes* out, Failure* failure);
   void WipeSecrets() { config_.vouch.device_key.reset(); }
 
   Rng& rng_;
-  ServerConfig config_;
   std::optional<ClientFirst> client_first_;
   std::optional<VerifiedPeer> client_;
   ServerFirst server_first_;

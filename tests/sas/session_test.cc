@@ -133,7 +133,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     Ephemeral other;
     CPPUNIT_ASSERT(other.Generate(rng));
     ClientReveal forged;
-    forged.element = other.Public();
+    forged.value = other.Public();
     CPPUNIT_ASSERT(server.Step(Serialized(forged), &s2, &f) == Status::kAuthFailed);
     CPPUNIT_ASSERT_EQUAL(std::string(kCommitmentDetail), f.detail);
     CPPUNIT_ASSERT(!server.PendingConfirmation().has_value());

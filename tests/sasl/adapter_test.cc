@@ -2,6 +2,8 @@
 // (plugins/sasl/mechanism.h) forward to a family's session what it has and give the documented
 // defaults for what it lacks, ServerAdapter owns the Source its session reads, and ToSaslCode
 // (plugins/sasl/errors.h) maps every Status.
+#include <cstdarg>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "common/random.h"
 #include "sasl/errors.h"
 #include "sasl/mechanism.h"
+#include "sasl/plug_table.h"
 
 namespace {
 
@@ -74,6 +77,33 @@ class Reading : public Plain {
   Source& source_;
 };
 
+// RecordError: a seterror callback that keeps the last detail set (sasl_errdetail()'s text).
+std::string last_error;
+void RecordError(sasl_conn_t* /*conn*/, unsigned /*flags*/, const char* fmt, ...) {
+  char text[700];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(text, sizeof(text), fmt, args);
+  va_end(args);
+  last_error = text;
+}
+
+void Dispose(void* /*conn_context*/, const sasl_utils_t* /*utils*/) {}
+
+const sasl::MechanismSpec kSpecs[] = {
+    sasl::MechanismSpec{"ONE", 1, 2, true, false, 0, nullptr, nullptr, nullptr},
+    sasl::MechanismSpec{"TWO", 4, 8, false, true, 0, nullptr, nullptr, nullptr},
+};
+const sasl::Family kTestFamily{"e2esasl-test", kSpecs};
+
+void CompleteTestPlug(sasl::PlugEntry& /*entry*/, sasl_server_plug_t* plug) {
+  plug->mech_dispose = &Dispose;
+}
+sasl::PlugTable<sasl_server_plug_t>& TestTable(const sasl::Family& family) {
+  static sasl::PlugTable<sasl_server_plug_t> table(family, &CompleteTestPlug);
+  return table;
+}
+
 }  // namespace
 
 // At global scope: CppUnit names suites by their qualified type name.
@@ -85,6 +115,9 @@ class SaslAdapterTest : public CppUnit::TestFixture {
   CPPUNIT_TEST(testServerAdapterWithoutSource);
   CPPUNIT_TEST(testServerAdapterOwnsSource);
   CPPUNIT_TEST(testToSaslCode);
+  CPPUNIT_TEST(testBeginStep);
+  CPPUNIT_TEST(testPlugTable);
+  CPPUNIT_TEST(testPlugInit);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -166,6 +199,75 @@ class SaslAdapterTest : public CppUnit::TestFixture {
     for (const auto& [status, code] : table) {
       CPPUNIT_ASSERT_EQUAL(code, sasl::ToSaslCode(status));
     }
+  }
+
+  // BeginStep: the output cleared on every call; a message at the cap passes, one byte more
+  // ends the exchange (SASL_BADPROT), and every step after the end is SASL_FAIL.
+  void testBeginStep() {
+    sasl_utils_t utils{};
+    utils.seterror = &RecordError;
+    last_error.clear();
+    const char* out = "stale";
+    unsigned out_len = 5;
+    bool finished = false;
+    CPPUNIT_ASSERT_EQUAL(
+        SASL_OK, sasl::BeginStep(&utils, "M", "server", 16384, 16384, &finished, &out, &out_len));
+    CPPUNIT_ASSERT(out == nullptr);
+    CPPUNIT_ASSERT_EQUAL(0u, out_len);
+    CPPUNIT_ASSERT(!finished);
+    CPPUNIT_ASSERT(last_error.empty());
+    out = "stale";
+    out_len = 5;
+    CPPUNIT_ASSERT_EQUAL(SASL_BADPROT, sasl::BeginStep(&utils, "M", "client", 16385, 16384,
+                                                       &finished, &out, &out_len));
+    CPPUNIT_ASSERT(out == nullptr);
+    CPPUNIT_ASSERT_EQUAL(0u, out_len);
+    CPPUNIT_ASSERT(finished);
+    CPPUNIT_ASSERT_EQUAL(std::string("M: client message too long"), last_error);
+    CPPUNIT_ASSERT_EQUAL(
+        SASL_FAIL, sasl::BeginStep(&utils, "M", "client", 0, 16384, &finished, &out, &out_len));
+    CPPUNIT_ASSERT_EQUAL(std::string("M: the exchange is already over"), last_error);
+  }
+
+  // PlugTable: one plug per mechanism, the shared fields from its spec, glob_context its entry,
+  // and the end's own fields from the complete function.
+  void testPlugTable() {
+    sasl::PlugTable<sasl_server_plug_t>& table = TestTable(kTestFamily);
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, table.plugs.size());
+    CPPUNIT_ASSERT_EQUAL(size_t{2}, table.entries.size());
+    for (size_t i = 0; i < 2; ++i) {
+      const sasl_server_plug_t& plug = table.plugs[i];
+      CPPUNIT_ASSERT_EQUAL(std::string(kSpecs[i].name), std::string(plug.mech_name));
+      CPPUNIT_ASSERT_EQUAL(0u, plug.max_ssf);
+      CPPUNIT_ASSERT_EQUAL(kSpecs[i].security_flags, plug.security_flags);
+      CPPUNIT_ASSERT_EQUAL(kSpecs[i].features | SASL_FEAT_WANT_CLIENT_FIRST, plug.features);
+      CPPUNIT_ASSERT(plug.glob_context == &table.entries[i]);
+      CPPUNIT_ASSERT(table.entries[i].family == &kTestFamily);
+      CPPUNIT_ASSERT(table.entries[i].spec == &kSpecs[i]);
+      CPPUNIT_ASSERT(plug.mech_dispose == &Dispose);
+    }
+  }
+
+  // PlugInit: a libsasl2 below the version is refused with the detail; else the table is handed
+  // out, the same one every time.
+  void testPlugInit() {
+    sasl_utils_t utils{};
+    utils.seterror = &RecordError;
+    int version = 0;
+    sasl_server_plug_t* plugs = nullptr;
+    int count = 0;
+    CPPUNIT_ASSERT_EQUAL(
+        SASL_BADVERS,
+        sasl::PlugInit(kTestFamily, &utils, SASL_SERVER_PLUG_VERSION - 1, SASL_SERVER_PLUG_VERSION,
+                       "libsasl2 is too old", &TestTable, &version, &plugs, &count));
+    CPPUNIT_ASSERT_EQUAL(std::string("e2esasl-test: libsasl2 is too old"), last_error);
+    CPPUNIT_ASSERT(plugs == nullptr);
+    CPPUNIT_ASSERT_EQUAL(SASL_OK, sasl::PlugInit(kTestFamily, &utils, SASL_SERVER_PLUG_VERSION,
+                                                 SASL_SERVER_PLUG_VERSION, "libsasl2 is too old",
+                                                 &TestTable, &version, &plugs, &count));
+    CPPUNIT_ASSERT_EQUAL(SASL_SERVER_PLUG_VERSION, version);
+    CPPUNIT_ASSERT_EQUAL(2, count);
+    CPPUNIT_ASSERT(plugs == TestTable(kTestFamily).plugs.data());
   }
 };
 

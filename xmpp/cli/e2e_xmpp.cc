@@ -13,30 +13,27 @@
 //
 // Exit codes are the e2e_xmpp_code values (0 ok, 2 usage, 3 setup, 4 tls, 5 refused,
 // 6 protocol, 7 closed, 8 timeout, 9 unavailable, 10 declined, 11 limit).
+//
+// This file is the connection (class Program: one XMPP connection, one session core, its
+// callbacks); commands.{h,cc} the command line, passwd, the statement's files and the SAS prompt.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <termios.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
+#include <exception>
 #include <iostream>
 #include <map>
 #include <optional>
-#include <set>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <strophe.h>
 
 #include "cli_util.h"
+#include "commands.h"
 #include "e2esasl/xmpp.h"
 #include "e2esasl/xmpp_strophe.h"
 
@@ -44,22 +41,6 @@ namespace {
 
 using namespace e2e_xmpp_cli;  // NOLINT: the program's own helpers
 using Clock = std::chrono::steady_clock;
-
-const char* kUsage =
-    "usage:\n"
-    "  e2e-xmpp bob     --jid JID --xmpp-password-file F --sasldb F [common] [--mechs LIST]\n"
-    "                   [--sessions N] [--say TEXT]...\n"
-    "  e2e-xmpp alice   --jid JID --xmpp-password-file F --peer FULLJID [common] [--mech M]\n"
-    "                   [--user NAME] [--secret-file F] [--say TEXT]... [--expect N]\n"
-    "  e2e-xmpp mallory --jid JID --xmpp-password-file F --target FULLJID [common]\n"
-    "  e2e-xmpp passwd  --sasldb F --user NAME [--secret-file F] [--plugin-dir D]\n"
-    "  e2e-xmpp statement --jid JID --xmpp-password-file F --device-key F --device-id ID\n"
-    "                   --out F [common]\n"
-    "common: --server HOST[:PORT] --cafile PEM --plugin-dir D --tls openssl|gnutls\n"
-    "        --tls-version any|1.2|1.3 --cb default|none|TYPE --block-size N --timeout S\n"
-    "        --sas-answer ask|yes|no|compare:PATH --sas-store F --status-file F --trace\n"
-    "        --sasl-option NAME=VALUE (repeatable: a mechanism option e2esasl_*)\n"
-    "Secrets are read from files (or the terminal), never from the command line.\n";
 
 // Program: one e2e-xmpp process (one XMPP connection, one core).
 class Program {
@@ -98,7 +79,7 @@ class Program {
       sessions_left_ = 1;
     }
     timeout_s_ = args_.Number("timeout", 60);
-    sas_answer_ = args_.Get("sas-answer", role_ == "mallory" ? "" : "ask");
+    sas_ = SasPrompt{args_.Get("sas-answer", role_ == "mallory" ? "" : "ask"), role_, timeout_s_};
   }
 
   static void OnConnection(xmpp_conn_t* conn, xmpp_conn_event_t event, int /*error*/,
@@ -191,7 +172,7 @@ class Program {
     cbs.failed = &Program::Failed;
     cbs.data = &Program::Data;
     cbs.closed = &Program::Closed;
-    if (role_ != "mallory" && !sas_answer_.empty()) {
+    if (role_ != "mallory" && !sas_.answer.empty()) {
       cbs.sas_confirm = &Program::SasConfirm;
       cbs.sas_show = &Program::SasShow;
     }
@@ -326,20 +307,6 @@ class Program {
     return code;
   }
 
-  // ReadDeviceKey: the device's public JWK (JSON text) from a file, without its line ends.
-  static std::string ReadDeviceKey(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    if (!in || !(text << in.rdbuf())) {
-      throw Error{E2E_XMPP_ERR_SETUP, "cannot read the device key file " + path};
-    }
-    std::string key = text.str();
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
-      key.pop_back();
-    }
-    return key;
-  }
-
   // StatementDone: e2e_xmpp_fetch_statement's answer; the statement goes to --out (replaced
   // atomically: written beside it, then renamed).
   static void StatementDone(void* user, int code, const char* statement, const char* reason) {
@@ -350,20 +317,9 @@ class Program {
       self->result_reason_ = reason;
       return;
     }
-    std::string temporary = self->out_ + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::trunc);
-      out << statement << "\n";
-      if (!out.flush()) {
-        self->result_code_ = E2E_XMPP_ERR_SETUP;
-        self->result_reason_ = "cannot write " + temporary;
-        return;
-      }
-    }
-    if (std::rename(temporary.c_str(), self->out_.c_str()) != 0) {
-      std::remove(temporary.c_str());
-      self->result_code_ = E2E_XMPP_ERR_SETUP;
-      self->result_reason_ = "cannot write " + self->out_;
+    if (std::optional<Error> error = SaveStatement(self->out_, statement)) {
+      self->result_code_ = error->code;
+      self->result_reason_ = error->message;
       return;
     }
     self->result_code_ = 0;
@@ -470,91 +426,20 @@ class Program {
 
   // SasContinuity: SAS-R255-PLUS with --sas-store: how the exchange starts, and "stored".
   static void SasContinuity(void* user, e2e_xmpp_session* /*s*/, int event, const char* peer) {
-    auto* self = static_cast<Program*>(user);
-    switch (event) {
-      case E2E_XMPP_SAS_REMEMBERED:
-        self->report_.Set("continuity", "remembered");
-        std::cout << peer << " is remembered: no comparison needed" << std::endl;
-        break;
-      case E2E_XMPP_SAS_FIRST:
-        self->report_.Set("continuity", "first");
-        std::cout << "first contact with " << peer << ": compare the strings" << std::endl;
-        break;
-      case E2E_XMPP_SAS_NOT_MATCHED:
-        self->report_.Set("continuity", "not-matched");
-        std::cout << "WARNING: " << peer
-                  << " is remembered but did NOT prove it (a new device, a lost store, or a man "
-                     "in the middle): compare the strings!"
-                  << std::endl;
-        break;
-      case E2E_XMPP_SAS_STORED:
-        self->report_.Set("continuity_stored", "yes");
-        break;
-      default:
-        break;
-    }
+    ReportContinuity(&static_cast<Program*>(user)->report_, event, peer);
   }
 
   static void SasShow(void* user, e2e_xmpp_session* /*s*/, const char* sas) {
     auto* self = static_cast<Program*>(user);
     std::cout << "short authentication string: " << sas << std::endl;
     self->report_.Set("sas", sas);
-    self->WriteSas(sas);
+    self->sas_.Write(sas);
   }
 
   static int SasConfirm(void* user, e2e_xmpp_session* /*s*/, const char* sas, int /*server*/) {
     auto* self = static_cast<Program*>(user);
     self->report_.Set("sas", sas);
-    std::string a = self->sas_answer_;
-    if (a == "yes" || a == "no") {
-      std::cout << "short authentication string: " << sas << " (answering " << a << ")"
-                << std::endl;
-      return a == "yes" ? 1 : 0;
-    }
-    if (a.rfind("compare:", 0) == 0) {
-      self->WriteSas(sas);
-      std::string other_role = self->role_ == "alice" ? "bob" : "alice";
-      std::string path = a.substr(8) + "." + other_role;
-      auto until = Clock::now() + std::chrono::seconds(self->timeout_s_);
-      while (Clock::now() < until) {
-        std::ifstream in(path);
-        std::string theirs;
-        if (in && std::getline(in, theirs) && !theirs.empty()) {
-          bool same = theirs == sas;
-          std::cout << "short authentication string: " << sas << ", the other end reads " << theirs
-                    << (same ? ": same" : ": DIFFERENT") << std::endl;
-          return same ? 1 : 0;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-      return 0;
-    }
-    std::string answer =
-        ReadSecretEcho("Does the other end show " + std::string(sas) + "? [yes/no]");
-    return answer == "yes" || answer == "y" ? 1 : 0;
-  }
-
-  static std::string ReadSecretEcho(const std::string& question) {
-    FILE* tty = std::fopen("/dev/tty", "r+");
-    if (tty == nullptr) {
-      return "no";
-    }
-    std::fprintf(tty, "%s ", question.c_str());
-    std::fflush(tty);
-    char buf[64] = {0};
-    bool ok = std::fgets(buf, sizeof(buf), tty) != nullptr;
-    std::fclose(tty);
-    std::string s = ok ? buf : "";
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-      s.pop_back();
-    }
-    return s;
-  }
-
-  void WriteSas(const std::string& sas) {
-    if (sas_answer_.rfind("compare:", 0) == 0) {
-      std::ofstream(sas_answer_.substr(8) + "." + role_) << sas << "\n";
-    }
+    return self->sas_.Confirm(sas);
   }
 
   static void Trace(void* user, const char* direction, const char* xml) {
@@ -567,7 +452,8 @@ class Program {
   std::string role_;
   const Args& args_;
   Report report_;
-  std::string jid_, xmpp_password_, peer_, secret_, target_, sas_answer_;
+  std::string jid_, xmpp_password_, peer_, secret_, target_;
+  SasPrompt sas_;
   std::string device_key_, device_id_, out_;
   std::vector<std::string> says_;
   unsigned expect_ = 0, heard_ = 0, sessions_left_ = 0, timeout_s_ = 60;
@@ -583,26 +469,6 @@ class Program {
   std::map<e2e_xmpp_session*, std::vector<std::string>> waiting_;
 };
 
-int Passwd(const Args& args) {
-  std::string sasldb = args.Need("sasldb");
-  std::string user = args.Need("user");
-  std::string plugin_dir = args.Get("plugin-dir");
-  std::string secret = ReadSecret(args.Get("secret-file"), "secret for " + user);
-  e2e_xmpp_config config{};
-  config.plugin_path = plugin_dir.empty() ? nullptr : plugin_dir.c_str();
-  config.sasldb_path = sasldb.c_str();
-  char* error = nullptr;
-  int rc = e2e_xmpp_set_password(&config, user.c_str(), secret.c_str(), &error);
-  std::fill(secret.begin(), secret.end(), '\0');
-  if (rc != 0) {
-    std::cerr << "passwd: " << (error != nullptr ? error : "failed") << "\n";
-    e2e_xmpp_free_string(error);
-    return rc;
-  }
-  std::cerr << "passwd: stored " << user << "'s secrets in " << sasldb << "\n";
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -614,29 +480,16 @@ int main(int argc, char** argv) {
     return argc < 2 ? E2E_XMPP_ERR_USAGE : 0;
   }
   std::string role = argv[1];
-  const std::set<std::string> common = {
-      "jid", "xmpp-password-file", "server",  "cafile",     "plugin-dir", "tls", "tls-version",
-      "cb",  "block-size",         "timeout", "sas-answer", "status-file", "sas-store",
-      "sasl-option"};
   try {
-    if (role == "passwd") {
-      return Passwd(Args(argc, argv, 2, {"sasldb", "user", "secret-file", "plugin-dir"}, {}));
-    }
-    std::set<std::string> values = common;
-    if (role == "bob") {
-      values.insert({"sasldb", "mechs", "sessions", "say"});
-    } else if (role == "alice") {
-      values.insert({"peer", "mech", "user", "secret-file", "say", "expect"});
-    } else if (role == "mallory") {
-      values.insert({"target"});
-    } else if (role == "statement") {
-      values.insert({"device-key", "device-id", "out"});
-    } else {
+    std::optional<Args> args = ParseCommandLine(role, argc, argv);
+    if (!args) {
       std::cerr << kUsage;
       return E2E_XMPP_ERR_USAGE;
     }
-    Args args(argc, argv, 2, values, {"trace", "xmpp-debug"});
-    Program program(role, args);
+    if (role == "passwd") {
+      return Passwd(*args);
+    }
+    Program program(role, *args);
     return program.Run();
   } catch (const Error& e) {
     std::cerr << role << ": " << e.message << "\n";
