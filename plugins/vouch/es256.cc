@@ -16,22 +16,9 @@ namespace {
 constexpr size_t kScalarSize = kEs256SignatureSize / 2;
 constexpr size_t kPointSize = 1 + 2 * kScalarSize;
 
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-struct EcdsaSigDeleter {
-  void operator()(ECDSA_SIG* sig) const { ECDSA_SIG_free(sig); }
-};
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter>;
-struct BnDeleter {
-  void operator()(BIGNUM* bn) const { BN_free(bn); }
-};
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
-struct OpensslFree {
-  void operator()(unsigned char* p) const { OPENSSL_free(p); }
-};
-using OpensslBytes = std::unique_ptr<unsigned char, OpensslFree>;
+// The DER form of a P-256 ECDSA signature: SEQUENCE { INTEGER r, INTEGER s }, each integer
+// at most 33 bytes (a leading zero when the top bit is set): at most 72 bytes.
+constexpr int kMaxDerSize = 72;
 
 // P256Parameters: a key holding only the group, made once; a new public key is a copy of it with
 // the point set (EVP_PKEY_dup copies the group, which is ~6 times cheaper than building it).
@@ -73,20 +60,20 @@ bool Es256Verify(EVP_PKEY* key, std::string_view signing_input, ByteView signatu
   }
   // RFC 7518 section 3.4: R and S, 32-byte big-endian each, into the DER form OpenSSL verifies.
   EcdsaSigPtr sig(ECDSA_SIG_new());
-  BnPtr r(BN_bin2bn(signature.data(), kScalarSize, nullptr));
-  BnPtr s(BN_bin2bn(signature.data() + kScalarSize, kScalarSize, nullptr));
+  BignumPtr r(BN_bin2bn(signature.data(), kScalarSize, nullptr));
+  BignumPtr s(BN_bin2bn(signature.data() + kScalarSize, kScalarSize, nullptr));
   if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
     return false;
   }
   r.release();  // owned by sig now
   s.release();
-  unsigned char* der = nullptr;
-  const int der_size = i2d_ECDSA_SIG(sig.get(), &der);
-  if (der_size <= 0) {
+  unsigned char der[kMaxDerSize];
+  unsigned char* cursor = der;
+  const int der_size = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (der_size <= 0 || der_size > kMaxDerSize || i2d_ECDSA_SIG(sig.get(), &cursor) != der_size) {
     return false;
   }
-  const OpensslBytes owned(der);
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   return ctx && EVP_DigestVerifyInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key,
                                         nullptr) == 1 &&
          EVP_DigestVerify(ctx.get(), der, static_cast<size_t>(der_size),
@@ -95,7 +82,7 @@ bool Es256Verify(EVP_PKEY* key, std::string_view signing_input, ByteView signatu
 }
 
 std::optional<Es256Signature> Es256Sign(EVP_PKEY* key, std::string_view signing_input) {
-  MdCtxPtr ctx(EVP_MD_CTX_new());
+  EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   const auto* input = reinterpret_cast<const unsigned char*>(signing_input.data());
   size_t size = 0;
   if (key == nullptr || !ctx ||

@@ -9,10 +9,6 @@ namespace {
 
 void QuietJoseError(void*, const char*, int, uint64_t, const char*, va_list) {}
 
-struct FreeDeleter {
-  void operator()(char* p) const { std::free(p); }
-};
-
 }  // namespace
 
 JoseCfg NewJoseCfg() {
@@ -42,13 +38,13 @@ JsonPtr ParseJsonObject(std::string_view text, std::string* why) {
 }
 
 std::string DumpJson(const json_t* value) {
-  std::unique_ptr<char, FreeDeleter> text(json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS));
+  std::unique_ptr<char, FreeWith<std::free>> text(json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS));
   return text ? std::string(text.get()) : std::string();
 }
 
 SecretString DumpSecretJson(const json_t* value) {
   SecretString out;
-  std::unique_ptr<char, FreeDeleter> text(json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS));
+  std::unique_ptr<char, FreeWith<std::free>> text(json_dumps(value, JSON_COMPACT | JSON_SORT_KEYS));
   if (text) {
     const size_t size = std::strlen(text.get());
     out.Append(std::string_view(text.get(), size));

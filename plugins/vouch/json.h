@@ -19,33 +19,25 @@ extern "C" {
 #include <string>
 #include <string_view>
 
+#include "e2esasl/handles.h"
+
 #include "common/base64.h"  // Base64UrlEncode / Base64UrlDecode (JOSE's base64url)
 #include "common/bytes.h"
 #include "common/secret.h"
 
 namespace e2esasl::vouch {
 
+// JsonPtr owns one reference to a jansson value (json_decref is static inline in jansson.h:
+// no FreeWith, whose type would then have internal linkage).
 struct JsonDeleter {
   void operator()(json_t* json) const { json_decref(json); }
 };
-// JsonPtr owns one reference to a jansson value.
 using JsonPtr = std::unique_ptr<json_t, JsonDeleter>;
-
-struct JoseCfgDeleter {
-  void operator()(jose_cfg_t* cfg) const { jose_cfg_decref(cfg); }
-};
 // JoseCfg: a jose configuration whose error callback is silent (libjose's default prints to
 // stderr, which a plugin inside a server must not do).
-using JoseCfg = std::unique_ptr<jose_cfg_t, JoseCfgDeleter>;
-
-struct EvpPkeyDeleter {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
-struct EvpPkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, EvpPkeyCtxDeleter>;
+using JoseCfg = std::unique_ptr<jose_cfg_t, FreeWith<jose_cfg_decref>>;
+using e2esasl::EvpPkeyCtxPtr;
+using e2esasl::EvpPkeyPtr;
 
 // base64url (RFC 7515 section 2) is common/base64.h's strict decoder, named here too.
 using e2esasl::Base64UrlDecode;

@@ -35,10 +35,6 @@ struct Fd {
   }
 };
 
-struct DirDeleter {
-  void operator()(DIR* dir) const { closedir(dir); }
-};
-
 }  // namespace
 
 bool IsDomainName(std::string_view name) {
@@ -161,7 +157,7 @@ bool TrustStore::LoadFile(std::string_view domain, const std::string& path, Fail
 }
 
 std::optional<std::vector<std::string>> JwksFileNames(const std::string& dir) {
-  std::unique_ptr<DIR, DirDeleter> handle(opendir(dir.c_str()));
+  std::unique_ptr<DIR, FreeWith<closedir>> handle(opendir(dir.c_str()));
   if (!handle) {
     return std::nullopt;
   }

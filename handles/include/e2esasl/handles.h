@@ -16,6 +16,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -47,6 +48,8 @@ using SslPtr = std::unique_ptr<SSL, FreeWith<SSL_free>>;
 using SslSessionPtr = std::unique_ptr<SSL_SESSION, FreeWith<SSL_SESSION_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, FreeWith<ECDSA_SIG_free>>;
 // EvpMdCtxPtr owns an EVP_MD_CTX (EVP_MD_CTX_new); null means allocation failed.
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>>;
 // EvpMacPtr owns a fetched EVP_MAC (EVP_MAC_fetch).
