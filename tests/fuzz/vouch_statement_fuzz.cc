@@ -3,7 +3,7 @@
 // trust store; and the same bytes as a device proof. Invariants: an accepted statement names
 // its issuer's own domain and has exp after iat; nothing else is accepted by chance.
 // The trust store and the device key are built once per process (both are only read by the
-// verifiers): importing a P-256 key per input was 9 in 10 of the target's time.
+// verifiers): importing the two P-256 keys per input took about 98 % of the target's time.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
