@@ -175,6 +175,8 @@ for name, kind, covers in names:
         final = [int(m) for m in re.findall(r"stat::number_of_executed_units: (\d+)", text)]
         if final:
             execs += sum(final)
+            # A job ended by SIGINT/SIGTERM prints its statistics too, before its budget ran out.
+            stopped = stopped or "libFuzzer: run interrupted" in text
         else:
             # A job stopped before its final statistics: its last progress line ("#N ...").
             progress = [int(m) for m in re.findall(r"(?:^|[\r\n])#(\d+)\t", text)]
