@@ -29,8 +29,8 @@ using Es256Signature = std::array<uint8_t, kEs256SignatureSize>;
 // NewP256PublicKey makes an OpenSSL key of the SEC 1 uncompressed point 0x04 || x || y (65 bytes).
 // Null unless the point is on P-256: OpenSSL decodes it with EC_POINT_oct2point, which refuses
 // coordinates >= p and points off the curve; the one-byte point at infinity is refused here by
-// length. P-256 has cofactor 1, so a point on the curve is in the prime-order group (SP 800-56A
-// rev. 3 section 5.6.2.3.4, partial validation suffices).
+// length. That is SP 800-56A rev. 3 section 5.6.2.3.3's full validation but for its last step,
+// n * Q = O, which holds for every point on the curve since P-256's cofactor is 1.
 EvpPkeyPtr NewP256PublicKey(ByteView point);
 
 // Es256Verify: true when signature (R || S) is a valid ECDSA P-256 SHA-256 signature by key over
