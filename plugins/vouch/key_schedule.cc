@@ -17,13 +17,6 @@ void AddLv(ByteWriter& out, ByteView part) {
   out.AddBytes(part);
 }
 
-// SigningInput: the JWS signing input of a device proof over transcript (keys.h
-// SignWithDeviceKey makes the same JWS in the compact form).
-std::string SigningInput(ByteView transcript) {
-  static const std::string header_b64 = Base64UrlEncode(AsBytes(kDeviceProofHeader));
-  return header_b64 + '.' + Base64UrlEncode(transcript);
-}
-
 }  // namespace
 
 Bytes Transcript(Role role, const TranscriptInputs& inputs) {
@@ -85,7 +78,7 @@ std::optional<Signature> SignTranscript(const PrivateKey& key, ByteView transcri
   // ECDSA P-256 SHA-256 (RFC 7515 section 5.1, RFC 7518 section 3.4); payload detached, so only
   // R || S travels.
   const std::optional<Es256Signature> signature =
-      Es256Sign(key.pkey(), SigningInput(transcript));
+      Es256Sign(key.pkey(), DeviceProofInput(transcript));
   if (!signature) {
     Fail(failure, Status::kInternal, "device key: signing failed");
     return std::nullopt;
@@ -95,7 +88,7 @@ std::optional<Signature> SignTranscript(const PrivateKey& key, ByteView transcri
 
 bool VerifyTranscript(const PublicKey& key, ByteView transcript, const Signature& signature,
                       Failure* failure) {
-  if (!Es256Verify(key.pkey(), SigningInput(transcript), signature)) {
+  if (!Es256Verify(key.pkey(), DeviceProofInput(transcript), signature)) {
     Fail(failure, Status::kAuthFailed,
          "device proof: the signature does not verify with the vouched key");
     return false;

@@ -59,8 +59,8 @@ std::optional<PublicKey> DecodePoint(const Point& point, Failure* failure);
 std::optional<Signature> SignTranscript(const PrivateKey& key, ByteView transcript,
                                         Failure* failure);
 
-// VerifyTranscript checks signature over transcript with key (through VerifyDeviceSignature):
-// kAuthFailed when it does not verify.
+// VerifyTranscript checks signature over transcript's device-proof input (keys.h
+// DeviceProofInput) with key: kAuthFailed when it does not verify.
 bool VerifyTranscript(const PublicKey& key, ByteView transcript, const Signature& signature,
                       Failure* failure);
 

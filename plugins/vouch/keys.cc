@@ -300,14 +300,21 @@ SecretString PrivateKey::ToJson() const {
   return DumpSecretJson(jwk_.get());
 }
 
+std::string DeviceProofInput(ByteView message) {
+  static const std::string header_b64 = Base64UrlEncode(AsBytes(kDeviceProofHeader));
+  return header_b64 + '.' + Base64UrlEncode(message);
+}
+
 std::optional<std::string> SignWithDeviceKey(const PrivateKey& key, ByteView message,
                                              Failure* failure) {
-  JsonPtr header(json_pack("{s:s}", "alg", "ES256"));
-  if (!header) {
-    Fail(failure, Status::kInternal, "out of memory");
+  const std::optional<Es256Signature> signature =
+      Es256Sign(key.pkey(), DeviceProofInput(message));
+  if (!signature) {
+    Fail(failure, Status::kInternal, "JWS: signing failed");
     return std::nullopt;
   }
-  return SignEs256(key, header.get(), message, /*detached=*/true, failure);
+  // The compact form with the payload detached (RFC 7515 Appendix F): "<header>..<signature>".
+  return Base64UrlEncode(AsBytes(kDeviceProofHeader)) + ".." + Base64UrlEncode(*signature);
 }
 
 bool VerifyDeviceSignature(const PublicKey& key, ByteView message, std::string_view proof,

@@ -116,6 +116,10 @@ class PrivateKey {
 // kDeviceProofHeader: the protected header of every device proof.
 inline constexpr std::string_view kDeviceProofHeader = R"({"alg":"ES256"})";
 
+// DeviceProofInput: the JWS signing input of a device proof over message,
+// ASCII(base64url(kDeviceProofHeader) '.' base64url(message)) (RFC 7515 section 5.1).
+std::string DeviceProofInput(ByteView message);
+
 // SignWithDeviceKey proves possession of key over message: an RFC 7515 JWS with the protected
 // header kDeviceProofHeader, the payload base64url(message) detached (Appendix F), so the result
 // is "<header>..<signature>" in the compact form. nullopt (kInternal) when signing fails.
