@@ -5,12 +5,11 @@
 
 #include <fstream>
 #include <iterator>
-#include <map>
-#include <mutex>
 #include <vector>
 
 #include "common/secret_file.h"
 #include "vouch/messages.h"
+#include "vouch/stamped_cache.h"
 #include "vouch/statement.h"
 
 namespace e2esasl::vouch {
@@ -58,34 +57,10 @@ std::string NamesStamp(const std::string& dir, const std::vector<std::string>& n
 
 // StampCache: what was parsed from a path while its stamp stays the same, for every session of
 // the process (the files are read at the start of every exchange; parsing and checking keys
-// again each time cost most of an exchange). Thread-safe; at most kMaxEntries paths.
+// again each time cost most of an exchange). At most kMaxPaths paths.
+constexpr size_t kMaxPaths = 64;
 template <class T>
-class StampCache {
- public:
-  std::shared_ptr<const T> Find(const std::string& path, const std::string& stamp) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto it = entries_.find(path);
-    return it != entries_.end() && it->second.first == stamp ? it->second.second : nullptr;
-  }
-  // Get: the entry of path, whatever its stamp (nullptr when none).
-  std::pair<std::string, std::shared_ptr<const T>> Get(const std::string& path) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto it = entries_.find(path);
-    return it != entries_.end() ? it->second : std::pair<std::string, std::shared_ptr<const T>>();
-  }
-  void Keep(const std::string& path, const std::string& stamp, std::shared_ptr<const T> value) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= kMaxEntries && entries_.find(path) == entries_.end()) {
-      entries_.clear();
-    }
-    entries_[path] = {stamp, std::move(value)};
-  }
-
- private:
-  static constexpr size_t kMaxEntries = 64;
-  std::mutex mu_;
-  std::map<std::string, std::pair<std::string, std::shared_ptr<const T>>> entries_;
-};
+using StampCache = StampedCache<std::string, T>;
 
 // Cached: the value for path from cache while its stamp (stamp_of) holds, else read() — kept
 // only when the stamp was the same before and after the read (no change in between).
@@ -108,7 +83,7 @@ std::shared_ptr<const T> Cached(StampCache<T>& cache, const std::string& path, S
 }  // namespace
 
 std::optional<std::string> ReadStatementFile(const std::string& path, Failure* failure) {
-  static StampCache<std::string> cache;
+  static StampCache<std::string> cache(kMaxPaths);
   const std::shared_ptr<const std::string> text =
       Cached(cache, path, &FollowedStamp, [&]() -> std::shared_ptr<const std::string> {
         std::ifstream file(path, std::ios::binary);
@@ -137,7 +112,7 @@ std::optional<std::string> ReadStatementFile(const std::string& path, Failure* f
 }
 
 std::shared_ptr<const PrivateKey> ReadDeviceKeyFile(const std::string& path, Failure* failure) {
-  static StampCache<PrivateKey> cache;
+  static StampCache<PrivateKey> cache(kMaxPaths);
   return Cached(cache, path, &Stamp, [&]() -> std::shared_ptr<const PrivateKey> {
     std::optional<SecretString> text = ReadSecretFile(path, kMaxJwkSize, failure);
     if (!text) {
@@ -159,7 +134,7 @@ std::shared_ptr<const TrustStore> ReadTrustDirectory(const std::string& dir, Fai
     std::vector<std::string> names;
     std::shared_ptr<const TrustStore> trust;
   };
-  static StampCache<Listed> cache;
+  static StampCache<Listed> cache(kMaxPaths);
   const auto [stamp, kept] = cache.Get(dir);
   if (kept && !stamp.empty() && NamesStamp(dir, kept->names) == stamp) {
     return kept->trust;

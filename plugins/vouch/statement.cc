@@ -1,13 +1,12 @@
 // statement.cc: see statement.h.
 #include "vouch/statement.h"
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <utility>
 
 #include "common/ct.h"
 #include "vouch/jws.h"
+#include "vouch/stamped_cache.h"
 
 namespace e2esasl::vouch {
 namespace {
@@ -282,31 +281,9 @@ bool CheckValidity(const Statement& statement, const VerifyOptions& options, Fai
   return true;
 }
 
-// VerifiedCache: statements that passed VerifySigned, by token and trust store generation.
-class VerifiedCache {
- public:
-  std::shared_ptr<const Statement> Find(std::string_view token, uint64_t generation) {
-    std::lock_guard<std::mutex> lock(mu_);
-    const auto it = entries_.find(token);
-    return it != entries_.end() && it->second.first == generation ? it->second.second : nullptr;
-  }
-  void Keep(uint64_t generation, std::shared_ptr<const Statement> statement) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= kVerifiedCacheSize) {
-      entries_.clear();  // expired statements go with the rest; the live ones come back at once
-    }
-    const std::string token = statement->token;
-    entries_[token] = {generation, std::move(statement)};
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, std::pair<uint64_t, std::shared_ptr<const Statement>>, std::less<>>
-      entries_;
-};
-
-VerifiedCache& Verified() {
-  static VerifiedCache cache;  // destroyed when the module is unloaded or at exit
+// Verified: statements that passed VerifySigned, by token and trust store generation.
+StampedCache<uint64_t, Statement>& Verified() {
+  static StampedCache<uint64_t, Statement> cache(kVerifiedCacheSize);  // destroyed at unload/exit
   return cache;
 }
 
@@ -323,7 +300,7 @@ std::optional<Statement> VerifyStatement(std::string_view token, const TrustStor
     }
     signed_statement = std::make_shared<const Statement>(std::move(*fresh));
     if (options.use_cache) {
-      Verified().Keep(trust.generation(), signed_statement);
+      Verified().Keep(signed_statement->token, trust.generation(), signed_statement);
     }
   }
   if (!CheckValidity(*signed_statement, options, failure)) {
