@@ -271,7 +271,7 @@ PairResult RunScramCore(HashAlg alg, const CoreSpec& spec) {
           scram::ServerConfig config;
           config.alg = alg;
           if (spec.plus) {
-            config.binding = scram::ServerBinding{std::string(kBindingName), BindingData(true)};
+            config.binding = e2esasl::ServerBinding{std::string(kBindingName), BindingData(true)};
             config.plus_advertised = true;
           }
           config.fake_secret = fake_secret;
@@ -318,7 +318,7 @@ PairResult RunCpaceCore(const CoreSpec& spec) {
         [&](std::optional<cpace::ServerSession>* out) {
           cpace::ServerConfig config;
           if (spec.plus) {
-            config.binding = cpace::ServerBinding{std::string(kBindingName), BindingData(true)};
+            config.binding = e2esasl::ServerBinding{std::string(kBindingName), BindingData(true)};
             config.plus_advertised = true;
           }
           out->emplace(rng, secrets, std::move(config));
@@ -360,7 +360,7 @@ PairResult RunOpaqueCore(const CoreSpec& spec) {
           opaque::ServerConfig config;
           config.keys = opaque::CopyKeyMaterial(*keys);
           if (spec.plus) {
-            config.binding = opaque::ServerBinding{std::string(kBindingName), BindingData(true)};
+            config.binding = e2esasl::ServerBinding{std::string(kBindingName), BindingData(true)};
             config.plus_advertised = true;
           }
           config.fake_ksf = ksf;

@@ -33,6 +33,8 @@ enum class HashAlg { kSha1, kSha256, kSha512 };
 std::string_view HashName(HashAlg alg);
 // HashSize returns the output size in bytes: 20, 32, 64.
 size_t HashSize(HashAlg alg);
+// kMaxHashSize: the largest HashSize (SHA-512).
+inline constexpr size_t kMaxHashSize = 64;
 
 // Digest returns H(data).
 std::optional<SecretBytes> Digest(HashAlg alg, ByteView data);

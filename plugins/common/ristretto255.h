@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "common/bytes.h"
 #include "common/random.h"
@@ -27,6 +28,12 @@ inline constexpr size_t kWideScalarSize = 64;  // bytes reduced mod L (ReduceSca
 inline constexpr size_t kHashSize = 64;        // one-way map input (ElementFromHash)
 
 using Element = std::array<uint8_t, kElementSize>;
+
+// kInvalidElementDetail: the detail of a peer's element a session refuses (not a canonical
+// encoding, the identity, or the session's own element).
+inline constexpr std::string_view kInvalidElementDetail =
+    "the peer's element is not a valid ristretto255 element, is the neutral element or is our "
+    "own: aborted";
 using Scalar = FixedSecret<kScalarSize>;
 using SharedElement = FixedSecret<kElementSize>;
 // ElementOut: where an operation writes an encoded element, an Element or a SharedElement's

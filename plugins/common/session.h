@@ -33,12 +33,15 @@ struct ClientInputs {
   Bytes cb_data;
 };
 
+// ServerBinding: the channel binding a server holds (Cyrus params->cbinding), copied.
+using ServerBinding = cb::OwnedBinding;
+
 // ServerInputs: what the glue hands every server session; each family's ServerConfig derives
 // from it and adds its own options.
 //   binding          the server's own channel binding (Cyrus params->cbinding, copied), if any
 //   plus_advertised  the server offered -PLUS (then "y" from the client is a downgrade)
 struct ServerInputs {
-  std::optional<cb::OwnedBinding> binding;
+  std::optional<ServerBinding> binding;
   bool plus_advertised = false;
 };
 

@@ -16,6 +16,12 @@
 
 namespace e2esasl {
 
+// The limits every store shares: at most kMaxStoreRecords records, kMaxStoreFileSize bytes of
+// file, kMaxStoreIdentitySize bytes of identity (decoded; ParseIdentityField).
+inline constexpr size_t kMaxStoreRecords = 10000;
+inline constexpr size_t kMaxStoreFileSize = 4 * 1024 * 1024;
+inline constexpr size_t kMaxStoreIdentitySize = 1024;
+
 // SplitFields splits line at single spaces. Two spaces in a row, or a leading or trailing space,
 // give an empty field (which every caller's field check then refuses). Never fails; the views
 // point into line.
@@ -47,41 +53,95 @@ std::optional<std::vector<std::string_view>> StoreLines(std::string_view text,
 bool MalformedLine(Failure* failure, size_t line, const std::string& why);
 
 // ParseIdentityField parses a store line's identity field (the peer's name as the application
-// gave it): base64 of 1 to max_size bytes, no NUL, into *out. False with kMalformed "line N:
-// identity: expected base64 of 1 to <max_size> bytes, no NUL" otherwise (*out unchanged).
-bool ParseIdentityField(std::string_view field, size_t line, size_t max_size, std::string* out,
+// gave it): base64 of 1 to kMaxStoreIdentitySize bytes, no NUL, into *out. False with kMalformed
+// "line N: identity: expected base64 of 1 to 1024 bytes, no NUL" otherwise (*out unchanged).
+bool ParseIdentityField(std::string_view field, size_t line, std::string* out,
                         Failure* failure);
 
-// ParseRecordLines parses lines[first..] as records, one per line (details name the line, 1-based):
-// the first field must be `kind` ("expected a <kind> line"); parse(fields, line, &record,
-// failure) fills one Record (false: the record is refused, failure set); at most max records
-// ("more than <max> <plural>"); key(record) unique ("<twice>"). Appends to *records.
-template <class Record, class Parse, class Key>
+// RecordLines<Record, Key>: one kind of record line of a store (ParseRecordLines, ParseStore).
+//   keyword  the line's first field ("expected a <keyword> line")
+//   plural   in the detail of one record too many ("more than 10000 <plural>", kMaxStoreRecords)
+//   twice    the detail of two records with the same key(record)
+//   parse    parse(fields, line, &record, failure) fills one Record (false: refused, failure set)
+template <class Record, class Key>
+struct RecordLines {
+  std::string_view keyword;
+  std::string_view plural;
+  std::string_view twice;
+  bool (*parse)(const std::vector<std::string_view>& fields, size_t line, Record* record,
+                Failure* failure);
+  Key (*key)(const Record& record);
+};
+
+// ParseRecordLines parses lines[first..] as records of kind, one per line (details name the
+// line, 1-based), and appends them to *records.
+template <class Record, class Key>
 bool ParseRecordLines(const std::vector<std::string_view>& lines, size_t first,
-                      std::string_view kind, size_t max, std::string_view plural,
-                      std::string_view twice, Parse parse, Key key, std::vector<Record>* records,
+                      const RecordLines<Record, Key>& kind, std::vector<Record>* records,
                       Failure* failure) {
-  std::set<decltype(key(std::declval<const Record&>()))> seen;
+  std::set<Key> seen;
   for (size_t i = first; i < lines.size(); ++i) {
     const size_t n = i + 1;
     const std::vector<std::string_view> fields = SplitFields(lines[i]);
-    if (fields[0] != kind) {
-      return MalformedLine(failure, n, "expected a " + std::string(kind) + " line");
+    if (fields[0] != kind.keyword) {
+      return MalformedLine(failure, n, "expected a " + std::string(kind.keyword) + " line");
     }
-    if (records->size() == max) {
-      return MalformedLine(failure, n,
-                           "more than " + std::to_string(max) + " " + std::string(plural));
+    if (records->size() == kMaxStoreRecords) {
+      return MalformedLine(failure, n, "more than " + std::to_string(kMaxStoreRecords) + " " +
+                                           std::string(kind.plural));
     }
     Record record;
-    if (!parse(fields, n, &record, failure)) {
+    if (!kind.parse(fields, n, &record, failure)) {
       return false;
     }
-    if (!seen.insert(key(record)).second) {
-      return MalformedLine(failure, n, std::string(twice));
+    if (!seen.insert(kind.key(record)).second) {
+      return MalformedLine(failure, n, std::string(kind.twice));
     }
     records->push_back(std::move(record));
   }
   return true;
+}
+
+// StoreFormat<File, Record, Key>: a store's text (ParseStore): the first line `header`
+// ("<name> <version>"; CheckStoreHeader, with `what` in its details), then, when head is set,
+// one line that head(lines[1], &file, failure) parses (line 2 missing: kMalformed "line 2:
+// <no_head>"), then records of kind into file.*records, up to the end.
+template <class File, class Record, class Key>
+struct StoreFormat {
+  std::string_view header;
+  std::string_view what;
+  bool (*head)(std::string_view line, File* file, Failure* failure);
+  std::string_view no_head;
+  RecordLines<Record, Key> kind;
+  std::vector<Record> File::*records;
+};
+
+// ParseStore parses a store's whole text by format: the File, or nullopt with *failure set
+// (kMalformed "line N: ...").
+template <class File, class Record, class Key>
+std::optional<File> ParseStore(std::string_view text, const StoreFormat<File, Record, Key>& format,
+                               Failure* failure) {
+  const std::optional<std::vector<std::string_view>> lines =
+      StoreLines(text, format.header, format.what, failure);
+  if (!lines) {
+    return std::nullopt;
+  }
+  File file;
+  size_t first = 1;
+  if (format.head) {
+    if (lines->size() < 2) {
+      MalformedLine(failure, 2, std::string(format.no_head));
+      return std::nullopt;
+    }
+    if (!format.head((*lines)[1], &file, failure)) {
+      return std::nullopt;
+    }
+    first = 2;
+  }
+  if (!ParseRecordLines(*lines, first, format.kind, &(file.*format.records), failure)) {
+    return std::nullopt;
+  }
+  return file;
 }
 
 // RecordsOf: the records whose `identity` member equals identity, in order.
@@ -105,16 +165,16 @@ bool LoadTextStore(const std::string& path, size_t max_size,
                    const std::function<bool(std::string_view text, Failure* failure)>& parse,
                    Failure* failure, bool* exists);
 
-// LoadParsedStore: LoadTextStore with a parser of the whole text (ParseRetained,
-// ParseContinuity, ...): the parsed store, an empty File when the file is missing (*exists
+// LoadParsedStore: LoadTextStore (at most kMaxStoreFileSize bytes) with a parser of the whole
+// text (ParseRetained, ParseContinuity, ...): the parsed store, an empty File when the file is missing (*exists
 // false; exists may be null), or nullopt with *failure set (LoadTextStore's details).
 template <class File>
-std::optional<File> LoadParsedStore(const std::string& path, size_t max_size,
+std::optional<File> LoadParsedStore(const std::string& path,
                                     std::optional<File> (*parse)(std::string_view, Failure*),
                                     Failure* failure, bool* exists) {
   std::optional<File> file = File();
   const bool loaded = LoadTextStore(
-      path, max_size,
+      path, kMaxStoreFileSize,
       [&](std::string_view text, Failure* parse_failure) {
         file = parse(text, parse_failure);
         return file.has_value();

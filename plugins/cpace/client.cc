@@ -8,12 +8,6 @@ namespace e2esasl::cpace {
 ClientSession::ClientSession(Rng& rng, ClientConfig config)
     : TwoRoundClient(std::move(config)), rng_(rng) {}
 
-void ClientSession::WipeSecrets() {
-  config_.password.Clear();
-  prs_.Clear();
-  schedule_.Wipe();
-}
-
 Status ClientSession::SendClientFirst(ByteView /*in*/, Bytes* out, Failure* failure) {
   // The name and the password are prepared as "queries" (RFC 4013, RFC 3454 s7).
   Failure input_failure;
@@ -50,7 +44,7 @@ Status ClientSession::SendClientFinal(ByteView in, Bytes* out, Failure* failure)
   }
   prs_.Clear();
   if (!schedule_.Finish(server_first->share)) {
-    return Abort(failure, Status::kAuthFailed, std::string(kInvalidShareDetail));
+    return Abort(failure, Status::kAuthFailed, std::string(ristretto255::kInvalidElementDetail));
   }
   ClientFinal client_final;
   client_final.share = schedule_.OwnShare();

@@ -56,7 +56,11 @@ class ClientSession final : public TwoRoundClient<ClientSession, ClientConfig> {
   friend SessionBase;
   friend TwoRoundClient;
 
-  void WipeSecrets();
+  void WipeSecrets() {
+    config_.password.Clear();
+    prs_.Clear();
+    schedule_.Wipe();
+  }
   Status SendClientFirst(ByteView in, Bytes* out, Failure* failure);
   Status SendClientFinal(ByteView in, Bytes* out, Failure* failure);
   Status VerifyServerFinal(ByteView in, Bytes* out, Failure* failure);

@@ -92,9 +92,6 @@ inline constexpr std::string_view kClientConfirmationDetail =
 inline constexpr std::string_view kServerConfirmationDetail =
     "authentication failed: the server's key confirmation did not verify (wrong password, or a "
     "different channel binding or identity on the way)";
-inline constexpr std::string_view kInvalidShareDetail =
-    "the peer's share is not a valid ristretto255 element, is the neutral element or is our own "
-    "share: aborted";
 
 }  // namespace e2esasl::cpace
 

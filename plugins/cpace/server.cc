@@ -68,7 +68,7 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* out, Failure* failur
   }
   // K = scalar_mult_vfy(yb, Ya), abort on G.I; ISK; mac_key; Ta and Tb (draft s7.2, s10.4)
   if (!schedule_.Finish(client_final->share)) {
-    return Abort(failure, Status::kAuthFailed, std::string(kInvalidShareDetail));
+    return Abort(failure, Status::kAuthFailed, std::string(ristretto255::kInvalidElementDetail));
   }
   // The client first: Tb is revealed only after Ta verified.
   if (!schedule_.VerifyPeerTag(client_final->tag)) {

@@ -25,9 +25,6 @@ namespace e2esasl::cpace {
 // random secret: the session fails at the confirmation exactly like a wrong password.
 using SecretSource = UserSource<SecretString>;
 
-// ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-using ServerBinding = cb::OwnedBinding;
-
 // ServerConfig: the server's inputs (ServerInputs: its binding, whether it offered -PLUS) and
 //   server_id  the responder identity bound into CI (see ClientConfig::server_id)
 struct ServerConfig : ServerInputs {

@@ -24,9 +24,6 @@ namespace e2esasl::opaque {
 // one without a (valid) record gets the fake record, indistinguishably.
 using RecordSource = UserSource<StoredRecord>;
 
-// ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-using ServerBinding = cb::OwnedBinding;
-
 // ServerConfig: the server's inputs (ServerInputs: its binding, whether it offered -PLUS) and
 //   keys             the long-term key material (key_file.h)
 //   server_identity  RFC 9807 server_identity used at registration (nullopt: the public key)

@@ -70,7 +70,7 @@ Status ClientSession::HandleServerFirst(ByteView in, Bytes* out, Failure* failur
   // K = x * Y (abort on an invalid element, the identity, or our own X)
   FixedSecret<kElementSize> k;
   if (!ephemeral_.SharedSecret(server_first->element, &k)) {
-    return Abort(failure, Status::kAuthFailed, std::string(kInvalidElementDetail));
+    return Abort(failure, Status::kAuthFailed, std::string(ristretto255::kInvalidElementDetail));
   }
   ClientReveal reveal;
   reveal.value = ephemeral_.Public();

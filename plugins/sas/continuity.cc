@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/ct.h"
+#include "common/text_record.h"
 
 namespace e2esasl::sas {
 namespace {
@@ -153,7 +154,7 @@ bool Remember(const std::string& path, std::string_view peer, const DeviceId& de
           if (used != nullptr) {
             return false;  // ratcheting a record that is gone (forgotten meanwhile): keep it gone
           }
-          if (file.peers.size() >= kMaxRetainedPeers) {
+          if (file.peers.size() >= kMaxStoreRecords) {
             full = true;
             return false;
           }
@@ -179,7 +180,7 @@ bool Remember(const std::string& path, std::string_view peer, const DeviceId& de
   if (full) {
     Fail(failure, Status::kUnavailable,
          "authenticated, but the peer could not be remembered: the store already holds " +
-             std::to_string(kMaxRetainedPeers) + " peer devices (forget some)");
+             std::to_string(kMaxStoreRecords) + " peer devices (forget some)");
     return false;
   }
   if (!written) {

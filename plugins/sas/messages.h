@@ -102,9 +102,6 @@ Bytes Serialized(const T& message) {
 // The error details of the checks that are not about the wire format.
 inline constexpr std::string_view kCommitmentDetail =
     "the client's revealed element does not match its commitment: aborted";
-inline constexpr std::string_view kInvalidElementDetail =
-    "the peer's element is not a valid ristretto255 element, is the neutral element or is our "
-    "own: aborted";
 inline constexpr std::string_view kServerConfirmationDetail =
     "authentication failed: the server's key confirmation did not verify (the two ends hold "
     "different channel bindings or keys: a man in the middle)";

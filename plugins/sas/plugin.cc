@@ -23,6 +23,7 @@
 #include <sasl/sasl.h>
 #include <sasl/saslplug.h>
 
+#include "common/text_record.h"
 #include "sas/client.h"
 #include "sas/server.h"
 #include "sasl/auxprop.h"
@@ -93,7 +94,7 @@ bool ConfigureClient(const sasl::MechanismSpec&, const sasl::ClientSetup& setup,
   config->digits = Digits(*setup.options);
   config->continuity = Continuity(*setup.options, setup.utils, /*is_server=*/false);
   if (config->continuity.enabled()) {
-    if (setup.server_fqdn.empty() || setup.server_fqdn.size() > kMaxIdentitySize) {
+    if (setup.server_fqdn.empty() || setup.server_fqdn.size() > kMaxStoreIdentitySize) {
       Fail(failure, Status::kUnavailable,
            std::string(kStoreOption) +
                " is set, but the server has no name to remember it by (the serverFQDN given to "

@@ -32,7 +32,7 @@ bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* p
   if (f.size() != 9) {
     return MalformedLine(failure, n, "a peer line has 9 fields");
   }
-  if (!ParseIdentityField(f[1], n, kMaxIdentitySize, &peer->identity, failure)) {
+  if (!ParseIdentityField(f[1], n, &peer->identity, failure)) {
     return false;
   }
   if (!ParseDevice(f[2], &peer->device)) {
@@ -57,6 +57,29 @@ bool ParsePeer(const std::vector<std::string_view>& f, size_t n, RetainedPeer* p
   }
   return true;
 }
+
+// ParseSelf: the second line, "self <base64 of the device id>".
+bool ParseSelf(std::string_view line, RetainedFile* file, Failure* failure) {
+  const std::vector<std::string_view> self = SplitFields(line);
+  if (self.size() != 2 || self[0] != "self" || !ParseDevice(self[1], &file->self)) {
+    return MalformedLine(failure, 2, "expected self <base64 of 16 bytes>");
+  }
+  return true;
+}
+
+std::pair<std::string, DeviceId> PeerKey(const RetainedPeer& peer) {
+  return {peer.identity, peer.device};
+}
+
+constexpr StoreFormat<RetainedFile, RetainedPeer, std::pair<std::string, DeviceId>>
+    kRetainedFormat{
+        kRetainedHeader,
+        "SAS retained-secret store",
+        &ParseSelf,
+        "no self line",
+        {"peer", "peers", "the same identity and device twice", &ParsePeer,
+         &PeerKey},
+        &RetainedFile::peers};
 
 void AppendSecret(SecretString* out, ByteView secret) {
   std::string text = Base64Encode(secret);
@@ -84,29 +107,7 @@ size_t RetainedFile::Forget(std::string_view identity) {
 }
 
 std::optional<RetainedFile> ParseRetained(std::string_view text, Failure* failure) {
-  const std::optional<std::vector<std::string_view>> lines =
-      StoreLines(text, kRetainedHeader, "SAS retained-secret store", failure);
-  if (!lines) {
-    return std::nullopt;
-  }
-  RetainedFile file;
-  if (lines->size() < 2) {
-    MalformedLine(failure, 2, "no self line");
-    return std::nullopt;
-  }
-  const std::vector<std::string_view> self = SplitFields((*lines)[1]);
-  if (self.size() != 2 || self[0] != "self" || !ParseDevice(self[1], &file.self)) {
-    MalformedLine(failure, 2, "expected self <base64 of 16 bytes>");
-    return std::nullopt;
-  }
-  if (!ParseRecordLines(
-          *lines, 2, "peer", kMaxRetainedPeers, "peers", "the same identity and device twice",
-          &ParsePeer,
-          [](const RetainedPeer& peer) { return std::make_pair(peer.identity, peer.device); },
-          &file.peers, failure)) {
-    return std::nullopt;
-  }
-  return file;
+  return ParseStore(text, kRetainedFormat, failure);
 }
 
 SecretString SerializeRetained(const RetainedFile& file) {
@@ -138,7 +139,7 @@ SecretString SerializeRetained(const RetainedFile& file) {
 namespace {
 
 std::optional<RetainedFile> LoadLocked(const std::string& path, Failure* failure, bool* exists) {
-  return LoadParsedStore(path, kMaxRetainedFileSize, &ParseRetained, failure, exists);
+  return LoadParsedStore(path, &ParseRetained, failure, exists);
 }
 
 }  // namespace

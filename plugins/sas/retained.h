@@ -18,7 +18,7 @@
 // from its messages; rs1: the current retained secret (32 bytes); rs2: the previous one, kept so
 // that one lost final message does not desynchronise the two ends; verified: the chain began with a
 // comparison both people confirmed; created / confirmed / updated: first and last comparison
-// confirmed by people, last change. At most kMaxRetainedPeers lines, no (identity, device) twice.
+// confirmed by people, last change. At most kMaxStoreRecords lines (common/text_record.h), no (identity, device) twice.
 #ifndef E2ESASL_SAS_RETAINED_H_
 #define E2ESASL_SAS_RETAINED_H_
 
@@ -38,9 +38,6 @@ namespace e2esasl::sas {
 
 inline constexpr size_t kDeviceIdSize = 16;
 inline constexpr size_t kRetainedSecretSize = 32;
-inline constexpr size_t kMaxRetainedPeers = 10000;
-inline constexpr size_t kMaxIdentitySize = 1024;
-inline constexpr size_t kMaxRetainedFileSize = 4 * 1024 * 1024;
 inline constexpr std::string_view kRetainedHeader = "e2esasl-sas-retained 1";
 
 using DeviceId = std::array<uint8_t, kDeviceIdSize>;

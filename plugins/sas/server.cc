@@ -76,7 +76,7 @@ Status ServerSession::HandleClientReveal(ByteView in, Bytes* out, Failure* failu
   // K = y * X
   FixedSecret<kElementSize> k;
   if (!ephemeral_.SharedSecret(reveal->value, &k)) {
-    return Abort(failure, Status::kAuthFailed, std::string(kInvalidElementDetail));
+    return Abort(failure, Status::kAuthFailed, std::string(ristretto255::kInvalidElementDetail));
   }
   ephemeral_.Wipe();
   // TH over the messages as received and sent, and the server's OWN binding data.

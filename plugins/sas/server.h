@@ -18,9 +18,6 @@
 
 namespace e2esasl::sas {
 
-// ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-using ServerBinding = cb::OwnedBinding;
-
 // ServerConfig: the server's inputs (ServerInputs: its binding, without which every client-first
 // fails, and whether it offered -PLUS) and
 //   min_digits       the shortest string this server accepts (the client chooses d=)

@@ -10,6 +10,7 @@
 
 #include "common/attributes.h"
 #include "common/base64.h"
+#include "common/hash.h"
 #include "common/utf8.h"
 
 namespace e2esasl::scram {
@@ -356,7 +357,7 @@ std::optional<ClientFinal> ParseClientFinal(ByteView in, Failure* failure) {
   if (!reader.ReadExpected(',')) {
     return Malformed<ClientFinal>(failure, "proof (p=) missing or not last");
   }
-  if (!ReadBase64Attribute(&reader, 'p', "proof", kMaxDigestSize, &message.proof, failure)) {
+  if (!ReadBase64Attribute(&reader, 'p', "proof", kMaxHashSize, &message.proof, failure)) {
     return std::nullopt;
   }
   if (!reader.Empty()) {
@@ -385,7 +386,7 @@ std::optional<ServerFinal> ParseServerFinal(ByteView in, Failure* failure) {
     message.error = std::string(error);
   } else if (!AtAttribute(reader, 'v') && !AtAttribute(reader, 'm')) {
     return Malformed<ServerFinal>(failure, "missing verifier (v=) or server error (e=)");
-  } else if (!ReadBase64Attribute(&reader, 'v', "verifier", kMaxDigestSize, &message.verifier,
+  } else if (!ReadBase64Attribute(&reader, 'v', "verifier", kMaxHashSize, &message.verifier,
                                   failure)) {
     return std::nullopt;
   }
@@ -516,7 +517,7 @@ void ClientFinal::SerializeWithoutProof(ByteWriter& out) const {
 }
 
 void ClientFinal::Serialize(ByteWriter& out) const {
-  if (proof.empty() || proof.size() > kMaxDigestSize) {
+  if (proof.empty() || proof.size() > kMaxHashSize) {
     out.MarkFailed();
     return;
   }
@@ -533,7 +534,7 @@ std::optional<ServerFinal> ServerFinal::Parse(ByteView in, Failure* out_failure)
 }
 
 void ServerFinal::Serialize(ByteWriter& out) const {
-  if (error.empty() == verifier.empty() || verifier.size() > kMaxDigestSize ||
+  if (error.empty() == verifier.empty() || verifier.size() > kMaxHashSize ||
       (!error.empty() && !IsValidValue(error)) || !ExtensionsAreValid(extensions)) {
     out.MarkFailed();
     return;

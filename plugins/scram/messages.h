@@ -44,8 +44,6 @@ namespace e2esasl::scram {
 inline constexpr size_t kMaxMessageSize = 4096;
 // kMaxSaltSize caps the decoded salt of s= (bytes).
 inline constexpr size_t kMaxSaltSize = 256;
-// kMaxDigestSize is the largest HMAC output of a supported hash (SHA-512); caps p= and v=.
-inline constexpr size_t kMaxDigestSize = 64;
 
 // Extension: one optional extension attribute, "<name>=<value>", kept verbatim.
 struct Extension {
@@ -91,7 +89,7 @@ struct ClientFinal {
   Bytes channel_binding;  // decoded c= (cbind-input: gs2-header [cbind-data]), non-empty
   std::string nonce;      // the full nonce of server-first
   std::vector<Extension> extensions;
-  Bytes proof;  // decoded p=, 1..kMaxDigestSize bytes
+  Bytes proof;  // decoded p=, 1..kMaxHashSize bytes (common/hash.h)
 
   static std::optional<ClientFinal> Parse(ByteView in, Failure* out_failure = nullptr);
   void Serialize(ByteWriter& out) const;

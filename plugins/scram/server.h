@@ -43,9 +43,6 @@ class CredentialSource {
                                              std::string_view authzid) = 0;
 };
 
-// ServerBinding: the channel binding the server holds (Cyrus params->cbinding), copied.
-using ServerBinding = cb::OwnedBinding;
-
 // Pbkdf2Observer: told of every PBKDF2 the server session runs (real or dummy), with its
 // iteration count; for tests that check that every path costs the same.
 using Pbkdf2Observer = std::function<void(uint32_t iterations)>;

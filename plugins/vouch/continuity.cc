@@ -18,7 +18,7 @@ bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Fa
   if (f.size() != 6) {
     return MalformedLine(failure, n, "a key line has 6 fields");
   }
-  if (!ParseIdentityField(f[1], n, kMaxPeerIdentitySize, &key->identity, failure)) {
+  if (!ParseIdentityField(f[1], n, &key->identity, failure)) {
     return false;
   }
   const std::optional<Bytes> device = Base64Decode(f[2], kMaxDeviceIdSize);
@@ -40,8 +40,21 @@ bool ParseKey(const std::vector<std::string_view>& f, size_t n, SeenKey* key, Fa
   return true;
 }
 
+std::pair<std::string, std::string> KeyOf(const SeenKey& key) {
+  return {key.identity, key.thumbprint};
+}
+
+constexpr StoreFormat<ContinuityFile, SeenKey, std::pair<std::string, std::string>>
+    kContinuityFormat{kContinuityHeader,
+                      "VOUCH key-continuity store",
+                      nullptr,
+                      "",
+                      {"key", "keys", "the same identity and key twice",
+                       &ParseKey, &KeyOf},
+                      &ContinuityFile::keys};
+
 std::optional<ContinuityFile> LoadLocked(const std::string& path, Failure* failure) {
-  return LoadParsedStore(path, kMaxContinuityFileSize, &ParseContinuity, failure, nullptr);
+  return LoadParsedStore(path, &ParseContinuity, failure, nullptr);
 }
 
 std::string EvidenceText(const Observation& observation, const std::vector<SeenKey>& known,
@@ -73,20 +86,7 @@ std::vector<const SeenKey*> ContinuityFile::ForIdentity(std::string_view identit
 }
 
 std::optional<ContinuityFile> ParseContinuity(std::string_view text, Failure* failure) {
-  const std::optional<std::vector<std::string_view>> lines =
-      StoreLines(text, kContinuityHeader, "VOUCH key-continuity store", failure);
-  if (!lines) {
-    return std::nullopt;
-  }
-  ContinuityFile file;
-  if (!ParseRecordLines(
-          *lines, 1, "key", kMaxContinuityKeys, "keys", "the same identity and key twice",
-          &ParseKey,
-          [](const SeenKey& key) { return std::make_pair(key.identity, key.thumbprint); },
-          &file.keys, failure)) {
-    return std::nullopt;
-  }
-  return file;
+  return ParseStore(text, kContinuityFormat, failure);
 }
 
 std::string SerializeContinuity(const ContinuityFile& file) {
@@ -111,7 +111,7 @@ std::optional<ContinuityFile> LoadContinuity(const std::string& path, Failure* f
 bool ObserveKey(const ContinuityOptions& options, const Observation& observation,
                 ContinuityReport* report, Failure* failure) {
   *report = ContinuityReport();
-  if (observation.identity.empty() || observation.identity.size() > kMaxPeerIdentitySize ||
+  if (observation.identity.empty() || observation.identity.size() > kMaxStoreIdentitySize ||
       observation.identity.find('\0') != std::string::npos ||
       !IsThumbprint(observation.thumbprint) || observation.device_id.empty() ||
       observation.device_id.size() > kMaxDeviceIdSize) {
@@ -159,9 +159,9 @@ bool ObserveKey(const ContinuityOptions& options, const Observation& observation
     }
   }
   if (report->verdict != KeyVerdict::kKnownKey) {
-    if (file->keys.size() >= kMaxContinuityKeys) {
+    if (file->keys.size() >= kMaxStoreRecords) {
       Fail(failure, Status::kUnavailable,
-           options.store_path + ": full (" + std::to_string(kMaxContinuityKeys) + " keys)");
+           options.store_path + ": full (" + std::to_string(kMaxStoreRecords) + " keys)");
       return false;
     }
     file->keys.push_back(SeenKey{observation.identity, observation.device_id,

@@ -31,9 +31,6 @@
 namespace e2esasl::vouch {
 
 inline constexpr std::string_view kContinuityHeader = "e2esasl-vouch-continuity 1";
-inline constexpr size_t kMaxContinuityKeys = 10000;
-inline constexpr size_t kMaxContinuityFileSize = 4 * 1024 * 1024;
-inline constexpr size_t kMaxPeerIdentitySize = 1024;
 
 struct SeenKey {
   std::string identity;

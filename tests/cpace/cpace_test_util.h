@@ -96,7 +96,7 @@ inline cpace::ClientConfig BoundClient(const std::string& user, const std::strin
 inline cpace::ServerConfig BoundServer(const std::string& cb_name, const Bytes& cb_data,
                                        bool critical = false) {
   cpace::ServerConfig config;
-  config.binding = cpace::ServerBinding{cb_name, cb_data, critical};
+  config.binding = e2esasl::ServerBinding{cb_name, cb_data, critical};
   config.plus_advertised = true;
   return config;
 }

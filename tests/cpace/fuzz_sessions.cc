@@ -36,7 +36,7 @@ int FuzzCpaceServerSession(const uint8_t* data, size_t size) {
   FuzzSecrets secrets;
   cpace::ServerConfig config;
   if (size % 2 == 1) {
-    config.binding = cpace::ServerBinding{"tls-exporter", Bytes(32, 7), false};
+    config.binding = e2esasl::ServerBinding{"tls-exporter", Bytes(32, 7), false};
   }
   cpace::ServerSession server(SystemRandom(), secrets, config);
   Bytes out;

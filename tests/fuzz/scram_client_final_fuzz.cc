@@ -1,12 +1,13 @@
 // scram_client_final_fuzz: scram::ClientFinal::Parse (plugins/scram/messages.h).
 // Invariants: round trip (scram_message_fuzz.h); c= non-empty, nonce 1*printable, proof
-// 1..kMaxDigestSize bytes; the message without proof is a prefix of the message.
+// 1..kMaxHashSize bytes; the message without proof is a prefix of the message.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 
 #include "common/byte_reader.h"
+#include "common/hash.h"
 #include "fuzz_check.h"
 #include "scram/messages.h"
 #include "scram_message_fuzz.h"
@@ -21,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(!message->channel_binding.empty());
   FUZZ_CHECK(scram::IsValidNonce(message->nonce));
-  FUZZ_CHECK(!message->proof.empty() && message->proof.size() <= scram::kMaxDigestSize);
+  FUZZ_CHECK(!message->proof.empty() && message->proof.size() <= kMaxHashSize);
   ByteWriter writer;
   message->SerializeWithoutProof(writer);
   std::optional<Bytes> without_proof = writer.Finish();

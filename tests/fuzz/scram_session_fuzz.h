@@ -100,16 +100,16 @@ class FuzzCredentials final : public scram::CredentialSource {
 
 // ServerBindingOf picks the server's binding from the config byte: none, tls-exporter,
 // tls-exporter (critical), tls-unique (critical; a client sending p=tls-exporter is refused).
-inline std::optional<scram::ServerBinding> ServerBindingOf(uint8_t config) {
+inline std::optional<e2esasl::ServerBinding> ServerBindingOf(uint8_t config) {
   switch ((config / 3) % 4) {
     case 0:
       return std::nullopt;
     case 1:
-      return scram::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData), false};
+      return e2esasl::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData), false};
     case 2:
-      return scram::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData), true};
+      return e2esasl::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData), true};
     default:
-      return scram::ServerBinding{"tls-unique", ToBytes(kFuzzBindingData), true};
+      return e2esasl::ServerBinding{"tls-unique", ToBytes(kFuzzBindingData), true};
   }
 }
 

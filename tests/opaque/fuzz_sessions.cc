@@ -181,9 +181,9 @@ Failure RunOpaqueServer(ByteView in, int* out_continued) {
   for (ByteView& message : messages) {
     SplitAtNul(rest, &message, &rest);
   }
-  std::optional<opaque::ServerBinding> binding;
+  std::optional<e2esasl::ServerBinding> binding;
   if (in.size() % 4 != 0) {
-    binding = opaque::ServerBinding{std::string(kBindingName), BindingData(), in.size() % 4 == 3};
+    binding = e2esasl::ServerBinding{std::string(kBindingName), BindingData(), in.size() % 4 == 3};
   }
   const bool plus_advertised = in.size() % 4 == 2;
   std::optional<cb::ChannelBindingRef> binding_ref;
@@ -354,7 +354,7 @@ int FuzzOpaqueTranscript(const uint8_t* data, size_t size) {
       client_config.gs2.cb_name = std::string(kBindingName);
       client_config.cb_data = BindingData();
       server_config.binding =
-          opaque::ServerBinding{std::string(kBindingName), BindingData(), false};
+          e2esasl::ServerBinding{std::string(kBindingName), BindingData(), false};
       server_config.plus_advertised = true;
       break;
   }

@@ -93,7 +93,7 @@ int FuzzSasMessages(const uint8_t* data, size_t size) {
 int FuzzSasServerSession(const uint8_t* data, size_t size) {
   sas::test::CountingRng rng(7);
   sas::ServerConfig config;
-  config.binding = sas::ServerBinding{"tls-exporter", sas::test::PatternBinding(3), false};
+  config.binding = e2esasl::ServerBinding{"tls-exporter", sas::test::PatternBinding(3), false};
   config.plus_advertised = true;
   sas::ServerSession server(rng, config);
   bool failed = false;
@@ -160,7 +160,7 @@ int FuzzSasTranscript(const uint8_t* data, size_t size) {
   client_config.cb_data = sas::test::PatternBinding(3);
   sas::ServerConfig server_config;
   server_config.binding =
-      sas::ServerBinding{"tls-exporter", sas::test::PatternBinding(3), critical};
+      e2esasl::ServerBinding{"tls-exporter", sas::test::PatternBinding(3), critical};
   server_config.plus_advertised = true;
   sas::ClientSession client(client_rng, client_config);
   sas::ServerSession server(server_rng, server_config);

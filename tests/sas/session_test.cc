@@ -148,7 +148,7 @@ class SasSessionTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT(client.Step({}, &out, &f) == Status::kContinue);
     ServerFirst identity;  // all zeros: the ristretto255 identity
     CPPUNIT_ASSERT(client.Step(Serialized(identity), &out, &f) == Status::kAuthFailed);
-    CPPUNIT_ASSERT_EQUAL(std::string(kInvalidElementDetail), f.detail);
+    CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail), f.detail);
     ClientSession client2(rng,
                           ClientConfig{{"alice", {}, PlusHeader(), PatternBinding(1)}, 10, {}});
     CPPUNIT_ASSERT(client2.Step({}, &out, &f) == Status::kContinue);

@@ -9,6 +9,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include "common/hash.h"
 #include "common/random.h"
 #include "scram/messages.h"
 #include "scram/scram_test_util.h"
@@ -252,7 +253,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
             {"proof empty", "c=biws,r=abc,p=", "c=biws,r=abc" + p, "empty proof (p=)"},
             {"proof bad padding", "c=biws,r=abc,p=dGVzdA=", "c=biws,r=abc" + p,
              "proof is not valid base64"},
-            {"proof above kMaxDigestSize", "c=biws,r=abc,p=" + kB64Of65,
+            {"proof above kMaxHashSize", "c=biws,r=abc,p=" + kB64Of65,
              "c=biws,r=abc,p=" + kB64Of64, "proof longer than 64 bytes"},
             {"trailing comma", "c=biws,r=abc" + p + ",", "c=biws,r=abc" + p, kAfterProof},
             {"extension with a defined letter", "c=biws,r=abc,c=biws" + p,
@@ -277,7 +278,7 @@ class ScramMessagesTest : public CppUnit::TestFixture {
             {"verifier empty", "v=", v, "empty verifier (v=)"},
             {"verifier bad base64", "v=rmF9pqV8S7suAoZWja4dJRkFsKQ", v,
              "verifier is not valid base64"},
-            {"verifier above kMaxDigestSize", "v=" + kB64Of65, "v=" + kB64Of64,
+            {"verifier above kMaxHashSize", "v=" + kB64Of65, "v=" + kB64Of64,
              "verifier longer than 64 bytes"},
             {"error empty", "e=", "e=other-error", "empty server error (e=)"},
             {"error invalid UTF-8", "e=bad\xFF", "e=bad\xC3\xBF", kBadError},
