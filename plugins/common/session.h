@@ -261,22 +261,23 @@ class TwoRoundServer : public SessionBase<Session, TwoRoundServerState>, public 
   explicit TwoRoundServer(Config config) : config_(std::move(config)) {}
   ~TwoRoundServer() = default;
 
-  // ReceiveClientFirst parses client-first (Message::Parse, as Receive) and runs JudgeGs2 on
-  // its GS2 header against config_ (the same channel-binding negotiation as every family,
-  // cb_negotiation.h): the message, or nullopt when the session failed (with the parser's or
-  // the verdict's Status and detail: return failure_.status).
+  // ReceiveClientFirst parses client-first into *message (Message::Parse, as Receive) and runs
+  // JudgeGs2 on its GS2 header against config_ (the same channel-binding negotiation as every
+  // family, cb_negotiation.h): true, or false when the session failed (with the parser's or the
+  // verdict's Status and detail: return failure_.status; *message is then unspecified).
   template <class Message>
-  std::optional<Message> ReceiveClientFirst(ByteView in, Failure* failure) {
-    std::optional<Message> message = this->template Receive<Message>(in, failure);
-    if (!message) {
-      return std::nullopt;
+  bool ReceiveClientFirst(ByteView in, Message* message, Failure* failure) {
+    std::optional<Message> parsed = this->template Receive<Message>(in, failure);
+    if (!parsed) {
+      return false;
     }
+    *message = std::move(*parsed);
     Failure verdict;
     if (JudgeGs2(message->gs2_header, config_, &verdict) != Status::kOk) {
       this->Abort(failure, verdict.status, std::move(verdict.detail));
-      return std::nullopt;
+      return false;
     }
-    return message;
+    return true;
   }
 
   Config config_;

@@ -17,11 +17,9 @@ ServerSession::ServerSession(Rng& rng, SecretSource& secrets, ServerConfig confi
     : TwoRoundServer(std::move(config)), rng_(rng), secrets_(secrets) {}
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  std::optional<ClientFirst> parsed = ReceiveClientFirst<ClientFirst>(in, failure);
-  if (!parsed) {
+  if (!ReceiveClientFirst(in, &client_first_, failure)) {
     return failure_.status;
   }
-  client_first_ = std::move(*parsed);
   const bool used = client_first_.gs2_header.flag == gs2::CbFlag::kUsed;
   // PRS: the shared password, SASLprep'd as on the client. An unknown user, or a stored value
   // SASLprep refuses, gets a random secret: the run goes on and fails at the confirmation.

@@ -9,11 +9,9 @@ ServerSession::ServerSession(Rng& rng, RecordSource& records, ServerConfig confi
     : TwoRoundServer(std::move(config)), records_(records), login_(rng) {}
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
-  std::optional<ClientFirst> message = ReceiveClientFirst<ClientFirst>(in, failure);
-  if (!message) {
+  if (!ReceiveClientFirst(in, &client_first_, failure)) {
     return failure_.status;
   }
-  client_first_ = std::move(*message);
   // The user's record, or the fake one (RFC 9807 s6.3.2.2): the same code path either way.
   std::optional<StoredRecord> stored = records_.Lookup(client_first_.authcid);
   if (!stored) {

@@ -47,15 +47,10 @@ bool SplitOnce(std::string_view text, char sep, std::string_view* head, std::str
 }  // namespace
 
 std::string_view MechanismName(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1:
-      return "SCRAM-SHA-1";
-    case HashAlg::kSha256:
-      return "SCRAM-SHA-256";
-    case HashAlg::kSha512:
-      return "SCRAM-SHA-512";
-  }
-  return "SCRAM-UNKNOWN";
+  // Indexed by HashAlg.
+  constexpr std::string_view kNames[] = {"SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512"};
+  const auto index = static_cast<size_t>(alg);
+  return index < std::size(kNames) ? kNames[index] : "SCRAM-UNKNOWN";
 }
 
 std::optional<SecretString> NormalizePassword(std::string_view password) {

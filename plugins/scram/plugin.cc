@@ -25,6 +25,7 @@
 //   userPassword                        plaintext fallback: PBKDF2 runs at every login (the
 //                                       core derives the verifier, see ServerConfig)
 #include <array>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -54,15 +55,11 @@ HashAlg AlgOf(const sasl::MechanismSpec& spec) {
 // LookupProperty: our own auxprop property per hash (sasl::PropertyName of its mechanism), so
 // provisioning one never overwrites another.
 const char* LookupProperty(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1:
-      return "*e2esasl-SCRAM-SHA-1";
-    case HashAlg::kSha256:
-      return "*e2esasl-SCRAM-SHA-256";
-    case HashAlg::kSha512:
-      return "*e2esasl-SCRAM-SHA-512";
-  }
-  return "";
+  // Indexed by HashAlg.
+  constexpr const char* kProperties[] = {"*e2esasl-SCRAM-SHA-1", "*e2esasl-SCRAM-SHA-256",
+                                         "*e2esasl-SCRAM-SHA-512"};
+  const auto index = static_cast<size_t>(alg);
+  return index < std::size(kProperties) ? kProperties[index] : "";
 }
 
 uint32_t Iterations(const sasl::Options& options) {

@@ -28,12 +28,11 @@ TranscriptInputs Inputs(ByteView gs2_header, ByteView cb_data, const ClientFirst
 
 Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failure) {
   // The same channel-binding negotiation as every family (ReceiveClientFirst) ...
-  client_first_ = ReceiveClientFirst<ClientFirst>(in, failure);
-  if (!client_first_) {
+  if (!ReceiveClientFirst(in, &client_first_, failure)) {
     return failure_.status;
   }
   // ... and then VOUCH's own rule: a signature over no binding could be replayed anywhere.
-  if (client_first_->gs2_header.flag != gs2::CbFlag::kUsed || !config_.binding) {
+  if (client_first_.gs2_header.flag != gs2::CbFlag::kUsed || !config_.binding) {
     return Abort(failure, Status::kBadBinding,
                  "VOUCH-ES256-PLUS works only with a channel binding: the client must send "
                  "\"p=\"");
@@ -43,8 +42,8 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, why.status, why.detail);
   }
   // The client's statement must name the identity it claims (n=).
-  client_ = CheckPeer(config_.vouch, "the client", client_first_->statement,
-                      client_first_->device_key, client_first_->authcid, &why);
+  client_ = CheckPeer(config_.vouch, "the client", client_first_.statement,
+                      client_first_.device_key, client_first_.authcid, &why);
   if (!client_) {
     return Abort(failure, why.status, why.detail);
   }
@@ -56,12 +55,12 @@ Status ServerSession::HandleClientFirst(ByteView in, Bytes* out, Failure* failur
     return Abort(failure, Status::kInternal, "the random generator failed");
   }
   server_first_.statement = config_.vouch.statement;
-  gs2_header_ = client_first_->gs2_header.ToBytes();  // reproduces the bytes received
+  gs2_header_ = client_first_.gs2_header.ToBytes();  // reproduces the bytes received
   // sig_server over transcript("server") with the server's OWN binding data.
   const std::optional<Signature> signature = SignTranscript(
       *config_.vouch.device_key,
       Transcript(Role::kServer,
-                 Inputs(gs2_header_, BindingData(config_), *client_first_, server_first_)),
+                 Inputs(gs2_header_, BindingData(config_), client_first_, server_first_)),
       &why);
   if (!signature) {
     return Abort(failure, Status::kInternal, why.detail);
@@ -84,7 +83,7 @@ Status ServerSession::HandleClientFinal(ByteView in, Bytes* /*out*/, Failure* fa
   // The client proves its vouched key on this channel: sig_client over transcript("client").
   if (!VerifyTranscript(client_->key,
                         Transcript(Role::kClient, Inputs(gs2_header_, BindingData(config_),
-                                                         *client_first_, server_first_)),
+                                                         client_first_, server_first_)),
                         client_final->value, &why)) {
     return Abort(failure, Status::kAuthFailed, SignatureDetail("the client"));
   }

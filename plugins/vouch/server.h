@@ -67,7 +67,7 @@ class ServerSession final : public TwoRoundServer<ServerSession, ServerConfig> {
   void WipeSecrets() { config_.vouch.device_key.reset(); }
 
   Rng& rng_;
-  std::optional<ClientFirst> client_first_;
+  ClientFirst client_first_;
   std::optional<VerifiedPeer> client_;
   ServerFirst server_first_;
   Bytes gs2_header_;
