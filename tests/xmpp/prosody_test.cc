@@ -6,8 +6,16 @@
 //     reach alice and bob as if from the other one, Jingle initiator included.
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "prosody_fixture.h"
 #include "strophe_client.h"
@@ -51,12 +59,39 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 
 }  // namespace
 
+// LiveMembers: how many processes of process group pgid are alive (zombies do not count), from
+// /proc/<pid>/stat ("pid (comm) state ppid pgrp ...").
+int LiveMembers(pid_t pgid) {
+  int live = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    std::ifstream in(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t close = stat.rfind(')');
+    if (close == std::string::npos) {
+      continue;
+    }
+    std::istringstream fields(stat.substr(close + 1));
+    char state = 0;
+    long ppid = 0;
+    long pgrp = 0;
+    if (fields >> state >> ppid >> pgrp && pgrp == pgid && state != 'Z') {
+      ++live;
+    }
+  }
+  return live;
+}
+
 class XmppProsodyTest : public CppUnit::TestFixture {
   CPPUNIT_TEST_SUITE(XmppProsodyTest);
   CPPUNIT_TEST(testIqRoundTrip);
   CPPUNIT_TEST(testUntrustedCaRefused);
   CPPUNIT_TEST(testScriptExitCodes);
   CPPUNIT_TEST(testLimitsOnlyByDefault);
+  CPPUNIT_TEST(testWatchdogWithoutLeader);
   CPPUNIT_TEST_SUITE_END();
 
  public:
@@ -151,6 +186,66 @@ class XmppProsodyTest : public CppUnit::TestFixture {
     CPPUNIT_ASSERT_MESSAGE(config, !Contains(config, "limits"));
     CPPUNIT_ASSERT_EQUAL(0, server.Stop());
     CPPUNIT_ASSERT_EQUAL(0, server.Stop());  // idempotent
+  }
+  // A server whose process-group leader (runuser) died while Prosody kept running in the group:
+  // `status` and `stop` still find it, and the watchdog still stops it once the process it
+  // watches is gone (it once checked only the leader's command line, and a killed test left
+  // such a Prosody running for good).
+  void testWatchdogWithoutLeader() {
+    const std::string script = ScriptPath();
+    std::string dir = "/tmp/e2esasl-prosody-XXXXXX";
+    CPPUNIT_ASSERT(mkdtemp(dir.data()) != nullptr);
+    const pid_t owner = fork();
+    CPPUNIT_ASSERT(owner >= 0);
+    if (owner == 0) {
+      pause();
+      _exit(0);
+    }
+    std::string out;
+    const auto timeout = std::chrono::seconds(60);
+    const int started = RunProgram({"/bin/bash", script, "start", dir, "--no-limits", "--watch",
+                                    std::to_string(owner)},
+                                   &out, timeout);
+    pid_t group = 0;
+    const auto cleanup = [&] {
+      kill(owner, SIGKILL);
+      waitpid(owner, nullptr, 0);
+      if (group > 1 && LiveMembers(group) > 0) {
+        kill(-group, SIGKILL);
+      }
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    };
+    try {
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0, started);
+      std::ifstream pid_file(dir + "/pid");
+      CPPUNIT_ASSERT(pid_file >> group);
+      CPPUNIT_ASSERT(group > 1);
+      CPPUNIT_ASSERT_EQUAL(0, kill(group, SIGKILL));  // the leader only
+      const auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (LiveMembers(group) > 1 && std::chrono::steady_clock::now() < settle) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("Prosody itself should outlive its leader", 1,
+                                   LiveMembers(group));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(
+          out, 0, RunProgram({"/bin/bash", script, "status", dir}, &out, timeout));
+      CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "running pid " + std::to_string(group)));
+      // The watched process goes: the watchdog (0.5 s polls, 10 s stop) must stop Prosody.
+      CPPUNIT_ASSERT_EQUAL(0, kill(owner, SIGKILL));
+      CPPUNIT_ASSERT_EQUAL(owner, waitpid(owner, nullptr, 0));
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (LiveMembers(group) > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      CPPUNIT_ASSERT_EQUAL_MESSAGE("the watchdog left Prosody running", 0, LiveMembers(group));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(
+          out, 1, RunProgram({"/bin/bash", script, "status", dir}, &out, timeout));
+    } catch (...) {
+      cleanup();
+      throw;
+    }
+    cleanup();
   }
 };
 
