@@ -133,7 +133,9 @@ void RoundTrip(ByteView in) {
   FUZZ_CHECK(T::Parse(out) == parsed);
 }
 
-// Feed runs session over the messages: documented statuses only, failures final.
+// Feed runs session over the messages: documented statuses only, failures final, and a Step
+// after completion fails with kInternal "the exchange is already complete" (SessionBase) and is
+// final too. Returns the status of the last Step.
 template <typename Session>
 Status Feed(Session& session, const std::vector<ByteView>& messages) {
   bool failed = false;
@@ -141,12 +143,24 @@ Status Feed(Session& session, const std::vector<ByteView>& messages) {
   for (ByteView message : messages) {
     Bytes out;
     Failure failure;
+    const bool completed = last == Status::kOk;
     const Status s = session.Step(message, &out, &failure);
-    FUZZ_CHECK(Documented(s));
     if (failed) {
       FUZZ_CHECK(s == last);
       FUZZ_CHECK(out.empty());
-    } else if (s != Status::kOk && s != Status::kContinue) {
+      continue;
+    }
+    if (completed) {
+      FUZZ_CHECK(s == Status::kInternal);
+      FUZZ_CHECK(failure.detail == kCompleteDetail);
+      FUZZ_CHECK(out.empty());
+      FUZZ_CHECK(!session.IsComplete());
+      failed = true;
+      last = s;
+      continue;
+    }
+    FUZZ_CHECK(Documented(s));
+    if (s != Status::kOk && s != Status::kContinue) {
       FUZZ_CHECK(!failure.detail.empty());
       failed = true;
     }
