@@ -160,6 +160,10 @@ class XmppProsodyTest : public CppUnit::TestFixture {
                    &out, timeout));
     CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "is taken"));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 2, RunProgram({"/bin/bash", script, "start"}, &out, timeout));
+    // An option where DIR belongs is a usage error, not a directory named "--no-limits".
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(
+        out, 2, RunProgram({"/bin/bash", script, "start", "--no-limits"}, &out, timeout));
+    CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "DIR missing before the option --no-limits"));
     CPPUNIT_ASSERT_EQUAL_MESSAGE(
         out, 6, RunProgram({"/bin/bash", script, "register", other, "u", "p"}, &out, timeout));
     CPPUNIT_ASSERT_EQUAL(0, server.Stop());
