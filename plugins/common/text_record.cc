@@ -32,14 +32,13 @@ bool MalformedLine(Failure* failure, size_t line, const std::string& why) {
   return false;
 }
 
-bool ParseIdentityField(std::string_view field, size_t line, std::string* out,
-                        Failure* failure) {
+bool ParseIdentityField(std::string_view field, size_t line, std::string* out, Failure* failure) {
   const std::optional<Bytes> identity = Base64Decode(field, kMaxStoreIdentitySize);
   if (!identity || identity->empty() ||
       std::find(identity->begin(), identity->end(), 0) != identity->end()) {
-    return MalformedLine(
-        failure, line,
-        "identity: expected base64 of 1 to " + std::to_string(kMaxStoreIdentitySize) + " bytes, no NUL");
+    return MalformedLine(failure, line,
+                         "identity: expected base64 of 1 to " +
+                             std::to_string(kMaxStoreIdentitySize) + " bytes, no NUL");
   }
   out->assign(identity->begin(), identity->end());
   return true;

@@ -55,8 +55,7 @@ bool MalformedLine(Failure* failure, size_t line, const std::string& why);
 // ParseIdentityField parses a store line's identity field (the peer's name as the application
 // gave it): base64 of 1 to kMaxStoreIdentitySize bytes, no NUL, into *out. False with kMalformed
 // "line N: identity: expected base64 of 1 to 1024 bytes, no NUL" otherwise (*out unchanged).
-bool ParseIdentityField(std::string_view field, size_t line, std::string* out,
-                        Failure* failure);
+bool ParseIdentityField(std::string_view field, size_t line, std::string* out, Failure* failure);
 
 // RecordLines<Record, Key>: one kind of record line of a store (ParseRecordLines, ParseStore).
 //   keyword  the line's first field ("expected a <keyword> line")
@@ -87,8 +86,9 @@ bool ParseRecordLines(const std::vector<std::string_view>& lines, size_t first,
       return MalformedLine(failure, n, "expected a " + std::string(kind.keyword) + " line");
     }
     if (records->size() == kMaxStoreRecords) {
-      return MalformedLine(failure, n, "more than " + std::to_string(kMaxStoreRecords) + " " +
-                                           std::string(kind.plural));
+      return MalformedLine(
+          failure, n,
+          "more than " + std::to_string(kMaxStoreRecords) + " " + std::string(kind.plural));
     }
     Record record;
     if (!kind.parse(fields, n, &record, failure)) {
@@ -166,8 +166,9 @@ bool LoadTextStore(const std::string& path, size_t max_size,
                    Failure* failure, bool* exists);
 
 // LoadParsedStore: LoadTextStore (at most kMaxStoreFileSize bytes) with a parser of the whole
-// text (ParseRetained, ParseContinuity, ...): the parsed store, an empty File when the file is missing (*exists
-// false; exists may be null), or nullopt with *failure set (LoadTextStore's details).
+// text (ParseRetained, ParseContinuity, ...): the parsed store, an empty File when the file is
+// missing (*exists false; exists may be null), or nullopt with *failure set (LoadTextStore's
+// details).
 template <class File>
 std::optional<File> LoadParsedStore(const std::string& path,
                                     std::optional<File> (*parse)(std::string_view, Failure*),

@@ -71,15 +71,13 @@ std::pair<std::string, DeviceId> PeerKey(const RetainedPeer& peer) {
   return {peer.identity, peer.device};
 }
 
-constexpr StoreFormat<RetainedFile, RetainedPeer, std::pair<std::string, DeviceId>>
-    kRetainedFormat{
-        kRetainedHeader,
-        "SAS retained-secret store",
-        &ParseSelf,
-        "no self line",
-        {"peer", "peers", "the same identity and device twice", &ParsePeer,
-         &PeerKey},
-        &RetainedFile::peers};
+constexpr StoreFormat<RetainedFile, RetainedPeer, std::pair<std::string, DeviceId>> kRetainedFormat{
+    kRetainedHeader,
+    "SAS retained-secret store",
+    &ParseSelf,
+    "no self line",
+    {"peer", "peers", "the same identity and device twice", &ParsePeer, &PeerKey},
+    &RetainedFile::peers};
 
 void AppendSecret(SecretString* out, ByteView secret) {
   std::string text = Base64Encode(secret);

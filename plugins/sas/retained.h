@@ -18,7 +18,8 @@
 // from its messages; rs1: the current retained secret (32 bytes); rs2: the previous one, kept so
 // that one lost final message does not desynchronise the two ends; verified: the chain began with a
 // comparison both people confirmed; created / confirmed / updated: first and last comparison
-// confirmed by people, last change. At most kMaxStoreRecords lines (common/text_record.h), no (identity, device) twice.
+// confirmed by people, last change. At most kMaxStoreRecords lines (common/text_record.h), no
+// (identity, device) twice.
 #ifndef E2ESASL_SAS_RETAINED_H_
 #define E2ESASL_SAS_RETAINED_H_
 

@@ -49,8 +49,7 @@ constexpr StoreFormat<ContinuityFile, SeenKey, std::pair<std::string, std::strin
                       "VOUCH key-continuity store",
                       nullptr,
                       "",
-                      {"key", "keys", "the same identity and key twice",
-                       &ParseKey, &KeyOf},
+                      {"key", "keys", "the same identity and key twice", &ParseKey, &KeyOf},
                       &ContinuityFile::keys};
 
 std::optional<ContinuityFile> LoadLocked(const std::string& path, Failure* failure) {

@@ -200,7 +200,8 @@ class CpaceSessionTest : public CppUnit::TestFixture {
                                return m;
                              });
     CPPUNIT_ASSERT(run.server == Status::kAuthFailed);
-    CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail), run.server_failure.detail);
+    CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail),
+                         run.server_failure.detail);
     // The server-first played back whole as client-final: not even a client-final.
     const Run whole = Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
                                [&](bool from_client, int index, const std::string& m) {
@@ -248,14 +249,16 @@ class CpaceSessionTest : public CppUnit::TestFixture {
                      return from_client && index == 1 ? Replace(m, Attribute(m, 'y'), bad) : m;
                    });
       CPPUNIT_ASSERT(at_server.server == Status::kAuthFailed);
-      CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail), at_server.server_failure.detail);
+      CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail),
+                           at_server.server_failure.detail);
       const Run at_client =
           Exchange(ClientFor("alice", "correct horse"), ServerConfig{},
                    [&](bool from_client, int index, const std::string& m) {
                      return !from_client && index == 0 ? Replace(m, Attribute(m, 'y'), bad) : m;
                    });
       CPPUNIT_ASSERT(at_client.client == Status::kAuthFailed);
-      CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail), at_client.client_failure.detail);
+      CPPUNIT_ASSERT_EQUAL(std::string(ristretto255::kInvalidElementDetail),
+                           at_client.client_failure.detail);
       CPPUNIT_ASSERT_EQUAL(size_t{1}, at_client.client_messages.size());  // nothing sent after
     }
   }

@@ -60,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       client_config.gs2.flag = gs2::CbFlag::kUsed;
       client_config.gs2.cb_name = std::string(kBindingName);
       client_config.cb_data = Bytes(32, 7);
-      server_config.binding = e2esasl::ServerBinding{std::string(kBindingName), Bytes(32, 7), false};
+      server_config.binding =
+          e2esasl::ServerBinding{std::string(kBindingName), Bytes(32, 7), false};
       server_config.plus_advertised = true;
       break;
   }

@@ -105,7 +105,8 @@ inline std::optional<e2esasl::ServerBinding> ServerBindingOf(uint8_t config) {
     case 0:
       return std::nullopt;
     case 1:
-      return e2esasl::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData), false};
+      return e2esasl::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData),
+                                    false};
     case 2:
       return e2esasl::ServerBinding{std::string(kFuzzBindingName), ToBytes(kFuzzBindingData), true};
     default:

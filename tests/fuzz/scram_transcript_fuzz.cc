@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     client_config.gs2.cb_name = std::string(fuzz::kFuzzBindingName);
     client_config.cb_data = ToBytes(fuzz::kFuzzBindingData);
     server_config.binding = e2esasl::ServerBinding{std::string(fuzz::kFuzzBindingName),
-                                                 ToBytes(fuzz::kFuzzBindingData), false};
+                                                   ToBytes(fuzz::kFuzzBindingData), false};
     server_config.plus_advertised = true;
   }
   fuzz::CountingRng client_rng(fuzz::kClientRngStart);

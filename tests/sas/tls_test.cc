@@ -88,7 +88,8 @@ std::pair<std::string, std::string> CoreSas(const cbind::Bytes& client_cb,
   cc.gs2.cb_name = "tls-exporter";
   cc.cb_data.assign(client_cb.begin(), client_cb.end());
   sas::ServerConfig sc;
-  sc.binding = e2esasl::ServerBinding{"tls-exporter", Bytes(server_cb.begin(), server_cb.end()), false};
+  sc.binding =
+      e2esasl::ServerBinding{"tls-exporter", Bytes(server_cb.begin(), server_cb.end()), false};
   sc.plus_advertised = true;
   sas::ClientSession client(SystemRandom(), cc);
   sas::ServerSession server(SystemRandom(), sc);

@@ -207,9 +207,9 @@ class XmppProsodyTest : public CppUnit::TestFixture {
     }
     std::string out;
     const auto timeout = std::chrono::seconds(60);
-    const int started = RunProgram({"/bin/bash", script, "start", dir, "--no-limits", "--watch",
-                                    std::to_string(owner)},
-                                   &out, timeout);
+    const int started = RunProgram(
+        {"/bin/bash", script, "start", dir, "--no-limits", "--watch", std::to_string(owner)}, &out,
+        timeout);
     pid_t group = 0;
     const auto cleanup = [&] {
       kill(owner, SIGKILL);
@@ -232,8 +232,8 @@ class XmppProsodyTest : public CppUnit::TestFixture {
       }
       CPPUNIT_ASSERT_EQUAL_MESSAGE("Prosody itself should outlive its leader", 1,
                                    LiveMembers(group));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(
-          out, 0, RunProgram({"/bin/bash", script, "status", dir}, &out, timeout));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 0,
+                                   RunProgram({"/bin/bash", script, "status", dir}, &out, timeout));
       CPPUNIT_ASSERT_MESSAGE(out, Contains(out, "running pid " + std::to_string(group)));
       // The watched process goes: the watchdog (0.5 s polls, 10 s stop) must stop Prosody.
       CPPUNIT_ASSERT_EQUAL(0, kill(owner, SIGKILL));
@@ -243,8 +243,8 @@ class XmppProsodyTest : public CppUnit::TestFixture {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
       CPPUNIT_ASSERT_EQUAL_MESSAGE("the watchdog left Prosody running", 0, LiveMembers(group));
-      CPPUNIT_ASSERT_EQUAL_MESSAGE(
-          out, 1, RunProgram({"/bin/bash", script, "status", dir}, &out, timeout));
+      CPPUNIT_ASSERT_EQUAL_MESSAGE(out, 1,
+                                   RunProgram({"/bin/bash", script, "status", dir}, &out, timeout));
     } catch (...) {
       cleanup();
       throw;
